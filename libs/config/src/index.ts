@@ -1,0 +1,2 @@
+export { ConfigError, loadConfig, loadConfigOrExit } from './load-config';
+export { BaseEnv } from './common-env';

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+
+/** A versioned topic. Breaking change = new version = new topic, never an edit. */
+export interface TopicSpec {
+  readonly topic: string;
+  readonly version: number;
+  /** Log compaction (latest value per key), for state topics such as number/contact config. */
+  readonly compacted?: boolean;
+}
+
+/** The dead-letter topic of a consumer (group): `<consumer>.dlq.v1`. */
+export function dlqTopicFor(consumer: string): string {
+  return `${consumer}.dlq.v1`;
+}
+
+/** Contract class constructors are registered with their topic so transports can validate. */
+export type ContractClass<T extends object = object> = new () => T;
+
+const registry = new Map<string, { spec: TopicSpec; cls: ContractClass }>();
+
+export function registerContract(spec: TopicSpec, cls: ContractClass): void {
+  registry.set(spec.topic, { spec, cls });
+}
+
+export function contractFor(topic: string): { spec: TopicSpec; cls: ContractClass } | undefined {
+  return registry.get(topic);
+}
+
+export function registeredTopics(): TopicSpec[] {
+  return [...registry.values()].map((e) => e.spec);
+}
+
+/** Topic name with an optional deployment/test suffix (`wa.inbound.message.v1.<suffix>`). */
+export function topicName(base: string, suffix?: string): string {
+  return suffix ? `${base}.${suffix}` : base;
+}

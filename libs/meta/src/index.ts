@@ -1,0 +1,1 @@
+export { signWebhookBody, verifyWebhookSignature } from './signature';

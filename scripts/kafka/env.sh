@@ -1,0 +1,12 @@
+# Shared settings for the local Kafka scripts. Sourced, not run.
+KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# Jars are cached outside the checkout so a second clone reuses them.
+KAFKA_CACHE="${WABRIDGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wabridge}/kafka-${KAFKA_VERSION}"
+KAFKA_LIBS="$KAFKA_CACHE/libs"
+# Broker state (data, logs, pid) lives in the checkout, gitignored.
+KAFKA_HOME_DIR="${KAFKA_HOME_DIR:-$ROOT_DIR/.local/kafka}"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_PID_FILE="$KAFKA_HOME_DIR/kafka.pid"
+KAFKA_HEAP="${KAFKA_HEAP:-1g}"

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Starts a single-node KRaft Kafka broker on 127.0.0.1:$KAFKA_PORT unless one already answers there.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+if node "$ROOT_DIR/scripts/kafka/wait.mjs" --timeout 2000 >/dev/null 2>&1; then
+  echo "kafka: already up on 127.0.0.1:$KAFKA_PORT"
+  exit 0
+fi
+
+bash "$ROOT_DIR/scripts/kafka/fetch.sh"
+mkdir -p "$KAFKA_HOME_DIR/data" "$KAFKA_HOME_DIR/logs"
+
+if [ -f "$KAFKA_PID_FILE" ] && kill -0 "$(cat "$KAFKA_PID_FILE")" 2>/dev/null; then
+  echo "kafka: process $(cat "$KAFKA_PID_FILE") is starting; waiting"
+else
+  cat > "$KAFKA_HOME_DIR/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$KAFKA_HOME_DIR/data
+num.partitions=1
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+min.insync.replicas=1
+default.replication.factor=1
+group.initial.rebalance.delay.ms=0
+delete.topic.enable=true
+log.retention.hours=24
+log.segment.bytes=67108864
+message.max.bytes=5242880
+replica.fetch.max.bytes=5242880
+PROPS
+  cat > "$KAFKA_HOME_DIR/log4j.properties" <<PROPS
+log4j.rootLogger=WARN, file
+log4j.appender.file=org.apache.log4j.RollingFileAppender
+log4j.appender.file.File=$KAFKA_HOME_DIR/logs/server.log
+log4j.appender.file.MaxFileSize=20MB
+log4j.appender.file.MaxBackupIndex=2
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaServer=INFO
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+PROPS
+  cluster_id_file="$KAFKA_HOME_DIR/cluster.id"
+  if [ ! -s "$cluster_id_file" ]; then
+    java -cp "$KAFKA_LIBS/*" -Dlog4j.configuration="file:$KAFKA_HOME_DIR/log4j.properties" \
+      kafka.tools.StorageTool random-uuid > "$cluster_id_file"
+  fi
+  java -cp "$KAFKA_LIBS/*" -Dlog4j.configuration="file:$KAFKA_HOME_DIR/log4j.properties" \
+    kafka.tools.StorageTool format -t "$(cat "$cluster_id_file")" \
+    -c "$KAFKA_HOME_DIR/server.properties" --ignore-formatted >/dev/null
+  nohup java "-Xmx$KAFKA_HEAP" "-Xms256m" -XX:+UseG1GC -XX:TieredStopAtLevel=1 \
+    -Dlog4j.configuration="file:$KAFKA_HOME_DIR/log4j.properties" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_HOME_DIR/server.properties" \
+    > "$KAFKA_HOME_DIR/logs/stdout.log" 2>&1 < /dev/null &
+  echo $! > "$KAFKA_PID_FILE"
+fi
+
+if ! node "$ROOT_DIR/scripts/kafka/wait.mjs" --timeout 90000; then
+  echo "kafka: broker did not answer; last log lines:" >&2
+  tail -n 40 "$KAFKA_HOME_DIR/logs/server.log" "$KAFKA_HOME_DIR/logs/stdout.log" >&2 || true
+  exit 1
+fi
+echo "kafka: up on 127.0.0.1:$KAFKA_PORT (pid $(cat "$KAFKA_PID_FILE"), data in $KAFKA_HOME_DIR)"
