@@ -1,1 +1,10 @@
-export {};
+export * from './kafka.options';
+export { createKafka } from './kafka-client';
+export { encodeValue, decodeValue, headerString, headersToStrings } from './codec';
+export { ensureTopics, EnsureTopicsOptions } from './topics/topic-admin';
+export { EventProducer, OutgoingEvent, KafkaUnavailableError } from './producer/event-producer';
+export { KafkaBatchServer, KafkaBatchServerOptions } from './consumer/kafka-batch.server';
+export { KafkaEventContext, KafkaEventMeta } from './consumer/kafka-event.context';
+export { PoisonMessageError } from './consumer/poison-message.error';
+export { KafkaModule, KafkaModuleOptions, KAFKA_CLIENT } from './kafka.module';
+export { KafkaRethrowFilter, configureKafkaMicroservice, attachKafkaConsumer } from './consumer/kafka-rethrow.filter';

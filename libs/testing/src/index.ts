@@ -1,1 +1,5 @@
-export {};
+export { waitFor } from './wait-for';
+export { TEST_BROKERS, randomSuffix, testConnection, TopicCollector, CollectedMessage, createTestTopics } from './kafka-helpers';
+export { FIXTURE_DIR, fixtureIndex, fixtureFiles, fixtureBytes, uniqueFixture, UniqueFixture, FixtureIndexEntry } from './fixtures';
+export { postSignedWebhook, PostResult } from './webhook-client';
+export { ServiceProcess, freePort, REPO_ROOT } from './service-process';

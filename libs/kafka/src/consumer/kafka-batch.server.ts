@@ -1,0 +1,245 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { Logger } from '@nestjs/common';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import { contractFor, dlqTopicFor, HEADER, topicName, validateContract } from '@wabridge/contracts';
+import { decodeValue, headersToStrings } from '../codec';
+import { ConsumerOptions, KafkaConnectionOptions } from '../kafka.options';
+import { createKafka } from '../kafka-client';
+import { EventProducer } from '../producer/event-producer';
+import { KafkaEventContext } from './kafka-event.context';
+import { PoisonMessageError } from './poison-message.error';
+
+const tracer = trace.getTracer('@wabridge/kafka');
+
+export interface KafkaBatchServerOptions {
+  connection: KafkaConnectionOptions;
+  consumer: ConsumerOptions;
+  /** Called for every message sent to the DLQ (metrics, logs). */
+  onDeadLetter?: (info: { topic: string; reason: string }) => void;
+}
+
+/**
+ * Nest custom transport: handlers use `@EventPattern(TOPIC.topic)` and receive the payload
+ * already validated against the topic's contract class. Consumption is `eachBatch` with
+ * manual offset resolution: an offset is committed only after its handler succeeded or the
+ * message was written to `<groupId>.dlq.v1`. Handler failures are retried in place with
+ * backoff (the partition waits, others go on); poison or exhausted messages go to the DLQ
+ * with the reason in headers. Nothing is dropped silently.
+ */
+export class KafkaBatchServer extends Server implements CustomTransportStrategy {
+  private readonly log = new Logger(KafkaBatchServer.name);
+  private readonly kafka: Kafka;
+  private consumer: Consumer | null = null;
+  private dlqProducer: EventProducer | null = null;
+  private stopping = false;
+
+  constructor(private readonly options: KafkaBatchServerOptions) {
+    super();
+    this.kafka = createKafka(options.connection);
+  }
+
+  get dlqTopic(): string {
+    return dlqTopicFor(this.options.consumer.groupId);
+  }
+
+  on(): void {
+    // kafkajs events are observed internally; nothing to expose.
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  async listen(callback: (err?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  private async start(): Promise<void> {
+    const topics = [...this.messageHandlers.keys()];
+    for (const topic of topics) {
+      if (!contractFor(topic)) throw new Error(`@EventPattern('${topic}') has no contract class in @wabridge/contracts`);
+    }
+    if (topics.length === 0) return;
+    const c = this.options.consumer;
+    this.dlqProducer = new EventProducer(this.kafka, this.options.connection.topicSuffix);
+    await this.dlqProducer.connect();
+    this.consumer = this.kafka.consumer({
+      groupId: c.groupId,
+      sessionTimeout: c.sessionTimeoutMs ?? 30000,
+      heartbeatInterval: c.heartbeatIntervalMs ?? 3000,
+      maxBytesPerPartition: c.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
+    });
+    await this.consumer.connect();
+    const suffix = this.options.connection.topicSuffix;
+    for (const topic of topics) {
+      await this.consumer.subscribe({ topic: topicName(topic, suffix), fromBeginning: c.fromBeginning ?? true });
+    }
+    const byRealTopic = new Map(topics.map((t) => [topicName(t, suffix), t]));
+    await this.consumer.run({
+      // autoCommit commits *resolved* offsets only; with eachBatchAutoResolve off an offset is
+      // resolved after its message reached a durable outcome, so at-least-once holds.
+      autoCommit: true,
+      autoCommitInterval: 500,
+      autoCommitThreshold: 100,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: c.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.eachBatch(payload, byRealTopic),
+    });
+  }
+
+  private async eachBatch(payload: EachBatchPayload, byRealTopic: Map<string, string>): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const baseTopic = byRealTopic.get(batch.topic) ?? batch.topic;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const done = await this.process(baseTopic, batch.topic, batch.partition, message, heartbeat, isRunning);
+      if (!done) break; // shutting down mid-retry: leave the offset uncommitted
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+    // Commits only resolved offsets (every 500 ms / 100 messages, and on shutdown/rebalance).
+    await commitOffsetsIfNecessary();
+  }
+
+  /** Returns true when the message reached a durable outcome (handled or dead-lettered). */
+  private async process(
+    baseTopic: string,
+    realTopic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<boolean> {
+    const headers = headersToStrings(message.headers);
+    const parent = propagation.extract(ROOT_CONTEXT, headers);
+    const handler = this.getHandlerByPattern(baseTopic);
+    const decoded = decodeValue(message.value);
+    const contract = contractFor(baseTopic);
+    let payload: unknown;
+    let poison: string | undefined;
+    if (!decoded.ok) poison = decoded.reason;
+    else if (contract) {
+      const v = validateContract(contract.cls, decoded.value);
+      if (v.ok) payload = v.value;
+      else poison = `contract violation (${baseTopic}): ${v.reason}`;
+    } else payload = decoded.value;
+    if (!handler) poison = `no handler for ${baseTopic}`;
+    if (poison !== undefined || !handler) {
+      await this.deadLetter(realTopic, partition, message, poison ?? 'no handler');
+      return true;
+    }
+
+    const maxAttempts = this.options.consumer.maxHandlerAttempts ?? 8;
+    const baseDelay = this.options.consumer.handlerRetryBaseMs ?? 200;
+    for (let attempt = 1; ; attempt++) {
+      const ctx = new KafkaEventContext({
+        topic: baseTopic, partition, offset: message.offset, timestamp: message.timestamp,
+        key: message.key ? message.key.toString('utf8') : null, headers, attempt,
+      });
+      try {
+        await this.invoke(handler, payload, ctx, parent, realTopic, partition, message.offset);
+        return true;
+      } catch (err) {
+        const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        if (err instanceof PoisonMessageError || attempt >= maxAttempts) {
+          await this.deadLetter(realTopic, partition, message, `handler failed after ${attempt} attempt(s): ${reason}`);
+          return true;
+        }
+        this.log.warn(`handler for ${baseTopic} failed (attempt ${attempt}/${maxAttempts}), retrying: ${reason}`);
+        const delay = Math.min(baseDelay * 2 ** (attempt - 1), 10000);
+        const until = Date.now() + delay;
+        while (Date.now() < until) {
+          if (!isRunning() || this.stopping) return false;
+          await new Promise((r) => setTimeout(r, Math.min(250, until - Date.now())));
+          await heartbeat().catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  private async invoke(
+    handler: MessageHandler,
+    payload: unknown,
+    ctx: KafkaEventContext,
+    parent: ReturnType<typeof propagation.extract>,
+    realTopic: string,
+    partition: number,
+    offset: string,
+  ): Promise<void> {
+    const span = tracer.startSpan(
+      `${realTopic} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka', 'messaging.destination.name': realTopic,
+          'messaging.operation.type': 'process', 'messaging.destination.partition.id': String(partition),
+          'messaging.kafka.offset': offset, 'messaging.consumer.group.name': this.options.consumer.groupId,
+        },
+      },
+      parent,
+    );
+    try {
+      await context.with(trace.setSpan(parent, span), async () => {
+        const result = await handler(payload, ctx);
+        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      });
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: 2, message: (err as Error).message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async deadLetter(realTopic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {
+    this.log.error(`dead-lettering ${realTopic}[${partition}]@${message.offset}: ${reason}`);
+    const headers = headersToStrings(message.headers);
+    // Retry until the DLQ write succeeds: the offset must not advance past an unrecorded message.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dlqProducer!.send({
+          topic: this.dlqTopic,
+          key: message.key ? message.key.toString('utf8') : null,
+          value: message.value ?? Buffer.alloc(0),
+          headers: {
+            ...headers,
+            [HEADER.dlqReason]: reason.slice(0, 4000),
+            [HEADER.dlqSourceTopic]: realTopic,
+            [HEADER.dlqSourcePartition]: String(partition),
+            [HEADER.dlqSourceOffset]: message.offset,
+            [HEADER.dlqConsumer]: this.options.consumer.groupId,
+          },
+        });
+        this.options.onDeadLetter?.({ topic: realTopic, reason });
+        return;
+      } catch (err) {
+        if (this.stopping) throw err;
+        this.log.error(`DLQ write failed (attempt ${attempt}): ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 5000)));
+      }
+    }
+  }
+
+  /** Graceful: kafkajs finishes the running batch, we commit resolved offsets, then leave the group. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    if (this.consumer) {
+      await this.consumer.disconnect().catch((err: Error) => this.log.error(`consumer disconnect: ${err.message}`));
+      this.consumer = null;
+    }
+    if (this.dlqProducer) {
+      await this.dlqProducer.close();
+      this.dlqProducer = null;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { BaseRpcContext } from '@nestjs/microservices';
+
+export interface KafkaEventMeta {
+  /** Base topic (without suffix), as used in `@EventPattern`. */
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  timestamp: string;
+  headers: Record<string, string>;
+  /** 1 on the first delivery to the handler, more on in-process retries. */
+  attempt: number;
+}
+
+/** What a handler can ask about the message besides its validated payload (`@Ctx()`). */
+export class KafkaEventContext extends BaseRpcContext<[KafkaEventMeta]> {
+  constructor(meta: KafkaEventMeta) {
+    super([meta]);
+  }
+  get meta(): KafkaEventMeta {
+    return this.args[0];
+  }
+}

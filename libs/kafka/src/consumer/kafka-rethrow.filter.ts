@@ -1,0 +1,29 @@
+import { ArgumentsHost, Catch, INestApplication, INestMicroservice, RpcExceptionFilter } from '@nestjs/common';
+import { Observable, throwError } from 'rxjs';
+import { KafkaBatchServer, KafkaBatchServerOptions } from './kafka-batch.server';
+
+/**
+ * Nest's default RPC filter replaces any handler error with `{status:'error', message:
+ * 'Internal server error'}`; the Kafka transport needs the original error (its class decides
+ * retry vs DLQ, its message is the DLQ reason), so consumers rethrow it unchanged.
+ */
+@Catch()
+export class KafkaRethrowFilter implements RpcExceptionFilter<unknown> {
+  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
+    return throwError(() => exception);
+  }
+}
+
+/** Standalone consumer app with the filter installed (tests, workers without HTTP). */
+export function configureKafkaMicroservice(ms: INestMicroservice): INestMicroservice {
+  ms.useGlobalFilters(new KafkaRethrowFilter());
+  return ms;
+}
+
+/** Adds a Kafka consumer to an HTTP app (hybrid); `startAllMicroservices()` starts it. */
+export function attachKafkaConsumer(app: INestApplication, options: KafkaBatchServerOptions): KafkaBatchServer {
+  const server = new KafkaBatchServer(options);
+  const ms = app.connectMicroservice({ strategy: server });
+  ms.useGlobalFilters(new KafkaRethrowFilter());
+  return server;
+}

@@ -1,0 +1,68 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { TopicSpec } from '@wabridge/contracts';
+import { createKafka } from './kafka-client';
+import { KafkaConnectionOptions, ProducerOptions } from './kafka.options';
+import { EventProducer } from './producer/event-producer';
+import { ensureTopics } from './topics/topic-admin';
+
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+export const KAFKA_MODULE_OPTIONS = Symbol('KAFKA_MODULE_OPTIONS');
+
+export interface KafkaModuleOptions {
+  connection: KafkaConnectionOptions;
+  producer?: ProducerOptions;
+  /** Topics this service produces to or consumes from; created at boot if missing. */
+  topics: readonly TopicSpec[];
+  /** Plain topic names to create too (DLQs of this service's consumers). */
+  extraTopics?: string[];
+  partitions: number;
+  /** Skip topic creation (a deployment that manages topics with Strimzi CRs). */
+  skipTopicCreation?: boolean;
+}
+
+/** Creates topics before anything produces; connects the producer eagerly but tolerates a down broker. */
+@Injectable()
+class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_MODULE_OPTIONS) private readonly options: KafkaModuleOptions,
+    private readonly producer: EventProducer,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.options.skipTopicCreation) {
+      await ensureTopics(this.kafka, this.options.topics, {
+        suffix: this.options.connection.topicSuffix,
+        partitions: this.options.partitions,
+        extraTopics: this.options.extraTopics,
+      });
+    }
+    await this.producer.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.close();
+  }
+}
+
+@Global()
+@Module({})
+export class KafkaModule {
+  static forRoot(options: KafkaModuleOptions): DynamicModule {
+    return {
+      module: KafkaModule,
+      providers: [
+        { provide: KAFKA_MODULE_OPTIONS, useValue: options },
+        { provide: KAFKA_CLIENT, useFactory: () => createKafka(options.connection) },
+        {
+          provide: EventProducer,
+          inject: [KAFKA_CLIENT],
+          useFactory: (kafka: Kafka) => new EventProducer(kafka, options.connection.topicSuffix, options.producer),
+        },
+        KafkaLifecycle,
+      ],
+      exports: [KAFKA_CLIENT, EventProducer],
+    };
+  }
+}

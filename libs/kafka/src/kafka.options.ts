@@ -1,0 +1,40 @@
+import { logLevel } from 'kafkajs';
+
+export interface KafkaConnectionOptions {
+  clientId: string;
+  brokers: string[];
+  /** Appended to every topic name as `.<suffix>` (test isolation); empty in production. */
+  topicSuffix?: string;
+  /** Connection and request timeouts in ms (fail fast: callers map failures to 503 / retry). */
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  logLevel?: logLevel;
+}
+
+export interface ProducerOptions {
+  /** How long to collect messages before one send (ms). */
+  lingerMs?: number;
+  /** Flush as soon as this many messages are queued. */
+  maxBatchMessages?: number;
+  /** Reject a queued send that has not been acknowledged within this time (ms). */
+  sendTimeoutMs?: number;
+  /** Bound on queued, unsent messages; beyond it `send` rejects at once (back-pressure). */
+  maxQueuedMessages?: number;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  /** Partitions of the subscribed topics processed in parallel (order within each is kept). */
+  partitionsConsumedConcurrently?: number;
+  /** Attempts of a failing handler (with backoff) before the message goes to the DLQ. */
+  maxHandlerAttempts?: number;
+  handlerRetryBaseMs?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  fromBeginning?: boolean;
+  maxBytesPerPartition?: number;
+}
+
+export function parseBrokers(list: string): string[] {
+  return list.split(',').map((b) => b.trim()).filter(Boolean);
+}
