@@ -1,0 +1,36 @@
+import { IsBoolean, IsISO8601, IsOptional, IsString } from 'class-validator';
+import { registerContract } from '../topic';
+
+export const CONTACT_CHANGED_V1 = { topic: 'wa.contact.changed.v1', version: 1, compacted: true } as const;
+
+/**
+ * What sending needs to know about one contact (compacted, key
+ * `<tenantId>:<phoneNumberId>:<waId ?? userId>`). `erased` = forget this key.
+ */
+export class ContactChangedV1 {
+  @IsString() tenantId!: string;
+  @IsString() phoneNumberId!: string;
+  @IsOptional() @IsString() waId?: string;
+  @IsOptional() @IsString() userId?: string;
+  /** End of the 24 h customer-service window (last inbound + 24 h); absent = never wrote. */
+  @IsOptional() @IsISO8601() windowOpenUntil?: string;
+  @IsBoolean() optedOut!: boolean;
+  /** false after Meta said the number is not on WhatsApp (131026). */
+  @IsBoolean() reachable!: boolean;
+  @IsOptional() @IsBoolean() erased?: boolean;
+  @IsISO8601() updatedAt!: string;
+}
+registerContract(CONTACT_CHANGED_V1, ContactChangedV1);
+
+export const CONTACT_ERASED_V1 = { topic: 'wa.contact.erased.v1', version: 1 } as const;
+
+/** GDPR erasure of one contact: media and analytics forget it too. Key: `<tenantId>:<contactId>`. */
+export class ContactErasedV1 {
+  @IsString() tenantId!: string;
+  @IsString() contactId!: string;
+  @IsString() phoneNumberId!: string;
+  @IsOptional() @IsString() waId?: string;
+  @IsOptional() @IsString() userId?: string;
+  @IsISO8601() erasedAt!: string;
+}
+registerContract(CONTACT_ERASED_V1, ContactErasedV1);
