@@ -1,0 +1,58 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { throwError } from 'rxjs';
+import { ApiError, ErrorBody } from './api-error';
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
+  409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited',
+  503: 'unavailable',
+};
+
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+/** Maps any error to `{error:{code,message,details?}}`; never leaks a stack trace. */
+export function toErrorBody(exception: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+  if (exception instanceof ApiError) {
+    const error: ErrorBody['error'] = { code: exception.code, message: exception.message };
+    if (exception.details !== undefined) error.details = exception.details;
+    return { status: exception.status, body: { error }, headers: exception.headers };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const res = exception.getResponse();
+    const message = typeof res === 'string' ? res : typeof (res as { message?: unknown }).message === 'string'
+      ? (res as { message: string }).message : exception.message;
+    return { status, body: { error: { code: STATUS_CODES[status] ?? 'error', message } } };
+  }
+  const fe = exception as FastifyLikeError;
+  if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    // Fastify's own errors (body too large, bad JSON, bad content type) carry a safe message.
+    const message = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large' : (fe.message ?? 'bad request');
+    return { status: fe.statusCode, body: { error: { code: STATUS_CODES[fe.statusCode] ?? 'invalid_request', message } } };
+  }
+  return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
+}
+
+/**
+ * The one HTTP error filter of every service. In an RPC (Kafka) context it rethrows the
+ * original error so the Kafka transport can decide retry vs DLQ.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    if (host.getType() !== 'http') return throwError(() => exception);
+    const { status, body, headers } = toErrorBody(exception);
+    if (status >= 500) this.log.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    for (const [k, v] of Object.entries(headers ?? {})) void reply.header(k, v);
+    void reply.status(status).send(body);
+    return undefined;
+  }
+}

@@ -1,0 +1,82 @@
+import { BadRequestException, Body, Controller, Get, Module, Post } from '@nestjs/common';
+import { IsInt, IsString, Max } from 'class-validator';
+import { ApiError, createHttpApp, safeEqual } from './index';
+
+class CreateThing {
+  @IsString() name!: string;
+  @IsInt() @Max(10) size!: number;
+}
+
+@Controller()
+class ThingController {
+  @Post('/things')
+  create(@Body() body: CreateThing): CreateThing {
+    return body;
+  }
+  @Get('/boom')
+  boom(): never {
+    throw new Error('secret internals at /src/file.ts:12');
+  }
+  @Get('/api-error')
+  apiError(): never {
+    throw ApiError.notFound('message');
+  }
+  @Get('/http-exception')
+  httpException(): never {
+    throw new BadRequestException('nope');
+  }
+}
+
+@Module({ controllers: [ThingController] })
+class TestModule {}
+
+describe('http app conventions', () => {
+  let app: Awaited<ReturnType<typeof createHttpApp>>;
+  beforeAll(async () => {
+    app = await createHttpApp(TestModule, { bodyLimit: 200, logLevel: 'silent' });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+
+  const inject = (opts: { method: 'GET' | 'POST'; url: string; payload?: string }) =>
+    app.getHttpAdapter().getInstance().inject({ ...opts, headers: { 'content-type': 'application/json' } });
+
+  it('answers 400 naming the field for an invalid body', async () => {
+    const res = await inject({ method: 'POST', url: '/things', payload: JSON.stringify({ name: 'x', size: 99 }) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: { code: 'invalid_request', message: expect.stringContaining('size'), details: [{ field: 'size', problems: expect.any(Array) }] } });
+  });
+
+  it('rejects unknown fields', async () => {
+    const res = await inject({ method: 'POST', url: '/things', payload: JSON.stringify({ name: 'x', size: 1, admin: true }) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('admin');
+  });
+
+  it('answers 413 above the body limit and 400 for malformed JSON', async () => {
+    const big = await inject({ method: 'POST', url: '/things', payload: JSON.stringify({ name: 'x'.repeat(500), size: 1 }) });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error.code).toBe('payload_too_large');
+    const bad = await inject({ method: 'POST', url: '/things', payload: '{"name":' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('invalid_request');
+  });
+
+  it('hides internals of unexpected errors', async () => {
+    const res = await inject({ method: 'GET', url: '/boom' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('secret internals');
+    expect(res.json()).toEqual({ error: { code: 'internal', message: 'internal error' } });
+  });
+
+  it('maps ApiError and HttpException to the same shape', async () => {
+    expect((await inject({ method: 'GET', url: '/api-error' })).json()).toEqual({ error: { code: 'not_found', message: 'message not found' } });
+    expect((await inject({ method: 'GET', url: '/http-exception' })).json()).toEqual({ error: { code: 'invalid_request', message: 'nope' } });
+  });
+
+  it('compares secrets of different lengths safely', () => {
+    expect(safeEqual('abc', 'abc')).toBe(true);
+    expect(safeEqual('abc', 'abcd')).toBe(false);
+  });
+});
