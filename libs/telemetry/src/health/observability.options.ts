@@ -1,0 +1,12 @@
+import type { ReadinessCheck } from './health.registry';
+
+export interface ObservabilityOptions {
+  /** Value of the `service` label on every metric. */
+  serviceName: string;
+  /** Checks known when the module is built; others register through `HealthRegistry`. */
+  readinessChecks?: Record<string, ReadinessCheck>;
+  /** Per-check limit for `/health/ready`; default 2000 ms. */
+  readinessTimeoutMs?: number;
+}
+
+export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');

@@ -1,0 +1,116 @@
+import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { envDetector, processDetector, type ResourceDetector } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { hostname } from 'node:os';
+import { FanOutSpanProcessor } from './fan-out-span-processor';
+
+export interface TelemetryOptions {
+  /** `service.name` on every span, e.g. `gateway`. */
+  serviceName: string;
+  /** Full OTLP/HTTP traces URL (`http://127.0.0.1:4318/v1/traces`); unset = spans are not exported. */
+  otlpEndpoint?: string;
+  /** Extra processors, e.g. `new SimpleSpanProcessor(new InMemorySpanExporter())` in tests. */
+  spanProcessors?: SpanProcessor[];
+}
+
+interface Running {
+  sdk: NodeSDK;
+  serviceName: string;
+  processors: FanOutSpanProcessor;
+  instrumentations: { disable(): void }[];
+}
+
+let running: Running | undefined;
+
+/**
+ * The SDK's default host detector reads the machine id asynchronously, and until that settles
+ * every finished span waits before reaching its processors, so a test's in-memory exporter
+ * would miss the first spans. These detectors answer synchronously; host.id is not needed.
+ */
+const hostNameDetector: ResourceDetector = { detect: () => ({ attributes: { 'host.name': hostname() } }) };
+const RESOURCE_DETECTORS: ResourceDetector[] = [envDetector, processDetector, hostNameDetector];
+
+/** Probes and scrapes would otherwise produce a root span every few seconds per pod. */
+const UNTRACED_PATHS = /^\/(health\/(live|ready)|metrics)(\?|$)/;
+
+/**
+ * Boots the OpenTelemetry Node SDK once per process. Call it before Nest, fastify or pg are
+ * imported (see README), since the http and pg instrumentations patch those modules on load.
+ * A second call does not boot again; it only attaches any further `spanProcessors`.
+ */
+export function startTelemetry(options: TelemetryOptions): void {
+  if (running) {
+    for (const p of options.spanProcessors ?? []) running.processors.add(p);
+    return;
+  }
+  const processors = new FanOutSpanProcessor();
+  if (options.otlpEndpoint) {
+    processors.add(new BatchSpanProcessor(new OTLPTraceExporter({ url: options.otlpEndpoint })));
+  }
+  for (const p of options.spanProcessors ?? []) processors.add(p);
+
+  const instrumentations = [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? ''),
+    }),
+    // Pool housekeeping and readiness probes run outside any request; only trace queries that
+    // belong to one.
+    new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
+    // Node's global fetch is undici, not the http module: without this the Graph API calls
+    // would have no client span and carry no traceparent.
+    new UndiciInstrumentation(),
+  ];
+
+  const sdk = new NodeSDK({
+    serviceName: options.serviceName,
+    resourceDetectors: RESOURCE_DETECTORS,
+    contextManager: new AsyncLocalStorageContextManager(),
+    textMapPropagator: new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+    // Always one processor, so a tracer provider is registered (real trace ids for logs and
+    // Kafka headers) even when nothing is exported. An empty list here would also stop the SDK
+    // from falling back to its env default of an OTLP exporter on localhost.
+    spanProcessors: [processors],
+    // Metrics go through prom-client's /metrics and logs through pino; without these empty
+    // lists the SDK would start OTLP metric and log exporters from its env defaults.
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations,
+  });
+  sdk.start();
+  running = { sdk, serviceName: options.serviceName, processors, instrumentations };
+}
+
+/** Flushes and stops the SDK; `startTelemetry` may be called again afterwards (tests). */
+export async function shutdownTelemetry(): Promise<void> {
+  const current = running;
+  if (!current) return;
+  running = undefined;
+  try {
+    await current.sdk.shutdown();
+  } finally {
+    for (const i of current.instrumentations) i.disable();
+    // Unregister the globals so a later start can register fresh ones.
+    trace.disable();
+    context.disable();
+    propagation.disable();
+  }
+}
+
+/** True between `startTelemetry` and `shutdownTelemetry`. */
+export function isTelemetryStarted(): boolean {
+  return running !== undefined;
+}
+
+/** A tracer named after the calling module or lib, e.g. `tracer('@wabridge/kafka')`. */
+export function tracer(name: string, version?: string): Tracer {
+  return trace.getTracer(name, version);
+}
