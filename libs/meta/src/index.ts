@@ -1,1 +1,69 @@
+// @wabridge/meta: what the platform knows about Meta's WhatsApp Cloud API. See README.md.
+
 export { signWebhookBody, verifyWebhookSignature } from './signature';
+
+export {
+  ERROR_CLASSES,
+  classifyMetaError,
+  errorAction,
+  isAsynchronousCode,
+  isSynchronousCode,
+  metaErrorBody,
+  parseGraphError,
+  parseWebhookError,
+  type ErrorAction,
+  type ErrorClass,
+  type MetaErrorBody,
+  type MetaErrorBodyOptions,
+  type MetaGraphError,
+  type RetryPolicy,
+} from './error-taxonomy';
+
+export { walkWebhook, type WebhookChangeView } from './webhook-walk';
+
+export type {
+  BusinessScopedSender,
+  PricingCategory,
+  PricingModel,
+  PricingType,
+  WebhookChange,
+  WebhookContact,
+  WebhookConversation,
+  WebhookEntry,
+  WebhookError,
+  WebhookGroupChange,
+  WebhookGroupField,
+  WebhookInboundMessage,
+  WebhookMessage,
+  WebhookMessageStatus,
+  WebhookMessageType,
+  WebhookMessagesChange,
+  WebhookMessagesValue,
+  WebhookMetadata,
+  WebhookOtherChange,
+  WebhookPayload,
+  WebhookPricing,
+  WebhookStatus,
+  WebhookSystemMessage,
+} from './webhook-envelope';
+
+/** Every generated type of Meta's spec (`MetaOpenApi.components['schemas']['Message']`, …). */
+export type * as MetaOpenApi from './generated/meta-openapi';
+
+export { META_SPEC_PATH, loadMetaSpec, type MetaSpecDocument, type SchemaNode } from './spec/meta-spec';
+export { SPEC_REPAIRS, WEBHOOK_REF_RELINKS, repairedMetaSpec, type SpecRepair } from './spec/spec-repairs';
+export {
+  specOperation,
+  specRequestExamples,
+  specSchemaValidator,
+  type SchemaIssue,
+  type SchemaValidationResult,
+  type SchemaValidator,
+  type SpecExample,
+} from './spec/spec-validator';
+export {
+  INVALID_OFFICIAL_SEND_EXAMPLES,
+  SEND_REQUEST_OVERRIDES,
+  sendMessageTypes,
+  validateSendRequest,
+} from './spec/send-request';
