@@ -1,1 +1,11 @@
-export {};
+export { ensureDatabase, splitDatabaseUrl } from './ensure-database';
+export {
+  createServiceDataSource,
+  MIGRATIONS_TABLE,
+  type EntityClass,
+  type MigrationClass,
+  type ServiceDataSourceOptions,
+} from './service-data-source';
+export { runMigrations, revertLastMigration, databaseReadinessCheck } from './run-migrations';
+export { PgErrorCode, pgError, isUniqueViolation, uniqueViolationConstraint, type PgErrorInfo } from './pg-errors';
+export { freshTestSchema, DEFAULT_TEST_DATABASE_URL, type TestSchema } from './testing/fresh-test-schema';
