@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ControlError } from '../common/control-error';
+import { SANDBOX_SETTINGS, SandboxSettings } from '../config/sandbox-settings';
+import { NumberRegistry, SandboxNumber, TooManyNumbersError } from '../numbers/number-registry';
+import { parseTier, tierName } from '../rules/messaging-limit';
+import { NotOnWhatsAppRule } from '../rules/not-on-whatsapp';
+import { TemplateRegistry } from '../rules/template-registry';
+import { RegisterNumberDto } from './dto/register-number.dto';
+
+/** What the control API shows of a number: everything but its secrets. */
+export interface NumberView {
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+  wabaId: string;
+  callbackUrl: string;
+  mps: number;
+  pairBurst: number;
+  tier: string;
+  portfolioId: string;
+  notOnWhatsAppPattern: string;
+}
+
+@Injectable()
+export class NumbersService {
+  constructor(
+    private readonly numbers: NumberRegistry,
+    private readonly templates: TemplateRegistry,
+    private readonly notOnWhatsApp: NotOnWhatsAppRule,
+    @Inject(SANDBOX_SETTINGS) private readonly settings: SandboxSettings,
+  ) {}
+
+  register(dto: RegisterNumberDto): NumberView {
+    const tier = parseTier(dto.tier ?? this.settings.defaultTier);
+    if (tier === undefined) throw new ControlError(400, 'invalid_request', 'tier must be 250, 2000, 10000, 100000 or unlimited (or TIER_250 … TIER_UNLIMITED)');
+    const pattern = dto.notOnWhatsAppPattern ?? this.settings.notOnWhatsAppPattern;
+    try {
+      this.notOnWhatsApp.compile(pattern);
+    } catch {
+      throw new ControlError(400, 'invalid_request', 'notOnWhatsAppPattern is not a valid regular expression');
+    }
+    const number: SandboxNumber = {
+      phoneNumberId: dto.phoneNumberId,
+      displayPhoneNumber: dto.displayPhoneNumber,
+      wabaId: dto.wabaId,
+      accessToken: dto.accessToken,
+      appSecret: dto.appSecret,
+      callbackUrl: dto.callbackUrl,
+      mps: dto.mps ?? this.settings.defaultMps,
+      pairBurst: dto.pairBurst ?? this.settings.defaultPairBurst,
+      tierLimit: tier,
+      portfolioId: dto.portfolioId ?? dto.wabaId,
+      notOnWhatsAppPattern: pattern,
+    };
+    try {
+      this.numbers.upsert(number);
+    } catch (err) {
+      if (err instanceof TooManyNumbersError) throw new ControlError(409, 'too_many_numbers', err.message);
+      throw err;
+    }
+    this.templates.ensureWaba(number.wabaId);
+    return viewOf(number);
+  }
+
+  list(): NumberView[] {
+    return this.numbers.list().map(viewOf);
+  }
+}
+
+function viewOf(n: SandboxNumber): NumberView {
+  return {
+    phoneNumberId: n.phoneNumberId,
+    displayPhoneNumber: n.displayPhoneNumber,
+    wabaId: n.wabaId,
+    callbackUrl: n.callbackUrl,
+    mps: n.mps,
+    pairBurst: n.pairBurst,
+    tier: tierName(n.tierLimit),
+    portfolioId: n.portfolioId,
+    notOnWhatsAppPattern: n.notOnWhatsAppPattern,
+  };
+}

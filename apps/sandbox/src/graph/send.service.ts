@@ -1,0 +1,177 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { CallsLog } from '../calls/calls-log';
+import { Clock } from '../common/clock';
+import { GraphError, GraphErrorBody } from '../common/graph-error';
+import { bearerToken, checkVersion, invalidToken, unknownObject } from '../common/graph-errors';
+import { bsuidForWaId, IdFactory } from '../common/ids';
+import { CLOCK } from '../config/sandbox-settings';
+import { FaultRegistry } from '../faults/fault-registry';
+import { MediaStore } from '../media/media-store';
+import { NumberRegistry, SandboxNumber } from '../numbers/number-registry';
+import { ConversationWindow } from '../rules/conversation-window';
+import { MessagingLimit } from '../rules/messaging-limit';
+import { NotOnWhatsAppRule } from '../rules/not-on-whatsapp';
+import { PairLimiter } from '../rules/pair-limiter';
+import { bodyParameterCount, TemplateRegistry } from '../rules/template-registry';
+import { ThroughputLimiter } from '../rules/throughput-limiter';
+import { AcceptedSend, PricingCategory, StatusSimulator } from '../webhooks/status-simulator.service';
+import { OutboundMessage, parseSendRequest } from './send-request.validator';
+import { SANDBOX_SETTINGS, SandboxSettings } from '../config/sandbox-settings';
+
+export interface GraphReply {
+  status: number;
+  body: unknown;
+}
+
+/** The user a send reaches: phone users by wa_id (plus their BSUID), username users by BSUID only. */
+export interface Recipient {
+  waId?: string;
+  userId: string;
+}
+
+export function recipientOf(message: Pick<OutboundMessage, 'waId' | 'recipient'>): Recipient {
+  if (message.waId !== undefined) return { waId: message.waId, userId: bsuidForWaId(message.waId, countryOf(message.waId)) };
+  return { userId: message.recipient ?? '' };
+}
+
+export function countryOf(waId: string): string {
+  return parsePhoneNumberFromString(`+${waId}`)?.country ?? 'US';
+}
+
+/**
+ * `POST /{version}/{phone-number-id}/messages`: Meta's checks in Meta's order — object,
+ * token, injected faults, throughput (130429), body (100/131008/131009), template (132001/
+ * 132000), media id (100), pair rate (131056) — answered synchronously; an accepted send
+ * then meets the asynchronous rules (not on WhatsApp 131026, window 131047, messaging limit
+ * 131048, media link 131053) as status webhooks. Every call lands in the calls log.
+ */
+@Injectable()
+export class SendService {
+  constructor(
+    private readonly numbers: NumberRegistry,
+    private readonly faults: FaultRegistry,
+    private readonly calls: CallsLog,
+    private readonly throughput: ThroughputLimiter,
+    private readonly pairs: PairLimiter,
+    private readonly window: ConversationWindow,
+    private readonly notOnWhatsApp: NotOnWhatsAppRule,
+    private readonly messagingLimit: MessagingLimit,
+    private readonly templates: TemplateRegistry,
+    private readonly media: MediaStore,
+    private readonly statuses: StatusSimulator,
+    private readonly ids: IdFactory,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SANDBOX_SETTINGS) private readonly settings: SandboxSettings,
+  ) {}
+
+  async send(version: string, phoneNumberId: string, authorization: string | undefined, body: unknown): Promise<GraphReply> {
+    let reply: GraphReply;
+    try {
+      reply = { status: 200, body: await this.handle(version, phoneNumberId, authorization, body) };
+    } catch (err) {
+      if (!(err instanceof GraphError)) throw err;
+      reply = { status: err.httpStatus, body: err.toBody(this.ids.fbtraceId()) };
+    }
+    this.calls.record({
+      at: new Date(this.clock.now()).toISOString(),
+      phoneNumberId,
+      to: recipientField(body),
+      body,
+      httpStatus: reply.status,
+      response: reply.body,
+    });
+    return reply;
+  }
+
+  private async handle(version: string, phoneNumberId: string, authorization: string | undefined, body: unknown): Promise<unknown> {
+    checkVersion(version);
+    const number = this.numbers.get(phoneNumberId);
+    if (!number) throw unknownObject(phoneNumberId, 'post');
+    if (bearerToken(authorization) !== number.accessToken) throw invalidToken();
+
+    const fault = this.faults.decide(phoneNumberId);
+    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+    if (fault.kind === 'fail') throw new GraphError(fault.errorCode, fault.httpStatus !== null ? { httpStatus: fault.httpStatus } : {});
+
+    if (!this.throughput.tryAcquire(phoneNumberId, number.mps)) throw new GraphError(130429);
+
+    const parsed = parseSendRequest(body);
+    if (parsed.kind === 'read') return { success: true };
+    return this.accept(version, number, parsed);
+  }
+
+  private accept(version: string, number: SandboxNumber, message: OutboundMessage): GraphErrorBody | Record<string, unknown> {
+    let category: PricingCategory = 'service';
+    if (message.template) {
+      const { name, language, bodyParameters } = message.template;
+      const template = this.templates.find(number.wabaId, name, language);
+      if (!template || this.templates.statusOf(template) !== 'APPROVED') {
+        throw new GraphError(132001, { details: `template name (${name}) does not exist in ${language}` });
+      }
+      const expected = bodyParameterCount(template);
+      if (expected > 0 && (bodyParameters ?? 0) !== expected) {
+        throw new GraphError(132000, { details: `body: number of localizable_params (${bodyParameters ?? 0}) does not match the expected number of params (${expected})` });
+      }
+      category = template.category.toLowerCase() as PricingCategory;
+    }
+    if (message.media?.id !== undefined && !this.media.get(message.media.id)) {
+      throw new GraphError(100, { details: `Param ${message.media.type}['id'] is not a valid whatsapp business account media attachment ID` });
+    }
+
+    const recipient = recipientOf(message);
+    if (!this.pairs.tryAcquire(number.phoneNumberId, recipient.userId, { burst: number.pairBurst, refillMs: this.settings.pairRefillMs })) {
+      throw new GraphError(131056);
+    }
+
+    const wamid = this.ids.wamid(recipient.waId ?? recipient.userId);
+    const inWindow = this.window.isOpen(number.phoneNumberId, recipient.userId);
+    const send: AcceptedSend = { number, wamid, userId: recipient.userId, version, category, inWindow };
+    if (recipient.waId !== undefined) send.waId = recipient.waId;
+    if (message.bizOpaqueCallbackData !== undefined) send.bizOpaqueCallbackData = message.bizOpaqueCallbackData;
+    const failure = this.asyncFailure(number, message, recipient, inWindow);
+    if (failure) send.failure = failure;
+    this.statuses.schedule(send);
+
+    const contact = message.to !== undefined ? { input: message.to, wa_id: recipient.waId } : { input: message.recipient, user_id: recipient.userId };
+    return {
+      messaging_product: 'whatsapp',
+      contacts: [contact],
+      messages: [message.template ? { id: wamid, message_status: 'accepted' } : { id: wamid }],
+    };
+  }
+
+  /** Rules Meta applies after accepting a message; their errors arrive as a `failed` status. */
+  private asyncFailure(number: SandboxNumber, message: OutboundMessage, recipient: Recipient, inWindow: boolean): { code: number; details?: string } | null {
+    if (this.notOnWhatsApp.isNotOnWhatsApp(recipient.waId, number.notOnWhatsAppPattern)) return { code: 131026 };
+    if (!message.template && !inWindow) return { code: 131047 };
+    if (!inWindow && !this.messagingLimit.tryReach(number.portfolioId, recipient.userId, number.tierLimit)) {
+      return { code: 131048, details: `Messaging limit of the business portfolio reached (${number.tierLimit ?? 'unlimited'} unique users per 24 hours).` };
+    }
+    if (message.media?.link !== undefined && !isHttpUrl(message.media.link)) {
+      return { code: 131053, details: `Downloading media from ${message.media.link.slice(0, 100)} failed: not an http(s) URL.` };
+    }
+    return null;
+  }
+}
+
+function recipientField(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const b = body as Record<string, unknown>;
+  if (typeof b.to === 'string' && b.to !== '') return b.to;
+  if (typeof b.recipient === 'string') return b.recipient;
+  return null;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import multipart from '@fastify/multipart';
+import { LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { renderError } from './common/all-exceptions.filter';
+import { Clock, Random, systemClock, systemRandom } from './common/clock';
+import { IdFactory } from './common/ids';
+import { defaultSettings, SandboxSettings } from './config/sandbox-settings';
+import { RegisterNumberDto } from './control/dto/register-number.dto';
+import { NumbersService } from './control/numbers.service';
+import { SandboxModule } from './sandbox.module';
+import { fetchPoster, WebhookPoster } from './webhooks/webhook-outbox';
+
+export interface SandboxAppOptions {
+  /** Overrides of Meta's defaults (see SandboxEnv for each knob). */
+  settings?: Partial<SandboxSettings>;
+  clock?: Clock;
+  random?: Random;
+  /** How webhooks are POSTed (tests may capture them instead). */
+  poster?: WebhookPoster;
+  /** Nest logger; `false` silences it (tests). */
+  logger?: LoggerService | LogLevel[] | false;
+  /** Numbers registered before the app answers, as with `POST /_sandbox/numbers`. */
+  numbers?: RegisterNumberDto[];
+}
+
+/**
+ * Builds the sandbox as a Nest application on Fastify, not yet listening: call
+ * `app.listen(port, host)` (port 0 in tests) and `app.close()` when done.
+ */
+export async function createSandboxApp(options: SandboxAppOptions = {}): Promise<NestFastifyApplication> {
+  const settings: SandboxSettings = { ...defaultSettings(), ...options.settings };
+  const adapter = new FastifyAdapter({ bodyLimit: settings.bodyLimitBytes });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    SandboxModule.forRoot({
+      settings,
+      clock: options.clock ?? systemClock,
+      random: options.random ?? systemRandom,
+      poster: options.poster ?? fetchPoster,
+    }),
+    adapter,
+    { logger: options.logger ?? ['error', 'warn', 'log'], bufferLogs: false },
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(multipart, { limits: { fileSize: settings.bodyLimitBytes, files: 1, fields: 10, parts: 12 } });
+  // Body parsing (size limit, malformed JSON) fails before Nest's filters run; answer those in
+  // the same shapes. Nothing here sends a stack trace.
+  const ids = app.get(IdFactory);
+  fastify.setErrorHandler((error, request, reply) => {
+    const { status, body } = renderError(error, request.url, ids);
+    void reply.status(status).send(body);
+  });
+  app.enableShutdownHooks();
+  const numbers = app.get(NumbersService);
+  for (const dto of options.numbers ?? []) numbers.register(dto);
+  return app;
+}

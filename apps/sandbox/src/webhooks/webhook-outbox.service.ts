@@ -1,0 +1,53 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Clock, Random } from '../common/clock';
+import { CLOCK, RANDOM, SANDBOX_SETTINGS, SandboxSettings } from '../config/sandbox-settings';
+import { WebhookUpdate } from './webhook-envelope';
+import { OutboxStats, WEBHOOK_POSTER, WebhookOutbox, WebhookPoster, WebhookTarget } from './webhook-outbox';
+
+/** Runs the outbox on a timer for the app's lifetime. */
+@Injectable()
+export class WebhookOutboxService implements OnModuleInit, OnApplicationShutdown {
+  readonly outbox: WebhookOutbox;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(SANDBOX_SETTINGS) private readonly settings: SandboxSettings,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(RANDOM) random: Random,
+    @Inject(WEBHOOK_POSTER) poster: WebhookPoster,
+  ) {
+    this.outbox = new WebhookOutbox(
+      clock,
+      random,
+      {
+        maxPending: settings.outboxMaxPending,
+        batchMax: settings.webhookBatchMax,
+        concurrency: settings.webhookConcurrency,
+        timeoutMs: settings.webhookTimeoutMs,
+        maxAttempts: settings.webhookMaxAttempts,
+        retryBaseMs: settings.webhookRetryBaseMs,
+        retryMaxMs: settings.webhookRetryMaxMs,
+      },
+      poster,
+    );
+  }
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.outbox.tick(), this.settings.webhookTickMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.outbox.settle();
+  }
+
+  enqueue(target: WebhookTarget, update: WebhookUpdate, dueAt?: number): boolean {
+    return this.outbox.enqueue(target, update, dueAt);
+  }
+
+  stats(): OutboxStats {
+    return this.outbox.stats();
+  }
+}
