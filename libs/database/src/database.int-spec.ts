@@ -78,7 +78,13 @@ describe('service data source and migrations', () => {
     expect(await runMigrations(dataSource())).toEqual(['CreateNotes1764000000000', 'AddNoteTags1764000000001']);
     expect(await runMigrations(dataSource())).toEqual([]);
 
-    const tables = await sql(test.url, 'SELECT table_schema, table_name FROM information_schema.tables WHERE table_name IN ($1, $2) ORDER BY table_name', ['migrations', 'notes']);
+    // Other tests' schemas share the database, so look only at ours and at public.
+    const tables = await sql(
+      test.url,
+      `SELECT table_schema, table_name FROM information_schema.tables
+        WHERE table_name IN ('migrations', 'notes') AND table_schema IN ($1, 'public') ORDER BY table_name`,
+      [test.schema],
+    );
     expect(tables).toEqual([
       { table_schema: test.schema, table_name: 'migrations' },
       { table_schema: test.schema, table_name: 'notes' },
