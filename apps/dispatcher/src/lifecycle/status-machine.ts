@@ -29,7 +29,7 @@ export function isMetaStatus(s: string): s is MetaStatus {
 }
 
 /** The state after applying a Meta status, or null when it changes nothing. */
-export function nextState(current: MessageState, incoming: MetaStatus): MessageState | null {
+export function nextState(current: MessageState, incoming: MetaStatus): MetaStatus | null {
   if (FINAL_STATES.has(current)) return null;
   if (incoming === 'failed') return 'failed';
   // read after played (voice) would be backwards; played after read is forward.

@@ -1,0 +1,129 @@
+import 'reflect-metadata';
+import { BeforeApplicationShutdown, Inject, Injectable, Module, OnApplicationBootstrap, DynamicModule } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { SecretBox } from '@wabridge/config';
+import {
+  ACCOUNT_EVENT_V1, CONTACT_CHANGED_V1, dlqTopicFor, NUMBER_CHANGED_V1, OUTBOUND_DLQ_V1, OUTBOUND_EVENTS_V1,
+  OUTBOUND_REQUESTED_V1, OUTBOUND_RETRY_TIERS, STATUS_UPDATED_V1,
+} from '@wabridge/contracts';
+import { createServiceDataSource, databaseReadinessCheck, ensureDatabase, runMigrations } from '@wabridge/database';
+import { INestApplication } from '@nestjs/common';
+import { createHttpApp } from '@wabridge/http';
+import { attachKafkaConsumer, EventProducer, KAFKA_CLIENT, KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { ObservabilityModule } from '@wabridge/telemetry';
+import { Clock, systemClock } from './common/clock';
+import { Pg } from './database/pg';
+import { DISPATCHER_MIGRATIONS } from './database/migrations';
+import { DispatcherEnv } from './dispatcher.env';
+import { NumberRateLimiter } from './limits/number-rate-limiter';
+import { PairLimiter } from './limits/pair-limiter';
+import { StatusService } from './lifecycle/status.service';
+import { DEFAULT_BACKOFF } from './retry/backoff';
+import { GraphClient } from './sending/graph.client';
+import { MessageRepository } from './sending/message.repository';
+import { OutboundConsumer } from './sending/outbound.consumer';
+import { OutboundProcessor } from './sending/outbound.processor';
+import { DISPATCHER, DispatcherParts, StateConsumer } from './state/state.consumer';
+import { StateStore } from './state/state.store';
+
+const STATE_GROUP_SUFFIX = '-state';
+
+interface Built extends DispatcherParts {
+  consumer: OutboundConsumer;
+}
+
+@Injectable()
+class OutboundRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(@Inject(DISPATCHER) private readonly parts: Built) {}
+  async onApplicationBootstrap(): Promise<void> {
+    await this.parts.consumer.start();
+  }
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.parts.consumer.stop();
+  }
+}
+
+function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): DynamicModule {
+  const connection = { clientId: 'dispatcher', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined };
+  @Module({})
+  class DispatcherModule {}
+  return {
+    module: DispatcherModule,
+    imports: [
+      ObservabilityModule.forRoot({ serviceName: 'dispatcher', readinessChecks: { postgres: databaseReadinessCheck(ds) } }),
+      KafkaModule.forRoot({
+        connection,
+        partitions: env.KAFKA_PARTITIONS,
+        topics: [
+          OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_DLQ_V1, ...OUTBOUND_RETRY_TIERS.map((t) => t.spec),
+          NUMBER_CHANGED_V1, CONTACT_CHANGED_V1, STATUS_UPDATED_V1, ACCOUNT_EVENT_V1,
+        ],
+        extraTopics: [dlqTopicFor(env.KAFKA_GROUP_ID), dlqTopicFor(env.KAFKA_GROUP_ID + STATE_GROUP_SUFFIX)],
+        producer: { lingerMs: 2, maxBatchMessages: 1000, maxQueuedMessages: 100000, sendTimeoutMs: 15000 },
+      }),
+    ],
+    controllers: [StateConsumer],
+    providers: [
+      {
+        provide: DISPATCHER,
+        inject: [EventProducer, KAFKA_CLIENT],
+        useFactory: (producer: EventProducer, kafka: Kafka): Built => {
+          const pg = new Pg(ds);
+          const box = env.ENCRYPTION_KEYS ? new SecretBox(env.ENCRYPTION_KEYS) : null;
+          const state = new StateStore(pg, box, clock);
+          const repo = new MessageRepository(pg);
+          const processor = new OutboundProcessor(
+            repo, state, new GraphClient(env.GRAPH_TIMEOUT_MS), producer,
+            new NumberRateLimiter(clock, Number(env.NUMBER_BURST_SECONDS)),
+            new PairLimiter(clock, { burst: env.PAIR_BURST, refillMs: env.PAIR_REFILL_MS }),
+            clock, Math.random,
+            {
+              inlineHorizonMs: env.INLINE_HORIZON_MS, reconcileTimeoutMs: env.RECONCILE_TIMEOUT_MS,
+              unknownNumberGraceMs: env.UNKNOWN_NUMBER_GRACE_MS,
+              backoff: { ...DEFAULT_BACKOFF, maxTransientAttempts: env.MAX_TRANSIENT_ATTEMPTS, transientBaseMs: env.TRANSIENT_BACKOFF_BASE_MS },
+            },
+          );
+          const status = new StatusService(repo, processor, state, clock, env.MAX_TRANSIENT_ATTEMPTS);
+          const consumer = new OutboundConsumer(kafka, producer, processor, clock, {
+            groupId: env.KAFKA_GROUP_ID, topicSuffix: connection.topicSuffix, concurrency: env.DISPATCHER_CONCURRENCY,
+          });
+          return { state, status, processor, consumer };
+        },
+      },
+      OutboundRunner,
+    ],
+  };
+}
+
+export interface DispatcherApp {
+  app: INestApplication;
+  url: string;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** Boots the dispatcher (migrations, topics, consumers, HTTP health/metrics). `port` 0 = any. */
+export async function createDispatcherApp(env: DispatcherEnv, options: { clock?: Clock; listen?: boolean } = {}): Promise<DispatcherApp> {
+  await ensureDatabase(env.DATABASE_URL);
+  const ds = createServiceDataSource({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, migrations: DISPATCHER_MIGRATIONS, poolSize: env.DB_POOL_SIZE });
+  await runMigrations(ds);
+  const app = await createHttpApp(dispatcherModule(env, ds, options.clock ?? systemClock), { logLevel: env.LOG_LEVEL });
+  attachKafkaConsumer(app, {
+    connection: { clientId: 'dispatcher-state', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+    consumer: { groupId: env.KAFKA_GROUP_ID + STATE_GROUP_SUFFIX, partitionsConsumedConcurrently: 8, fromBeginning: true },
+  });
+  await app.startAllMicroservices();
+  await app.listen(env.PORT, env.HOST);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  return {
+    app,
+    url: `http://${env.HOST}:${port}`,
+    dataSource: ds,
+    close: async () => {
+      await app.close();
+      if (ds.isInitialized) await ds.destroy();
+    },
+  };
+}

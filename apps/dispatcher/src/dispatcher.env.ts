@@ -1,0 +1,57 @@
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { BaseEnv } from '@wabridge/config';
+
+export class DispatcherEnv extends BaseEnv {
+  @IsInt() @Min(0) @Max(65535)
+  PORT = 3002;
+
+  /** `<id>:<base64 32 bytes>[,…]`: opens the numbers' access tokens (AAD `number:<phoneNumberId>`). */
+  @IsString()
+  ENCRYPTION_KEYS = '';
+
+  @IsString()
+  KAFKA_GROUP_ID = 'dispatcher';
+
+  /** Partitions (of all subscribed topics) processed at once by this instance. */
+  @IsInt() @Min(1) @Max(256)
+  DISPATCHER_CONCURRENCY = 16;
+
+  @IsInt() @Min(100) @Max(120000)
+  GRAPH_TIMEOUT_MS = 10000;
+
+  /** Sends due within this horizon wait in-process (scheduled timers); later ones go to a retry tier. */
+  @IsInt() @Min(0) @Max(10000)
+  INLINE_HORIZON_MS = 2000;
+
+  /** An `attempting` send whose outcome is unknown is retried only after this long without a status webhook. */
+  @IsInt() @Min(1000)
+  RECONCILE_TIMEOUT_MS = 120000;
+
+  @IsInt() @Min(1) @Max(50)
+  MAX_TRANSIENT_ATTEMPTS = 5;
+
+  @IsInt() @Min(10)
+  TRANSIENT_BACKOFF_BASE_MS = 1000;
+
+  /** Pair limiter (Meta: burst 45, one per 6 s). */
+  @IsInt() @Min(1)
+  PAIR_BURST = 45;
+
+  @IsInt() @Min(1)
+  PAIR_REFILL_MS = 6000;
+
+  /** Number bucket depth in seconds of its mps (small: never bunch beyond Meta's bucket). */
+  @IsOptional()
+  NUMBER_BURST_SECONDS = 0.25;
+
+  /** How long a request for a number we have no config for waits before it is rejected. */
+  @IsInt() @Min(0)
+  UNKNOWN_NUMBER_GRACE_MS = 30000;
+
+  @IsInt() @Min(1) @Max(100)
+  DB_POOL_SIZE = 20;
+
+  /** Postgres schema (tests use a fresh one per run). */
+  @IsString()
+  DATABASE_SCHEMA = 'dispatcher';
+}

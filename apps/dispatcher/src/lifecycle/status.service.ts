@@ -1,0 +1,65 @@
+import { Logger } from '@nestjs/common';
+import { OutboundRequestedV1, StatusUpdatedV1 } from '@wabridge/contracts';
+import { Clock } from '../common/clock';
+import { classifyMetaError } from '../errors/meta-error-taxonomy';
+import { metrics } from '../metrics/dispatcher.metrics';
+import { MessageRepository, MessageRow } from '../sending/message.repository';
+import { OutboundProcessor } from '../sending/outbound.processor';
+import { StateStore } from '../state/state.store';
+import { isMetaStatus, nextState } from './status-machine';
+
+/**
+ * Applies Meta's status webhooks to our messages (found by `biz_opaque_callback_data` = our id,
+ * else by wamid). Forward only; duplicates and late arrivals change nothing. A status for a
+ * message still `attempting` settles a send whose outcome we did not know (reconciliation).
+ * Asynchronous failures feed the same taxonomy as synchronous ones.
+ */
+export class StatusService {
+  private readonly log = new Logger('StatusService');
+
+  constructor(
+    private readonly repo: MessageRepository,
+    private readonly processor: OutboundProcessor,
+    private readonly state: StateStore,
+    private readonly clock: Clock,
+    private readonly maxTransientAttempts: number,
+  ) {}
+
+  async apply(ev: StatusUpdatedV1): Promise<void> {
+    if (!isMetaStatus(ev.status)) return;
+    let row: MessageRow | undefined;
+    if (ev.bizOpaqueCallbackData) row = await this.repo.get(ev.bizOpaqueCallbackData);
+    if (!row) row = await this.repo.findByWamid(ev.wamid);
+    if (!row) return; // not ours (sent by another system on the same number)
+    if (row.phone_number_id !== ev.phoneNumberId) return;
+    const err = ev.errors?.[0];
+    if (ev.status === 'failed' && err) {
+      const cls = classifyMetaError(err.code);
+      metrics.errors.inc({ class: cls, code: String(err.code), source: 'webhook' });
+      if (cls === 'auth') await this.state.pauseNumber(row.phone_number_id, `${err.code} ${err.title ?? err.message ?? ''}`.trim());
+      // Meta dropped it after accepting: transient/throttled failures are sent again (bounded).
+      if ((cls === 'transient' || cls === 'throttled' || cls === 'auth') && row.attempts < this.maxTransientAttempts && row.status !== 'attempting') {
+        const moved = await this.repo.transition(row.id, row.version, 'scheduled', {});
+        if (moved !== null) {
+          await this.processor.defer({ request: row.request as OutboundRequestedV1 }, { ...row, version: moved, status: 'scheduled' },
+            'async-failure', this.clock.now() + 5000, { lastError: `${err.code}` });
+        }
+        return;
+      }
+    }
+    const to = nextState(row.status, ev.status);
+    if (!to) {
+      metrics.duplicates.inc({ why: 'status-not-forward' });
+      return;
+    }
+    const error = err ? { class: classifyMetaError(err.code), code: err.code, message: err.title ?? err.message ?? `error ${err.code}` } : undefined;
+    const ok = await this.repo.applyStatus(row.id, row.status, to, ev.wamid, to === 'failed' ? error : undefined);
+    if (!ok) {
+      // Raced with another writer: read again and retry once through the transport's retry.
+      throw new Error(`status of ${row.id} changed concurrently`);
+    }
+    if (row.status === 'attempting') metrics.reconciliations.inc({ outcome: 'settled-by-webhook' });
+    metrics.statusTransitions.inc({ status: to });
+    await this.processor.emit(row.request, to, { wamid: ev.wamid, ...(to === 'failed' && error ? { error } : {}) });
+  }
+}

@@ -1,0 +1,312 @@
+import { Logger } from '@nestjs/common';
+import {
+  ErrorClassName, OUTBOUND_DLQ_V1, OUTBOUND_EVENTS_V1, OUTBOUND_RETRY_TIERS, OutboundDeadLetterV1, OutboundEventKind, OutboundEventV1,
+  OutboundRequestedV1, OutboundRetryV1, RetryReason,
+} from '@wabridge/contracts';
+import { EventProducer } from '@wabridge/kafka';
+import { Clock, Random } from '../common/clock';
+import { checkCompliance, ContactState, NumberState, tierLimit } from '../compliance/compliance';
+import { NumberRateLimiter } from '../limits/number-rate-limiter';
+import { PairLimiter } from '../limits/pair-limiter';
+import { SETTLED_STATES } from '../lifecycle/status-machine';
+import { metrics } from '../metrics/dispatcher.metrics';
+import { BackoffPolicy, decide } from '../retry/backoff';
+import { StateStore } from '../state/state.store';
+import { GraphClient } from './graph.client';
+import { MessageRepository, MessageRow, recipientOf } from './message.repository';
+
+export interface WorkItem {
+  request: OutboundRequestedV1;
+  /** Present when the item came from a retry tier. */
+  retry?: OutboundRetryV1;
+}
+
+export interface ProcessorOptions {
+  inlineHorizonMs: number;
+  reconcileTimeoutMs: number;
+  unknownNumberGraceMs: number;
+  backoff: BackoffPolicy;
+}
+
+type ErrorInfo = { class: OutboundEventV1['error'] extends infer E ? E extends { class: infer C } ? C : never : never; code?: number; message: string };
+
+/**
+ * One partition batch at a time: requests are claimed in one round trip, grouped by number
+ * (order kept within a number), checked, given limiter slots, and sent when their slot comes
+ * — concurrently, so a slow number does not hold a fast one. Anything that must wait longer
+ * than the inline horizon is written to a retry tier instead. `process` resolves only when
+ * every item reached a durable outcome (sent, failed, rejected, held, scheduled or DLQ), so
+ * the caller may commit the batch's offsets.
+ */
+export class OutboundProcessor {
+  private readonly log = new Logger('OutboundProcessor');
+
+  constructor(
+    private readonly repo: MessageRepository,
+    private readonly state: StateStore,
+    private readonly graph: GraphClient,
+    private readonly producer: EventProducer,
+    private readonly numberLimiter: NumberRateLimiter,
+    private readonly pairLimiter: PairLimiter,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly options: ProcessorOptions,
+  ) {}
+
+  async process(items: WorkItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const rows = await this.repo.claim(items.map((i) => i.request));
+    const byNumber = new Map<string, WorkItem[]>();
+    for (const item of items) {
+      const list = byNumber.get(item.request.phoneNumberId) ?? [];
+      list.push(item);
+      byNumber.set(item.request.phoneNumberId, list);
+    }
+    const work: Promise<void>[] = [];
+    for (const [phoneNumberId, group] of byNumber) work.push(this.processNumber(phoneNumberId, group, rows));
+    const results = await Promise.allSettled(work);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async processNumber(phoneNumberId: string, group: WorkItem[], rows: Map<string, MessageRow>): Promise<void> {
+    const sends: Promise<void>[] = [];
+    const emits: Promise<void>[] = [];
+    const number = await this.state.number(phoneNumberId);
+    const tenants = new Set(group.map((g) => g.request.tenantId));
+    const contacts = new Map<string, ContactState>();
+    for (const t of tenants) {
+      const recips = group.filter((g) => g.request.tenantId === t).map((g) => recipientOf(g.request));
+      for (const [k, v] of await this.state.contacts(t, phoneNumberId, recips)) contacts.set(`${t}:${k}`, v);
+    }
+    for (const item of group) {
+      const row = rows.get(item.request.id);
+      if (row?.created) emits.push(this.emit(item.request, 'accepted', {}));
+      const outcome = await this.prepare(item, row, number, contacts.get(`${item.request.tenantId}:${recipientOf(item.request)}`));
+      if (outcome) sends.push(outcome);
+    }
+    await Promise.all([...sends, ...emits]);
+  }
+
+  /** Everything up to the send; returns the pending send (if any). */
+  private async prepare(item: WorkItem, row: MessageRow | undefined, number: NumberState | undefined, contact: ContactState | undefined): Promise<Promise<void> | null> {
+    const req = item.request;
+    const now = this.clock.now();
+    if (!row) {
+      metrics.duplicates.inc({ why: 'idempotency-key' });
+      return null;
+    }
+    if (SETTLED_STATES.has(row.status)) {
+      metrics.duplicates.inc({ why: 'settled' });
+      return null;
+    }
+    if (item.retry && item.retry.version !== row.version) {
+      metrics.duplicates.inc({ why: 'stale-retry' });
+      return null;
+    }
+    let reconciledResend = false;
+    if (row.status === 'attempting') {
+      const due = (row.attempted_at?.getTime() ?? now) + this.options.reconcileTimeoutMs;
+      if (due > now) return this.defer(item, row, 'reconcile', due, {});
+      reconciledResend = true;
+    }
+    if (row.status === 'paused' && !item.retry) {
+      metrics.duplicates.inc({ why: 'held' });
+      return null;
+    }
+    if (!number) {
+      if (now - Date.parse(req.requestedAt) < this.options.unknownNumberGraceMs) return this.defer(item, row, 'unknown-number', now + 1000, {});
+      return this.reject(row, 'unknown-number', `no configuration for phone number ${req.phoneNumberId}`);
+    }
+    const sendAt = req.sendAt ? Date.parse(req.sendAt) : 0;
+    if (sendAt > now + this.options.inlineHorizonMs) return this.defer(item, row, 'send-at', sendAt, {});
+
+    const recipient = recipientOf(req);
+    const template = req.message['template'] as { name?: string; language?: { code?: string } } | undefined;
+    const templateStatus = req.type === 'template' ? await this.state.templateStatus(number.wabaId, template?.name, template?.language?.code) : undefined;
+    const verdict = checkCompliance({ tenantId: req.tenantId, type: req.type, number, contact, templateStatus, now });
+    if (!verdict.ok) {
+      if (verdict.hold) return this.hold(row, verdict.reason);
+      return this.reject(row, verdict.code, verdict.reason);
+    }
+    if (verdict.businessInitiated && Number.isFinite(tierLimit(number.tier)) && !reconciledResend) {
+      const ok = await this.state.reachPortfolio(number.businessId, recipient, tierLimit(number.tier), now);
+      if (!ok) return this.defer(item, row, 'messaging-limit', now + 15 * 60_000, {});
+    }
+
+    // Limits: the number's slot first, then the pair's. A slot carried by a retry was paid for.
+    const horizon = now + this.options.inlineHorizonMs;
+    let numberDue = now;
+    if (!item.retry?.numberSlot) {
+      numberDue = this.numberLimiter.reserve(number.phoneNumberId, number.mps);
+      if (numberDue > horizon) return this.defer(item, row, 'rate-number', numberDue, { numberSlot: true });
+    }
+    let pairDue = now;
+    if (!item.retry?.pairSlot) {
+      pairDue = this.pairLimiter.reserve(number.phoneNumberId, recipient);
+      if (pairDue > horizon) {
+        if (!item.retry?.numberSlot) this.numberLimiter.release(number.phoneNumberId, number.mps);
+        return this.defer(item, row, 'rate-pair', pairDue, { pairSlot: true });
+      }
+    }
+    const dueAt = Math.max(numberDue, pairDue, sendAt, item.retry ? Date.parse(item.retry.notBefore) : 0);
+    return this.sendAt(dueAt, () => this.send(item, row, number, reconciledResend));
+  }
+
+  private sendAt(dueAt: number, fn: () => Promise<void>): Promise<void> {
+    const wait = dueAt - this.clock.now();
+    if (wait <= 0) return fn();
+    return new Promise<void>((resolve, reject) => setTimeout(() => fn().then(resolve, reject), wait));
+  }
+
+  private async send(item: WorkItem, row: MessageRow, number: NumberState, reconciledResend: boolean): Promise<void> {
+    const req = item.request;
+    const claimed = await this.repo.markAttempting(row.id, row.version, new Date(this.clock.now()));
+    if (!claimed) {
+      metrics.duplicates.inc({ why: 'lost-claim' });
+      return;
+    }
+    if (reconciledResend) metrics.reconciliations.inc({ outcome: 'resent-after-timeout' });
+    const body: Record<string, unknown> = {
+      ...req.message,
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      ...(req.to ? { to: req.to } : { recipient: req.recipient }),
+      type: req.type,
+      biz_opaque_callback_data: req.id,
+    };
+    const started = this.clock.now();
+    metrics.queueDelay.observe(Math.max(0, started - Date.parse(req.requestedAt)) / 1000);
+    const token = await this.state.accessToken(number.phoneNumberId);
+    const result = await this.graph.send({
+      baseUrl: number.graphBaseUrl, version: number.graphApiVersion, phoneNumberId: number.phoneNumberId, accessToken: token, body,
+    });
+    metrics.graphLatency.observe((this.clock.now() - started) / 1000);
+    const current = { ...row, version: claimed.version, attempts: claimed.attempts, status: 'attempting' as const };
+    if (result.ok) {
+      metrics.sends.inc({ phone_number_id: number.phoneNumberId, outcome: 'accepted' });
+      await this.repo.markSent(row.id, result.wamid, new Date(this.clock.now()));
+      await this.emit(req, 'sent', { wamid: result.wamid, attempt: claimed.attempts });
+      return;
+    }
+    const err = result.error;
+    metrics.sends.inc({ phone_number_id: number.phoneNumberId, outcome: err.class });
+    metrics.errors.inc({ class: err.class, code: String(err.code ?? err.httpStatus), source: 'graph' });
+    const decision = decide(err, claimed.attempts, item.retry?.backoffStep ?? 0, this.options.backoff, this.random);
+    const info = { class: err.class, code: err.code, message: err.message } as ErrorInfo;
+    const now = this.clock.now();
+    switch (decision.action) {
+      case 'retry':
+        if (decision.scope === 'number') this.numberLimiter.penalize(number.phoneNumberId, number.mps, decision.delayMs);
+        if (decision.scope === 'pair') this.pairLimiter.penalize(number.phoneNumberId, recipientOf(req), decision.delayMs);
+        await this.defer(item, current, err.class === 'throttled' ? 'throttled' : 'transient', now + decision.delayMs,
+          { backoffStep: decision.backoffStep, lastError: `${err.code ?? err.httpStatus}: ${err.message}`, error: info });
+        return;
+      case 'reconcile':
+        // Keep it `attempting`: a status webhook with our id settles it; else retried after the timeout.
+        await this.defer(item, { ...current, version: claimed.version }, 'reconcile', now + this.options.reconcileTimeoutMs,
+          { keepAttempting: true, lastError: err.message, error: info });
+        return;
+      case 'dead-letter':
+        await this.deadLetter(current, `transient errors after ${claimed.attempts} attempt(s)`, info);
+        return;
+      case 'pause-number':
+        await this.state.pauseNumber(number.phoneNumberId, `${err.code ?? ''} ${err.message}`.trim());
+        this.log.warn(`number ${number.phoneNumberId} paused after auth/config error ${err.code}: ${err.message}`);
+        await this.hold(current, `number paused: ${err.message}`, info);
+        return;
+      case 'fail': {
+        const v = await this.repo.transition(row.id, claimed.version, 'failed', { error: info });
+        if (v !== null) await this.emit(req, 'failed', { error: info, attempt: claimed.attempts });
+        return;
+      }
+    }
+  }
+
+  /** Writes the message to the retry tier that fits its wait (durable before the offset moves). */
+  async defer(
+    item: WorkItem,
+    row: MessageRow,
+    reason: RetryReason,
+    notBefore: number,
+    extra: { numberSlot?: boolean; pairSlot?: boolean; backoffStep?: number; lastError?: string; error?: ErrorInfo; keepAttempting?: boolean },
+  ): Promise<null> {
+    const version = await this.repo.transition(row.id, row.version, extra.keepAttempting ? 'attempting' : 'scheduled', { notBefore: new Date(notBefore) });
+    if (version === null) {
+      metrics.duplicates.inc({ why: 'lost-claim' });
+      return null;
+    }
+    const now = this.clock.now();
+    const retry: OutboundRetryV1 = Object.assign(new OutboundRetryV1(), {
+      request: item.request, version, attempts: row.attempts, notBefore: new Date(notBefore).toISOString(), reason,
+      numberSlot: extra.numberSlot ?? (reason === 'rate-pair' ? item.retry?.numberSlot : undefined),
+      pairSlot: extra.pairSlot, backoffStep: extra.backoffStep ?? item.retry?.backoffStep, lastError: extra.lastError,
+      scheduledAt: new Date(now).toISOString(),
+    });
+    metrics.retries.inc({ reason });
+    const tier = tierFor(notBefore - now);
+    await this.producer.send({ topic: tier.topic, key: item.request.phoneNumberId, value: retry, eventType: 'OutboundRetryV1', schemaVersion: 1 });
+    // Throughput waits are routine; only tell the customer about waits caused by errors or holds.
+    if (reason !== 'rate-number' && reason !== 'unknown-number') {
+      await this.emit(item.request, 'retry-scheduled', { notBefore: retry.notBefore, attempt: row.attempts, error: extra.error });
+    }
+    return null;
+  }
+
+  private async reject(row: MessageRow, code: string, reason: string): Promise<null> {
+    metrics.rejected.inc({ reason: code });
+    const error = { class: 'compliance', message: `${code}: ${reason}` } as ErrorInfo;
+    const v = await this.repo.transition(row.id, row.version, 'rejected', { error });
+    if (v !== null) await this.emit(row.request, 'rejected', { error });
+    return null;
+  }
+
+  private async hold(row: MessageRow, reason: string, error?: ErrorInfo): Promise<null> {
+    const v = await this.repo.transition(row.id, row.version, 'paused', { error: error ?? { class: 'auth', message: reason } as ErrorInfo });
+    if (v !== null) metrics.heldMessages.inc();
+    return null;
+  }
+
+  async deadLetter(row: MessageRow, reason: string, error?: ErrorInfo): Promise<void> {
+    const v = await this.repo.transition(row.id, row.version, 'failed', { error });
+    if (v === null) return;
+    const dl: OutboundDeadLetterV1 = Object.assign(new OutboundDeadLetterV1(), {
+      request: row.request, reason, error, attempts: row.attempts, deadLetteredAt: new Date(this.clock.now()).toISOString(),
+    });
+    await this.producer.send({ topic: OUTBOUND_DLQ_V1.topic, key: row.phone_number_id, value: dl, eventType: 'OutboundDeadLetterV1', schemaVersion: 1 });
+    metrics.dlq.inc();
+    await this.emit(row.request, 'dead-lettered', { error, attempt: row.attempts });
+  }
+
+  /** Re-queues a resumed number's held messages through the shortest retry tier. */
+  async resumeHeld(phoneNumberId: string): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const held = await this.repo.held(phoneNumberId, 1000);
+      if (held.length === 0) return total;
+      for (const row of held) {
+        await this.defer({ request: row.request }, row, 'resume', this.clock.now(), {});
+      }
+      total += held.length;
+      if (held.length < 1000) return total;
+    }
+  }
+
+  emit(req: OutboundRequestedV1, event: OutboundEventKind, extra: Partial<OutboundEventV1>): Promise<void> {
+    const value: OutboundEventV1 = Object.assign(new OutboundEventV1(), {
+      id: req.id, tenantId: req.tenantId, phoneNumberId: req.phoneNumberId, recipient: recipientOf(req), event,
+      occurredAt: new Date(this.clock.now()).toISOString(), ...extra,
+    });
+    return this.producer.send({
+      topic: OUTBOUND_EVENTS_V1.topic, key: `${req.phoneNumberId}:${recipientOf(req)}`, value,
+      eventType: 'OutboundEventV1', schemaVersion: 1, headers: { 'tenant-id': req.tenantId },
+    });
+  }
+}
+
+/** The longest tier not longer than the wait (the shortest for waits under it). */
+export function tierFor(waitMs: number): { topic: string; delayMs: number } {
+  let chosen = OUTBOUND_RETRY_TIERS[0]!;
+  for (const t of OUTBOUND_RETRY_TIERS) if (t.delayMs <= waitMs) chosen = t;
+  return { topic: chosen.spec.topic, delayMs: chosen.delayMs };
+}

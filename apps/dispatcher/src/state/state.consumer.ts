@@ -1,0 +1,44 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import {
+  ACCOUNT_EVENT_V1, AccountEventV1, CONTACT_CHANGED_V1, ContactChangedV1, NUMBER_CHANGED_V1, NumberChangedV1,
+  STATUS_UPDATED_V1, StatusUpdatedV1,
+} from '@wabridge/contracts';
+import { KafkaEventContext } from '@wabridge/kafka';
+import { StatusService } from '../lifecycle/status.service';
+import { OutboundProcessor } from '../sending/outbound.processor';
+import { StateStore } from './state.store';
+
+export const DISPATCHER = Symbol('DISPATCHER');
+export interface DispatcherParts {
+  state: StateStore;
+  status: StatusService;
+  processor: OutboundProcessor;
+}
+
+/** Edges for the low-volume topics (Nest Kafka transport): state copies and statuses. */
+@Controller()
+export class StateConsumer {
+  constructor(@Inject(DISPATCHER) private readonly parts: DispatcherParts) {}
+
+  @EventPattern(NUMBER_CHANGED_V1.topic)
+  async number(@Payload() ev: NumberChangedV1, @Ctx() _ctx: KafkaEventContext): Promise<void> {
+    const { active } = await this.parts.state.applyNumber(ev);
+    if (active) await this.parts.processor.resumeHeld(ev.phoneNumberId);
+  }
+
+  @EventPattern(CONTACT_CHANGED_V1.topic)
+  contact(@Payload() ev: ContactChangedV1): Promise<void> {
+    return this.parts.state.applyContact(ev);
+  }
+
+  @EventPattern(ACCOUNT_EVENT_V1.topic)
+  account(@Payload() ev: AccountEventV1): Promise<void> {
+    return this.parts.state.applyAccountEvent(ev);
+  }
+
+  @EventPattern(STATUS_UPDATED_V1.topic)
+  status(@Payload() ev: StatusUpdatedV1): Promise<void> {
+    return this.parts.status.apply(ev);
+  }
+}

@@ -1,0 +1,198 @@
+import { AccountEventV1, ContactChangedV1, EncryptedSecret, NumberChangedV1 } from '@wabridge/contracts';
+import { SecretBox } from '@wabridge/config';
+import { Clock } from '../common/clock';
+import { ContactState, NumberState } from '../compliance/compliance';
+import { Pg } from '../database/pg';
+import { metrics } from '../metrics/dispatcher.metrics';
+
+interface NumberRow {
+  phone_number_id: string; tenant_id: string; waba_id: string; business_id: string; status: 'active' | 'paused';
+  paused_reason: string | null; mps: number; tier: string; graph_base_url: string; graph_api_version: string;
+  access_token: EncryptedSecret; revision: number;
+}
+
+/**
+ * Local copies of the state sending depends on, fed by events (number, contact, template)
+ * and kept in this service's tables. Numbers are cached briefly in memory: another instance
+ * may pause or resume a number, and the table is where that meets.
+ */
+export class StateStore {
+  private readonly numbers = new Map<string, { state: NumberState; token: EncryptedSecret; at: number }>();
+  private readonly tokens = new Map<string, string>();
+  private readonly templates = new Map<string, string>();
+  private templatesLoaded = false;
+
+  constructor(
+    private readonly pg: Pg,
+    private readonly box: SecretBox | null,
+    private readonly clock: Clock,
+    private readonly numberCacheMs = 1000,
+  ) {}
+
+  async number(phoneNumberId: string): Promise<NumberState | undefined> {
+    const hit = this.numbers.get(phoneNumberId);
+    if (hit && this.clock.now() - hit.at < this.numberCacheMs) return hit.state;
+    const { rows } = await this.pg.query<NumberRow>('SELECT * FROM numbers WHERE phone_number_id = $1', [phoneNumberId]);
+    const row = rows[0];
+    if (!row) {
+      this.numbers.delete(phoneNumberId);
+      return undefined;
+    }
+    const state: NumberState = {
+      phoneNumberId: row.phone_number_id, tenantId: row.tenant_id, wabaId: row.waba_id, businessId: row.business_id,
+      status: row.status, pausedReason: row.paused_reason ?? undefined, mps: row.mps, tier: row.tier,
+      graphBaseUrl: row.graph_base_url, graphApiVersion: row.graph_api_version, revision: row.revision,
+    };
+    this.numbers.set(phoneNumberId, { state, token: row.access_token, at: this.clock.now() });
+    return state;
+  }
+
+  /** The number's access token in clear (decrypted once per revision). */
+  async accessToken(phoneNumberId: string): Promise<string> {
+    const n = await this.number(phoneNumberId);
+    const hit = this.numbers.get(phoneNumberId);
+    if (!n || !hit) throw new Error(`unknown number ${phoneNumberId}`);
+    const cacheKey = `${phoneNumberId}:${n.revision}:${hit.token.data.slice(0, 16)}`;
+    let token = this.tokens.get(cacheKey);
+    if (token === undefined) {
+      if (!this.box) throw new Error('ENCRYPTION_KEYS is not set: cannot open access tokens');
+      token = this.box.open(hit.token, `number:${phoneNumberId}`);
+      this.tokens.set(cacheKey, token);
+    }
+    return token;
+  }
+
+  /**
+   * Applies a number's config; returns true when the number is (now) active and may have held
+   * messages to resume. A pause we made ourselves (auth error) survives replays of the same
+   * or older revisions: only a newer config resumes it.
+   */
+  async applyNumber(ev: NumberChangedV1): Promise<{ active: boolean }> {
+    if (ev.deleted) {
+      await this.pg.query('DELETE FROM numbers WHERE phone_number_id = $1', [ev.phoneNumberId]);
+      this.numbers.delete(ev.phoneNumberId);
+      return { active: false };
+    }
+    const { rows } = await this.pg.query<{ status: string }>(
+      `INSERT INTO numbers (phone_number_id, tenant_id, waba_id, business_id, status, paused_reason, mps, tier,
+                            graph_base_url, graph_api_version, access_token, revision, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12, now())
+       ON CONFLICT (phone_number_id) DO UPDATE SET
+         tenant_id = EXCLUDED.tenant_id, waba_id = EXCLUDED.waba_id, business_id = EXCLUDED.business_id,
+         mps = EXCLUDED.mps, tier = EXCLUDED.tier, graph_base_url = EXCLUDED.graph_base_url,
+         graph_api_version = EXCLUDED.graph_api_version, access_token = EXCLUDED.access_token,
+         revision = EXCLUDED.revision, updated_at = now(),
+         status = CASE WHEN numbers.paused_at_revision IS NOT NULL AND EXCLUDED.revision <= numbers.paused_at_revision
+                       THEN numbers.status ELSE EXCLUDED.status END,
+         paused_reason = CASE WHEN numbers.paused_at_revision IS NOT NULL AND EXCLUDED.revision <= numbers.paused_at_revision
+                       THEN numbers.paused_reason ELSE EXCLUDED.paused_reason END,
+         paused_at_revision = CASE WHEN numbers.paused_at_revision IS NOT NULL AND EXCLUDED.revision <= numbers.paused_at_revision
+                       THEN numbers.paused_at_revision ELSE NULL END
+       WHERE EXCLUDED.revision >= numbers.revision
+       RETURNING status`,
+      [ev.phoneNumberId, ev.tenantId, ev.wabaId, ev.businessId || ev.wabaId, ev.status, ev.pausedReason ?? null, ev.mps, ev.tier,
+        ev.graphBaseUrl, ev.graphApiVersion, JSON.stringify(ev.accessToken), ev.revision],
+    );
+    this.numbers.delete(ev.phoneNumberId);
+    await this.refreshPausedGauge();
+    return { active: rows[0]?.status === 'active' };
+  }
+
+  /** Meta said the credentials are bad: hold the number's queue until a newer config arrives. */
+  async pauseNumber(phoneNumberId: string, reason: string): Promise<void> {
+    await this.pg.query(
+      `UPDATE numbers SET status = 'paused', paused_reason = $2, paused_at_revision = revision, updated_at = now()
+       WHERE phone_number_id = $1`,
+      [phoneNumberId, reason.slice(0, 1000)],
+    );
+    this.numbers.delete(phoneNumberId);
+    await this.refreshPausedGauge();
+  }
+
+  private async refreshPausedGauge(): Promise<void> {
+    const { rows } = await this.pg.query<{ n: string }>(`SELECT count(*)::text AS n FROM numbers WHERE status = 'paused'`);
+    metrics.pausedNumbers.set(Number(rows[0]?.n ?? 0));
+  }
+
+  async applyContact(ev: ContactChangedV1): Promise<void> {
+    const recipient = ev.waId ?? ev.userId;
+    if (!recipient) return;
+    if (ev.erased) {
+      await this.pg.query('DELETE FROM contacts WHERE phone_number_id = $1 AND recipient = $2 AND tenant_id = $3', [ev.phoneNumberId, recipient, ev.tenantId]);
+      return;
+    }
+    await this.pg.query(
+      `INSERT INTO contacts (tenant_id, phone_number_id, recipient, window_open_until, opted_out, reachable, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7)
+       ON CONFLICT (phone_number_id, recipient, tenant_id) DO UPDATE SET
+         window_open_until = EXCLUDED.window_open_until, opted_out = EXCLUDED.opted_out,
+         reachable = EXCLUDED.reachable, updated_at = EXCLUDED.updated_at
+       WHERE EXCLUDED.updated_at >= contacts.updated_at`,
+      [ev.tenantId, ev.phoneNumberId, recipient, ev.windowOpenUntil ?? null, ev.optedOut, ev.reachable, ev.updatedAt],
+    );
+  }
+
+  /** Contacts of one tenant and number, for a batch of recipients. */
+  async contacts(tenantId: string, phoneNumberId: string, recipients: string[]): Promise<Map<string, ContactState>> {
+    const out = new Map<string, ContactState>();
+    if (recipients.length === 0) return out;
+    const { rows } = await this.pg.query<{ recipient: string; window_open_until: Date | null; opted_out: boolean; reachable: boolean }>(
+      `SELECT recipient, window_open_until, opted_out, reachable FROM contacts
+       WHERE tenant_id = $1 AND phone_number_id = $2 AND recipient = ANY($3)`,
+      [tenantId, phoneNumberId, recipients],
+    );
+    for (const r of rows) {
+      out.set(r.recipient, { windowOpenUntil: r.window_open_until?.getTime(), optedOut: r.opted_out, reachable: r.reachable });
+    }
+    return out;
+  }
+
+  /** Template status updates (`message_template_status_update`) from account events. */
+  async applyAccountEvent(ev: AccountEventV1): Promise<void> {
+    if (ev.field !== 'message_template_status_update' || !ev.templateName || !ev.templateLanguage) return;
+    const status = ev.event ?? (typeof ev.value['event'] === 'string' ? ev.value['event'] : undefined);
+    if (!status) return;
+    await this.pg.query(
+      `INSERT INTO templates (waba_id, name, language, status, updated_at) VALUES ($1,$2,$3,$4,$5)
+       ON CONFLICT (waba_id, name, language) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+       WHERE EXCLUDED.updated_at >= templates.updated_at`,
+      [ev.wabaId, ev.templateName, ev.templateLanguage, status, ev.occurredAt],
+    );
+    this.templates.set(`${ev.wabaId}:${ev.templateName}:${ev.templateLanguage}`, status);
+  }
+
+  async templateStatus(wabaId: string, name: string | undefined, language: string | undefined): Promise<string | undefined> {
+    if (!name || !language) return undefined;
+    if (!this.templatesLoaded) {
+      const { rows } = await this.pg.query<{ waba_id: string; name: string; language: string; status: string }>('SELECT waba_id, name, language, status FROM templates');
+      for (const r of rows) this.templates.set(`${r.waba_id}:${r.name}:${r.language}`, r.status);
+      this.templatesLoaded = true;
+    }
+    return this.templates.get(`${wabaId}:${name}:${language}`);
+  }
+
+  /**
+   * Messaging limit, shared by every number of a business portfolio: a business-initiated
+   * message to a user not reached in the last 24 h takes one unit of the tier. Exact moving
+   * 24 h (one row per portfolio and user with the time it was last counted), serialized per
+   * portfolio with an advisory lock so concurrent instances never overshoot.
+   */
+  async reachPortfolio(businessId: string, recipient: string, limit: number, now: number): Promise<boolean> {
+    if (!Number.isFinite(limit)) return true;
+    const at = new Date(now);
+    const since = new Date(now - 24 * 3600_000);
+    return this.pg.transaction(async (q) => {
+      await q('SELECT pg_advisory_xact_lock(hashtext($1))', [`dispatcher.reach.${businessId}`]);
+      const seen = await q('SELECT 1 FROM portfolio_reach WHERE business_id = $1 AND recipient = $2 AND reached_at > $3', [businessId, recipient, since]);
+      if (seen.rows.length > 0) return true;
+      const used = await q('SELECT count(*)::int AS n FROM portfolio_reach WHERE business_id = $1 AND reached_at > $2', [businessId, since]);
+      if (Number(used.rows[0]?.['n'] ?? 0) >= limit) return false;
+      await q(
+        `INSERT INTO portfolio_reach (business_id, recipient, reached_at) VALUES ($1,$2,$3)
+         ON CONFLICT (business_id, recipient) DO UPDATE SET reached_at = EXCLUDED.reached_at`,
+        [businessId, recipient, at],
+      );
+      return true;
+    });
+  }
+}
