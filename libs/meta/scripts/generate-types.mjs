@@ -2,9 +2,11 @@
 // Regenerates libs/meta/src/generated/meta-openapi.ts from the vendored Meta spec.
 //   npm run generate -w @wabridge/meta            write the file
 //   npm run generate -w @wabridge/meta -- --check exit 1 if the committed file is stale
+//   --file <path>                                 compare/write another file (used by the test)
 //
-// The rendering lives in src/spec/meta-openapi.codegen.ts so the unit test that guards the
-// committed file runs the very same code. Node cannot require that TypeScript (CommonJS, with
+// The rendering lives in src/spec/meta-openapi.codegen.ts. The unit test that guards the
+// committed file runs this script with --check in a child process: Jest's module loader cannot
+// load openapi-typescript's ESM-only dependencies (parse-json), plain Node can. Node cannot require that TypeScript (CommonJS, with
 // extensionless imports) by itself, so .ts files are transpiled on load with the repo's
 // TypeScript compiler: no extra dev dependency, and no build step before generating.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -26,23 +28,27 @@ require.extensions['.ts'] = (module, filename) => {
 
 const { renderMetaOpenApiTypes, META_OPENAPI_TYPES_PATH } = require('../src/spec/meta-openapi.codegen.ts');
 
+const args = process.argv.slice(2);
+const fileArg = args.indexOf('--file');
+const target = fileArg >= 0 && args[fileArg + 1] ? args[fileArg + 1] : META_OPENAPI_TYPES_PATH;
+
 const fresh = await renderMetaOpenApiTypes();
 let current = '';
 try {
-  current = readFileSync(META_OPENAPI_TYPES_PATH, 'utf8');
+  current = readFileSync(target, 'utf8');
 } catch {
   // first generation
 }
 
-if (process.argv.includes('--check')) {
+if (args.includes('--check')) {
   if (current !== fresh) {
-    console.error(`${META_OPENAPI_TYPES_PATH} is out of date: run npm run generate -w @wabridge/meta`);
+    console.error(`${target} is out of date: run npm run generate -w @wabridge/meta`);
     process.exit(1);
   }
-  console.log('meta-openapi.ts is up to date');
+  console.log(`up to date: ${target}`);
 } else if (current === fresh) {
-  console.log(`unchanged: ${META_OPENAPI_TYPES_PATH}`);
+  console.log(`unchanged: ${target}`);
 } else {
-  writeFileSync(META_OPENAPI_TYPES_PATH, fresh);
-  console.log(`wrote ${META_OPENAPI_TYPES_PATH} (${fresh.length} chars)`);
+  writeFileSync(target, fresh);
+  console.log(`wrote ${target} (${fresh.length} chars)`);
 }
