@@ -1,0 +1,32 @@
+import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { BaseEnv } from '@wabridge/config';
+
+/** Environment of the contacts service (validated once at boot). */
+export class ContactsEnv extends BaseEnv {
+  @IsInt() @Min(0) @Max(65535)
+  PORT = 3003;
+
+  /** Shared secret the gateway sends in `x-internal-token`; requests without it are refused. */
+  @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  INTERNAL_TOKEN!: string;
+
+  /** Postgres schema this service owns. */
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case SQL identifier' })
+  DATABASE_SCHEMA = 'contacts';
+
+  /** Consumer group (its DLQ is `<group>.dlq.v1`). */
+  @Matches(/^[a-zA-Z0-9._-]+$/)
+  CONTACTS_CONSUMER_GROUP = 'contacts';
+
+  /** Largest `attributes` object of one contact, in bytes of its JSON. */
+  @IsInt() @Min(2) @Max(1048576)
+  CONTACTS_MAX_ATTRIBUTES_BYTES = 16384;
+
+  /** Rows written per statement during an import. */
+  @IsInt() @Min(1) @Max(10000)
+  CONTACTS_IMPORT_BATCH_ROWS = 1000;
+
+  /** Per-row errors listed in an import report (the rest are only counted). */
+  @IsInt() @Min(0) @Max(100000)
+  CONTACTS_IMPORT_MAX_ERRORS = 1000;
+}

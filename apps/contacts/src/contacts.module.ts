@@ -1,0 +1,74 @@
+import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CONTACT_CHANGED_V1, CONTACT_ERASED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
+import { parseBrokers, KafkaModule } from '@wabridge/kafka';
+import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
+import { CLOCK, Clock } from './common/clock';
+import { ContactsAuthGuard } from './common/contacts-auth.guard';
+import { ContactsConsumers } from './consumers.controller';
+import { ContactsEnv } from './contacts.env';
+import { ContactEventsPublisher } from './contacts/contact-events.publisher';
+import { ContactsController } from './contacts/contacts.controller';
+import { ContactsRepository } from './contacts/contacts.repository';
+import { ContactsService } from './contacts/contacts.service';
+import { ImportService } from './import/import.service';
+import { InboundService } from './inbound/inbound.service';
+import { NumberService } from './numbers/number.service';
+import { NumbersRepository } from './numbers/numbers.repository';
+import { ParkedEventsRepository } from './numbers/parked-events.repository';
+import { TenantResolver } from './numbers/tenant-resolver';
+import { SettingsRepository } from './settings/settings.repository';
+import { StatusService } from './status/status.service';
+
+export const CONTACTS_TOPICS = [INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, NUMBER_CHANGED_V1, CONTACT_CHANGED_V1, CONTACT_ERASED_V1];
+
+/** Closes the pool last (after the consumer stopped) and reports Postgres in /health/ready. */
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  constructor(private readonly ds: DataSource, health: HealthRegistry) {
+    health.register('postgres', async () => {
+      await ds.query('SELECT 1');
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}
+
+@Module({})
+export class ContactsModule {
+  static forRoot(env: ContactsEnv, ds: DataSource, clock: Clock): DynamicModule {
+    return {
+      module: ContactsModule,
+      imports: [
+        ObservabilityModule.forRoot({ serviceName: 'contacts' }),
+        KafkaModule.forRoot({
+          connection: { clientId: 'contacts', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+          topics: CONTACTS_TOPICS,
+          extraTopics: [dlqTopicFor(env.CONTACTS_CONSUMER_GROUP)],
+          partitions: env.KAFKA_PARTITIONS,
+        }),
+      ],
+      controllers: [ContactsController, ContactsConsumers],
+      providers: [
+        { provide: ContactsEnv, useValue: env },
+        { provide: DataSource, useValue: ds },
+        { provide: CLOCK, useValue: clock },
+        DatabaseLifecycle,
+        ContactsAuthGuard,
+        ContactsRepository,
+        NumbersRepository,
+        ParkedEventsRepository,
+        SettingsRepository,
+        TenantResolver,
+        ContactEventsPublisher,
+        InboundService,
+        StatusService,
+        NumberService,
+        ContactsService,
+        ImportService,
+      ],
+    };
+  }
+}

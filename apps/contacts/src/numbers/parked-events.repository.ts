@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { Queryable } from '../database/queryable';
+
+export interface ParkedEvent {
+  id: string;
+  topic: string;
+  payload: Record<string, unknown>;
+}
+
+/** Events whose number has no known tenant yet, kept durably in arrival order. */
+@Injectable()
+export class ParkedEventsRepository {
+  async park(q: Queryable, phoneNumberId: string, topic: string, dedupeKey: string, payload: object, now: Date): Promise<void> {
+    await q.query(
+      `INSERT INTO parked_events (phone_number_id, topic, dedupe_key, payload, parked_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT ON CONSTRAINT parked_events_dedupe DO NOTHING`,
+      [phoneNumberId, topic, dedupeKey, JSON.stringify(payload), now],
+    );
+  }
+
+  async next(q: Queryable, phoneNumberId: string, limit: number): Promise<ParkedEvent[]> {
+    return q.query<ParkedEvent[]>(
+      'SELECT id::text AS id, topic, payload FROM parked_events WHERE phone_number_id = $1 ORDER BY id LIMIT $2', [phoneNumberId, limit],
+    );
+  }
+
+  async remove(q: Queryable, id: string): Promise<void> {
+    await q.query('DELETE FROM parked_events WHERE id = $1', [id]);
+  }
+
+  async count(q: Queryable): Promise<number> {
+    const rows = await q.query<{ n: string }[]>('SELECT count(*) AS n FROM parked_events');
+    return Number(rows[0]?.n ?? 0);
+  }
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ulid } from 'ulid';
+import { STATUS_UPDATED_V1, StatusUpdatedV1 } from '@wabridge/contracts';
+import { counter } from '@wabridge/telemetry';
+import { CLOCK, Clock } from '../common/clock';
+import { sendingState } from '../contacts/contact.model';
+import { ContactEventsPublisher } from '../contacts/contact-events.publisher';
+import { ContactsRepository } from '../contacts/contacts.repository';
+import { applyReachability, blankContact, e164FromWaId, UNDELIVERABLE_CODE } from '../inbound/inbound.logic';
+import { TenantResolver } from '../numbers/tenant-resolver';
+
+const reachability = counter('contacts_reachability_changes_total', 'Contacts marked (un)reachable from statuses', ['reachable']);
+
+/**
+ * Reachability from `wa.status.updated.v1`: a failed status with 131026 (message undeliverable:
+ * not on WhatsApp, old app, or not accepted terms) marks the contact unreachable; a later
+ * delivered/read/played status proves it reachable again. Other statuses are not contacts' concern.
+ */
+@Injectable()
+export class StatusService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly contacts: ContactsRepository,
+    private readonly tenants: TenantResolver,
+    private readonly publisher: ContactEventsPublisher,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  static verdict(event: StatusUpdatedV1): boolean | undefined {
+    if (event.status === 'failed' && (event.errors ?? []).some((e) => e.code === UNDELIVERABLE_CODE)) return false;
+    if (event.status === 'delivered' || event.status === 'read' || event.status === 'played') return true;
+    return undefined;
+  }
+
+  async handle(event: StatusUpdatedV1): Promise<void> {
+    if (StatusService.verdict(event) === undefined || (!event.recipientId && !event.recipientUserId)) return;
+    const tenantId = await this.tenants.resolveOrPark(STATUS_UPDATED_V1.topic, event.phoneNumberId, `${event.wamid}:${event.status}`, event);
+    if (tenantId) await this.apply(tenantId, event);
+  }
+
+  async apply(tenantId: string, event: StatusUpdatedV1): Promise<void> {
+    const reachable = StatusService.verdict(event);
+    if (reachable === undefined) return;
+    const now = this.clock.now();
+    const at = new Date(event.occurredAt);
+    const pn = event.phoneNumberId;
+    const ids = { waId: event.recipientId, userId: event.recipientUserId };
+    const events = await this.ds.transaction(async (em) => {
+      await this.contacts.lockIdentities(em, tenantId, pn, [ids.waId, ids.userId]);
+      const { byWaId, byUserId } = await this.contacts.findForUpdate(em, tenantId, pn, ids);
+      const found = byWaId ?? byUserId;
+      if (!found) {
+        if (reachable) return [];
+        // Unknown recipient (e.g. sent from a CRM list): remember it so the dispatcher stops trying.
+        const created = {
+          ...blankContact(ulid(), tenantId, pn, now), waId: ids.waId ?? null, userId: ids.userId ?? null,
+          phoneE164: e164FromWaId(ids.waId), reachable: false, reachabilityAt: at,
+        };
+        await this.contacts.insert(em, created);
+        return this.publisher.changedEvents(created, now);
+      }
+      if (found.reachable === reachable) return [];
+      const next = applyReachability(found, reachable, at, now);
+      if (sendingState(next) === sendingState(found)) return [];
+      await this.contacts.update(em, next);
+      return this.publisher.changedEvents(next, now);
+    });
+    if (events.length > 0) reachability.inc({ reachable: String(reachable) });
+    await this.publisher.send(events);
+  }
+}
