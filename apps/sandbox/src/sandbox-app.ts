@@ -3,9 +3,7 @@ import multipart from '@fastify/multipart';
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { renderError } from './common/all-exceptions.filter';
 import { Clock, Random, systemClock, systemRandom } from './common/clock';
-import { IdFactory } from './common/ids';
 import { defaultSettings, SandboxSettings } from './config/sandbox-settings';
 import { RegisterNumberDto } from './control/dto/register-number.dto';
 import { NumbersService } from './control/numbers.service';
@@ -42,15 +40,9 @@ export async function createSandboxApp(options: SandboxAppOptions = {}): Promise
     adapter,
     { logger: options.logger ?? ['error', 'warn', 'log'], bufferLogs: false },
   );
-  const fastify = app.getHttpAdapter().getInstance();
+  // Body parsing errors (size limit, malformed JSON) reach Nest's exception filters through the
+  // error handler Nest installs on Fastify, so AllExceptionsFilter answers those too.
   await app.register(multipart, { limits: { fileSize: settings.bodyLimitBytes, files: 1, fields: 10, parts: 12 } });
-  // Body parsing (size limit, malformed JSON) fails before Nest's filters run; answer those in
-  // the same shapes. Nothing here sends a stack trace.
-  const ids = app.get(IdFactory);
-  fastify.setErrorHandler((error, request, reply) => {
-    const { status, body } = renderError(error, request.url, ids);
-    void reply.status(status).send(body);
-  });
   app.enableShutdownHooks();
   const numbers = app.get(NumbersService);
   for (const dto of options.numbers ?? []) numbers.register(dto);

@@ -1,20 +1,12 @@
+import { metaErrorBody, type MetaErrorBody, type MetaErrorBodyOptions } from '@wabridge/meta';
+
 /**
  * Meta's Graph error shape, built for the codes the sandbox answers. Messages, types and
  * `error_data.details` follow what Meta's Cloud API returns for each code (error-codes page
  * and observed responses), so a client that branches on `error.code` behaves here as with Meta.
- *
- * TODO(meta): switch to `metaErrorBody` from @wabridge/meta once it is exported there.
+ * The body itself is built by `metaErrorBody` from @wabridge/meta.
  */
-export interface GraphErrorBody {
-  error: {
-    message: string;
-    type: string;
-    code: number;
-    error_subcode?: number;
-    error_data?: { messaging_product: 'whatsapp'; details: string };
-    fbtrace_id: string;
-  };
-}
+export type GraphErrorBody = MetaErrorBody;
 
 /** The `errors[]` item of a `failed` status webhook. */
 export interface WebhookErrorObject {
@@ -103,17 +95,9 @@ export class GraphError extends Error {
   }
 
   toBody(fbtraceId: string): GraphErrorBody {
-    const body: GraphErrorBody = {
-      error: {
-        message: this.message,
-        type: 'OAuthException',
-        code: this.code,
-        error_data: { messaging_product: 'whatsapp', details: this.details },
-        fbtrace_id: fbtraceId,
-      },
-    };
-    if (this.subcode !== undefined) body.error.error_subcode = this.subcode;
-    return body;
+    const opts: MetaErrorBodyOptions = { details: this.details, fbtraceId };
+    if (this.subcode !== undefined) opts.subcode = this.subcode;
+    return metaErrorBody(this.code, this.message, opts);
   }
 }
 

@@ -22,7 +22,7 @@ export interface UploadForm {
 }
 
 /** Path of the download URL, shaped like Meta's lookaside URL. */
-export const DOWNLOAD_PATH = '/whatsapp_business/attachments/';
+export const DOWNLOAD_PATH = '/whatsapp_business/attachments';
 
 /**
  * Media endpoints: upload (type and size limits per kind as Meta's), retrieve the URL, delete,

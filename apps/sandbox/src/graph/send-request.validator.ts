@@ -1,3 +1,4 @@
+import { validateSendRequest } from '@wabridge/meta';
 import { GraphError } from '../common/graph-error';
 import { isBsuid } from '../common/ids';
 
@@ -6,6 +7,10 @@ import { isBsuid } from '../common/ids';
  * (required fields, lengths, button and row counts) and reduces it to what the rules need.
  * Codes follow Meta: a missing required field → 131008, a value out of range → 131009,
  * a malformed request (not an object, unsupported type, wrong product) → 100.
+ *
+ * The documented rules run first because they give the specific codes; what passes them is
+ * then checked against Meta's OpenAPI schema (`validateSendRequest` from @wabridge/meta, the
+ * spec with its documented repairs), and a schema violation is answered with 100.
  */
 export type ParsedSend = MarkAsRead | OutboundMessage;
 
@@ -32,7 +37,7 @@ export interface OutboundMessage {
 }
 
 const SUPPORTED_TYPES = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'template', 'reaction'];
-const INTERACTIVE_TYPES = ['button', 'list', 'cta_url', 'flow', 'product', 'product_list', 'catalog_message', 'location_request_message', 'address_message', 'call_permission_request'];
+const INTERACTIVE_TYPES = ['button', 'list', 'cta_url', 'flow', 'product', 'product_list', 'catalog_message', 'location_request_message', 'address_message', 'call_permission_request', 'order_details', 'order_status'];
 
 type Json = Record<string, unknown>;
 
@@ -106,6 +111,7 @@ export function parseSendRequest(body: unknown): ParsedSend {
       const typing = requireObject(body, 'typing_indicator', 'typing_indicator');
       if (typing.type !== 'text') throw invalid("typing_indicator['type']", 'must be one of {TEXT}.');
     }
+    checkAgainstSpec(body);
     return { kind: 'read', messageId };
   }
 
@@ -176,7 +182,16 @@ export function parseSendRequest(body: unknown): ParsedSend {
       parsed.template = parseTemplate(requireObject(body, 'template', 'template'));
       break;
   }
+  checkAgainstSpec(body);
   return parsed;
+}
+
+function checkAgainstSpec(body: Json): void {
+  const result = validateSendRequest(body);
+  if (result.valid) return;
+  const first = result.errors[0];
+  const where = first && first.path !== '' ? `Param ${first.path.replace(/^\//, '').replace(/\//g, '.')} ` : '';
+  throw malformed(`${where}${first?.message ?? 'does not match the Cloud API schema'}.`.slice(0, 500));
 }
 
 function parseMedia(body: Json, type: MediaType): NonNullable<OutboundMessage['media']> {

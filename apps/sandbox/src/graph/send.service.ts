@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { validateSendRequest } from '@wabridge/meta';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { CallsLog } from '../calls/calls-log';
 import { Clock } from '../common/clock';
@@ -47,7 +48,7 @@ export function countryOf(waId: string): string {
  * 131048, media link 131053) as status webhooks. Every call lands in the calls log.
  */
 @Injectable()
-export class SendService {
+export class SendService implements OnModuleInit {
   constructor(
     private readonly numbers: NumberRegistry,
     private readonly faults: FaultRegistry,
@@ -64,6 +65,11 @@ export class SendService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SANDBOX_SETTINGS) private readonly settings: SandboxSettings,
   ) {}
+
+  /** Compiles the spec validators at boot rather than on the first send. */
+  onModuleInit(): void {
+    validateSendRequest({ messaging_product: 'whatsapp', to: '0', type: 'text', text: { body: 'warm-up' } });
+  }
 
   async send(version: string, phoneNumberId: string, authorization: string | undefined, body: unknown): Promise<GraphReply> {
     let reply: GraphReply;
