@@ -27,11 +27,21 @@ export class WebhookReceiver {
 
   constructor(private readonly appSecret: string) {}
 
+  /** Forgets what was received; the next request is the first again. */
+  reset(): void {
+    this.received.length = 0;
+    this.seen = 0;
+    this.failFirst = 0;
+  }
+
+  url = '';
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}/webhooks/meta/test`;
+    this.url = `http://127.0.0.1:${port}/webhooks/meta/test`;
+    return this.url;
   }
 
   async stop(): Promise<void> {
