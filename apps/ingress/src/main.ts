@@ -1,1 +1,23 @@
-export {};
+import { startTelemetry } from '@wabridge/telemetry';
+startTelemetry({ serviceName: 'ingress', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
+
+import { loadConfigOrExit } from '@wabridge/config';
+import { createIngressApp } from './app.factory';
+import { IngressEnv } from './ingress.env';
+
+async function main(): Promise<void> {
+  const env = loadConfigOrExit(IngressEnv);
+  const app = await createIngressApp(env);
+  await app.init(); // creates topics before the consumers subscribe
+  await app.startAllMicroservices();
+  await app.listen(env.PORT, env.HOST);
+  const url = await app.getUrl();
+  process.stdout.write(
+    JSON.stringify({ level: 'info', service: 'ingress', msg: 'listening', url, node: process.version, webhook: `${url}/webhooks/meta/${env.META_APP_ID}` }) + '\n',
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`ingress failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

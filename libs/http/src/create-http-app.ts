@@ -1,4 +1,4 @@
-import { INestApplication, LogLevel, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { HttpErrorFilter } from './http-error.filter';
@@ -10,6 +10,11 @@ export interface HttpAppOptions {
   logLevel?: string;
   /** Per-request timeout (ms) after which the connection is closed. */
   requestTimeoutMs?: number;
+  /**
+   * Keep every request body as a raw Buffer (no JSON parsing): for endpoints that verify
+   * signatures over the exact bytes (Meta webhooks). Limited by `bodyLimit`.
+   */
+  rawBodies?: boolean;
 }
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -22,7 +27,7 @@ export function nestLogLevels(level = 'info'): LogLevel[] | false {
 }
 
 /** A Nest app on Fastify with our error shape, validation pipe, body limit and shutdown hooks. */
-export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     requestTimeout: options.requestTimeoutMs ?? 30000,
@@ -32,7 +37,13 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: nestLogLevels(options.logLevel),
     bufferLogs: false,
+    bodyParser: !options.rawBodies,
   });
+  if (options.rawBodies) {
+    const fastify = app.getHttpAdapter().getInstance();
+    fastify.removeAllContentTypeParsers();
+    fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit ?? 1024 * 1024 }, (_req, body, done) => done(null, body));
+  }
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();

@@ -52,7 +52,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (status >= 500) this.log.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     for (const [k, v] of Object.entries(headers ?? {})) void reply.header(k, v);
-    void reply.status(status).send(body);
+    // A route may have set another content type (e.g. text/plain) before failing.
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
     return undefined;
   }
 }

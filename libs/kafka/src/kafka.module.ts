@@ -1,5 +1,6 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { HealthRegistry } from '@wabridge/telemetry';
+import { Admin, Kafka } from 'kafkajs';
 import { TopicSpec } from '@wabridge/contracts';
 import { createKafka } from './kafka-client';
 import { KafkaConnectionOptions, ProducerOptions } from './kafka.options';
@@ -28,9 +29,11 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(KAFKA_MODULE_OPTIONS) private readonly options: KafkaModuleOptions,
     private readonly producer: EventProducer,
+    @Optional() private readonly health?: HealthRegistry,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    this.health?.register('kafka', () => this.ping());
     if (!this.options.skipTopicCreation) {
       await ensureTopics(this.kafka, this.options.topics, {
         suffix: this.options.connection.topicSuffix,
@@ -43,6 +46,24 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.producer.close();
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  private admin: Admin | null = null;
+
+  /** Readiness: the broker answers a metadata call. */
+  private async ping(): Promise<void> {
+    if (!this.admin) {
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+    }
+    try {
+      await this.admin.describeCluster();
+    } catch (err) {
+      await this.admin.disconnect().catch(() => undefined);
+      this.admin = null;
+      throw err;
+    }
   }
 }
 

@@ -16,6 +16,12 @@ const tracer = trace.getTracer('@wabridge/kafka');
 export interface KafkaBatchServerOptions {
   connection: KafkaConnectionOptions;
   consumer: ConsumerOptions;
+  /**
+   * Only these base topics are consumed by this server (a service with several consumer
+   * groups, e.g. a shared work group plus a per-instance config reader, runs one server
+   * each). Default: every `@EventPattern` topic of the app.
+   */
+  topics?: string[];
   /** Called for every message sent to the DLQ (metrics, logs). */
   onDeadLetter?: (info: { topic: string; reason: string }) => void;
 }
@@ -62,7 +68,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   }
 
   private async start(): Promise<void> {
-    const topics = [...this.messageHandlers.keys()];
+    const topics = this.options.topics ?? [...this.messageHandlers.keys()];
+    for (const topic of topics) {
+      if (!this.messageHandlers.has(topic)) throw new Error(`no @EventPattern handler for subscribed topic ${topic}`);
+    }
     for (const topic of topics) {
       if (!contractFor(topic)) throw new Error(`@EventPattern('${topic}') has no contract class in @wabridge/contracts`);
     }

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { APP_CHANGED_V1, WEBHOOK_RECEIVED_V1 } from '@wabridge/contracts';
+import { createServiceDataSource, runMigrations } from '@wabridge/database';
+import { createHttpApp } from '@wabridge/http';
+import { attachKafkaConsumer, parseBrokers } from '@wabridge/kafka';
+import { IngressEnv } from './ingress.env';
+import { IngressModule } from './ingress.module';
+import { CreateProcessedEvents1764000000000 } from './migrations/1764000000000-CreateProcessedEvents';
+
+export const INGRESS_MIGRATIONS = [CreateProcessedEvents1764000000000];
+
+/**
+ * Builds the ingress app: webhook endpoint + normalizer consumer + app-registry reader.
+ * Webhook bodies are kept as raw bytes (signatures are over bytes, not parsed JSON).
+ */
+export async function createIngressApp(env: IngressEnv, schema = 'ingress'): Promise<NestFastifyApplication> {
+  const dataSource = createServiceDataSource({ url: env.DATABASE_URL, schema, migrations: INGRESS_MIGRATIONS, entities: [] });
+  await dataSource.initialize();
+  await runMigrations(dataSource);
+
+  const app = await createHttpApp(IngressModule.forRoot(env, dataSource), {
+    bodyLimit: env.WEBHOOK_BODY_LIMIT,
+    logLevel: env.LOG_LEVEL,
+    // Every body stays a Buffer: the signature check needs the exact bytes Meta signed.
+    rawBodies: true,
+  });
+
+  const connection = { clientId: 'ingress', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX };
+  attachKafkaConsumer(app, { connection, consumer: { groupId: env.NORMALIZER_GROUP_ID }, topics: [WEBHOOK_RECEIVED_V1.topic] });
+  // Every instance reads the whole compacted app registry, so its group is its own.
+  attachKafkaConsumer(app, {
+    connection,
+    consumer: { groupId: `ingress-apps-${randomBytes(6).toString('hex')}`, fromBeginning: true },
+    topics: [APP_CHANGED_V1.topic],
+  });
+  return app;
+}

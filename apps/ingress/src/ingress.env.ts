@@ -1,0 +1,36 @@
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { BaseEnv } from '@wabridge/config';
+
+export class IngressEnv extends BaseEnv {
+  @IsInt() @Min(0) @Max(65535)
+  PORT = 3001;
+
+  /** The local/default Meta app (DESIGN.md §11); the gateway's registry adds more. */
+  @IsString() @Length(1, 128)
+  META_APP_ID = 'local';
+
+  @IsString() @Length(8, 256)
+  META_APP_SECRET = 'local-app-secret-change-me';
+
+  @IsString() @Length(8, 256)
+  META_VERIFY_TOKEN = 'local-verify-token';
+
+  /** Meta sends up to 3 MB per webhook. */
+  @IsInt() @Min(1024) @Max(16 * 1024 * 1024)
+  WEBHOOK_BODY_LIMIT = 3 * 1024 * 1024;
+
+  /** How long a webhook POST may wait for Kafka's acks=all before answering 503. */
+  @IsInt() @Min(100) @Max(60000)
+  PRODUCE_TIMEOUT_MS = 5000;
+
+  @IsString()
+  NORMALIZER_GROUP_ID = 'ingress-normalizer';
+
+  /** Keys to open app secrets published by the gateway (`wa.app.changed.v1`); unset = env app only. */
+  @IsOptional() @IsString()
+  ENCRYPTION_KEYS?: string;
+
+  /** Dedupe memory: Meta retries for up to 7 days, so keep processed ids 8. */
+  @IsInt() @Min(1) @Max(90)
+  DEDUPE_RETENTION_DAYS = 8;
+}

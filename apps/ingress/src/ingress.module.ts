@@ -1,0 +1,69 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SecretBox } from '@wabridge/config';
+import {
+  ACCOUNT_EVENT_V1, APP_CHANGED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, WEBHOOK_RECEIVED_V1,
+} from '@wabridge/contracts';
+import { databaseReadinessCheck } from '@wabridge/database';
+import { KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
+import { APP_REGISTRY, LayeredAppRegistry } from './apps-registry/app-registry';
+import { AppChangedConsumer, SECRET_BOX } from './apps-registry/app-changed.consumer';
+import { IngressEnv } from './ingress.env';
+import { NormalizerConsumer } from './normalizer/normalizer.consumer';
+import { INGRESS_OPTIONS, NormalizerService } from './normalizer/normalizer.service';
+import { ProcessedEventsRepository } from './normalizer/processed-events.repository';
+import { WebhookController } from './webhooks/webhook.controller';
+import { WebhookIntakeService } from './webhooks/webhook-intake.service';
+
+export const INGRESS_TOPICS = [WEBHOOK_RECEIVED_V1, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, ACCOUNT_EVENT_V1, APP_CHANGED_V1];
+
+/** Closes the pool after consumers and HTTP have stopped (shutdown hooks run last). */
+@Injectable()
+class DataSourceCloser implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly ds: DataSource) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}
+
+@Module({})
+export class IngressModule {
+  static forRoot(env: IngressEnv, dataSource: DataSource): DynamicModule {
+    return {
+      module: IngressModule,
+      imports: [
+        ObservabilityModule.forRoot({ serviceName: 'ingress' }),
+        KafkaModule.forRoot({
+          connection: { clientId: 'ingress', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX },
+          producer: { sendTimeoutMs: env.PRODUCE_TIMEOUT_MS, lingerMs: 2 },
+          topics: INGRESS_TOPICS,
+          extraTopics: [dlqTopicFor(env.NORMALIZER_GROUP_ID)],
+          partitions: env.KAFKA_PARTITIONS,
+        }),
+      ],
+      controllers: [WebhookController, NormalizerConsumer, AppChangedConsumer],
+      providers: [
+        { provide: DataSource, useValue: dataSource },
+        { provide: INGRESS_OPTIONS, useValue: { dedupeRetentionDays: env.DEDUPE_RETENTION_DAYS } },
+        { provide: SECRET_BOX, useValue: env.ENCRYPTION_KEYS ? new SecretBox(env.ENCRYPTION_KEYS) : null },
+        {
+          provide: APP_REGISTRY,
+          useValue: new LayeredAppRegistry({ appId: env.META_APP_ID, appSecret: env.META_APP_SECRET, verifyToken: env.META_VERIFY_TOKEN }),
+        },
+        { provide: ProcessedEventsRepository, inject: [DataSource], useFactory: (ds: DataSource) => new ProcessedEventsRepository(ds) },
+        WebhookIntakeService,
+        NormalizerService,
+        DataSourceCloser,
+        {
+          provide: 'INGRESS_READINESS',
+          inject: [HealthRegistry, DataSource],
+          useFactory: (health: HealthRegistry, ds: DataSource) => {
+            health.register('postgres', databaseReadinessCheck(ds));
+            return true;
+          },
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,60 @@
+// Shared helpers of the local-stack scripts (start, test, bench): Kafka, Postgres, builds.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wabridge';
+
+export function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: process.env, ...opts });
+  if (res.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} exited with ${res.status ?? res.signal}`);
+  }
+}
+
+/** Starts the local broker unless one answers (scripts/kafka/start.sh is idempotent). */
+export function ensureKafka() {
+  if (process.env.KAFKA_BROKERS && !process.env.KAFKA_BROKERS.startsWith('127.0.0.1:9092') && !process.env.KAFKA_BROKERS.startsWith('localhost:9092')) {
+    console.log(`kafka: using KAFKA_BROKERS=${process.env.KAFKA_BROKERS}`);
+    return;
+  }
+  run('bash', [join(ROOT, 'scripts/kafka/start.sh')]);
+}
+
+/** Creates the platform database if missing (services create and migrate their own schemas). */
+export async function ensureDatabase(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) {
+  const target = new URL(url);
+  const dbName = decodeURIComponent(target.pathname.replace(/^\//, '')) || 'wabridge';
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(
+      `Postgres is not reachable at ${admin.host} (${err.message}). Start it, e.g. ` +
+        '`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`.',
+    );
+  }
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
+    if (rowCount === 0) {
+      try {
+        await client.query(`CREATE DATABASE "${dbName.replace(/"/g, '""')}"`);
+        console.log(`postgres: created database ${dbName}`);
+      } catch (err) {
+        if (err.code !== '42P04') throw err;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  return url;
+}
+
+/** Builds every workspace (turbo caches unchanged ones). */
+export function buildAll() {
+  run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
+}
