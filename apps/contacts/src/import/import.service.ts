@@ -28,6 +28,10 @@ export interface ImportReport {
   aborted?: { line: number; error: string };
 }
 
+function toBytes(chunk: unknown): Uint8Array {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Uint8Array);
+}
+
 export type ImportFormat = 'csv' | 'json';
 
 export function importFormat(contentType: string | undefined): ImportFormat | undefined {
@@ -102,7 +106,7 @@ export class ImportService {
             } else await accept(rec.line, obj);
           }
         };
-        for await (const chunk of body) await onRecords(parser.push(decoder.decode(chunk as Buffer, { stream: true })));
+        for await (const chunk of body) await onRecords(parser.push(decoder.decode(toBytes(chunk), { stream: true })));
         await onRecords(parser.push(decoder.decode()));
         await onRecords(parser.end());
         if (!header) throw ApiError.badRequest('the CSV is empty (a header row is required)');
@@ -121,7 +125,7 @@ export class ImportService {
             await accept(row.line, value);
           }
         };
-        for await (const chunk of body) await onRows(parser.push(decoder.decode(chunk as Buffer, { stream: true })));
+        for await (const chunk of body) await onRows(parser.push(decoder.decode(toBytes(chunk), { stream: true })));
         await onRows(parser.push(decoder.decode()));
         await onRows(parser.end());
       }

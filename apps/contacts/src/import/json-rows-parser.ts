@@ -39,6 +39,16 @@ export class JsonRowsParser {
         }
         this.mode = 'ndjson';
       }
+      if (this.mode === 'ndjson' && ch === '\n') {
+        // one row per line, even a broken one (it is reported by its line, the next line goes on)
+        if (this.current.trim().length > 0) this.emit(out);
+        this.current = '';
+        this.depth = 0;
+        this.inString = false;
+        this.escape = false;
+        this.line++;
+        continue;
+      }
       if (this.depth > 0 || this.inString || (this.mode === 'ndjson' && this.current.length > 0 && ch !== '\n')) {
         this.consume(ch, out);
         continue;
@@ -80,6 +90,10 @@ export class JsonRowsParser {
 
   end(): JsonRow[] {
     const out: JsonRow[] = [];
+    if (this.mode === 'ndjson') {
+      if (this.current.trim().length > 0) this.emit(out);
+      return out;
+    }
     if (this.inString || this.depth > 0) throw new JsonRowsSyntaxError('the document ends inside an element', this.currentLine);
     if (this.current.trim().length > 0) this.emit(out);
     if (this.mode === 'array') throw new JsonRowsSyntaxError('the array is not closed with ]', this.line);

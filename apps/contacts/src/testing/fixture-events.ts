@@ -29,7 +29,7 @@ export function inboundEventsFromWebhook(body: Obj, appId = 'app-1'): InboundMes
           ...(contact?.profile?.username ? { username: contact.profile.username } : {}),
           ...(contact?.profile?.name ? { profileName: contact.profile.name } : {}),
           ...(m.context?.id ? { contextWamid: m.context.id } : {}),
-          occurredAt: new Date(Number(m.timestamp) * 1000).toISOString(),
+          occurredAt: new Date(/^\d+$/.test(String(m.timestamp)) ? Number(m.timestamp) * 1000 : Date.parse('2026-01-01T00:00:00Z')).toISOString(),
           receivedAt: new Date().toISOString(),
           raw: m, ...(contact ? { contact } : {}),
         });
