@@ -113,6 +113,7 @@ export async function createDispatcherApp(env: DispatcherEnv, options: { clock?:
     connection: { clientId: 'dispatcher-state', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
     consumer: { groupId: env.KAFKA_GROUP_ID + STATE_GROUP_SUFFIX, partitionsConsumedConcurrently: 8, fromBeginning: true },
   });
+  await app.init(); // creates topics (KafkaModule) before the state consumer subscribes
   await app.startAllMicroservices();
   await app.listen(env.PORT, env.HOST);
   const address = app.getHttpServer().address();
