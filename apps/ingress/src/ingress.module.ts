@@ -45,7 +45,7 @@ export class IngressModule {
       controllers: [WebhookController, NormalizerConsumer, AppChangedConsumer],
       providers: [
         { provide: DataSource, useValue: dataSource },
-        { provide: INGRESS_OPTIONS, useValue: { dedupeRetentionDays: env.DEDUPE_RETENTION_DAYS } },
+        { provide: INGRESS_OPTIONS, useValue: { dedupeRetentionDays: env.DEDUPE_RETENTION_DAYS, topicSuffix: env.TOPIC_SUFFIX, groupId: env.NORMALIZER_GROUP_ID } },
         { provide: SECRET_BOX, useValue: env.ENCRYPTION_KEYS ? new SecretBox(env.ENCRYPTION_KEYS) : null },
         {
           provide: APP_REGISTRY,

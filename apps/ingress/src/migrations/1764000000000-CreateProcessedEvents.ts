@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Dedupe ledger of the normalizer: one row per typed event ever produced. `state` closes the
- * crash window between "claimed" and "produced": a `pending` row is produced again on replay.
+ * Dedupe ledger of the normalizer: one row per typed event ever produced. Rows are written in
+ * the same Postgres transaction that wraps the Kafka transaction producing the events.
  */
 export class CreateProcessedEvents1764000000000 implements MigrationInterface {
   name = 'CreateProcessedEvents1764000000000';

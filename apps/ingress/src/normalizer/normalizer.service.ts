@@ -1,13 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
 import { ACCOUNT_EVENT_V1, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, WebhookReceivedV1 } from '@wabridge/contracts';
-import { EventProducer, PoisonMessageError } from '@wabridge/kafka';
+import { KAFKA_CLIENT, KafkaEventMeta, PoisonMessageError } from '@wabridge/kafka';
 import { counter } from '@wabridge/telemetry';
 import { normalizeWebhook } from './normalize';
 import { ProcessedEventsRepository } from './processed-events.repository';
+import { TransactionalWriter } from './transactional-writer';
 
 export const INGRESS_OPTIONS = Symbol('INGRESS_OPTIONS');
 export interface NormalizerOptions {
   dedupeRetentionDays: number;
+  topicSuffix?: string;
+  groupId: string;
 }
 
 const EVENT_TYPES: Record<string, string> = {
@@ -19,17 +23,24 @@ const EVENT_TYPES: Record<string, string> = {
 const produced = counter('wabridge_ingress_events_total', 'Typed events produced by the normalizer', ['topic']);
 const duplicates = counter('wabridge_ingress_duplicates_total', 'Typed events skipped as duplicates', ['topic']);
 
-/** Raw webhook → typed events, each produced once (dedupe ledger in Postgres). */
+/**
+ * Raw webhook → typed events, each produced once: a Postgres dedupe ledger (Meta redelivers
+ * the same ids) wrapped around a Kafka transaction that also commits the webhook's offset
+ * (a crash mid-way replays nothing twice). See docs/adr/0002-ingress-exactly-once.md.
+ */
 @Injectable()
 export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(NormalizerService.name);
   private pruneTimer: NodeJS.Timeout | null = null;
+  private readonly writer: TransactionalWriter;
 
   constructor(
     private readonly repo: ProcessedEventsRepository,
-    private readonly producer: EventProducer,
+    @Inject(KAFKA_CLIENT) kafka: Kafka,
     @Inject(INGRESS_OPTIONS) private readonly options: NormalizerOptions,
-  ) {}
+  ) {
+    this.writer = new TransactionalWriter(kafka, options.topicSuffix, options.groupId);
+  }
 
   onModuleInit(): void {
     this.pruneTimer = setInterval(() => {
@@ -38,11 +49,12 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
     this.pruneTimer.unref();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.writer.close();
   }
 
-  async handle(event: WebhookReceivedV1): Promise<void> {
+  async handle(event: WebhookReceivedV1, source: KafkaEventMeta): Promise<void> {
     let payload: unknown;
     try {
       payload = JSON.parse(Buffer.from(event.rawBody, 'base64').toString('utf8'));
@@ -53,13 +65,14 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
     const events = normalizeWebhook(payload, event.appId, event.receivedAt);
     // The same id may repeat inside one body; the first occurrence wins.
     const unique = [...new Map(events.map((e) => [e.dedupeKey, e])).values()];
-    const todo = await this.repo.claim(unique.map((e) => ({ key: e.dedupeKey, topic: e.topic })));
-    const fresh = unique.filter((e) => todo.has(e.dedupeKey));
-    for (const e of events) if (!todo.has(e.dedupeKey)) duplicates.inc({ topic: e.topic });
-    await this.producer.sendMany(
-      fresh.map((e) => ({ topic: e.topic, key: e.key, value: e.value, eventType: EVENT_TYPES[e.topic], schemaVersion: 1 })),
-    );
-    await this.repo.markProduced(fresh.map((e) => e.dedupeKey));
-    for (const e of fresh) produced.inc({ topic: e.topic });
+    await this.repo.withClaims(unique.map((e) => ({ key: e.dedupeKey, topic: e.topic })), async (fresh) => {
+      const out = unique.filter((e) => fresh.has(e.dedupeKey));
+      await this.writer.write(
+        out.map((e) => ({ topic: e.topic, key: e.key, value: e.value, eventType: EVENT_TYPES[e.topic] ?? 'Event' })),
+        source,
+      );
+      for (const e of out) produced.inc({ topic: e.topic });
+      for (const e of events) if (!fresh.has(e.dedupeKey)) duplicates.inc({ topic: e.topic });
+    });
   }
 }

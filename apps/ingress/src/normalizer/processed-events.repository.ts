@@ -1,41 +1,32 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
-/** SQL of the dedupe ledger (the unique key is the event's identity: wamid, (wamid,status), …). */
+/** SQL of the dedupe ledger (the key is the event's identity: wamid, (wamid,status), …). */
 export class ProcessedEventsRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Claims keys not seen before and returns every key that still needs producing: the new
-   * ones plus any left `pending` by a crash between claim and produce.
+   * Runs `fn` in a transaction that has claimed `events`; `fn` gets the keys seen for the
+   * first time. Rows become visible only if `fn` succeeds (the Kafka transaction committed),
+   * and a concurrent claim of the same key waits for this one to finish.
    */
-  async claim(events: { key: string; topic: string }[]): Promise<Set<string>> {
-    if (events.length === 0) return new Set();
-    await this.db.query(
-      `INSERT INTO processed_events (event_key, topic, state)
-       SELECT k, t, 'pending' FROM unnest($1::text[], $2::text[]) AS x(k, t)
-       ON CONFLICT (event_key) DO NOTHING`,
-      [events.map((e) => e.key), events.map((e) => e.topic)],
-    );
-    const rows: { event_key: string }[] = await this.db.query(
-      `SELECT event_key FROM processed_events WHERE event_key = ANY($1::text[]) AND state = 'pending'`,
-      [events.map((e) => e.key)],
-    );
-    return new Set(rows.map((r) => r.event_key));
-  }
-
-  async markProduced(keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    await this.db.query(
-      `UPDATE processed_events SET state = 'produced', produced_at = now() WHERE event_key = ANY($1::text[])`,
-      [keys],
-    );
+  async withClaims<T>(events: { key: string; topic: string }[], fn: (fresh: Set<string>) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (em: EntityManager) => {
+      const rows: { event_key: string }[] = events.length === 0 ? [] : await em.query(
+        `INSERT INTO processed_events (event_key, topic, state, produced_at)
+         SELECT k, t, 'produced', now() FROM unnest($1::text[], $2::text[]) AS x(k, t)
+         ON CONFLICT (event_key) DO NOTHING
+         RETURNING event_key`,
+        [events.map((e) => e.key), events.map((e) => e.topic)],
+      );
+      return fn(new Set(rows.map((r) => r.event_key)));
+    });
   }
 
   /** Forgets ids older than Meta's retry horizon; bounded per call. */
   async prune(olderThanDays: number, limit = 10000): Promise<number> {
     const rows: unknown[] = await this.db.query(
       `DELETE FROM processed_events WHERE event_key IN (
-         SELECT event_key FROM processed_events WHERE created_at < now() - make_interval(days => $1) AND state = 'produced' LIMIT $2
+         SELECT event_key FROM processed_events WHERE created_at < now() - make_interval(days => $1) LIMIT $2
        ) RETURNING event_key`,
       [olderThanDays, limit],
     );

@@ -153,6 +153,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       const ctx = new KafkaEventContext({
         topic: baseTopic, partition, offset: message.offset, timestamp: message.timestamp,
         key: message.key ? message.key.toString('utf8') : null, headers, attempt,
+        realTopic, groupId: this.options.consumer.groupId,
       });
       try {
         await this.invoke(handler, payload, ctx, parent, realTopic, partition, message.offset);

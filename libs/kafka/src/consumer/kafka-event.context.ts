@@ -10,6 +10,9 @@ export interface KafkaEventMeta {
   headers: Record<string, string>;
   /** 1 on the first delivery to the handler, more on in-process retries. */
   attempt: number;
+  /** Actual topic name (with deployment/test suffix) and consumer group, for transactional offset commits. */
+  realTopic: string;
+  groupId: string;
 }
 
 /** What a handler can ask about the message besides its validated payload (`@Ctx()`). */
