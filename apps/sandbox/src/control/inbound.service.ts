@@ -52,7 +52,8 @@ export class InboundService {
 
     const now = this.clock.now();
     const wamid = this.ids.wamid(waId ?? userId);
-    const { type: _type, ...rest } = dto.message;
+    // The sandbox owns the ids and the sender; everything else (context, referral, …) passes through.
+    const { type: _type, id: _id, from: _from, from_user_id: _fromUserId, ...rest } = dto.message;
     const message: Record<string, unknown> = {};
     if (waId !== undefined) message.from = waId;
     message.from_user_id = userId;

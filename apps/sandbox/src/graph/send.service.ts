@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { validateSendRequest } from '@wabridge/meta';
+import { counter } from '@wabridge/telemetry';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { CallsLog } from '../calls/calls-log';
 import { Clock } from '../common/clock';
@@ -19,6 +20,11 @@ import { ThroughputLimiter } from '../rules/throughput-limiter';
 import { AcceptedSend, PricingCategory, StatusSimulator } from '../webhooks/status-simulator.service';
 import { OutboundMessage, parseSendRequest } from './send-request.validator';
 import { SANDBOX_SETTINGS, SandboxSettings } from '../config/sandbox-settings';
+
+const sendsByCode = counter('sandbox_graph_messages_total', 'Calls to /messages by answer: 200 or the Meta error code', ['code']);
+
+/** Bodies larger than this are logged as a size only, so the calls log stays bounded in bytes too. */
+const MAX_LOGGED_BODY_CHARS = 64 * 1024;
 
 export interface GraphReply {
   status: number;
@@ -79,11 +85,12 @@ export class SendService implements OnModuleInit {
       if (!(err instanceof GraphError)) throw err;
       reply = { status: err.httpStatus, body: err.toBody(this.ids.fbtraceId()) };
     }
+    sendsByCode.inc({ code: reply.status === 200 ? '200' : String((reply.body as { error?: { code?: number } }).error?.code ?? reply.status) });
     this.calls.record({
       at: new Date(this.clock.now()).toISOString(),
       phoneNumberId,
       to: recipientField(body),
-      body,
+      body: boundedForLog(body),
       httpStatus: reply.status,
       response: reply.body,
     });
@@ -159,6 +166,11 @@ export class SendService implements OnModuleInit {
     }
     return null;
   }
+}
+
+function boundedForLog(body: unknown): unknown {
+  const size = JSON.stringify(body ?? null).length;
+  return size > MAX_LOGGED_BODY_CHARS ? { truncated: true, jsonChars: size } : body;
 }
 
 function recipientField(body: unknown): string | null {

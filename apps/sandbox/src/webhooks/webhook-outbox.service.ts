@@ -1,8 +1,11 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { gauge } from '@wabridge/telemetry';
 import { Clock, Random } from '../common/clock';
 import { CLOCK, RANDOM, SANDBOX_SETTINGS, SandboxSettings } from '../config/sandbox-settings';
 import { WebhookUpdate } from './webhook-envelope';
 import { OutboxStats, WEBHOOK_POSTER, WebhookOutbox, WebhookPoster, WebhookTarget } from './webhook-outbox';
+
+const outboxGauge = gauge('sandbox_webhook_outbox', 'Webhook outbox: updates pending and counters since start', ['stat']);
 
 /** Runs the outbox on a timer for the app's lifetime. */
 @Injectable()
@@ -33,7 +36,10 @@ export class WebhookOutboxService implements OnModuleInit, OnApplicationShutdown
   }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.outbox.tick(), this.settings.webhookTickMs);
+    this.timer = setInterval(() => {
+      void this.outbox.tick();
+      for (const [stat, value] of Object.entries(this.outbox.stats())) outboxGauge.set({ stat }, value);
+    }, this.settings.webhookTickMs);
     this.timer.unref();
   }
 
