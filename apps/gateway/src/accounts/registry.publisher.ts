@@ -1,0 +1,130 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SecretBox, SealedSecret } from '@wabridge/config';
+import { APP_CHANGED_V1, AppChangedV1, HEADER, MessagingTier, NUMBER_CHANGED_V1, NumberChangedV1 } from '@wabridge/contracts';
+import { EventProducer } from '@wabridge/kafka';
+import { ResolvedGatewayEnv } from '../config/gateway.env';
+import { DATA_SOURCE, GATEWAY_ENV, SECRET_BOX } from '../tokens';
+
+export interface AppRow {
+  app_id: string;
+  app_secret: SealedSecret;
+  verify_token: SealedSecret;
+  revision: number;
+  updated_at: Date;
+}
+
+export interface NumberRow {
+  id: string;
+  tenant_id: string;
+  phone_number_id: string;
+  display_phone_number: string;
+  waba_id: string;
+  app_id: string;
+  business_id: string;
+  access_token: SealedSecret;
+  graph_base_url: string;
+  graph_api_version: string;
+  mps: number;
+  tier: MessagingTier;
+  status: 'active' | 'paused';
+  paused_reason: string | null;
+  revision: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** AAD of a secret column: binds the ciphertext to its table, row and column. */
+export const dbAad = {
+  appSecret: (appId: string) => `gateway.meta_apps:${appId}:app_secret`,
+  verifyToken: (appId: string) => `gateway.meta_apps:${appId}:verify_token`,
+  accessToken: (phoneNumberId: string) => `gateway.phone_numbers:${phoneNumberId}:access_token`,
+};
+
+/** AAD consumers of the compacted registry topics use to open secrets. */
+export const eventAad = {
+  number: (phoneNumberId: string) => `number:${phoneNumberId}`,
+  app: (appId: string) => `app:${appId}`,
+};
+
+export const NUMBER_SELECT = `
+  SELECT n.*, w.business_id FROM phone_numbers n JOIN wabas w ON w.waba_id = n.waba_id`;
+
+/**
+ * Publishes app and number configuration as full-state events on compacted topics (key = app
+ * id / phone number id), secrets re-sealed for the consumer (AAD `app:<id>` / `number:<id>`).
+ * At boot it republishes everything, so a compacted topic that lost data (or a new cluster)
+ * converges on the database.
+ */
+@Injectable()
+export class RegistryPublisher implements OnApplicationBootstrap {
+  private readonly log = new Logger(RegistryPublisher.name);
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    @Inject(GATEWAY_ENV) private readonly env: ResolvedGatewayEnv,
+    private readonly producer: EventProducer,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.env.REPUBLISH_REGISTRY_AT_BOOT) return;
+    const count = await this.republishAll().catch((err: Error) => {
+      this.log.warn(`could not republish the registry at boot: ${err.message}`);
+      return 0;
+    });
+    if (count > 0) this.log.log(`republished ${count} app/number configurations`);
+  }
+
+  async republishAll(): Promise<number> {
+    const apps: AppRow[] = await this.db.query('SELECT * FROM meta_apps');
+    const numbers: NumberRow[] = await this.db.query(NUMBER_SELECT);
+    await Promise.all([...apps.map((a) => this.publishApp(a)), ...numbers.map((n) => this.publishNumber(n))]);
+    return apps.length + numbers.length;
+  }
+
+  appEvent(row: AppRow): AppChangedV1 {
+    return {
+      appId: row.app_id,
+      appSecret: this.box.seal(this.box.open(row.app_secret, dbAad.appSecret(row.app_id)), eventAad.app(row.app_id)),
+      verifyToken: this.box.seal(this.box.open(row.verify_token, dbAad.verifyToken(row.app_id)), eventAad.app(row.app_id)),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    };
+  }
+
+  numberEvent(row: NumberRow): NumberChangedV1 {
+    const event: NumberChangedV1 = {
+      phoneNumberId: row.phone_number_id,
+      tenantId: row.tenant_id,
+      displayPhoneNumber: row.display_phone_number,
+      wabaId: row.waba_id,
+      appId: row.app_id,
+      businessId: row.business_id,
+      status: row.status,
+      mps: row.mps,
+      tier: row.tier,
+      graphBaseUrl: row.graph_base_url,
+      graphApiVersion: row.graph_api_version,
+      accessToken: this.box.seal(this.box.open(row.access_token, dbAad.accessToken(row.phone_number_id)), eventAad.number(row.phone_number_id)),
+      revision: row.revision,
+      updatedAt: new Date(row.updated_at).toISOString(),
+    };
+    if (row.paused_reason) event.pausedReason = row.paused_reason;
+    return event;
+  }
+
+  publishApp(row: AppRow): Promise<void> {
+    return this.producer.send({
+      topic: APP_CHANGED_V1.topic, key: row.app_id, value: this.appEvent(row),
+      eventType: 'app.changed', schemaVersion: APP_CHANGED_V1.version,
+    });
+  }
+
+  publishNumber(row: NumberRow): Promise<void> {
+    return this.producer.send({
+      topic: NUMBER_CHANGED_V1.topic, key: row.phone_number_id, value: this.numberEvent(row),
+      headers: { [HEADER.tenantId]: row.tenant_id },
+      eventType: 'number.changed', schemaVersion: NUMBER_CHANGED_V1.version,
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@wabridge/config';
+import { createHttpApp } from '@wabridge/http';
+import { attachKafkaConsumer, parseBrokers } from '@wabridge/kafka';
+import { GatewayModule } from './app.module';
+import { GatewayEnv, resolveSecrets, ResolvedGatewayEnv } from './config/gateway.env';
+import { openGatewayDatabase } from './database/gateway-data-source';
+
+export interface GatewayApp {
+  app: NestFastifyApplication;
+  db: DataSource;
+  env: ResolvedGatewayEnv;
+  /** `http://host:port` once listening. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface CreateGatewayOptions {
+  /** Print dev defaults and the URL (main.ts); tests stay quiet. */
+  print?: (line: string) => void;
+  /** Start the Kafka consumers (projection, template status); default true. */
+  consume?: boolean;
+}
+
+/**
+ * Boots the gateway: database + migrations, Nest app on Fastify, Kafka producer (topics
+ * created at boot) and the projection consumer; listens on HOST:PORT (PORT=0 → a free port).
+ */
+export async function createGatewayApp(rawEnv: Record<string, string | undefined>, options: CreateGatewayOptions = {}): Promise<GatewayApp> {
+  const env = resolveSecrets(loadConfig(GatewayEnv, rawEnv), options.print);
+  const db = await openGatewayDatabase({ url: env.DATABASE_URL, schema: env.DB_SCHEMA, poolSize: env.DB_POOL_SIZE });
+  let app: NestFastifyApplication;
+  try {
+    app = await createHttpApp(GatewayModule.forRoot(env, db), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL });
+    // Bodies of other content types (media uploads) are not parsed: they stream to the service.
+    app.getHttpAdapter().getInstance().addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    if (options.consume !== false) {
+      attachKafkaConsumer(app, {
+        connection: { clientId: 'gateway-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX },
+        consumer: { groupId: env.CONSUMER_GROUP, partitionsConsumedConcurrently: 3 },
+      });
+      await app.init();
+      await app.startAllMicroservices();
+    }
+    await app.listen({ port: env.PORT, host: env.HOST });
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    throw err;
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  const url = `http://${env.HOST}:${port}`;
+  return {
+    app, db, env, url,
+    async close() {
+      await app.close();
+      await db.destroy().catch(() => undefined);
+    },
+  };
+}

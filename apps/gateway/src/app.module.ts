@@ -1,0 +1,74 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SecretBox } from '@wabridge/config';
+import { ACCOUNT_EVENT_V1, APP_CHANGED_V1, dlqTopicFor, NUMBER_CHANGED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
+import { KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { ObservabilityModule } from '@wabridge/telemetry';
+import { AdminController } from './accounts/admin.controller';
+import { RegistryPublisher } from './accounts/registry.publisher';
+import { RegistryService } from './accounts/registry.service';
+import { TenantsService } from './accounts/tenants.service';
+import { AdminGuard } from './auth/admin.guard';
+import { ApiAuthGuard } from './auth/api-auth.guard';
+import { ApiKeyVerifier } from './auth/api-key.verifier';
+import { RateLimiter, systemClock } from './auth/rate-limiter';
+import { ResolvedGatewayEnv } from './config/gateway.env';
+import { ForwardingController } from './forwarding/forwarding.controller';
+import { ForwardingService } from './forwarding/forwarding.service';
+import { GraphClient } from './graph/graph.client';
+import { CloudApiController } from './messages/cloud-api.controller';
+import { MessageProjectionConsumer } from './messages/message-projection.consumer';
+import { MessageProjectionService } from './messages/message-projection.service';
+import { MessagesController } from './messages/messages.controller';
+import { MessagesRepository } from './messages/messages.repository';
+import { SendService } from './messages/send.service';
+import { TemplateEventsConsumer } from './templates/template-events.consumer';
+import { TemplatesController } from './templates/templates.controller';
+import { TemplatesService } from './templates/templates.service';
+import { CLOCK, CREDENTIAL_VERIFIERS, DATA_SOURCE, GATEWAY_ENV, RATE_LIMITER, SECRET_BOX } from './tokens';
+
+/** Topics the gateway produces to and consumes from (created at boot if missing). */
+export const GATEWAY_TOPICS = [OUTBOUND_REQUESTED_V1, NUMBER_CHANGED_V1, APP_CHANGED_V1, OUTBOUND_EVENTS_V1, STATUS_UPDATED_V1, ACCOUNT_EVENT_V1];
+
+@Module({})
+export class GatewayModule {
+  static forRoot(env: ResolvedGatewayEnv, db: DataSource): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ObservabilityModule.forRoot({
+          serviceName: 'gateway',
+          readinessChecks: { postgres: async () => { await db.query('SELECT 1'); } },
+        }),
+        KafkaModule.forRoot({
+          connection: { clientId: 'gateway', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX },
+          producer: { sendTimeoutMs: env.KAFKA_SEND_TIMEOUT_MS },
+          topics: GATEWAY_TOPICS,
+          extraTopics: [dlqTopicFor(env.CONSUMER_GROUP)],
+          partitions: env.KAFKA_PARTITIONS,
+        }),
+      ],
+      controllers: [AdminController, MessagesController, CloudApiController, TemplatesController, ForwardingController, MessageProjectionConsumer, TemplateEventsConsumer],
+      providers: [
+        { provide: GATEWAY_ENV, useValue: env },
+        { provide: DATA_SOURCE, useValue: db },
+        { provide: SECRET_BOX, useValue: new SecretBox(env.ENCRYPTION_KEYS) },
+        { provide: CLOCK, useValue: systemClock },
+        { provide: RATE_LIMITER, useValue: new RateLimiter(env.RATE_LIMIT_PER_MINUTE) },
+        ApiKeyVerifier,
+        { provide: CREDENTIAL_VERIFIERS, inject: [ApiKeyVerifier], useFactory: (apiKeys: ApiKeyVerifier) => [apiKeys] },
+        ApiAuthGuard,
+        AdminGuard,
+        TenantsService,
+        RegistryPublisher,
+        RegistryService,
+        MessagesRepository,
+        SendService,
+        MessageProjectionService,
+        TemplatesService,
+        GraphClient,
+        ForwardingService,
+      ],
+    };
+  }
+}

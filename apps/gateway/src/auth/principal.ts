@@ -1,0 +1,30 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+
+export const SCOPES = ['messages:send', 'messages:read', 'contacts', 'media', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/**
+ * Who is calling. Today only API keys; OAuth2 client credentials (roadmap) become another
+ * `kind` produced by another `CredentialVerifier`, and everything downstream reads this.
+ */
+export interface Principal {
+  kind: 'api-key';
+  tenantId: string;
+  /** The credential's id (API key id): rate limits and audit key on it. */
+  credentialId: string;
+  scopes: readonly Scope[];
+}
+
+export type RequestWithPrincipal = FastifyRequest & { principal?: Principal };
+
+export const REQUIRED_SCOPES = 'wabridge:required-scopes';
+/** Scopes a route needs (all of them); `admin` satisfies any. */
+export const RequireScopes = (...scopes: Scope[]): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_SCOPES, scopes);
+
+/** `@CurrentPrincipal() p: Principal` in a controller behind `ApiAuthGuard`. */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
+  const req = ctx.switchToHttp().getRequest<RequestWithPrincipal>();
+  if (!req.principal) throw new Error('CurrentPrincipal used on a route without ApiAuthGuard');
+  return req.principal;
+});

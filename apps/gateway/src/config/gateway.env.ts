@@ -1,0 +1,93 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { BaseEnv, ConfigError } from '@wabridge/config';
+
+/** Environment of the gateway (docs/gateway.md lists every variable). */
+export class GatewayEnv extends BaseEnv {
+  @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  /** Bearer token of the operator API `/admin/v1`. Required in production. */
+  @IsOptional() @IsString() @MinLength(16)
+  ADMIN_TOKEN?: string;
+
+  /** Shared with contacts/media/analytics: proves a forwarded request came through us. */
+  @IsOptional() @IsString() @MinLength(16)
+  INTERNAL_TOKEN?: string;
+
+  /** `<id>:<base64 32 bytes>[,…]`, first key encrypts (see SecretBox). */
+  @IsOptional() @IsString()
+  ENCRYPTION_KEYS?: string;
+
+  /** Requests per minute per API key (token bucket, per gateway instance). */
+  @IsInt() @Min(1)
+  RATE_LIMIT_PER_MINUTE = 6000;
+
+  @IsInt() @Min(1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  @Matches(/^[a-z_][a-z0-9_]*$/)
+  DB_SCHEMA = 'gateway';
+
+  @IsInt() @Min(1) @Max(500)
+  DB_POOL_SIZE = 30;
+
+  @IsString()
+  CONSUMER_GROUP = 'gateway';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  CONTACTS_URL = 'http://127.0.0.1:3003';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  MEDIA_URL = 'http://127.0.0.1:3004';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  ANALYTICS_URL = 'http://127.0.0.1:3005';
+
+  @IsInt() @Min(100)
+  FORWARD_TIMEOUT_MS = 10000;
+
+  /** Where numbers registered without `graphBaseUrl` send (real Meta by default). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
+
+  @Matches(/^v\d+\.\d+$/)
+  DEFAULT_GRAPH_API_VERSION = 'v23.0';
+
+  /** How long a produce may wait for Kafka before the request answers 503. */
+  @IsInt() @Min(100)
+  KAFKA_SEND_TIMEOUT_MS = 5000;
+
+  /** Republish every app/number at boot so compacted topics are complete (1) or not (0). */
+  @IsInt() @Min(0) @Max(1)
+  REPUBLISH_REGISTRY_AT_BOOT = 1;
+}
+
+/** GatewayEnv after secrets were resolved (required in production, printed dev defaults otherwise). */
+export type ResolvedGatewayEnv = GatewayEnv & { ADMIN_TOKEN: string; INTERNAL_TOKEN: string; ENCRYPTION_KEYS: string };
+
+/**
+ * In production the three secrets must be set. Elsewhere missing ones get defaults that are
+ * printed once: a random admin token, and fixed well-known dev values for the internal token
+ * and encryption key so that other local services (which must share them) agree without set-up.
+ */
+export function resolveSecrets(env: GatewayEnv, print: (line: string) => void = () => undefined): ResolvedGatewayEnv {
+  const missing = (['ADMIN_TOKEN', 'INTERNAL_TOKEN', 'ENCRYPTION_KEYS'] as const).filter((k) => !env[k]);
+  if (env.NODE_ENV === 'production' && missing.length > 0) {
+    throw new ConfigError(missing.map((variable) => ({ variable, reasons: ['is required in production'] })));
+  }
+  const out = env as ResolvedGatewayEnv;
+  if (!env.ADMIN_TOKEN) {
+    out.ADMIN_TOKEN = `adm_dev_${randomBytes(18).toString('base64url')}`;
+    print(`ADMIN_TOKEN not set; using ${out.ADMIN_TOKEN} for this run (dev only)`);
+  }
+  if (!env.INTERNAL_TOKEN) {
+    out.INTERNAL_TOKEN = 'wabridge-dev-internal-token';
+    print(`INTERNAL_TOKEN not set; using the well-known dev value "${out.INTERNAL_TOKEN}" (dev only)`);
+  }
+  if (!env.ENCRYPTION_KEYS) {
+    out.ENCRYPTION_KEYS = `dev:${createHash('sha256').update('wabridge-dev-encryption-key').digest('base64')}`;
+    print('ENCRYPTION_KEYS not set; using the well-known dev key "dev" (dev only, never for real secrets)');
+  }
+  return out;
+}

@@ -1,0 +1,31 @@
+import { DataSource, MigrationInterface } from 'typeorm';
+import { createServiceDataSource, ensureDatabase, runMigrations } from '@wabridge/database';
+import { CreateAccounts1764072000000 } from './migrations/1764072000000-CreateAccounts';
+import { CreateMessages1764072000001 } from './migrations/1764072000001-CreateMessages';
+import { CreateTemplates1764072000002 } from './migrations/1764072000002-CreateTemplates';
+
+export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
+  CreateAccounts1764072000000,
+  CreateMessages1764072000001,
+  CreateTemplates1764072000002,
+];
+
+export interface GatewayDataSourceOptions {
+  url: string;
+  schema: string;
+  poolSize: number;
+}
+
+/** Connects to the gateway's own schema (created if missing) and runs pending migrations. */
+export async function openGatewayDatabase(options: GatewayDataSourceOptions): Promise<DataSource> {
+  await ensureDatabase(options.url);
+  const ds = createServiceDataSource({ url: options.url, schema: options.schema, migrations: GATEWAY_MIGRATIONS, poolSize: options.poolSize });
+  await ds.initialize();
+  try {
+    await runMigrations(ds);
+  } catch (err) {
+    await ds.destroy().catch(() => undefined);
+    throw err;
+  }
+  return ds;
+}

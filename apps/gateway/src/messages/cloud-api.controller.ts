@@ -1,0 +1,96 @@
+import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Headers, HttpCode, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiError, toErrorBody } from '@wabridge/http';
+import { metaErrorBody, MetaErrorBody } from '@wabridge/meta';
+import { RegistryService } from '../accounts/registry.service';
+import { ApiAuthGuard } from '../auth/api-auth.guard';
+import { CurrentPrincipal, Principal, RequireScopes } from '../auth/principal';
+import { GraphCallError, GraphClient } from '../graph/graph.client';
+import { idempotencyKeyOf } from './messages.controller';
+import { parseCloudSend, SendValidationError } from './send-request';
+import { SendService } from './send.service';
+
+/** Our errors in Meta's error shape (what a Cloud API client expects to parse). */
+export function toMetaError(exception: unknown): { status: number; body: MetaErrorBody | unknown; headers?: Record<string, string> } {
+  if (exception instanceof GraphCallError) return { status: exception.status, body: exception.body };
+  if (exception instanceof SendValidationError) {
+    return { status: 400, body: metaErrorBody(100, '(#100) Invalid parameter', { details: exception.message }) };
+  }
+  const { status, body, headers } = toErrorBody(exception);
+  const message = body.error.message;
+  switch (status) {
+    case 401:
+      return { status: 401, body: metaErrorBody(190, 'Invalid OAuth access token - Cannot parse access token', { details: message }), headers };
+    case 403:
+      return { status: 403, body: metaErrorBody(10, '(#10) Application does not have permission for this action', { details: message }), headers };
+    case 404:
+      return { status: 400, body: metaErrorBody(100, 'Unsupported post request. Object does not exist, cannot be loaded due to missing permissions, or does not support this operation.', { subcode: 33, type: 'GraphMethodException', details: message }), headers };
+    case 429:
+      return { status: 429, body: metaErrorBody(4, '(#4) Application request limit reached', { details: message, type: 'OAuthException' }), headers };
+    case 503:
+    case 502:
+    case 504:
+      return { status, body: metaErrorBody(2, 'Service temporarily unavailable', { details: message, type: 'OAuthException' }), headers };
+    case 500:
+      return { status: 500, body: metaErrorBody(1, 'An unknown error occurred', { type: 'OAuthException' }), headers };
+    default:
+      return { status, body: metaErrorBody(100, '(#100) Invalid parameter', { details: message }), headers };
+  }
+}
+
+@Catch()
+export class CloudApiErrorFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { status, body, headers } = toMetaError(exception);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    for (const [k, v] of Object.entries(headers ?? {})) void reply.header(k, v);
+    void reply.status(status).send(body);
+  }
+}
+
+/**
+ * Cloud-API-compatible send: Meta's path, body, response and errors, authenticated by our API
+ * key as the Bearer token — a Cloud API client works by changing its base URL and token. The
+ * `messages[0].id` is our message id (its wamid appears in GET /v1/messages/:id once sent).
+ * The same endpoint takes Meta's read-receipt body (`status: "read"`).
+ */
+@Controller()
+@UseGuards(ApiAuthGuard)
+@UseFilters(CloudApiErrorFilter)
+export class CloudApiController {
+  constructor(
+    private readonly sends: SendService,
+    private readonly registry: RegistryService,
+    private readonly graph: GraphClient,
+  ) {}
+
+  @Post(':version/:phoneNumberId/messages')
+  @HttpCode(200)
+  @RequireScopes('messages:send')
+  async send(
+    @CurrentPrincipal() principal: Principal,
+    @Param('version') version: string,
+    @Param('phoneNumberId') phoneNumberId: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ): Promise<unknown> {
+    if (!/^v\d+(\.\d+)?$/.test(version) || !/^\d{1,32}$/.test(phoneNumberId)) throw ApiError.notFound('phone number');
+    const b = (body ?? {}) as Record<string, unknown>;
+    if (b.status === 'read' && b.to === undefined && b.recipient === undefined) {
+      const number = await this.registry.findTenantNumber(principal.tenantId, phoneNumberId);
+      if (!number) throw ApiError.notFound('phone number');
+      if (b.messaging_product !== 'whatsapp' || typeof b.message_id !== 'string') {
+        throw new SendValidationError([{ field: 'message_id', problems: ['messaging_product "whatsapp" and message_id are required'] }]);
+      }
+      await this.graph.markRead(number, b.message_id, b.typing_indicator);
+      return { success: true };
+    }
+    const send = parseCloudSend(phoneNumberId, body);
+    const result = await this.sends.send(principal, send, idempotencyKeyOf(idempotencyKey));
+    const input = (b.to as string | undefined) ?? (b.recipient as string | undefined) ?? '';
+    const contact: Record<string, string> = { input };
+    if (result.to) contact.wa_id = result.to;
+    if (result.recipient && !result.to) contact.user_id = result.recipient;
+    return { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: result.id, message_status: 'accepted' }] };
+  }
+}

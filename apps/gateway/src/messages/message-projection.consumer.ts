@@ -1,0 +1,20 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { OUTBOUND_EVENTS_V1, OutboundEventV1, STATUS_UPDATED_V1, StatusUpdatedV1 } from '@wabridge/contracts';
+import { MessageProjectionService } from './message-projection.service';
+
+/** Kafka edge of the message projection (payloads arrive validated against their contracts). */
+@Controller()
+export class MessageProjectionConsumer {
+  constructor(private readonly projection: MessageProjectionService) {}
+
+  @EventPattern(OUTBOUND_EVENTS_V1.topic)
+  onOutboundEvent(@Payload() event: OutboundEventV1): Promise<void> {
+    return this.projection.applyOutboundEvent(event);
+  }
+
+  @EventPattern(STATUS_UPDATED_V1.topic)
+  onStatus(@Payload() event: StatusUpdatedV1): Promise<void> {
+    return this.projection.applyStatus(event);
+  }
+}

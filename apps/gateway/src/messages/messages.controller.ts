@@ -1,0 +1,91 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiError } from '@wabridge/http';
+import { RegistryService } from '../accounts/registry.service';
+import { ApiAuthGuard } from '../auth/api-auth.guard';
+import { CurrentPrincipal, Principal, RequireScopes } from '../auth/principal';
+import { GraphCallError, GraphClient, graphErrorToApiError } from '../graph/graph.client';
+import { normalizeTo } from './message-rules';
+import { ListMessagesQuery, MarkReadBody } from './messages.dto';
+import { messageView, MessagesRepository, MessageView } from './messages.repository';
+import { parseNativeSend, SendValidationError } from './send-request';
+import { SendService } from './send.service';
+
+export function idempotencyKeyOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length < 1 || value.length > 255 || !/^[\x21-\x7e]+$/.test(value)) {
+    throw ApiError.badRequest('Idempotency-Key must be 1-255 visible ASCII characters', [{ field: 'Idempotency-Key', problems: ['invalid'] }]);
+  }
+  return value;
+}
+
+export function toBadRequest(err: unknown): never {
+  if (err instanceof SendValidationError) throw ApiError.badRequest(err.message, err.problems);
+  throw err;
+}
+
+/** The native tenant API for messages (DESIGN.md §12). */
+@Controller('v1/messages')
+@UseGuards(ApiAuthGuard)
+export class MessagesController {
+  constructor(
+    private readonly sends: SendService,
+    private readonly messages: MessagesRepository,
+    private readonly registry: RegistryService,
+    private readonly graph: GraphClient,
+  ) {}
+
+  @Post()
+  @RequireScopes('messages:send')
+  async send(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ id: string; status: 'accepted' }> {
+    const key = idempotencyKeyOf(idempotencyKey);
+    let send;
+    try {
+      send = parseNativeSend(body);
+    } catch (err) {
+      toBadRequest(err);
+    }
+    const result = await this.sends.send(principal, send, key);
+    void reply.status(202);
+    if (result.replayed) void reply.header('idempotent-replayed', 'true');
+    return { id: result.id, status: result.status };
+  }
+
+  @Get()
+  @RequireScopes('messages:read')
+  async list(@CurrentPrincipal() principal: Principal, @Query() q: ListMessagesQuery): Promise<{ data: MessageView[]; nextCursor: string | null }> {
+    const limit = q.limit ?? 50;
+    let to = q.to;
+    if (to && !to.includes('.')) to = normalizeTo(to, 'to').to ?? to;
+    const rows = await this.messages.list(principal.tenantId, { status: q.status, to, since: q.since, cursor: q.cursor, limit });
+    return { data: rows.map(messageView), nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null };
+  }
+
+  @Get(':id')
+  @RequireScopes('messages:read')
+  async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<MessageView> {
+    const row = await this.messages.get(principal.tenantId, id);
+    if (!row) throw ApiError.notFound('message');
+    return messageView(row);
+  }
+
+  /** Marks an inbound message (by its wamid) as read, through the number's Graph API. */
+  @Post(':wamid/read')
+  @HttpCode(200)
+  @RequireScopes('messages:send')
+  async markRead(@CurrentPrincipal() principal: Principal, @Param('wamid') wamid: string, @Body() body: MarkReadBody): Promise<{ success: true }> {
+    const number = await this.registry.findTenantNumber(principal.tenantId, body.phoneNumberId);
+    if (!number) throw ApiError.notFound('phone number');
+    if (wamid.length < 1 || wamid.length > 512) throw ApiError.badRequest('wamid: must be a WhatsApp message id');
+    await this.graph.markRead(number, wamid).catch((err: unknown) => {
+      if (err instanceof GraphCallError) throw graphErrorToApiError(err);
+      throw err;
+    });
+    return { success: true };
+  }
+}

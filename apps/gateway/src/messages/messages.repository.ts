@@ -1,0 +1,163 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { rowsOf } from '../database/rows';
+import { DATA_SOURCE } from '../tokens';
+import { HistoryEntry, LifecycleState, ProjectedError, ProjectedStatus, statusRank } from './message-lifecycle';
+
+export interface MessageRow {
+  id: string;
+  tenant_id: string;
+  phone_number_id: string;
+  recipient: string;
+  to: string | null;
+  recipient_user_id: string | null;
+  type: string;
+  status: ProjectedStatus;
+  wamid: string | null;
+  error: ProjectedError | null;
+  history: HistoryEntry[];
+  idempotency_key: string | null;
+  request_hash: string;
+  source: string;
+  metadata: Record<string, string> | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface MessageView {
+  id: string;
+  phoneNumberId: string;
+  to?: string;
+  recipient?: string;
+  type: string;
+  status: ProjectedStatus;
+  wamid?: string;
+  error?: ProjectedError;
+  metadata?: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  history: HistoryEntry[];
+}
+
+export function messageView(r: MessageRow): MessageView {
+  const v: MessageView = {
+    id: r.id, phoneNumberId: r.phone_number_id, type: r.type, status: r.status,
+    createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(), history: r.history,
+  };
+  if (r.to) v.to = r.to;
+  if (r.recipient_user_id) v.recipient = r.recipient_user_id;
+  if (r.wamid) v.wamid = r.wamid;
+  if (r.error) v.error = r.error;
+  if (r.metadata) v.metadata = r.metadata;
+  return v;
+}
+
+export interface NewMessage {
+  id: string;
+  tenantId: string;
+  phoneNumberId: string;
+  to?: string;
+  recipientUserId?: string;
+  type: string;
+  idempotencyKey?: string;
+  requestHash: string;
+  source: string;
+  metadata?: Record<string, string>;
+  createdAt: string;
+}
+
+export interface MessageFilter {
+  status?: string;
+  to?: string;
+  since?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** SQL of the messages table; tenant-owned queries take tenantId first. */
+@Injectable()
+export class MessagesRepository {
+  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+
+  /**
+   * Inserts an accepted message; with an idempotency key, returns false (and inserts nothing)
+   * when the key was used before. A concurrent insert of the same key waits for the other
+   * transaction and then sees the conflict (Postgres unique index semantics).
+   */
+  async insertAccepted(m: EntityManager, msg: NewMessage): Promise<boolean> {
+    const history: HistoryEntry[] = [{ status: 'accepted', at: msg.createdAt }];
+    const rows: unknown[] = await m.query(
+      `INSERT INTO messages (id, tenant_id, phone_number_id, recipient, "to", recipient_user_id, type, status, status_rank,
+         history, idempotency_key, request_hash, source, metadata, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'accepted', 0, $8, $9, $10, $11, $12, $13, $13)
+       ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING id`,
+      [
+        msg.id, msg.tenantId, msg.phoneNumberId, msg.to ?? msg.recipientUserId, msg.to ?? null, msg.recipientUserId ?? null,
+        msg.type, JSON.stringify(history), msg.idempotencyKey ?? null, msg.requestHash, msg.source,
+        msg.metadata ? JSON.stringify(msg.metadata) : null, msg.createdAt,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  async findByIdempotencyKey(tenantId: string, key: string): Promise<MessageRow | null> {
+    const rows: MessageRow[] = await this.db.query('SELECT * FROM messages WHERE tenant_id = $1 AND idempotency_key = $2', [tenantId, key]);
+    return rows[0] ?? null;
+  }
+
+  async get(tenantId: string, id: string): Promise<MessageRow | null> {
+    const rows: MessageRow[] = await this.db.query('SELECT * FROM messages WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    return rows[0] ?? null;
+  }
+
+  async list(tenantId: string, f: MessageFilter): Promise<MessageRow[]> {
+    const where = ['tenant_id = $1'];
+    const params: unknown[] = [tenantId];
+    const add = (sql: string, v: unknown): void => {
+      params.push(v);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (f.status) add('status = ?', f.status);
+    if (f.to) add('recipient = ?', f.to);
+    if (f.since) add('created_at >= ?', f.since);
+    if (f.cursor) add('id < ?', f.cursor);
+    params.push(f.limit);
+    return this.db.query(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
+  }
+
+  // ---- projection (Kafka consumers) ----
+
+  async lockById(m: EntityManager, id: string): Promise<MessageRow | null> {
+    const rows: MessageRow[] = await m.query('SELECT * FROM messages WHERE id = $1 FOR UPDATE', [id]);
+    return rows[0] ?? null;
+  }
+
+  async lockByWamid(m: EntityManager, phoneNumberId: string, wamid: string): Promise<MessageRow | null> {
+    const rows: MessageRow[] = await m.query('SELECT * FROM messages WHERE wamid = $1 AND phone_number_id = $2 FOR UPDATE', [wamid, phoneNumberId]);
+    return rows[0] ?? null;
+  }
+
+  async saveState(m: EntityManager, id: string, state: LifecycleState, wamid: string | null): Promise<void> {
+    await m.query(
+      'UPDATE messages SET status = $2, status_rank = $3, history = $4, error = $5, wamid = COALESCE(wamid, $6), updated_at = now() WHERE id = $1',
+      [id, state.status, statusRank(state.status), JSON.stringify(state.history), state.error ? JSON.stringify(state.error) : null, wamid],
+    );
+  }
+
+  async setWamid(m: EntityManager, id: string, wamid: string): Promise<void> {
+    await m.query('UPDATE messages SET wamid = $2, updated_at = now() WHERE id = $1 AND wamid IS NULL', [id, wamid]);
+  }
+
+  async keepUnmatchedStatus(m: EntityManager, s: { wamid: string; status: string; phoneNumberId: string; occurredAt: string; error?: ProjectedError }): Promise<void> {
+    await m.query(
+      `INSERT INTO unmatched_statuses (wamid, status, phone_number_id, occurred_at, error) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (wamid, status) DO NOTHING`,
+      [s.wamid, s.status, s.phoneNumberId, s.occurredAt, s.error ? JSON.stringify(s.error) : null],
+    );
+  }
+
+  async takeUnmatchedStatuses(m: EntityManager, phoneNumberId: string, wamid: string): Promise<{ status: string; occurred_at: Date; error: ProjectedError | null }[]> {
+    return rowsOf(await m.query('DELETE FROM unmatched_statuses WHERE wamid = $1 AND phone_number_id = $2 RETURNING status, occurred_at, error', [wamid, phoneNumberId]));
+  }
+}

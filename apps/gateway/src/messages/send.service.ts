@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ulid } from 'ulid';
+import { HEADER, OUTBOUND_REQUESTED_V1, OutboundRequestedV1 } from '@wabridge/contracts';
+import { ApiError } from '@wabridge/http';
+import { EventProducer } from '@wabridge/kafka';
+import { kafkaUnavailableTo503 } from '../accounts/durable';
+import { RegistryService } from '../accounts/registry.service';
+import { Principal } from '../auth/principal';
+import { Clock } from '../auth/rate-limiter';
+import { TemplatesService } from '../templates/templates.service';
+import { CLOCK, DATA_SOURCE } from '../tokens';
+import { MessagesRepository } from './messages.repository';
+import { NormalizedSend } from './send-request';
+
+export interface SendResult {
+  id: string;
+  status: 'accepted';
+  /** True when an earlier request with the same Idempotency-Key produced this answer. */
+  replayed: boolean;
+  to?: string;
+  recipient?: string;
+}
+
+/** JSON with sorted keys: equal bodies hash equal however their keys were ordered. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function requestHash(send: NormalizedSend): string {
+  const { source: _source, ...rest } = send;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+/**
+ * Accepts a send: the message row (with its idempotency key) and the produce of the command
+ * commit together — the row is inserted in a transaction that commits only after Kafka
+ * acknowledged the command (acks=all). Kafka down → rollback → 503, nothing accepted.
+ * A crash (or a lost commit) after the ack leaves the command on the topic without a row; the
+ * client saw no 202 and retries, producing a second command with the same idempotency key,
+ * which the dispatcher deduplicates on (tenantId, idempotencyKey). See docs/adr/0011.
+ */
+@Injectable()
+export class SendService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly registry: RegistryService,
+    private readonly messages: MessagesRepository,
+    private readonly templates: TemplatesService,
+    private readonly producer: EventProducer,
+  ) {}
+
+  async send(principal: Principal, send: NormalizedSend, idempotencyKey?: string): Promise<SendResult> {
+    const tenantId = principal.tenantId;
+    const number = await this.registry.findTenantNumber(tenantId, send.phoneNumberId);
+    if (!number) throw ApiError.notFound('phone number');
+    if (send.type === 'template') await this.templates.assertSendable(tenantId, number.waba_id, send.message.template as Record<string, unknown>);
+    const hash = requestHash(send);
+    const id = ulid();
+    const requestedAt = new Date(this.clock.now()).toISOString();
+    const command: OutboundRequestedV1 = {
+      id, tenantId, phoneNumberId: send.phoneNumberId, type: send.type, message: send.message, source: send.source, requestedAt,
+    };
+    if (send.to) command.to = send.to;
+    if (send.recipient) command.recipient = send.recipient;
+    if (idempotencyKey) command.idempotencyKey = idempotencyKey;
+    if (send.metadata) command.metadata = send.metadata;
+    if (send.sendAt) command.sendAt = send.sendAt;
+    if (send.campaignId) command.campaignId = send.campaignId;
+
+    const inserted = await this.db.transaction(async (m) => {
+      const fresh = await this.messages.insertAccepted(m, {
+        id, tenantId, phoneNumberId: send.phoneNumberId, to: send.to, recipientUserId: send.recipient, type: send.type,
+        idempotencyKey, requestHash: hash, source: send.source, metadata: send.metadata, createdAt: requestedAt,
+      });
+      if (!fresh) return false;
+      await this.producer
+        .send({
+          topic: OUTBOUND_REQUESTED_V1.topic, key: send.phoneNumberId, value: command,
+          headers: { [HEADER.tenantId]: tenantId }, eventType: 'outbound.requested', schemaVersion: OUTBOUND_REQUESTED_V1.version,
+        })
+        .catch(kafkaUnavailableTo503);
+      return true;
+    });
+    if (inserted) return { id, status: 'accepted', replayed: false, to: send.to, recipient: send.recipient };
+
+    const earlier = await this.messages.findByIdempotencyKey(tenantId, idempotencyKey!);
+    if (!earlier) throw ApiError.unavailable('idempotency record vanished; retry');
+    if (earlier.request_hash !== hash) {
+      throw ApiError.conflict('Idempotency-Key was already used with a different request body', { messageId: earlier.id });
+    }
+    return { id: earlier.id, status: 'accepted', replayed: true, to: earlier.to ?? undefined, recipient: earlier.recipient_user_id ?? undefined };
+  }
+}

@@ -1,0 +1,205 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ulid } from 'ulid';
+import { AccountEventV1 } from '@wabridge/contracts';
+import { ApiError } from '@wabridge/http';
+import { RegistryService } from '../accounts/registry.service';
+import { rowsOf } from '../database/rows';
+import { GraphCallError, GraphClient, graphErrorToApiError } from '../graph/graph.client';
+import { DATA_SOURCE } from '../tokens';
+
+interface TemplateRow {
+  id: string;
+  tenant_id: string;
+  waba_id: string;
+  meta_template_id: string | null;
+  name: string;
+  language: string;
+  category: string;
+  status: string;
+  components: unknown[];
+  rejected_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface TemplateView {
+  id: string;
+  wabaId: string;
+  metaTemplateId?: string;
+  name: string;
+  language: string;
+  category: string;
+  status: string;
+  components: unknown[];
+  rejectedReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function view(r: TemplateRow): TemplateView {
+  const v: TemplateView = {
+    id: r.id, wabaId: r.waba_id, name: r.name, language: r.language, category: r.category, status: r.status,
+    components: r.components, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  };
+  if (r.meta_template_id) v.metaTemplateId = r.meta_template_id;
+  if (r.rejected_reason) v.rejectedReason = r.rejected_reason;
+  return v;
+}
+
+export interface CreateTemplateInput {
+  wabaId: string;
+  name: string;
+  language: string;
+  category: string;
+  components: unknown[];
+}
+
+interface GraphTemplate {
+  id?: string;
+  name?: string;
+  language?: string;
+  category?: string;
+  status?: string;
+  components?: unknown[];
+}
+
+/**
+ * Message templates: created/listed/deleted through the Graph API of the WABA (using one of
+ * its numbers' tokens), mirrored locally; status kept current from `wa.account.event.v1`.
+ */
+@Injectable()
+export class TemplatesService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    private readonly registry: RegistryService,
+    private readonly graph: GraphClient,
+  ) {}
+
+  /**
+   * A template send must name an approved template of the number's WABA. When the WABA's
+   * templates were never mirrored (managed only in Meta's UI), we cannot know, and Meta's own
+   * answer (132001) is left to the dispatcher.
+   */
+  async assertSendable(tenantId: string, wabaId: string, template: Record<string, unknown>): Promise<void> {
+    const name = String(template.name);
+    const language = String((template.language as Record<string, unknown>).code);
+    const rows: { name: string; language: string; status: string }[] = await this.db.query(
+      'SELECT name, language, status FROM templates WHERE tenant_id = $1 AND waba_id = $2', [tenantId, wabaId],
+    );
+    if (rows.length === 0) return;
+    const match = rows.find((r) => r.name === name && r.language === language);
+    if (!match) {
+      throw ApiError.badRequest(`template.name: no template "${name}" in language ${language} for this number's WABA`, [{ field: 'template.name', problems: ['unknown template'] }]);
+    }
+    if (match.status !== 'APPROVED') {
+      throw ApiError.badRequest(`template.name: template "${name}" (${language}) is ${match.status}, not APPROVED`, [{ field: 'template.name', problems: [`status ${match.status}`] }]);
+    }
+  }
+
+  async list(tenantId: string, wabaId?: string, refresh = false): Promise<TemplateView[]> {
+    if (refresh) {
+      if (!wabaId) throw ApiError.badRequest('wabaId: is required with refresh=true');
+      await this.syncFromGraph(tenantId, wabaId);
+    }
+    const rows: TemplateRow[] = wabaId
+      ? await this.db.query('SELECT * FROM templates WHERE tenant_id = $1 AND waba_id = $2 ORDER BY name, language', [tenantId, wabaId])
+      : await this.db.query('SELECT * FROM templates WHERE tenant_id = $1 ORDER BY waba_id, name, language', [tenantId]);
+    return rows.map(view);
+  }
+
+  async get(tenantId: string, id: string): Promise<TemplateView> {
+    const rows: TemplateRow[] = await this.db.query('SELECT * FROM templates WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    if (!rows[0]) throw ApiError.notFound('template');
+    return view(rows[0]);
+  }
+
+  async create(tenantId: string, input: CreateTemplateInput): Promise<TemplateView> {
+    const number = await this.wabaNumber(tenantId, input.wabaId);
+    const created = (await this.graph
+      .call(number, 'POST', `${input.wabaId}/message_templates`, { name: input.name, language: input.language, category: input.category, components: input.components })
+      .catch(rethrowGraph)) as GraphTemplate;
+    const rows: TemplateRow[] = await this.db.query(
+      `INSERT INTO templates (id, tenant_id, waba_id, meta_template_id, name, language, category, status, components)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (waba_id, name, language) DO UPDATE SET meta_template_id = EXCLUDED.meta_template_id, category = EXCLUDED.category,
+         status = EXCLUDED.status, components = EXCLUDED.components, updated_at = now()
+       RETURNING *`,
+      [ulid(), tenantId, input.wabaId, created.id ?? null, input.name, input.language, created.category ?? input.category,
+        created.status ?? 'PENDING', JSON.stringify(input.components)],
+    );
+    return view(rows[0]!);
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    const rows: TemplateRow[] = await this.db.query('SELECT * FROM templates WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    const row = rows[0];
+    if (!row) throw ApiError.notFound('template');
+    const number = await this.wabaNumber(tenantId, row.waba_id);
+    const query: Record<string, string> = { name: row.name };
+    if (row.meta_template_id) query.hsm_id = row.meta_template_id;
+    await this.graph.call(number, 'DELETE', `${row.waba_id}/message_templates`, undefined, query).catch(rethrowGraph);
+    await this.db.query('DELETE FROM templates WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  }
+
+  /** Mirrors the WABA's templates as Graph lists them (one page of up to 250 per call). */
+  async syncFromGraph(tenantId: string, wabaId: string): Promise<number> {
+    const number = await this.wabaNumber(tenantId, wabaId);
+    let after: string | undefined;
+    let count = 0;
+    for (let page = 0; page < 40; page++) {
+      const res = (await this.graph
+        .call(number, 'GET', `${wabaId}/message_templates`, undefined, { limit: '250', ...(after ? { after } : {}) })
+        .catch(rethrowGraph)) as { data?: GraphTemplate[]; paging?: { cursors?: { after?: string }; next?: string } };
+      for (const t of res.data ?? []) {
+        if (!t.name || !t.language) continue;
+        await this.db.query(
+          `INSERT INTO templates (id, tenant_id, waba_id, meta_template_id, name, language, category, status, components)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (waba_id, name, language) DO UPDATE SET meta_template_id = EXCLUDED.meta_template_id,
+             category = EXCLUDED.category, status = EXCLUDED.status, components = EXCLUDED.components, updated_at = now()`,
+          [ulid(), tenantId, wabaId, t.id ?? null, t.name, t.language, t.category ?? 'UTILITY', t.status ?? 'PENDING', JSON.stringify(t.components ?? [])],
+        );
+        count++;
+      }
+      after = res.paging?.next ? res.paging.cursors?.after : undefined;
+      if (!after) break;
+    }
+    return count;
+  }
+
+  /** Template status/category updates from Meta's webhooks (via ingress' normalizer). */
+  async applyAccountEvent(e: AccountEventV1): Promise<void> {
+    const v = e.value;
+    const templateId = e.templateId ?? (v.message_template_id !== undefined ? String(v.message_template_id) : undefined);
+    const name = e.templateName ?? (typeof v.message_template_name === 'string' ? v.message_template_name : undefined);
+    const language = e.templateLanguage ?? (typeof v.message_template_language === 'string' ? v.message_template_language : undefined);
+    const match = templateId
+      ? { sql: 'waba_id = $1 AND (meta_template_id = $2 OR (name = $3 AND language = $4))', params: [e.wabaId, templateId, name ?? null, language ?? null] }
+      : name && language ? { sql: 'waba_id = $1 AND name = $2 AND language = $3', params: [e.wabaId, name, language] } : null;
+    if (!match) return;
+    if (e.field === 'message_template_status_update') {
+      const status = String(e.event ?? v.event ?? '').toUpperCase();
+      if (!status) return;
+      const reason = typeof v.reason === 'string' && v.reason !== 'NONE' ? v.reason : null;
+      const n = match.params.length;
+      rowsOf(await this.db.query(`UPDATE templates SET status = $${n + 1}, rejected_reason = $${n + 2}, updated_at = now() WHERE ${match.sql}`, [...match.params, status, reason]));
+    } else if (e.field === 'template_category_update') {
+      const category = typeof v.new_category === 'string' ? v.new_category : undefined;
+      if (!category) return;
+      const n = match.params.length;
+      await this.db.query(`UPDATE templates SET category = $${n + 1}, updated_at = now() WHERE ${match.sql}`, [...match.params, category]);
+    }
+  }
+
+  private async wabaNumber(tenantId: string, wabaId: string) {
+    const number = await this.registry.numberOfWaba(tenantId, wabaId);
+    if (!number) throw ApiError.notFound('WABA');
+    return number;
+  }
+}
+
+function rethrowGraph(err: unknown): never {
+  if (err instanceof GraphCallError) throw graphErrorToApiError(err);
+  throw err;
+}
