@@ -14,7 +14,7 @@ export const INGRESS_MIGRATIONS = [CreateProcessedEvents1764000000000];
  * Builds the ingress app: webhook endpoint + normalizer consumer + app-registry reader.
  * Webhook bodies are kept as raw bytes (signatures are over bytes, not parsed JSON).
  */
-export async function createIngressApp(env: IngressEnv, schema = 'ingress'): Promise<NestFastifyApplication> {
+export async function createIngressApp(env: IngressEnv, schema = env.DATABASE_SCHEMA): Promise<NestFastifyApplication> {
   const dataSource = createServiceDataSource({ url: env.DATABASE_URL, schema, migrations: INGRESS_MIGRATIONS, entities: [] });
   await dataSource.initialize();
   await runMigrations(dataSource);

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { BaseEnv } from '@wabridge/config';
 
 export class IngressEnv extends BaseEnv {
@@ -29,6 +29,10 @@ export class IngressEnv extends BaseEnv {
   /** Keys to open app secrets published by the gateway (`wa.app.changed.v1`); unset = env app only. */
   @IsOptional() @IsString()
   ENCRYPTION_KEYS?: string;
+
+  /** The service's own Postgres schema (tests use a fresh one). */
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/)
+  DATABASE_SCHEMA = 'ingress';
 
   /** Dedupe memory: Meta retries for up to 7 days, so keep processed ids 8. */
   @IsInt() @Min(1) @Max(90)
