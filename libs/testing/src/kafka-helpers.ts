@@ -52,7 +52,7 @@ export class TopicCollector<T = unknown> {
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => { joined = true; });
     await this.consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
-        let value: unknown = null;
+        let value: unknown;
         try {
           value = message.value ? JSON.parse(message.value.toString('utf8')) : null;
         } catch {
