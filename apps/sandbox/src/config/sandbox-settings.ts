@@ -19,6 +19,7 @@ export interface SandboxSettings {
   statusReadRate: number;
   statusFailureRate: number;
   templateReviewDelayMs: number;
+  upgradeMaintenanceMs: number;
   outboxMaxPending: number;
   webhookBatchMax: number;
   webhookTickMs: number;
@@ -48,6 +49,7 @@ export function settingsFromEnv(env: SandboxEnv): SandboxSettings {
     statusReadRate: env.STATUS_READ_RATE,
     statusFailureRate: env.STATUS_FAILURE_RATE,
     templateReviewDelayMs: env.TEMPLATE_REVIEW_DELAY_MS,
+    upgradeMaintenanceMs: env.UPGRADE_MAINTENANCE_MS,
     outboxMaxPending: env.OUTBOX_MAX_PENDING,
     webhookBatchMax: env.WEBHOOK_BATCH_MAX,
     webhookTickMs: env.WEBHOOK_TICK_MS,

@@ -77,6 +77,14 @@ export class SandboxEnv {
   @IsNumber() @Min(0) @Max(1)
   STATUS_FAILURE_RATE = 0;
 
+  /**
+   * After a number's mps is raised (re-registered with a higher mps), sends answer 131057 for
+   * this long, as Meta does for about a minute during a throughput upgrade. 0 (the default)
+   * turns it off, so tests that reconfigure numbers are not surprised; 60000 is Meta's.
+   */
+  @IsInt() @Min(0)
+  UPGRADE_MAINTENANCE_MS = 0;
+
   /** Time a created template stays PENDING before APPROVED/REJECTED. */
   @IsInt() @Min(0)
   TEMPLATE_REVIEW_DELAY_MS = 2000;

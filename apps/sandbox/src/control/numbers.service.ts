@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { ControlError } from '../common/control-error';
-import { SANDBOX_SETTINGS, SandboxSettings } from '../config/sandbox-settings';
+import { CLOCK, SANDBOX_SETTINGS, SandboxSettings } from '../config/sandbox-settings';
 import { NumberRegistry, SandboxNumber, TooManyNumbersError } from '../numbers/number-registry';
 import { parseTier, tierName } from '../rules/messaging-limit';
 import { NotOnWhatsAppRule } from '../rules/not-on-whatsapp';
@@ -27,6 +28,7 @@ export class NumbersService {
     private readonly templates: TemplateRegistry,
     private readonly notOnWhatsApp: NotOnWhatsAppRule,
     @Inject(SANDBOX_SETTINGS) private readonly settings: SandboxSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   register(dto: RegisterNumberDto): NumberView {
@@ -38,6 +40,9 @@ export class NumbersService {
     } catch {
       throw new ControlError(400, 'invalid_request', 'notOnWhatsAppPattern is not a valid regular expression');
     }
+    const previous = this.numbers.get(dto.phoneNumberId);
+    const mps = dto.mps ?? this.settings.defaultMps;
+    const upgraded = previous !== undefined && mps > previous.mps && this.settings.upgradeMaintenanceMs > 0;
     const number: SandboxNumber = {
       phoneNumberId: dto.phoneNumberId,
       displayPhoneNumber: dto.displayPhoneNumber,
@@ -45,11 +50,12 @@ export class NumbersService {
       accessToken: dto.accessToken,
       appSecret: dto.appSecret,
       callbackUrl: dto.callbackUrl,
-      mps: dto.mps ?? this.settings.defaultMps,
+      mps,
       pairBurst: dto.pairBurst ?? this.settings.defaultPairBurst,
       tierLimit: tier,
       portfolioId: dto.portfolioId ?? dto.wabaId,
       notOnWhatsAppPattern: pattern,
+      maintenanceUntil: upgraded ? this.clock.now() + this.settings.upgradeMaintenanceMs : (previous?.maintenanceUntil ?? 0),
     };
     try {
       this.numbers.upsert(number);

@@ -68,3 +68,25 @@ describe('time-based rules with a fake clock', () => {
     expect(await send()).toBe(400);
   });
 });
+
+describe('throughput upgrade maintenance (opt-in)', () => {
+  it('answers 131057 for the maintenance time after a number\'s mps is raised', async () => {
+    const clock = new FakeClock();
+    const sandbox = await startSandbox({ clock, settings: { upgradeMaintenanceMs: 60_000 } });
+    try {
+      const register = (mps: number): ReturnType<typeof requestJson> => requestJson(`${sandbox.url}/_sandbox/numbers`, { body: { ...testNumber(), mps } });
+      const send = (): ReturnType<typeof requestJson> =>
+        requestJson(`${sandbox.url}/v23.0/106540352242922/messages`, { token: 'test-token', body: { messaging_product: 'whatsapp', to: '16505550300', type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } } });
+      await register(80);
+      expect((await send()).status).toBe(200);
+      await register(1000);
+      const during = await send();
+      expect(during.status).toBe(400);
+      expect(during.body.error).toMatchObject({ code: 131057, message: '(#131057) Account in maintenance mode' });
+      clock.advance(60_000);
+      expect((await send()).status).toBe(200);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});

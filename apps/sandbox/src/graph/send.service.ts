@@ -48,7 +48,7 @@ export function countryOf(waId: string): string {
 
 /**
  * `POST /{version}/{phone-number-id}/messages`: Meta's checks in Meta's order — object,
- * token, injected faults, throughput (130429), body (100/131008/131009), template (132001/
+ * token, injected faults, throughput upgrade (131057), throughput (130429), body (100/131008/131009), template (132001/
  * 132000), media id (100), pair rate (131056) — answered synchronously; an accepted send
  * then meets the asynchronous rules (not on WhatsApp 131026, window 131047, messaging limit
  * 131048, media link 131053) as status webhooks. Every call lands in the calls log.
@@ -107,6 +107,7 @@ export class SendService implements OnModuleInit {
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);
     if (fault.kind === 'fail') throw new GraphError(fault.errorCode, fault.httpStatus !== null ? { httpStatus: fault.httpStatus } : {});
 
+    if (this.clock.now() < number.maintenanceUntil) throw new GraphError(131057);
     if (!this.throughput.tryAcquire(phoneNumberId, number.mps)) throw new GraphError(130429);
 
     const parsed = parseSendRequest(body);

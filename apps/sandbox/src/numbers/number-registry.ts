@@ -18,6 +18,8 @@ export interface SandboxNumber {
   /** Business portfolio sharing the messaging limit; the WABA id unless given. */
   portfolioId: string;
   notOnWhatsAppPattern: string;
+  /** Until when (epoch ms) sends answer 131057 because a throughput upgrade is under way; 0 = never. */
+  maintenanceUntil: number;
 }
 
 export class TooManyNumbersError extends Error {
