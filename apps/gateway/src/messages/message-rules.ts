@@ -174,7 +174,7 @@ function template(p: Problems, t: Obj, path: string): void {
     if (type !== undefined && !TEMPLATE_COMPONENT_TYPES.includes(type)) p.add(`${cp}.type`, `${cp}.type must be one of ${TEMPLATE_COMPONENT_TYPES.join(', ')}`);
     if (type === 'button') {
       const sub = str(p, c, 'sub_type', cp, { required: true });
-      if (sub !== undefined && !BUTTON_SUB_TYPES.includes(sub)) p.add(`${cp}.sub_type`, `${cp}.sub_type must be one of ${BUTTON_SUB_TYPES.join(', ')}`);
+      if (sub !== undefined && !BUTTON_SUB_TYPES.includes(sub.toLowerCase())) p.add(`${cp}.sub_type`, `${cp}.sub_type must be one of ${BUTTON_SUB_TYPES.join(', ')}`);
       const idx = c.index;
       const n = typeof idx === 'string' ? Number(idx) : idx;
       if (idx === undefined) p.add(`${cp}.index`, `${cp}.index is required for buttons`);
@@ -185,7 +185,8 @@ function template(p: Problems, t: Obj, path: string): void {
       const pp = `${cp}.parameters[${j}]`;
       if (!isObj(pr)) return p.add(pp, `${pp} must be an object`);
       const ptype = str(p, pr, 'type', pp, { required: true });
-      if (ptype === 'text') str(p, pr, 'text', pp, { required: true, max: type === 'header' ? 60 : 32768 });
+      // Button parameters carry Meta-defined payloads (booleans in Meta's own examples).
+      if (ptype === 'text' && type !== 'button') str(p, pr, 'text', pp, { required: true, max: type === 'header' ? 60 : 32768 });
       if (ptype !== undefined && ['image', 'video', 'document'].includes(ptype)) {
         const m = obj(p, pr, ptype, pp, true);
         if (m) media(p, ptype, m, `${pp}.${ptype}`);
@@ -195,7 +196,7 @@ function template(p: Problems, t: Obj, path: string): void {
   });
 }
 
-const INTERACTIVE_TYPES = ['button', 'list', 'cta_url', 'flow', 'product', 'product_list', 'catalog_message', 'location_request_message', 'call_permission_request', 'address_message', 'voice_call'];
+const INTERACTIVE_TYPES = ['button', 'list', 'cta_url', 'flow', 'product', 'product_list', 'catalog_message', 'location_request_message', 'call_permission_request', 'address_message', 'voice_call', 'order_details', 'order_status'];
 
 function interactive(p: Problems, it: Obj, path: string): void {
   oneOf(p, it, path, ['type', 'header', 'body', 'footer', 'action']);

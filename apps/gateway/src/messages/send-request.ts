@@ -26,6 +26,7 @@ export class SendValidationError extends Error {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const SPEC_LAGGING_INTERACTIVE = ['cta_url', 'location_request_message', 'address_message', 'voice_call'];
 const NATIVE_FIELDS = ['phoneNumberId', 'to', 'recipient', 'type', 'context', 'metadata', 'sendAt', 'campaignId'];
 const CLOUD_FIELDS = ['messaging_product', 'recipient_type', 'to', 'recipient', 'type', 'context', 'biz_opaque_callback_data'];
 
@@ -68,8 +69,11 @@ function parseCommon(body: Obj, source: NormalizedSend['source'], phoneNumberId:
       problems.push({ field: 'context.message_id', problems: ['context.message_id must be the wamid of the message replied to'] });
     } else message.context = { message_id: body.context.message_id };
   }
-  // Meta's own schema (vendored spec + documented overrides) on the Meta-shaped body.
-  if (problems.length === 0) {
+  // Meta's own schema (vendored spec + documented overrides) on the Meta-shaped body. The v23
+  // spec lacks some interactive types Meta documents and accepts (cta_url, …): those are
+  // checked by our rules alone.
+  const specKnows = !(type === 'interactive' && isObj(body.interactive) && SPEC_LAGGING_INTERACTIVE.includes(String(body.interactive.type)));
+  if (problems.length === 0 && specKnows) {
     const metaBody: Obj = { messaging_product: 'whatsapp', recipient_type: 'individual', ...message };
     if (to !== undefined) metaBody.to = to;
     if (recipient !== undefined) metaBody.recipient = recipient;

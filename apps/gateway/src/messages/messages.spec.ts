@@ -1,0 +1,79 @@
+import { applyLifecycleEvent, LifecycleState } from './message-lifecycle';
+import { normalizeTo, validateMessageObject } from './message-rules';
+import { parseCloudSend, parseNativeSend, pointerToField, SendValidationError } from './send-request';
+import { canonicalJson, requestHash } from './send.service';
+
+const start: LifecycleState = { status: 'accepted', history: [{ status: 'accepted', at: '2026-01-01T00:00:00.000Z' }], error: null };
+const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+
+describe('message lifecycle', () => {
+  it('moves forward through sent, delivered and read', () => {
+    let s = applyLifecycleEvent(start, { status: 'sent', at: at(1) })!;
+    s = applyLifecycleEvent(s, { status: 'delivered', at: at(2) })!;
+    s = applyLifecycleEvent(s, { status: 'read', at: at(3) })!;
+    expect(s.status).toBe('read');
+    expect(s.history.map((h) => h.status)).toEqual(['accepted', 'sent', 'delivered', 'read']);
+  });
+
+  it('never moves backwards when events arrive out of order, but keeps them in the history', () => {
+    const read = applyLifecycleEvent(start, { status: 'read', at: at(3) })!;
+    const late = applyLifecycleEvent(read, { status: 'delivered', at: at(2) })!;
+    expect(late.status).toBe('read');
+    expect(late.history.map((h) => h.status)).toEqual(['accepted', 'delivered', 'read']);
+  });
+
+  it('ignores redeliveries', () => {
+    const s = applyLifecycleEvent(start, { status: 'sent', at: at(1) })!;
+    expect(applyLifecycleEvent(s, { status: 'sent', at: at(1) })).toBeNull();
+  });
+
+  it('ends an undelivered message on failure with its error, but not a delivered one', () => {
+    const sent = applyLifecycleEvent(start, { status: 'sent', at: at(1) })!;
+    const failed = applyLifecycleEvent(sent, { status: 'failed', at: at(2), error: { class: 'permanent', code: 131026, message: 'undeliverable' } })!;
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 131026 } });
+    const delivered = applyLifecycleEvent(sent, { status: 'delivered', at: at(2) })!;
+    expect(applyLifecycleEvent(delivered, { status: 'failed', at: at(3) })!.status).toBe('delivered');
+  });
+});
+
+describe('message rules', () => {
+  it('normalizes phone numbers to Meta digits and rejects impossible ones', () => {
+    expect(normalizeTo('+1 (415) 555-0123').to).toBe('14155550123');
+    expect(normalizeTo('4915112345678').to).toBe('4915112345678');
+    expect(normalizeTo('+1 000').problem?.field).toBe('to');
+    expect(normalizeTo(42).problem?.field).toBe('to');
+  });
+
+  it('counts list rows across sections', () => {
+    const rows = (n: number, p: string) => Array.from({ length: n }, (_, i) => ({ id: `${p}${i}`, title: 't' }));
+    const problems = validateMessageObject('interactive', {
+      type: 'list', body: { text: 'b' }, action: { button: 'b', sections: [{ title: 'a', rows: rows(6, 'a') }, { title: 'b', rows: rows(5, 'b') }] },
+    });
+    expect(problems.map((p) => p.field)).toContain('interactive.action.sections');
+  });
+
+  it('allows an empty emoji to remove a reaction', () => {
+    expect(validateMessageObject('reaction', { message_id: 'wamid.x', emoji: '' })).toEqual([]);
+  });
+
+  it('maps JSON pointers to field paths', () => {
+    expect(pointerToField('/interactive/action/buttons/0/reply/title')).toBe('interactive.action.buttons[0].reply.title');
+  });
+});
+
+describe('send parsing', () => {
+  it('reads a native send and a Cloud API send into the same command', () => {
+    const native = parseNativeSend({ phoneNumberId: '123', to: '+14155550123', type: 'text', text: { body: 'x' } });
+    const cloud = parseCloudSend('123', { messaging_product: 'whatsapp', to: '14155550123', text: { body: 'x' } });
+    expect(native).toMatchObject({ phoneNumberId: '123', to: '14155550123', type: 'text', message: { type: 'text', text: { body: 'x' } } });
+    expect(requestHash(native)).toBe(requestHash(cloud));
+  });
+
+  it('requires messaging_product on the Cloud API route', () => {
+    expect(() => parseCloudSend('1', { to: '14155550123', text: { body: 'x' } })).toThrow(SendValidationError);
+  });
+
+  it('hashes bodies independently of key order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"e":3,"f":2}]},"b":1}');
+  });
+});
