@@ -25,7 +25,7 @@ export async function createContactsApp(env: ContactsEnv, options: ContactsAppOp
   try {
     @Module({ imports: [ContactsModule.forRoot(env, ds, options.clock ?? systemClock)] })
     class ContactsRootModule {}
-    const app = await createHttpApp(ContactsRootModule, { logLevel: env.LOG_LEVEL, bodyLimit: BODY_LIMIT });
+    const app = await createHttpApp(ContactsRootModule, { logLevel: env.LOG_LEVEL, bodyLimit: BODY_LIMIT, requestTimeoutMs: env.CONTACTS_REQUEST_TIMEOUT_MS });
     attachKafkaConsumer(app, {
       connection: { clientId: 'contacts-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
       consumer: { groupId: env.CONTACTS_CONSUMER_GROUP, ...options.consumer },

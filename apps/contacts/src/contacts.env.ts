@@ -26,6 +26,10 @@ export class ContactsEnv extends BaseEnv {
   @IsInt() @Min(1) @Max(10000)
   CONTACTS_IMPORT_BATCH_ROWS = 1000;
 
+  /** Longest request (a streamed import reads its body at database pace, so this bounds an import). */
+  @IsInt() @Min(1000) @Max(3600000)
+  CONTACTS_REQUEST_TIMEOUT_MS = 900000;
+
   /** Per-row errors listed in an import report (the rest are only counted). */
   @IsInt() @Min(0) @Max(100000)
   CONTACTS_IMPORT_MAX_ERRORS = 1000;

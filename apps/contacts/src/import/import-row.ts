@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { attributesSize, normalizeTags } from '../contacts/contact.model';
 import { validateTag, MAX_TAGS } from '../contacts/tags';
 
@@ -21,7 +21,11 @@ export type RowResult = { ok: true; row: ImportRow } | { ok: false; error: strin
 
 const PHONE_NUMBER_ID = /^\d{1,32}$/;
 
-/** E.164 from "+49 151 …", "0049…" or plain wa_id digits; undefined when not a valid number. */
+/**
+ * E.164 from "+49 151 …", "0049…" or plain wa_id digits; undefined when not a valid number.
+ * Uses libphonenumber's compact metadata (country code + lengths): the full metadata's
+ * pattern check costs ~100 µs a number, a third of a 100k-row import's time (ADR 0023).
+ */
 export function normalizePhone(input: string): { e164: string; waId: string } | undefined {
   const cleaned = input.trim().replace(/^00/, '+');
   const withPlus = cleaned.startsWith('+') ? cleaned : `+${cleaned}`;

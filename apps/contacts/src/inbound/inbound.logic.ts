@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { Contact, windowEnd } from '../contacts/contact.model';
 import { KeywordMatch } from '../settings/keywords';
 
