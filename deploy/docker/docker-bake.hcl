@@ -1,0 +1,48 @@
+// Every service image from the one Dockerfile (ADR 0050):
+//   docker buildx bake -f deploy/docker/docker-bake.hcl              # all
+//   docker buildx bake -f deploy/docker/docker-bake.hcl dispatcher   # one
+//   REGISTRY=registry.example.com/wabridge TAG=1.2.3 docker buildx bake -f deploy/docker/docker-bake.hcl --push
+// PORT is the service's port from DESIGN.md §11 (the Dockerfile refuses a mismatch).
+
+variable "REGISTRY" { default = "wabridge" }
+variable "TAG" { default = "dev" }
+
+group "default" {
+  targets = ["gateway", "ingress", "dispatcher", "contacts", "sandbox"]
+}
+
+target "_common" {
+  context    = "."
+  dockerfile = "deploy/docker/Dockerfile"
+  platforms  = ["linux/amd64"]
+}
+
+target "gateway" {
+  inherits = ["_common"]
+  args     = { APP = "gateway", PORT = "3000" }
+  tags     = ["${REGISTRY}/gateway:${TAG}"]
+}
+
+target "ingress" {
+  inherits = ["_common"]
+  args     = { APP = "ingress", PORT = "3001" }
+  tags     = ["${REGISTRY}/ingress:${TAG}"]
+}
+
+target "dispatcher" {
+  inherits = ["_common"]
+  args     = { APP = "dispatcher", PORT = "3002" }
+  tags     = ["${REGISTRY}/dispatcher:${TAG}"]
+}
+
+target "contacts" {
+  inherits = ["_common"]
+  args     = { APP = "contacts", PORT = "3003" }
+  tags     = ["${REGISTRY}/contacts:${TAG}"]
+}
+
+target "sandbox" {
+  inherits = ["_common"]
+  args     = { APP = "sandbox", PORT = "3100" }
+  tags     = ["${REGISTRY}/sandbox:${TAG}"]
+}
