@@ -1,5 +1,6 @@
 import { OutboundRequestedV1 } from '@wabridge/contracts';
 import { MessageState } from '../lifecycle/status-machine';
+import { MicroBatcher } from '../database/micro-batcher';
 import { Pg } from '../database/pg';
 
 export interface MessageRow {
@@ -25,7 +26,13 @@ export function recipientOf(r: { to?: string; recipient?: string }): string {
  * a message (redelivery, stale retry, reconciliation) wins each step.
  */
 export class MessageRepository {
-  constructor(private readonly pg: Pg) {}
+  private readonly attempting: MicroBatcher<{ id: string; version: number; now: Date }, { version: number; attempts: number } | null>;
+  private readonly sent: MicroBatcher<{ id: string; wamid: string; now: Date }, boolean>;
+
+  constructor(private readonly pg: Pg) {
+    this.attempting = new MicroBatcher((items) => this.markAttemptingMany(items), 1, 500);
+    this.sent = new MicroBatcher((items) => this.markSentMany(items), 1, 500);
+  }
 
   /**
    * Records new requests (idempotent by id and by tenant + idempotency key) and returns the
@@ -75,26 +82,39 @@ export class MessageRepository {
     return rows[0];
   }
 
-  /** Before the Graph call: `attempting`, attempts+1. Null when another copy moved first. */
-  async markAttempting(id: string, version: number, now: Date): Promise<{ version: number; attempts: number } | null> {
-    const { rows } = await this.pg.query<{ version: number; attempts: number }>(
-      `UPDATE messages SET status = 'attempting', version = version + 1, attempts = attempts + 1, attempted_at = $3, updated_at = $3
-       WHERE id = $1 AND version = $2 AND status IN ('accepted', 'scheduled', 'paused', 'attempting')
-       RETURNING version, attempts`,
-      [id, version, now],
-    );
-    return rows[0] ?? null;
+  /** Before the Graph call: `attempting`, attempts+1. Null when another copy moved first. Micro-batched. */
+  markAttempting(id: string, version: number, now: Date): Promise<{ version: number; attempts: number } | null> {
+    return this.attempting.run({ id, version, now });
   }
 
-  /** Graph accepted it. A status webhook may have been faster: then only the wamid is filled in. */
-  async markSent(id: string, wamid: string, now: Date): Promise<boolean> {
-    const { rowCount } = await this.pg.query(
-      `UPDATE messages SET wamid = COALESCE(wamid, $2), sent_at = COALESCE(sent_at, $3), updated_at = $3, version = version + 1,
-              status = CASE WHEN status = 'attempting' THEN 'sent' ELSE status END
-       WHERE id = $1 AND status IN ('attempting', 'sent', 'delivered', 'read', 'played')`,
-      [id, wamid, now],
+  private async markAttemptingMany(items: { id: string; version: number; now: Date }[]): Promise<({ version: number; attempts: number } | null)[]> {
+    const { rows } = await this.pg.query<{ id: string; version: number; attempts: number }>(
+      `UPDATE messages m SET status = 'attempting', version = m.version + 1, attempts = m.attempts + 1, attempted_at = v.now, updated_at = v.now
+       FROM unnest($1::text[], $2::int[], $3::timestamptz[]) AS v(id, version, now)
+       WHERE m.id = v.id AND m.version = v.version AND m.status IN ('accepted', 'scheduled', 'paused', 'attempting')
+       RETURNING m.id, m.version, m.attempts`,
+      [items.map((i) => i.id), items.map((i) => i.version), items.map((i) => i.now)],
     );
-    return rowCount > 0;
+    const byId = new Map(rows.map((r) => [r.id, { version: r.version, attempts: r.attempts }]));
+    return items.map((i) => byId.get(i.id) ?? null);
+  }
+
+  /** Graph accepted it. A status webhook may have been faster: then only the wamid is filled in. Micro-batched. */
+  markSent(id: string, wamid: string, now: Date): Promise<boolean> {
+    return this.sent.run({ id, wamid, now });
+  }
+
+  private async markSentMany(items: { id: string; wamid: string; now: Date }[]): Promise<boolean[]> {
+    const { rows } = await this.pg.query<{ id: string }>(
+      `UPDATE messages m SET wamid = COALESCE(m.wamid, v.wamid), sent_at = COALESCE(m.sent_at, v.now), updated_at = v.now,
+              version = m.version + 1, status = CASE WHEN m.status = 'attempting' THEN 'sent' ELSE m.status END
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(id, wamid, now)
+       WHERE m.id = v.id AND m.status IN ('attempting', 'sent', 'delivered', 'read', 'played')
+       RETURNING m.id`,
+      [items.map((i) => i.id), items.map((i) => i.wamid), items.map((i) => i.now)],
+    );
+    const ok = new Set(rows.map((r) => r.id));
+    return items.map((i) => ok.has(i.id));
   }
 
   /** Any other transition guarded by the version read. Returns the new version or null. */

@@ -70,7 +70,7 @@ export class OutboundProcessor {
   }
 
   private async processNumber(phoneNumberId: string, group: WorkItem[], rows: Map<string, MessageRow>): Promise<void> {
-    const sends: Promise<void>[] = [];
+    const sends: Promise<unknown>[] = [];
     const emits: Promise<void>[] = [];
     const number = await this.state.number(phoneNumberId);
     const tenants = new Set(group.map((g) => g.request.tenantId));
@@ -82,14 +82,16 @@ export class OutboundProcessor {
     for (const item of group) {
       const row = rows.get(item.request.id);
       if (row?.created) emits.push(this.emit(item.request, 'accepted', {}));
+      // prepare() hands back the pending send wrapped: an async function returning a bare
+      // promise would be awaited here and serialize the sends.
       const outcome = await this.prepare(item, row, number, contacts.get(`${item.request.tenantId}:${recipientOf(item.request)}`));
-      if (outcome) sends.push(outcome);
+      if (outcome) sends.push(outcome.send);
     }
     await Promise.all([...sends, ...emits]);
   }
 
   /** Everything up to the send; returns the pending send (if any). */
-  private async prepare(item: WorkItem, row: MessageRow | undefined, number: NumberState | undefined, contact: ContactState | undefined): Promise<Promise<void> | null> {
+  private async prepare(item: WorkItem, row: MessageRow | undefined, number: NumberState | undefined, contact: ContactState | undefined): Promise<{ send: Promise<unknown> } | null> {
     const req = item.request;
     const now = this.clock.now();
     if (!row) {
@@ -107,31 +109,41 @@ export class OutboundProcessor {
     let reconciledResend = false;
     if (row.status === 'attempting') {
       const due = (row.attempted_at?.getTime() ?? now) + this.options.reconcileTimeoutMs;
-      if (due > now) return this.defer(item, row, 'reconcile', due, {});
+      if (due > now) return { send: this.defer(item, row, 'reconcile', due, {}) };
       reconciledResend = true;
     }
     if (row.status === 'paused' && !item.retry) {
       metrics.duplicates.inc({ why: 'held' });
       return null;
     }
+    // Back from a tier before its time (tiers are coarse): hop again, keeping any slots it holds.
+    if (item.retry && !reconciledResend) {
+      const notBefore = Date.parse(item.retry.notBefore);
+      if (notBefore > now + this.options.inlineHorizonMs) {
+        return { send: this.defer(item, row, item.retry.reason, notBefore, {
+          numberSlot: item.retry.numberSlot, pairSlot: item.retry.pairSlot, backoffStep: item.retry.backoffStep,
+          lastError: item.retry.lastError, hop: true,
+        }) };
+      }
+    }
     if (!number) {
-      if (now - Date.parse(req.requestedAt) < this.options.unknownNumberGraceMs) return this.defer(item, row, 'unknown-number', now + 1000, {});
-      return this.reject(row, 'unknown-number', `no configuration for phone number ${req.phoneNumberId}`);
+      if (now - Date.parse(req.requestedAt) < this.options.unknownNumberGraceMs) return { send: this.defer(item, row, 'unknown-number', now + 1000, {}) };
+      return { send: this.reject(row, 'unknown-number', `no configuration for phone number ${req.phoneNumberId}`) };
     }
     const sendAt = req.sendAt ? Date.parse(req.sendAt) : 0;
-    if (sendAt > now + this.options.inlineHorizonMs) return this.defer(item, row, 'send-at', sendAt, {});
+    if (sendAt > now + this.options.inlineHorizonMs) return { send: this.defer(item, row, 'send-at', sendAt, {}) };
 
     const recipient = recipientOf(req);
     const template = req.message['template'] as { name?: string; language?: { code?: string } } | undefined;
     const templateStatus = req.type === 'template' ? await this.state.templateStatus(number.wabaId, template?.name, template?.language?.code) : undefined;
     const verdict = checkCompliance({ tenantId: req.tenantId, type: req.type, number, contact, templateStatus, now });
     if (!verdict.ok) {
-      if (verdict.hold) return this.hold(row, verdict.reason);
-      return this.reject(row, verdict.code, verdict.reason);
+      if (verdict.hold) return { send: this.hold(row, verdict.reason) };
+      return { send: this.reject(row, verdict.code, verdict.reason) };
     }
     if (verdict.businessInitiated && Number.isFinite(tierLimit(number.tier)) && !reconciledResend) {
       const ok = await this.state.reachPortfolio(number.businessId, recipient, tierLimit(number.tier), now);
-      if (!ok) return this.defer(item, row, 'messaging-limit', now + 15 * 60_000, {});
+      if (!ok) return { send: this.defer(item, row, 'messaging-limit', now + 15 * 60_000, {}) };
     }
 
     // Limits: the number's slot first, then the pair's. A slot carried by a retry was paid for.
@@ -139,18 +151,18 @@ export class OutboundProcessor {
     let numberDue = now;
     if (!item.retry?.numberSlot) {
       numberDue = this.numberLimiter.reserve(number.phoneNumberId, number.mps);
-      if (numberDue > horizon) return this.defer(item, row, 'rate-number', numberDue, { numberSlot: true });
+      if (numberDue > horizon) return { send: this.defer(item, row, 'rate-number', numberDue, { numberSlot: true }) };
     }
     let pairDue = now;
     if (!item.retry?.pairSlot) {
       pairDue = this.pairLimiter.reserve(number.phoneNumberId, recipient);
       if (pairDue > horizon) {
         if (!item.retry?.numberSlot) this.numberLimiter.release(number.phoneNumberId, number.mps);
-        return this.defer(item, row, 'rate-pair', pairDue, { pairSlot: true });
+        return { send: this.defer(item, row, 'rate-pair', pairDue, { pairSlot: true }) };
       }
     }
     const dueAt = Math.max(numberDue, pairDue, sendAt, item.retry ? Date.parse(item.retry.notBefore) : 0);
-    return this.sendAt(dueAt, () => this.send(item, row, number, reconciledResend));
+    return { send: this.sendAt(dueAt, () => this.send(item, row, number, reconciledResend)) };
   }
 
   private sendAt(dueAt: number, fn: () => Promise<void>): Promise<void> {
@@ -229,9 +241,10 @@ export class OutboundProcessor {
     row: MessageRow,
     reason: RetryReason,
     notBefore: number,
-    extra: { numberSlot?: boolean; pairSlot?: boolean; backoffStep?: number; lastError?: string; error?: ErrorInfo; keepAttempting?: boolean },
+    extra: { numberSlot?: boolean; pairSlot?: boolean; backoffStep?: number; lastError?: string; error?: ErrorInfo; keepAttempting?: boolean; hop?: boolean },
   ): Promise<null> {
-    const version = await this.repo.transition(row.id, row.version, extra.keepAttempting ? 'attempting' : 'scheduled', { notBefore: new Date(notBefore) });
+    const keep = extra.keepAttempting ?? (row.status === 'attempting' && reason === 'reconcile');
+    const version = await this.repo.transition(row.id, row.version, keep ? 'attempting' : 'scheduled', { notBefore: new Date(notBefore) });
     if (version === null) {
       metrics.duplicates.inc({ why: 'lost-claim' });
       return null;
@@ -243,11 +256,11 @@ export class OutboundProcessor {
       pairSlot: extra.pairSlot, backoffStep: extra.backoffStep ?? item.retry?.backoffStep, lastError: extra.lastError,
       scheduledAt: new Date(now).toISOString(),
     });
-    metrics.retries.inc({ reason });
+    if (!extra.hop) metrics.retries.inc({ reason });
     const tier = tierFor(notBefore - now);
     await this.producer.send({ topic: tier.topic, key: item.request.phoneNumberId, value: retry, eventType: 'OutboundRetryV1', schemaVersion: 1 });
     // Throughput waits are routine; only tell the customer about waits caused by errors or holds.
-    if (reason !== 'rate-number' && reason !== 'unknown-number') {
+    if (!extra.hop && reason !== 'rate-number' && reason !== 'unknown-number') {
       await this.emit(item.request, 'retry-scheduled', { notBefore: retry.notBefore, attempt: row.attempts, error: extra.error });
     }
     return null;
