@@ -2,8 +2,9 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@wabridge/config';
 import { createHttpApp } from '@wabridge/http';
-import { attachKafkaConsumer, parseBrokers } from '@wabridge/kafka';
-import { GatewayModule } from './app.module';
+import { topicName } from '@wabridge/contracts';
+import { attachKafkaConsumer, createKafka, parseBrokers } from '@wabridge/kafka';
+import { GATEWAY_CONSUMED_TOPICS, GatewayModule } from './app.module';
 import { GatewayEnv, resolveSecrets, ResolvedGatewayEnv } from './config/gateway.env';
 import { openGatewayDatabase } from './database/gateway-data-source';
 
@@ -41,6 +42,7 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
         consumer: { groupId: env.CONSUMER_GROUP, partitionsConsumedConcurrently: 3 },
       });
       await app.init();
+      await waitForTopicMetadata(env, GATEWAY_CONSUMED_TOPICS.map((t) => topicName(t.topic, env.TOPIC_SUFFIX)));
       await app.startAllMicroservices();
     }
     await app.listen({ port: env.PORT, host: env.HOST });
@@ -58,4 +60,29 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
       await db.destroy().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Topics created a moment ago (by KafkaModule at init) can still be unknown to the broker's
+ * metadata cache, and kafkajs' subscribe fails at once on that ("does not host this
+ * topic-partition"). Wait until every partition has a leader in a fresh metadata response.
+ */
+async function waitForTopicMetadata(env: ResolvedGatewayEnv, topics: string[], timeoutMs = 20000): Promise<void> {
+  const admin = createKafka({ clientId: 'gateway-admin', brokers: parseBrokers(env.KAFKA_BROKERS) }).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics });
+        if (meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline) throw new Error(`Kafka topics not ready: ${topics.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -30,6 +30,9 @@ import { CLOCK, CREDENTIAL_VERIFIERS, DATA_SOURCE, GATEWAY_ENV, RATE_LIMITER, SE
 /** Topics the gateway produces to and consumes from (created at boot if missing). */
 export const GATEWAY_TOPICS = [OUTBOUND_REQUESTED_V1, NUMBER_CHANGED_V1, APP_CHANGED_V1, OUTBOUND_EVENTS_V1, STATUS_UPDATED_V1, ACCOUNT_EVENT_V1];
 
+/** Topics the gateway's consumer group reads (one handler each). */
+export const GATEWAY_CONSUMED_TOPICS = [OUTBOUND_EVENTS_V1, STATUS_UPDATED_V1, ACCOUNT_EVENT_V1];
+
 @Module({})
 export class GatewayModule {
   static forRoot(env: ResolvedGatewayEnv, db: DataSource): DynamicModule {

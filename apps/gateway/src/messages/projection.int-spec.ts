@@ -1,0 +1,119 @@
+import { OUTBOUND_EVENTS_V1, OutboundEventV1, STATUS_UPDATED_V1, StatusUpdatedV1 } from '@wabridge/contracts';
+import { createKafka, EventProducer } from '@wabridge/kafka';
+import { testConnection, waitFor } from '@wabridge/testing';
+import { Harness, seedTenant, startGateway, TenantFixture } from '../test/gateway-harness';
+
+const TO = '+14155550123';
+
+describe('message projection (GET /v1/messages)', () => {
+  let h: Harness;
+  let fx: TenantFixture;
+  let producer: EventProducer;
+
+  beforeAll(async () => {
+    h = await startGateway();
+    fx = await seedTenant(h);
+    producer = new EventProducer(createKafka(testConnection(h.suffix, 'projection-test')), h.suffix);
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await producer?.close();
+    await h?.close();
+  });
+
+  const send = async (f: TenantFixture = fx, body: Record<string, unknown> = {}) => {
+    const res = await h.api(f.key, 'POST', '/v1/messages', { phoneNumberId: f.phoneNumberId, to: TO, type: 'text', text: { body: 'x' }, ...body });
+    expect(res.status).toBe(202);
+    return res.body.id as string;
+  };
+  const outbound = (id: string, event: OutboundEventV1['event'], extra: Partial<OutboundEventV1> = {}, f: TenantFixture = fx) =>
+    producer.send({
+      topic: OUTBOUND_EVENTS_V1.topic, key: `${f.phoneNumberId}:14155550123`,
+      value: { id, tenantId: f.tenantId, phoneNumberId: f.phoneNumberId, recipient: '14155550123', event, occurredAt: new Date().toISOString(), ...extra } satisfies OutboundEventV1,
+    });
+  const status = (wamid: string, s: StatusUpdatedV1['status'], extra: Partial<StatusUpdatedV1> = {}, occurredAt = new Date().toISOString()) =>
+    producer.send({
+      topic: STATUS_UPDATED_V1.topic, key: `${fx.phoneNumberId}:14155550123`,
+      value: {
+        wamid, status: s, phoneNumberId: fx.phoneNumberId, wabaId: fx.wabaId, appId: fx.appId, recipientId: '14155550123',
+        occurredAt, receivedAt: new Date().toISOString(), raw: { id: wamid, status: s }, ...extra,
+      } satisfies StatusUpdatedV1,
+    });
+  const until = (id: string, predicate: (m: any) => boolean, what: string) =>
+    waitFor(async () => {
+      const res = await h.api(fx.key, 'GET', `/v1/messages/${id}`);
+      return res.status === 200 && predicate(res.body) ? res.body : undefined;
+    }, { what, timeoutMs: 30000 });
+
+  it('shows an accepted message with its history right after the send', async () => {
+    const id = await send();
+    const res = await h.api(fx.key, 'GET', `/v1/messages/${id}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id, phoneNumberId: fx.phoneNumberId, to: '14155550123', type: 'text', status: 'accepted', history: [{ status: 'accepted', at: expect.any(String) }] });
+  });
+
+  it('follows sent → delivered → read from dispatcher events and status webhooks (by wamid and by callback data)', async () => {
+    const id = await send();
+    const wamid = `wamid.${id}`;
+    await outbound(id, 'sent', { wamid });
+    await until(id, (m) => m.status === 'sent' && m.wamid === wamid, 'sent');
+    await status(wamid, 'delivered');
+    await until(id, (m) => m.status === 'delivered', 'delivered by wamid');
+    await status('wamid.other-form', 'read', { bizOpaqueCallbackData: id });
+    const m = await until(id, (x) => x.status === 'read', 'read by biz_opaque_callback_data');
+    expect(m.history.map((x: any) => x.status)).toEqual(['accepted', 'sent', 'delivered', 'read']);
+  });
+
+  it('applies a status that arrived before its wamid was known, and never moves backwards', async () => {
+    const id = await send();
+    const wamid = `wamid.early.${id}`;
+    const t0 = Date.now();
+    await status(wamid, 'read', {}, new Date(t0 + 3000).toISOString());
+    await status(wamid, 'delivered', {}, new Date(t0 + 2000).toISOString());
+    await new Promise((r) => setTimeout(r, 300)); // parked: nothing can show yet
+    await outbound(id, 'sent', { wamid, occurredAt: new Date(t0 + 1000).toISOString() });
+    const m = await until(id, (x) => x.status === 'read' && x.history.length === 4, 'parked statuses applied');
+    expect(m.history.map((x: any) => x.status)).toEqual(['accepted', 'sent', 'delivered', 'read']);
+  });
+
+  it('records a failure with its error class', async () => {
+    const id = await send();
+    const wamid = `wamid.fail.${id}`;
+    await outbound(id, 'sent', { wamid });
+    await status(wamid, 'failed', { errors: [{ code: 131026, title: 'Message undeliverable' }] });
+    const m = await until(id, (x) => x.status === 'failed', 'failed');
+    expect(m.error).toEqual({ class: 'permanent', code: 131026, message: 'Message undeliverable' });
+  });
+
+  it('answers 404 (not 403) for another tenant\'s message and lists only the caller\'s messages', async () => {
+    const other = await seedTenant(h);
+    const mine = await send();
+    const theirs = await send(other);
+    const cross = await h.api(other.key, 'GET', `/v1/messages/${mine}`);
+    expect(cross.status).toBe(404);
+    expect(cross.body).toEqual((await h.api(other.key, 'GET', '/v1/messages/01JZZZZZZZZZZZZZZZZZZZZZZZ')).body);
+    const list = await h.api(other.key, 'GET', '/v1/messages');
+    expect(list.body.data.map((m: any) => m.id)).toEqual([theirs]);
+    // a forged event naming another tenant does not touch the message
+    await outbound(mine, 'failed', { error: { class: 'permanent', message: 'x' } }, { ...other, phoneNumberId: fx.phoneNumberId });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await h.api(fx.key, 'GET', `/v1/messages/${mine}`)).body.status).toBe('accepted');
+  });
+
+  it('filters by status, recipient and time, with cursor pagination', async () => {
+    const t = await seedTenant(h);
+    const since = new Date().toISOString();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await send(t, { to: i < 3 ? TO : '+4915112345678' }));
+    const page1 = await h.api(t.key, 'GET', '/v1/messages?limit=2');
+    expect(page1.body.data.map((m: any) => m.id)).toEqual([ids[4], ids[3]]);
+    const page2 = await h.api(t.key, 'GET', `/v1/messages?limit=2&cursor=${page1.body.nextCursor}`);
+    expect(page2.body.data.map((m: any) => m.id)).toEqual([ids[2], ids[1]]);
+    const page3 = await h.api(t.key, 'GET', `/v1/messages?limit=2&cursor=${page2.body.nextCursor}`);
+    expect(page3.body).toEqual({ data: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
+    const german = await h.api(t.key, 'GET', `/v1/messages?to=${encodeURIComponent('+49 151 12345678')}&since=${since}`);
+    expect(german.body.data.map((m: any) => m.id)).toEqual([ids[4], ids[3]]);
+    expect((await h.api(t.key, 'GET', '/v1/messages?status=read')).body.data).toEqual([]);
+    expect((await h.api(t.key, 'GET', '/v1/messages?status=bogus')).status).toBe(400);
+  });
+});
