@@ -56,10 +56,6 @@ const CATALOG: Record<number, CatalogEntry> = {
 
 const ERROR_CODES_HREF = 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/';
 
-export function knownGraphErrorCodes(): number[] {
-  return Object.keys(CATALOG).map(Number);
-}
-
 function entryFor(code: number): CatalogEntry {
   return CATALOG[code] ?? { title: 'An unknown error occurred', httpStatus: 400, details: 'Error forced by the sandbox.' };
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query, UsePipes } from '@nestjs/common';
 import { Fault, FaultRegistry } from '../faults/fault-registry';
 import { controlValidationPipe } from './control-validation.pipe';
-import { FaultDto } from './dto/register-number.dto';
+import { FaultDto } from './dto/fault.dto';
 
 @Controller('_sandbox/faults')
 @UsePipes(controlValidationPipe())

@@ -5,7 +5,7 @@ import { bsuidForWaId, IdFactory, isBsuid } from '../common/ids';
 import { CLOCK } from '../config/sandbox-settings';
 import { countryOf } from '../graph/send.service';
 import { MEDIA_TYPES, normalizePhone } from '../graph/send-request.validator';
-import { MediaStore } from '../media/media-store';
+import { MediaStore, StoredMedia } from '../media/media-store';
 import { sampleMedia } from '../media/media-types';
 import { NumberRegistry } from '../numbers/number-registry';
 import { ConversationWindow } from '../rules/conversation-window';
@@ -87,7 +87,7 @@ export class InboundService {
     }
     if (!(MEDIA_TYPES as readonly string[]).includes(type)) return given;
     const fields = typeof given === 'object' && given !== null ? { ...(given as Record<string, unknown>) } : {};
-    let stored;
+    let stored: StoredMedia | undefined;
     if (typeof fields.id === 'string') {
       stored = this.media.get(fields.id);
       if (!stored) throw new ControlError(400, 'unknown_media', `media ${fields.id} is not in the sandbox; upload it first or omit the id`);

@@ -1,5 +1,7 @@
 import { Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GraphError } from '../common/graph-error';
+import { invalidToken } from '../common/graph-errors';
 import { extensionOf } from '../media/media-types';
 import { MediaService } from './media.service';
 import { readUploadForm } from './upload-form';
@@ -16,16 +18,10 @@ export class MediaController {
   }
 
   @Get('whatsapp_business/attachments')
-  download(@Query() query: Record<string, string | undefined>, @Headers('authorization') auth: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Buffer | Record<string, unknown> {
+  download(@Query() query: Record<string, string | undefined>, @Headers('authorization') auth: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Buffer {
     const media = this.media.download(query, auth);
-    if (media === 'unauthorized') {
-      reply.status(401);
-      return { error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 } };
-    }
-    if (media === null) {
-      reply.status(404);
-      return { error: { message: 'Media URL not found or expired', type: 'OAuthException', code: 100 } };
-    }
+    if (media === 'unauthorized') throw invalidToken();
+    if (media === null) throw new GraphError(100, { httpStatus: 404, details: 'The media URL is unknown or has expired; retrieve a new one with GET /{version}/{media-id}.' });
     reply.header('content-type', media.mimeType);
     reply.header('content-disposition', `attachment; filename=${media.id}.${extensionOf(media.mimeType)}`);
     return media.bytes;

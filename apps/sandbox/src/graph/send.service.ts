@@ -7,7 +7,7 @@ import { Clock } from '../common/clock';
 import { GraphError, GraphErrorBody } from '../common/graph-error';
 import { bearerToken, checkVersion, invalidToken, unknownObject } from '../common/graph-errors';
 import { bsuidForWaId, IdFactory } from '../common/ids';
-import { CLOCK } from '../config/sandbox-settings';
+import { CLOCK, SANDBOX_SETTINGS, SandboxSettings } from '../config/sandbox-settings';
 import { FaultRegistry } from '../faults/fault-registry';
 import { MediaStore } from '../media/media-store';
 import { NumberRegistry, SandboxNumber } from '../numbers/number-registry';
@@ -19,7 +19,6 @@ import { bodyParameterCount, TemplateRegistry } from '../rules/template-registry
 import { ThroughputLimiter } from '../rules/throughput-limiter';
 import { AcceptedSend, PricingCategory, StatusSimulator } from '../webhooks/status-simulator.service';
 import { OutboundMessage, parseSendRequest } from './send-request.validator';
-import { SANDBOX_SETTINGS, SandboxSettings } from '../config/sandbox-settings';
 
 const sendsByCode = counter('sandbox_graph_messages_total', 'Calls to /messages by answer: 200 or the Meta error code', ['code']);
 

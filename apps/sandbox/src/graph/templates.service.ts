@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { GraphError } from '../common/graph-error';
 import { bearerToken, checkVersion, invalidToken, unknownObject } from '../common/graph-errors';
 import { NumberRegistry } from '../numbers/number-registry';
-import { TemplateCategory, TemplateComponent, TemplateRegistry, TemplateView } from '../rules/template-registry';
+import { TemplateCategory, TemplateComponent, TemplateRegistry } from '../rules/template-registry';
 import { WebhookOutboxService } from '../webhooks/webhook-outbox.service';
 
 const CATEGORIES: TemplateCategory[] = ['MARKETING', 'UTILITY', 'AUTHENTICATION'];
@@ -29,7 +29,7 @@ export class TemplatesService {
     const start = query.after !== undefined ? decodeCursor(query.after) : 0;
     const page = all.slice(start, start + limit);
     const cursors = { before: encodeCursor(start), after: encodeCursor(start + page.length) };
-    return { data: page.map(viewForGraph), paging: { cursors } };
+    return { data: page, paging: { cursors } };
   }
 
   create(version: string, wabaId: string, authorization: string | undefined, body: unknown): { id: string; status: string; category: string } {
@@ -72,10 +72,6 @@ export class TemplatesService {
     if (token === undefined || !this.numbers.wabaTokenValid(wabaId, token)) throw invalidToken();
     this.registry.ensureWaba(wabaId);
   }
-}
-
-function viewForGraph(t: TemplateView): Record<string, unknown> {
-  return { ...t };
 }
 
 function encodeCursor(index: number): string {

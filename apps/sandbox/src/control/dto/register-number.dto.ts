@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 
 export const TIER_VALUES = [250, 1000, 2000, 10_000, 100_000, '250', '1000', '2000', '10000', '100000', 'unlimited', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED'];
 
@@ -38,22 +38,4 @@ export class RegisterNumberDto {
   /** Regular expression over wa_id digits for recipients that are not on WhatsApp. */
   @IsOptional() @IsString()
   notOnWhatsAppPattern?: string;
-}
-
-/** `POST /_sandbox/faults`. */
-export class FaultDto {
-  @IsString() @IsNotEmpty()
-  phoneNumberId!: string;
-
-  @IsOptional() @IsInt() @Min(0) @Max(120_000)
-  latencyMs?: number;
-
-  @IsOptional() @IsNumber() @Min(0) @Max(1)
-  errorRate?: number;
-
-  @IsOptional() @IsInt() @Min(0)
-  errorCode?: number;
-
-  @IsOptional() @IsInt() @Min(400) @Max(599)
-  httpStatus?: number;
 }
