@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { verifyWebhookSignature } from '@wabridge/meta';
+import { specSchemaValidator, verifyWebhookSignature } from '@wabridge/meta';
 import { RunningSandbox, requestJson, startSandbox, testNumber, waitFor } from '../testing/sandbox-harness';
 import { WebhookReceiver } from '../testing/webhook-receiver';
 
@@ -58,6 +58,23 @@ describe('webhooks sent by the sandbox', () => {
     await waitFor(() => receiver.statuses().filter((s) => s.id === wamid).length === 3, 3000, 'statuses');
     expect(receiver.statuses().filter((s) => s.id === wamid).map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
     expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
+  });
+
+  it('sends messages-field webhooks that validate against the WebhookPayload schema of Meta\'s spec (phone users)', async () => {
+    const post = (body: unknown): ReturnType<typeof requestJson> => requestJson(`${sandbox.url}/_sandbox/inbound`, { body });
+    await post({ phoneNumberId: PHONE, from: '16315551190', profileName: 'Val', message: { type: 'text', text: { body: 'hello' } } });
+    await post({ phoneNumberId: PHONE, from: '16315551190', message: { type: 'image', image: { caption: 'look' } } });
+    await post({ phoneNumberId: PHONE, from: '16315551190', message: { type: 'location', location: { latitude: 37.48, longitude: -122.15, name: 'HQ', address: '1 Hacker Way' } } });
+    const send = (to: string): ReturnType<typeof requestJson> => requestJson(`${sandbox.url}/v23.0/${PHONE}/messages`, { token: 'test-token', body: { messaging_product: 'whatsapp', to, type: 'text', text: { body: 'reply' }, biz_opaque_callback_data: 'cb-1' } });
+    const inWindow = await send('16315551190');
+    const outside = await send('16315551191');
+    const ids = [inWindow, outside].map((r) => (r.body.messages as { id: string }[])[0]?.id);
+    await waitFor(() => receiver.statuses().filter((st) => st.id === ids[0]).length === 3 && receiver.statuses().some((st) => st.id === ids[1]), 3000, 'statuses');
+    const validate = specSchemaValidator('WebhookPayload');
+    const results = receiver.received.map((r) => validate(r.body));
+    expect(results.filter((r) => !r.valid)).toEqual([]);
+    expect(receiver.messages()).toHaveLength(3);
+    expect(receiver.statuses().map((st) => st.status).sort()).toEqual(['delivered', 'failed', 'read', 'sent']);
   });
 
   it('gives inbound media a media id the business can download', async () => {
