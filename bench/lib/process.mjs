@@ -1,0 +1,137 @@
+// Servers under test run as child processes, so their RSS and CPU are their own and the load
+// generator (this process) does not share their event loop.
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const running = new Set();
+// A bench that throws must not leave servers behind.
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * Starts `node <entry>` with `env` (merged over this process' env) and waits until
+ * `GET <readyPath>` answers 2xx on 127.0.0.1:<port>.
+ */
+export async function startNodeProcess({ name, entry, port, env = {}, readyPath = '/health/live', timeoutMs = 60000 }) {
+  const child = spawn(process.execPath, [entry], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk.toString('utf8')).slice(-20000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+    running.delete(child);
+    resolve({ code, signal });
+  }));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output}`);
+    }
+    const ok = await fetch(url + readyPath).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} was not ready on ${url}${readyPath} within ${timeoutMs} ms:\n${output}`);
+    }
+    await sleep(100);
+  }
+  return {
+    name,
+    pid: child.pid,
+    url,
+    output: () => output,
+    /** SIGTERM, then SIGKILL after `graceMs`. */
+    async stop(graceMs = 10000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const res = await exited;
+      clearTimeout(timer);
+      return res;
+    },
+  };
+}
+
+let clockTicks;
+function ticksPerSecond() {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** Resident set size of `pid` in MB (VmRSS of /proc/<pid>/status), or null if gone. */
+export function readRssMb(pid) {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** User+system CPU seconds `pid` has used so far (/proc/<pid>/stat fields 14 and 15). */
+export function readCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // field 3 onwards
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Samples RSS every `intervalMs` and CPU at start/stop while a load phase runs.
+ * `stop()` returns { rssPeakMb, rssMeanMb, rssEndMb, cpuSeconds, samples }.
+ */
+export function sampleProcess(pid, intervalMs = 200) {
+  const samples = [];
+  const cpuStart = readCpuSeconds(pid);
+  const take = () => {
+    const mb = readRssMb(pid);
+    if (mb !== null) samples.push(mb);
+  };
+  take();
+  const timer = setInterval(take, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      const cpuEnd = readCpuSeconds(pid);
+      return {
+        rssPeakMb: samples.length ? Math.max(...samples) : null,
+        rssMeanMb: samples.length ? samples.reduce((a, b) => a + b, 0) / samples.length : null,
+        rssEndMb: samples.at(-1) ?? null,
+        cpuSeconds: cpuStart !== null && cpuEnd !== null ? cpuEnd - cpuStart : null,
+        samples: samples.length,
+      };
+    },
+  };
+}
