@@ -5,7 +5,7 @@ import { createHttpApp } from '@wabridge/http';
 import { Clock, systemClock } from './common/clock';
 import { ContactsEnv } from './contacts.env';
 import { ContactsModule } from './contacts.module';
-import { createServiceDataSource } from './database/data-source';
+import { openContactsDatabase } from './database/data-source';
 import { registerImportBodyParsers } from './import/import-body-parsers';
 
 export interface ContactsAppOptions {
@@ -21,14 +21,14 @@ const BODY_LIMIT = 1024 * 1024;
  * the caller only has to `listen`. Tests boot it in-process with a test schema and suffix.
  */
 export async function createContactsApp(env: ContactsEnv, options: ContactsAppOptions = {}): Promise<NestFastifyApplication> {
-  const ds = await createServiceDataSource({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA });
+  const ds = await openContactsDatabase({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA });
   try {
     @Module({ imports: [ContactsModule.forRoot(env, ds, options.clock ?? systemClock)] })
     class ContactsRootModule {}
     const app = await createHttpApp(ContactsRootModule, { logLevel: env.LOG_LEVEL, bodyLimit: BODY_LIMIT, requestTimeoutMs: env.CONTACTS_REQUEST_TIMEOUT_MS });
     attachKafkaConsumer(app, {
       connection: { clientId: 'contacts-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
-      consumer: { groupId: env.CONTACTS_CONSUMER_GROUP, ...options.consumer },
+      consumer: { groupId: env.CONTACTS_CONSUMER_GROUP, partitionsConsumedConcurrently: env.CONTACTS_CONSUMER_CONCURRENCY, ...options.consumer },
     });
     await app.init();
     // after init: Nest registers its JSON parser there, and ours replaces it

@@ -18,6 +18,10 @@ export class ContactsEnv extends BaseEnv {
   @Matches(/^[a-zA-Z0-9._-]+$/)
   CONTACTS_CONSUMER_GROUP = 'contacts';
 
+  /** Partitions whose messages are applied in parallel (order within a partition is kept). */
+  @IsInt() @Min(1) @Max(100)
+  CONTACTS_CONSUMER_CONCURRENCY = 6;
+
   /** Largest `attributes` object of one contact, in bytes of its JSON. */
   @IsInt() @Min(2) @Max(1048576)
   CONTACTS_MAX_ATTRIBUTES_BYTES = 16384;

@@ -1,6 +1,7 @@
 import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CONTACT_CHANGED_V1, CONTACT_ERASED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
+import { databaseReadinessCheck } from '@wabridge/database';
 import { parseBrokers, KafkaModule } from '@wabridge/kafka';
 import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
 import { CLOCK, Clock } from './common/clock';
@@ -26,9 +27,7 @@ export const CONTACTS_TOPICS = [INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, NUMBER_CH
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
   constructor(private readonly ds: DataSource, health: HealthRegistry) {
-    health.register('postgres', async () => {
-      await ds.query('SELECT 1');
-    });
+    health.register('postgres', databaseReadinessCheck(ds));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -71,10 +71,20 @@ export interface OptEventRow {
 /** SQL of the contacts schema. Every tenant-owned query takes tenantId first. */
 @Injectable()
 export class ContactsRepository {
-  /** Serializes writers of one identity (wa_id and BSUID may arrive on different partitions). */
-  async lockIdentities(q: Queryable, tenantId: string, phoneNumberId: string, ids: (string | null | undefined)[]): Promise<void> {
+  /**
+   * Serializes writers of one identity (wa_id and BSUID may arrive on different partitions) and,
+   * in the same round trip, tells whether the wamid was processed already (its contact id).
+   */
+  async lockIdentities(
+    q: Queryable, tenantId: string, phoneNumberId: string, ids: (string | null | undefined)[], wamid?: string,
+  ): Promise<string | undefined> {
     const keys = [...new Set(ids.filter((x): x is string => !!x))].sort().map((id) => `${tenantId}:${phoneNumberId}:${id}`);
-    for (const key of keys) await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    const rows = await q.query<{ done: string | null }[]>(
+      `SELECT (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) s) AS locked,
+              (SELECT contact_id FROM processed_inbound WHERE wamid = $2) AS done`,
+      [keys, wamid ?? null],
+    );
+    return rows[0]?.done ?? undefined;
   }
 
   async findForUpdate(
@@ -120,11 +130,6 @@ export class ContactsRepository {
   async moveHistory(q: Queryable, tenantId: string, fromId: string, toId: string): Promise<void> {
     await q.query('UPDATE processed_inbound SET contact_id = $3 WHERE tenant_id = $1 AND contact_id = $2', [tenantId, fromId, toId]);
     await q.query('UPDATE opt_events SET contact_id = $3 WHERE tenant_id = $1 AND contact_id = $2', [tenantId, fromId, toId]);
-  }
-
-  async processedContact(q: Queryable, wamid: string): Promise<string | undefined> {
-    const rows = await q.query<{ contact_id: string }[]>('SELECT contact_id FROM processed_inbound WHERE wamid = $1', [wamid]);
-    return rows[0]?.contact_id;
   }
 
   async getAny(q: Queryable, id: string): Promise<Contact | undefined> {

@@ -51,9 +51,8 @@ export class InboundService {
     const newWaId = changedNumberTo(event.type, event.raw);
 
     const result = await this.ds.transaction(async (em): Promise<{ events: OutgoingEvent[] } | { duplicateOf: string }> => {
-      const done = await this.contacts.processedContact(em, event.wamid);
+      const done = await this.contacts.lockIdentities(em, tenantId, pn, [event.waId, event.userId, newWaId], event.wamid);
       if (done) return { duplicateOf: done };
-      await this.contacts.lockIdentities(em, tenantId, pn, [event.waId, event.userId, newWaId]);
       const { byWaId, byUserId } = await this.contacts.findForUpdate(em, tenantId, pn, { waId: event.waId, userId: event.userId });
       const events: OutgoingEvent[] = [];
       const found = byWaId ?? byUserId;

@@ -5,6 +5,7 @@ import {
   CONTACT_CHANGED_V1, CONTACT_ERASED_V1, ContactChangedV1, ContactErasedV1, InboundMessageV1, NUMBER_CHANGED_V1, NumberChangedV1,
   StatusUpdatedV1, TopicSpec,
 } from '@wabridge/contracts';
+import { freshTestSchema, TestSchema } from '@wabridge/database';
 import { createKafka, EventProducer } from '@wabridge/kafka';
 import { randomSuffix, testConnection, TopicCollector } from '@wabridge/testing';
 import { createContactsApp } from '../app.factory';
@@ -44,7 +45,8 @@ export interface Reply<T = any> {
 export class ContactsHarness {
   readonly clock = new ManualClock(new Date('2026-01-01T12:00:00.000Z'));
   readonly suffix = randomSuffix('c');
-  readonly schema = `contacts_${this.suffix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
+  schema!: string;
+  private testSchema?: TestSchema;
   app!: NestFastifyApplication;
   url!: string;
   producer!: EventProducer;
@@ -53,6 +55,8 @@ export class ContactsHarness {
   pg!: Client;
 
   async start(envOverrides: Record<string, string> = {}): Promise<this> {
+    this.testSchema = await freshTestSchema('contacts', { url: DATABASE_URL });
+    this.schema = this.testSchema.schema;
     const env = loadConfig(ContactsEnv, {
       INTERNAL_TOKEN, DATABASE_URL, DATABASE_SCHEMA: this.schema, TOPIC_SUFFIX: this.suffix, KAFKA_PARTITIONS: '3',
       CONTACTS_CONSUMER_GROUP: `contacts-${this.suffix}`, LOG_LEVEL: 'error', PORT: '0',
@@ -77,9 +81,9 @@ export class ContactsHarness {
     await this.producer?.close();
     await this.app?.close();
     if (this.pg) {
-      await this.pg.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`).catch(() => undefined);
       await this.pg.end();
     }
+    await this.testSchema?.drop().catch(() => undefined);
   }
 
   async publish(spec: TopicSpec, key: string, value: object): Promise<void> {
