@@ -20,6 +20,7 @@ export interface SandboxSettings {
   statusFailureRate: number;
   templateReviewDelayMs: number;
   upgradeMaintenanceMs: number;
+  marketingPerUserLimit: number;
   outboxMaxPending: number;
   webhookBatchMax: number;
   webhookTickMs: number;
@@ -50,6 +51,7 @@ export function settingsFromEnv(env: SandboxEnv): SandboxSettings {
     statusFailureRate: env.STATUS_FAILURE_RATE,
     templateReviewDelayMs: env.TEMPLATE_REVIEW_DELAY_MS,
     upgradeMaintenanceMs: env.UPGRADE_MAINTENANCE_MS,
+    marketingPerUserLimit: env.MARKETING_PER_USER_LIMIT,
     outboxMaxPending: env.OUTBOX_MAX_PENDING,
     webhookBatchMax: env.WEBHOOK_BATCH_MAX,
     webhookTickMs: env.WEBHOOK_TICK_MS,

@@ -85,6 +85,10 @@ export class SandboxEnv {
   @IsInt() @Min(0)
   UPGRADE_MAINTENANCE_MS = 0;
 
+  /** Marketing templates a user may receive per moving 24 h before 131049 (Meta does not publish its number); 0 = no limit. */
+  @IsInt() @Min(0)
+  MARKETING_PER_USER_LIMIT = 0;
+
   /** Time a created template stays PENDING before APPROVED/REJECTED. */
   @IsInt() @Min(0)
   TEMPLATE_REVIEW_DELAY_MS = 2000;

@@ -32,7 +32,7 @@ describe('Meta rules on POST /{version}/{phone-number-id}/messages', () => {
   beforeAll(async () => {
     callbackUrl = await receiver.start();
     sandbox = await startSandbox({
-      settings: { statusSentDelayMs: 0, statusDeliveredDelayMs: 20, statusReadDelayMs: 40, webhookTickMs: 5, templateReviewDelayMs: 300 },
+      settings: { statusSentDelayMs: 0, statusDeliveredDelayMs: 20, statusReadDelayMs: 40, webhookTickMs: 5, templateReviewDelayMs: 300, marketingPerUserLimit: 2 },
     });
   });
 
@@ -190,6 +190,26 @@ describe('Meta rules on POST /{version}/{phone-number-id}/messages', () => {
     await waitFor(() => statusesOf(overId).length > 0 && statusesOf(againId).length > 0, 5000, 'statuses');
     expect(statusesOf(overId)[0]).toMatchObject({ status: 'failed', errors: [{ code: 131048 }] });
     expect(statusesOf(againId)[0]).toMatchObject({ status: 'sent' });
+  });
+
+  it('answers 131021 when the recipient is the sending number itself', async () => {
+    const n = await number();
+    expectMetaError(await n.send(template('+1 555-078-3881')), 131021);
+  });
+
+  it('fails marketing templates beyond the per-user marketing limit with 131049', async () => {
+    const n = await number();
+    await requestJson(`${sandbox.url}/v23.0/waba-${seq}/message_templates`, {
+      token: 'test-token',
+      body: { name: 'weekly_promo', language: 'en_US', category: 'MARKETING', components: [{ type: 'BODY', text: 'Sale!' }] },
+    });
+    await waitFor(async () => (await n.send(template('16505559900', 'weekly_promo'))).status === 200, 3000, 'approval');
+    const second = await n.send(template('16505559900', 'weekly_promo'));
+    const third = await n.send(template('16505559900', 'weekly_promo'));
+    const [secondId, thirdId] = [second, third].map((r) => (r.body.messages as { id: string }[])[0]?.id);
+    await waitFor(() => statusesOf(secondId).length > 0 && statusesOf(thirdId).length > 0, 3000, 'statuses');
+    expect(statusesOf(secondId)[0]).toMatchObject({ status: 'sent', pricing: { billable: true, type: 'regular', category: 'marketing' } });
+    expect(statusesOf(thirdId)[0]).toMatchObject({ status: 'failed', errors: [{ code: 131049 }] });
   });
 
   it('addresses username users by BSUID: contacts answer user_id and statuses carry no recipient_id', async () => {

@@ -12,13 +12,14 @@ import { FaultRegistry } from '../faults/fault-registry';
 import { MediaStore } from '../media/media-store';
 import { NumberRegistry, SandboxNumber } from '../numbers/number-registry';
 import { ConversationWindow } from '../rules/conversation-window';
+import { MarketingLimit } from '../rules/marketing-limit';
 import { MessagingLimit } from '../rules/messaging-limit';
 import { NotOnWhatsAppRule } from '../rules/not-on-whatsapp';
 import { PairLimiter } from '../rules/pair-limiter';
 import { bodyParameterCount, TemplateRegistry } from '../rules/template-registry';
 import { ThroughputLimiter } from '../rules/throughput-limiter';
 import { AcceptedSend, PricingCategory, StatusSimulator } from '../webhooks/status-simulator.service';
-import { OutboundMessage, parseSendRequest } from './send-request.validator';
+import { normalizePhone, OutboundMessage, parseSendRequest } from './send-request.validator';
 
 const sendsByCode = counter('sandbox_graph_messages_total', 'Calls to /messages by answer: 200 or the Meta error code', ['code']);
 
@@ -48,9 +49,10 @@ export function countryOf(waId: string): string {
 /**
  * `POST /{version}/{phone-number-id}/messages`: Meta's checks in Meta's order — object,
  * token, injected faults, throughput upgrade (131057), throughput (130429), body (100/131008/131009), template (132001/
- * 132000), media id (100), pair rate (131056) — answered synchronously; an accepted send
- * then meets the asynchronous rules (not on WhatsApp 131026, window 131047, messaging limit
- * 131048, media link 131053) as status webhooks. Every call lands in the calls log.
+ * 132000), media id (100), recipient is the sender (131021), pair rate (131056) — answered
+ * synchronously; an accepted send then meets the asynchronous rules (not on WhatsApp 131026,
+ * window 131047, messaging limit 131048, per-user marketing limit 131049, media link 131053)
+ * as status webhooks. Every call lands in the calls log.
  */
 @Injectable()
 export class SendService implements OnModuleInit {
@@ -63,6 +65,7 @@ export class SendService implements OnModuleInit {
     private readonly window: ConversationWindow,
     private readonly notOnWhatsApp: NotOnWhatsAppRule,
     private readonly messagingLimit: MessagingLimit,
+    private readonly marketingLimit: MarketingLimit,
     private readonly templates: TemplateRegistry,
     private readonly media: MediaStore,
     private readonly statuses: StatusSimulator,
@@ -133,6 +136,7 @@ export class SendService implements OnModuleInit {
     }
 
     const recipient = recipientOf(message);
+    if (recipient.waId !== undefined && recipient.waId === normalizePhone(number.displayPhoneNumber)) throw new GraphError(131021);
     if (!this.pairs.tryAcquire(number.phoneNumberId, recipient.userId, { burst: number.pairBurst, refillMs: this.settings.pairRefillMs })) {
       throw new GraphError(131056);
     }
@@ -142,7 +146,7 @@ export class SendService implements OnModuleInit {
     const send: AcceptedSend = { number, wamid, userId: recipient.userId, version, category, inWindow };
     if (recipient.waId !== undefined) send.waId = recipient.waId;
     if (message.bizOpaqueCallbackData !== undefined) send.bizOpaqueCallbackData = message.bizOpaqueCallbackData;
-    const failure = this.asyncFailure(number, message, recipient, inWindow);
+    const failure = this.asyncFailure(number, message, recipient, inWindow, category);
     if (failure) send.failure = failure;
     this.statuses.schedule(send);
 
@@ -155,12 +159,13 @@ export class SendService implements OnModuleInit {
   }
 
   /** Rules Meta applies after accepting a message; their errors arrive as a `failed` status. */
-  private asyncFailure(number: SandboxNumber, message: OutboundMessage, recipient: Recipient, inWindow: boolean): { code: number; details?: string } | null {
+  private asyncFailure(number: SandboxNumber, message: OutboundMessage, recipient: Recipient, inWindow: boolean, category: PricingCategory): { code: number; details?: string } | null {
     if (this.notOnWhatsApp.isNotOnWhatsApp(recipient.waId, number.notOnWhatsAppPattern)) return { code: 131026 };
     if (!message.template && !inWindow) return { code: 131047 };
     if (!inWindow && !this.messagingLimit.tryReach(number.portfolioId, recipient.userId, number.tierLimit)) {
       return { code: 131048, details: `Messaging limit of the business portfolio reached (${number.tierLimit ?? 'unlimited'} unique users per 24 hours).` };
     }
+    if (category === 'marketing' && !this.marketingLimit.tryDeliver(recipient.userId, this.settings.marketingPerUserLimit)) return { code: 131049 };
     if (message.media?.link !== undefined && !isHttpUrl(message.media.link)) {
       return { code: 131053, details: `Downloading media from ${message.media.link.slice(0, 100)} failed: not an http(s) URL.` };
     }

@@ -3,6 +3,7 @@ import { Clock } from '../common/clock';
 import { IdFactory } from '../common/ids';
 import { CLOCK, SANDBOX_SETTINGS, SandboxSettings } from '../config/sandbox-settings';
 import { ConversationWindow } from './conversation-window';
+import { MarketingLimit } from './marketing-limit';
 import { MessagingLimit } from './messaging-limit';
 import { NotOnWhatsAppRule } from './not-on-whatsapp';
 import { PairLimiter } from './pair-limiter';
@@ -18,12 +19,13 @@ import { ThroughputLimiter } from './throughput-limiter';
     { provide: ConversationWindow, inject: [CLOCK, SANDBOX_SETTINGS], useFactory: (clock: Clock, s: SandboxSettings) => new ConversationWindow(clock, s.windowMs) },
     { provide: NotOnWhatsAppRule, inject: [SANDBOX_SETTINGS], useFactory: (s: SandboxSettings) => new NotOnWhatsAppRule(s.notOnWhatsAppPattern) },
     { provide: MessagingLimit, inject: [CLOCK], useFactory: (clock: Clock) => new MessagingLimit(clock) },
+    { provide: MarketingLimit, inject: [CLOCK], useFactory: (clock: Clock) => new MarketingLimit(clock) },
     {
       provide: TemplateRegistry,
       inject: [CLOCK, SANDBOX_SETTINGS, IdFactory],
       useFactory: (clock: Clock, s: SandboxSettings, ids: IdFactory) => new TemplateRegistry(clock, s.templateReviewDelayMs, () => ids.numericId()),
     },
   ],
-  exports: [ThroughputLimiter, PairLimiter, ConversationWindow, NotOnWhatsAppRule, MessagingLimit, TemplateRegistry],
+  exports: [ThroughputLimiter, PairLimiter, ConversationWindow, NotOnWhatsAppRule, MessagingLimit, MarketingLimit, TemplateRegistry],
 })
 export class RulesModule {}

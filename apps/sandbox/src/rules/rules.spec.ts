@@ -1,5 +1,6 @@
 import { FakeClock } from '../common/clock';
 import { ConversationWindow } from './conversation-window';
+import { MarketingLimit } from './marketing-limit';
 import { MessagingLimit, parseTier } from './messaging-limit';
 import { NotOnWhatsAppRule } from './not-on-whatsapp';
 import { PairLimiter } from './pair-limiter';
@@ -95,6 +96,18 @@ describe('MessagingLimit', () => {
 
   it('parses Meta tier names and plain numbers', () => {
     expect([parseTier('TIER_250'), parseTier(2000), parseTier('TIER_10K'), parseTier('100000'), parseTier('unlimited'), parseTier('TIER_UNLIMITED'), parseTier(7)]).toEqual([250, 2000, 10_000, 100_000, null, null, undefined]);
+  });
+});
+
+describe('MarketingLimit', () => {
+  it('allows `limit` marketing messages per user per moving 24 h, and is off at 0', () => {
+    const clock = new FakeClock();
+    const limit = new MarketingLimit(clock);
+    expect([1, 2, 3].map(() => limit.tryDeliver('u', 2))).toEqual([true, true, false]);
+    expect(limit.tryDeliver('other', 2)).toBe(true);
+    clock.advance(24 * 3600_000);
+    expect(limit.tryDeliver('u', 2)).toBe(true);
+    expect(Array.from({ length: 100 }, () => limit.tryDeliver('u', 0)).every(Boolean)).toBe(true);
   });
 });
 
