@@ -1,4 +1,4 @@
-import { INVALID_OFFICIAL_SEND_EXAMPLES, specRequestExamples } from '@wabridge/meta';
+import { INVALID_OFFICIAL_SEND_EXAMPLES, specRequestExamples, specSchemaValidator } from '@wabridge/meta';
 import { TemplateRegistry } from '../rules/template-registry';
 import { RunningSandbox, requestJson, startSandbox, testNumber } from '../testing/sandbox-harness';
 import { WebhookReceiver } from '../testing/webhook-receiver';
@@ -106,6 +106,7 @@ describe('contract: Meta spec request examples', () => {
         contacts: [{ input: body.to, wa_id: expect.stringMatching(/^\d+$/) }],
         messages: [expect.objectContaining({ id: expect.stringMatching(/^wamid\./) })],
       });
+      expect(specSchemaValidator('MessageResponsePayload')(reply.body)).toEqual({ valid: true, errors: [] });
     }
   });
 

@@ -1,3 +1,4 @@
+import { specSchemaValidator } from '@wabridge/meta';
 import { RunningSandbox, requestJson, startSandbox, testNumber, waitFor } from '../testing/sandbox-harness';
 import { WebhookReceiver } from '../testing/webhook-receiver';
 
@@ -22,6 +23,7 @@ function expectMetaError(reply: { status: number; body: Record<string, unknown> 
       fbtrace_id: expect.stringMatching(/^A[A-Za-z0-9_-]{22}$/),
     },
   });
+  expect(specSchemaValidator('GraphAPIError')(reply.body)).toEqual({ valid: true, errors: [] });
 }
 
 describe('Meta rules on POST /{version}/{phone-number-id}/messages', () => {
