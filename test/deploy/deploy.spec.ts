@@ -142,7 +142,10 @@ describe('kustomize base (deploy/base)', () => {
     for (const app of DEV_ONLY) expect(named(base, 'Deployment', app)).toBeUndefined();
   });
 
-  describe.each(ofKind(base, 'Deployment').map((d) => [d.metadata.name as string, d]))('Deployment %s', (_name, deployment) => {
+  const components: Obj[] = filesUnder('deploy/components', /\.ya?ml$/).flatMap(yamlDocs);
+  const deployments = [...ofKind(base, 'Deployment'), ...ofKind(components, 'Deployment')];
+
+  describe.each(deployments.map((d) => [d.metadata.name as string, d]))('Deployment %s', (_name, deployment) => {
     const c = container(deployment);
 
     it('probes /health/live (startup, liveness) and /health/ready (readiness) on its http port', () => {
@@ -161,6 +164,7 @@ describe('kustomize base (deploy/base)', () => {
       const pod = deployment.spec.template.spec;
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: expect.any(Number) });
       expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+      expect(pod.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
       expect(c.securityContext).toMatchObject({
         allowPrivilegeEscalation: false,
         readOnlyRootFilesystem: true,
@@ -485,9 +489,12 @@ describeRendered.each(['dev', 'prod'])('kubectl kustomize deploy/overlays/%s', (
     docs = parseAllDocuments(out).map((d) => d.toJS() as Obj);
   });
 
-  it('renders into one namespace with every name reference resolved', () => {
+  it('renders into one namespace, held to the restricted Pod Security Standard, with every name reference resolved', () => {
     const ns = overlay === 'dev' ? 'wabridge-dev' : 'wabridge';
-    for (const d of docs) expect(`${d.kind}/${d.metadata.name}: ${d.metadata.namespace}`).toBe(`${d.kind}/${d.metadata.name}: ${ns}`);
+    expect(named(docs, 'Namespace', ns)?.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    for (const d of docs.filter((o) => o.kind !== 'Namespace')) {
+      expect(`${d.kind}/${d.metadata.name}: ${d.metadata.namespace}`).toBe(`${d.kind}/${d.metadata.name}: ${ns}`);
+    }
     const configMaps = new Set(ofKind(docs, 'ConfigMap').map((c) => c.metadata.name));
     for (const dep of ofKind(docs, 'Deployment')) {
       for (const ref of container(dep).envFrom) expect(configMaps).toContain(ref.configMapRef.name);
