@@ -1,5 +1,5 @@
 export const MAX_TAGS = 50;
-const TAG = /^[\p{L}\p{N}][\p{L}\p{N} ._:\/-]{0,63}$/u;
+const TAG = /^[\p{L}\p{N}][\p{L}\p{N} ._:/-]{0,63}$/u;
 
 /** A reason the tag is refused, or undefined when it is fine. */
 export function validateTag(tag: string): string | undefined {

@@ -41,7 +41,7 @@ export function registerImportBodyParsers(fastify: FastifyInstance, bodyLimit: n
       }
     });
     payload.on('end', () => {
-      if (!failed) parseJson(req, Buffer.concat(chunks).toString('utf8'), done);
+      if (!failed) void parseJson(req, Buffer.concat(chunks).toString('utf8'), done);
     });
   });
   for (const type of ['text/csv', 'application/x-ndjson']) {
