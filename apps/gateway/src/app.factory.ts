@@ -7,6 +7,7 @@ import { attachKafkaConsumer, createKafka, parseBrokers } from '@wabridge/kafka'
 import { GATEWAY_CONSUMED_TOPICS, GatewayModule } from './app.module';
 import { GatewayEnv, resolveSecrets, ResolvedGatewayEnv } from './config/gateway.env';
 import { openGatewayDatabase } from './database/gateway-data-source';
+import { setupOpenApi } from './openapi';
 
 export interface GatewayApp {
   app: NestFastifyApplication;
@@ -36,6 +37,7 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
     app = await createHttpApp(GatewayModule.forRoot(env, db), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL });
     // Bodies of other content types (media uploads) are not parsed: they stream to the service.
     app.getHttpAdapter().getInstance().addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    setupOpenApi(app);
     if (options.consume !== false) {
       attachKafkaConsumer(app, {
         connection: { clientId: 'gateway-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX },

@@ -1,3 +1,4 @@
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard } from '../auth/admin.guard';
 import { CreateApiKeyDto, CreateAppDto, CreateNumberDto, CreateTenantDto, UpdateNumberDto } from './admin.dto';
@@ -7,6 +8,8 @@ import { TenantsService } from './tenants.service';
 /** Operator API (DESIGN.md §12 fixes these routes and shapes; scripts rely on them). */
 @Controller('admin/v1')
 @UseGuards(AdminGuard)
+@ApiTags('admin')
+@ApiBearerAuth('admin')
 export class AdminController {
   constructor(
     private readonly tenants: TenantsService,

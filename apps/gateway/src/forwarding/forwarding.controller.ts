@@ -1,3 +1,4 @@
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { All, Controller, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuthGuard } from '../auth/api-auth.guard';
@@ -11,6 +12,8 @@ import { ForwardingService } from './forwarding.service';
  */
 @Controller('v1')
 @UseGuards(ApiAuthGuard)
+@ApiTags('forwarded (contacts, media, analytics)')
+@ApiBearerAuth('apiKey')
 export class ForwardingController {
   constructor(private readonly forwarding: ForwardingService) {}
 

@@ -1,3 +1,4 @@
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Headers, HttpCode, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiError, toErrorBody } from '@wabridge/http';
@@ -57,6 +58,8 @@ export class CloudApiErrorFilter implements ExceptionFilter {
 @Controller()
 @UseGuards(ApiAuthGuard)
 @UseFilters(CloudApiErrorFilter)
+@ApiTags('cloud-api')
+@ApiBearerAuth('apiKey')
 export class CloudApiController {
   constructor(
     private readonly sends: SendService,
@@ -66,6 +69,7 @@ export class CloudApiController {
 
   @Post(':version/:phoneNumberId/messages')
   @HttpCode(200)
+  @ApiBody({ schema: { type: 'object', description: "Meta's Cloud API send body (or read receipt)", example: { messaging_product: 'whatsapp', to: '14155550123', type: 'text', text: { body: 'Hello' } } } })
   @RequireScopes('messages:send')
   async send(
     @CurrentPrincipal() principal: Principal,

@@ -1,3 +1,5 @@
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ERROR_SCHEMA, NATIVE_SEND_SCHEMA } from '../openapi';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '@wabridge/http';
@@ -27,6 +29,8 @@ export function toBadRequest(err: unknown): never {
 /** The native tenant API for messages (DESIGN.md §12). */
 @Controller('v1/messages')
 @UseGuards(ApiAuthGuard)
+@ApiTags('messages')
+@ApiBearerAuth('apiKey')
 export class MessagesController {
   constructor(
     private readonly sends: SendService,
@@ -37,6 +41,10 @@ export class MessagesController {
 
   @Post()
   @RequireScopes('messages:send')
+  @ApiBody({ schema: NATIVE_SEND_SCHEMA })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body → same answer; other body → 409' })
+  @ApiResponse({ status: 202, schema: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string', enum: ['accepted'] } } } })
+  @ApiResponse({ status: 400, schema: ERROR_SCHEMA })
   async send(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,

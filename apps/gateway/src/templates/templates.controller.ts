@@ -1,3 +1,5 @@
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
@@ -6,21 +8,23 @@ import { CurrentPrincipal, Principal, RequireScopes } from '../auth/principal';
 import { TemplatesService, TemplateView } from './templates.service';
 
 export class CreateTemplateDto {
-  @IsString() @Matches(/^\d{1,32}$/) wabaId!: string;
-  @IsString() @Length(1, 512) @Matches(/^[a-z0-9_]+$/, { message: 'name may hold only lowercase letters, digits and underscores' }) name!: string;
-  @IsString() @Matches(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/) language!: string;
-  @IsIn(['MARKETING', 'UTILITY', 'AUTHENTICATION']) category!: string;
-  @IsArray() components!: Record<string, unknown>[];
+  @ApiProperty({ type: String }) @IsString() @Matches(/^\d{1,32}$/) wabaId!: string;
+  @ApiProperty({ type: String }) @IsString() @Length(1, 512) @Matches(/^[a-z0-9_]+$/, { message: 'name may hold only lowercase letters, digits and underscores' }) name!: string;
+  @ApiProperty({ type: String }) @IsString() @Matches(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/) language!: string;
+  @ApiProperty({ type: String }) @IsIn(['MARKETING', 'UTILITY', 'AUTHENTICATION']) category!: string;
+  @ApiProperty({ type: Object, isArray: true }) @IsArray() components!: Record<string, unknown>[];
 }
 
 export class ListTemplatesQuery {
-  @IsOptional() @IsString() @Matches(/^\d{1,32}$/) wabaId?: string;
-  @IsOptional() @Type(() => String) @IsIn(['true', 'false']) refresh?: string;
+  @ApiPropertyOptional({ type: String }) @IsOptional() @IsString() @Matches(/^\d{1,32}$/) wabaId?: string;
+  @ApiPropertyOptional({ type: String }) @IsOptional() @Type(() => String) @IsIn(['true', 'false']) refresh?: string;
 }
 
 /** Message templates of the tenant's WABAs (`/v1/templates`). */
 @Controller('v1/templates')
 @UseGuards(ApiAuthGuard)
+@ApiTags('templates')
+@ApiBearerAuth('apiKey')
 export class TemplatesController {
   constructor(private readonly templates: TemplatesService) {}
 
