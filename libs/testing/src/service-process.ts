@@ -31,7 +31,7 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async start(timeoutMs = 30000): Promise<void> {
+  async start(timeoutMs = 90000): Promise<void> {
     const entry = join(REPO_ROOT, 'apps', this.app, 'dist', 'main.js');
     this.child = spawn(process.execPath, [entry], {
       env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...this.env, PORT: String(this.port) },
