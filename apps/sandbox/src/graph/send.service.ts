@@ -1,10 +1,10 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { validateSendRequest } from '@wabridge/meta';
+import { validateSendRequest, type MetaOpenApi } from '@wabridge/meta';
 import { counter } from '@wabridge/telemetry';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { CallsLog } from '../calls/calls-log';
 import { Clock } from '../common/clock';
-import { GraphError, GraphErrorBody } from '../common/graph-error';
+import { GraphError } from '../common/graph-error';
 import { bearerToken, checkVersion, invalidToken, unknownObject } from '../common/graph-errors';
 import { bsuidForWaId, IdFactory } from '../common/ids';
 import { CLOCK, SANDBOX_SETTINGS, SandboxSettings } from '../config/sandbox-settings';
@@ -25,6 +25,13 @@ const sendsByCode = counter('sandbox_graph_messages_total', 'Calls to /messages 
 
 /** Bodies larger than this are logged as a size only, so the calls log stays bounded in bytes too. */
 const MAX_LOGGED_BODY_CHARS = 64 * 1024;
+
+type SpecSendResponse = MetaOpenApi.components['schemas']['MessageResponsePayload'];
+type SpecContact = NonNullable<SpecSendResponse['contacts']>[number];
+
+/** Meta's send response from the spec; `contacts[].user_id` answers BSUID sends (2026, newer than the v23 spec). */
+export type SendResponse = Omit<SpecSendResponse, 'contacts'> & { contacts: (SpecContact & { user_id?: string })[] };
+export type MarkReadResponse = MetaOpenApi.components['schemas']['MarkMessageResponsePayload'];
 
 export interface GraphReply {
   status: number;
@@ -99,7 +106,7 @@ export class SendService implements OnModuleInit {
     return reply;
   }
 
-  private async handle(version: string, phoneNumberId: string, authorization: string | undefined, body: unknown): Promise<unknown> {
+  private async handle(version: string, phoneNumberId: string, authorization: string | undefined, body: unknown): Promise<SendResponse | MarkReadResponse> {
     checkVersion(version);
     const number = this.numbers.get(phoneNumberId);
     if (!number) throw unknownObject(phoneNumberId, 'post');
@@ -117,7 +124,7 @@ export class SendService implements OnModuleInit {
     return this.accept(version, number, parsed);
   }
 
-  private accept(version: string, number: SandboxNumber, message: OutboundMessage): GraphErrorBody | Record<string, unknown> {
+  private accept(version: string, number: SandboxNumber, message: OutboundMessage): SendResponse {
     let category: PricingCategory = 'service';
     if (message.template) {
       const { name, language, bodyParameters } = message.template;
@@ -150,7 +157,7 @@ export class SendService implements OnModuleInit {
     if (failure) send.failure = failure;
     this.statuses.schedule(send);
 
-    const contact = message.to !== undefined ? { input: message.to, wa_id: recipient.waId } : { input: message.recipient, user_id: recipient.userId };
+    const contact: SendResponse['contacts'][number] = message.to !== undefined ? { input: message.to, wa_id: recipient.waId } : { input: message.recipient, user_id: recipient.userId };
     return {
       messaging_product: 'whatsapp',
       contacts: [contact],
