@@ -95,6 +95,16 @@ async function waitForNormalizer(label, timeoutSec = config.drainTimeoutSec) {
     `(${drain.catchUpPerSec ?? '–'} webhooks/s, ingress CPU ${drain.cpuBusy} cores busy, ${drain.cpuMsPerWebhook ?? '–'} ms CPU/webhook)`);
 }
 
+/** Heap and external memory from the ingress' Prometheus /metrics (to tell heap growth from other RSS). */
+async function ingressMemory() {
+  const text = await fetch(`${servers.ingress.url}/metrics`).then((r) => r.text(), () => '');
+  const gauge = (name) => {
+    const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
+    return m ? round(Number(m[1]) / 1048576, 1) : null;
+  };
+  return { heapUsedMb: gauge('nodejs_heap_size_used_bytes'), heapTotalMb: gauge('nodejs_heap_size_total_bytes'), externalMb: gauge('nodejs_external_memory_bytes') };
+}
+
 async function measure(name, label, run) {
   const proc = servers[name];
   const other = servers[name === 'ingress' ? 'baseline' : 'ingress'];
@@ -119,6 +129,7 @@ async function measure(name, label, run) {
     },
     otherServerCpuCores: round(otherCores, 2),
   };
+  if (name === 'ingress') result.server.memory = await ingressMemory();
   phases[name][label] = result;
   log(`${name} ${label}: ${stats.rps} req/s ok, p50 ${stats.latencyMs.p50} ms, p99 ${stats.latencyMs.p99} ms, ` +
     `non2xx ${stats.non2xx}, errors ${stats.errors}, rss peak ${result.server.rssPeakMb} MB, ` +
