@@ -2,9 +2,9 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@wabridge/config';
 import { createHttpApp } from '@wabridge/http';
-import { topicName } from '@wabridge/contracts';
-import { attachKafkaConsumer, createKafka, parseBrokers } from '@wabridge/kafka';
-import { GATEWAY_CONSUMED_TOPICS, GatewayModule } from './app.module';
+import { dlqTopicFor, topicName } from '@wabridge/contracts';
+import { attachKafkaConsumer, createKafka, ensureTopics, parseBrokers } from '@wabridge/kafka';
+import { GATEWAY_CONSUMED_TOPICS, GATEWAY_TOPICS, GatewayModule } from './app.module';
 import { GatewayEnv, resolveSecrets, ResolvedGatewayEnv } from './config/gateway.env';
 import { openGatewayDatabase } from './database/gateway-data-source';
 import { setupOpenApi } from './openapi';
@@ -31,6 +31,7 @@ export interface CreateGatewayOptions {
  */
 export async function createGatewayApp(rawEnv: Record<string, string | undefined>, options: CreateGatewayOptions = {}): Promise<GatewayApp> {
   const env = resolveSecrets(loadConfig(GatewayEnv, rawEnv), options.print);
+  if (options.consume !== false) await prepareTopics(env);
   const db = await openGatewayDatabase({ url: env.DATABASE_URL, schema: env.DB_SCHEMA, poolSize: env.DB_POOL_SIZE });
   let app: NestFastifyApplication;
   try {
@@ -43,8 +44,6 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
         connection: { clientId: 'gateway-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX },
         consumer: { groupId: env.CONSUMER_GROUP, partitionsConsumedConcurrently: 3 },
       });
-      await app.init();
-      await waitForTopicMetadata(env, GATEWAY_CONSUMED_TOPICS.map((t) => topicName(t.topic, env.TOPIC_SUFFIX)));
       await app.startAllMicroservices();
     }
     await app.listen({ port: env.PORT, host: env.HOST });
@@ -62,6 +61,13 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
       await db.destroy().catch(() => undefined);
     },
   };
+}
+
+/** Creates the topics (as KafkaModule would at init) and waits until the consumer can subscribe. */
+async function prepareTopics(env: ResolvedGatewayEnv): Promise<void> {
+  const kafka = createKafka({ clientId: 'gateway-admin', brokers: parseBrokers(env.KAFKA_BROKERS) });
+  await ensureTopics(kafka, GATEWAY_TOPICS, { suffix: env.TOPIC_SUFFIX, partitions: env.KAFKA_PARTITIONS, extraTopics: [dlqTopicFor(env.CONSUMER_GROUP)] });
+  await waitForTopicMetadata(env, GATEWAY_CONSUMED_TOPICS.map((t) => topicName(t.topic, env.TOPIC_SUFFIX)));
 }
 
 /**
