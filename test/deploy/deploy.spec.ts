@@ -456,6 +456,13 @@ describe('image recipe (deploy/docker)', () => {
     expect(dockerfile).toMatch(/turbo run build --filter="@wabridge\/\$\{APP\}\.\.\."/);
   });
 
+  it('ships the files libs read at run time (libs/meta/spec/*.yaml) and keeps them in the build context', () => {
+    expect(dockerfile).toMatch(/for part in dist spec; do/);
+    expect(filesUnder('libs/meta/spec', /\.yaml$/).length).toBeGreaterThan(0);
+    const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    for (const pattern of ignored) expect(['libs', 'libs/meta', 'libs/meta/spec', '**/spec', 'spec']).not.toContain(pattern);
+  });
+
   it('accepts exactly the §11 app/port pairs', () => {
     const pairs = [...dockerfile.matchAll(/([a-z]+):(\d{4})/g)].map((m) => [m[1]!, Number(m[2])]);
     expect(Object.fromEntries(pairs)).toEqual(PORTS);
