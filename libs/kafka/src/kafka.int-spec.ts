@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { dlqTopicFor, INBOUND_MESSAGE_V1, InboundMessageV1 } from '@wabridge/contracts';
 import { createTestTopics, randomSuffix, testConnection, TopicCollector, waitFor } from '@wabridge/testing';
-import { configureKafkaMicroservice, createKafka, EventProducer, KafkaBatchServer, KafkaEventContext, PoisonMessageError } from './index';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { attachKafkaConsumer, configureKafkaMicroservice, createKafka, EventProducer, KafkaBatchServer, KafkaEventContext, PoisonMessageError } from './index';
 
 const valid = (wamid: string): InboundMessageV1 =>
   Object.assign(new InboundMessageV1(), {
@@ -123,6 +124,39 @@ describe('kafka lib against the real broker', () => {
       expect(seen).toEqual(['wamid.1', 'wamid.2', 'wamid.3', 'wamid.4', 'wamid.5']);
     } finally {
       await producer.close();
+    }
+  });
+
+  it('keeps the handler\'s error class and message in a hybrid HTTP + Kafka app (poison goes to the DLQ at once)', async () => {
+    const suffix = randomSuffix();
+    const groupId = `g-${suffix}`;
+    await createTestTopics(suffix, [INBOUND_MESSAGE_V1], [dlqTopicFor(groupId)]);
+    let calls = 0;
+    @Controller()
+    class Handler {
+      @EventPattern(INBOUND_MESSAGE_V1.topic)
+      handle(): void {
+        calls++;
+        throw new PoisonMessageError('unknown phone number 42');
+      }
+    }
+    @Module({ controllers: [Handler] })
+    class TestModule {}
+    const app = await NestFactory.create(TestModule, new FastifyAdapter(), { logger: false });
+    attachKafkaConsumer(app, { connection: testConnection(suffix), consumer: { groupId } });
+    await app.init();
+    await app.startAllMicroservices();
+    const producer = new EventProducer(createKafka(testConnection(suffix)), suffix);
+    const dlq = await TopicCollector.start(dlqTopicFor(groupId), suffix);
+    try {
+      await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'a', value: valid('wamid.p') });
+      const [dead] = await dlq.waitForCount(1);
+      expect(dead!.headers['dlq-reason']).toContain('PoisonMessageError: unknown phone number 42');
+      expect(calls).toBe(1);
+    } finally {
+      await dlq.stop();
+      await producer.close();
+      await app.close();
     }
   });
 });

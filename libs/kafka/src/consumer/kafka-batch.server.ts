@@ -7,6 +7,7 @@ import { contractFor, dlqTopicFor, HEADER, topicName, validateContract } from '@
 import { decodeValue, headersToStrings } from '../codec';
 import { ConsumerOptions, KafkaConnectionOptions } from '../kafka.options';
 import { createKafka } from '../kafka-client';
+import { awaitTopicsReady } from '../topics/topic-admin';
 import { EventProducer } from '../producer/event-producer';
 import { KafkaEventContext } from './kafka-event.context';
 import { PoisonMessageError } from './poison-message.error';
@@ -89,6 +90,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     });
     await this.consumer.connect();
     const suffix = this.options.connection.topicSuffix;
+    await awaitTopicsReady(this.kafka, topics.map((t) => topicName(t, suffix)));
     for (const topic of topics) {
       await this.consumer.subscribe({ topic: topicName(topic, suffix), fromBeginning: c.fromBeginning ?? true });
     }

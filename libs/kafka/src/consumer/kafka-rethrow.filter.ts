@@ -23,7 +23,9 @@ export function configureKafkaMicroservice(ms: INestMicroservice): INestMicroser
 /** Adds a Kafka consumer to an HTTP app (hybrid); `startAllMicroservices()` starts it. */
 export function attachKafkaConsumer(app: INestApplication, options: KafkaBatchServerOptions): KafkaBatchServer {
   const server = new KafkaBatchServer(options);
-  const ms = app.connectMicroservice({ strategy: server });
+  // Deferred so the filter exists before Nest builds the handlers (they capture filters at
+  // creation); `startAllMicroservices()` initializes and starts it.
+  const ms = app.connectMicroservice({ strategy: server }, { deferInitialization: true });
   ms.useGlobalFilters(new KafkaRethrowFilter());
   return server;
 }

@@ -1,4 +1,4 @@
-import { Kafka, ITopicConfig } from 'kafkajs';
+import { Admin, Kafka, ITopicConfig } from 'kafkajs';
 import { TopicSpec, topicName } from '@wabridge/contracts';
 
 export interface EnsureTopicsOptions {
@@ -41,7 +41,41 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], op
         if (wanted.some((t) => !now.has(t.topic))) throw err;
       }
     }
+    await waitForLeaders(admin, [
+      ...specs.map((sp) => topicName(sp.topic, options.suffix)),
+      ...(options.extraTopics ?? []).map((t) => topicName(t, options.suffix)),
+    ]);
     return wanted.map((t) => t.topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * A topic another process just created may not have partition leaders yet; a consumer that
+ * subscribes before that fails with UNKNOWN_TOPIC_OR_PARTITION. Waits (bounded) until all do.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30000): Promise<void> {
+  if (topics.length === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without partition leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Waits until the given (full) topic names exist with leaders. */
+export async function awaitTopicsReady(kafka: Kafka, topics: string[], timeoutMs = 30000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await waitForLeaders(admin, topics, timeoutMs);
   } finally {
     await admin.disconnect();
   }

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { freePort, randomSuffix, ServiceProcess, TEST_BROKERS, waitFor } from '@wabridge/testing';
+
+// The whole platform as real processes on a fresh database and topic suffix, with the
+// sandbox standing in for Meta: what a business sees from its first API call to the read receipt.
+const BASE_DB = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge';
+const APP = { appId: 'e2e-app', appSecret: 'e2e-app-secret-123456', verifyToken: 'e2e-verify-token' };
+const NUMBER = { phoneNumberId: '109000000000001', displayPhoneNumber: '15550009999', wabaId: '209000000000001', accessToken: 'e2e-graph-token' };
+const USER = '4915112345678';
+
+async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try { parsed = text ? JSON.parse(text) : undefined; } catch { /* text body */ }
+  return { status: res.status, body: parsed };
+}
+
+async function withAdminDb<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const url = new URL(BASE_DB);
+  url.pathname = '/postgres';
+  const c = new Client({ connectionString: url.toString() });
+  await c.connect();
+  try { return await fn(c); } finally { await c.end(); }
+}
+
+describe('the platform end to end (gateway, dispatcher, ingress, contacts, sandbox as Meta)', () => {
+  const suffix = randomSuffix('plat');
+  const dbName = `wabridge_e2e_${suffix}`;
+  const adminToken = randomBytes(16).toString('hex');
+  const services: ServiceProcess[] = [];
+  let gateway: ServiceProcess;
+  let sandbox: ServiceProcess;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    await withAdminDb((c) => c.query(`CREATE DATABASE "${dbName}"`));
+    const dbUrl = new URL(BASE_DB);
+    dbUrl.pathname = `/${dbName}`;
+    const ports = { sandbox: await freePort(), gateway: await freePort(), ingress: await freePort(), dispatcher: await freePort(), contacts: await freePort() };
+    const common = {
+      KAFKA_BROKERS: TEST_BROKERS.join(','), TOPIC_SUFFIX: suffix, KAFKA_PARTITIONS: '2', DATABASE_URL: dbUrl.toString(),
+      ADMIN_TOKEN: adminToken, INTERNAL_TOKEN: randomBytes(16).toString('hex'),
+      ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      META_APP_ID: APP.appId, META_APP_SECRET: APP.appSecret, META_VERIFY_TOKEN: APP.verifyToken,
+      CONTACTS_URL: `http://127.0.0.1:${ports.contacts}`,
+      // every consumer group is this run's own
+      CONSUMER_GROUP: `gateway-${suffix}`, KAFKA_GROUP_ID: `dispatcher-${suffix}`, CONTACTS_CONSUMER_GROUP: `contacts-${suffix}`,
+      NORMALIZER_GROUP_ID: `ingress-normalizer-${suffix}`,
+    };
+    sandbox = new ServiceProcess('sandbox', ports.sandbox, { ...common, STATUS_READ_DELAY_MS: '300' });
+    gateway = new ServiceProcess('gateway', ports.gateway, common);
+    const ingress = new ServiceProcess('ingress', ports.ingress, common);
+    const dispatcher = new ServiceProcess('dispatcher', ports.dispatcher, common);
+    const contacts = new ServiceProcess('contacts', ports.contacts, common);
+    services.push(sandbox, gateway, ingress, dispatcher, contacts);
+    await Promise.all(services.map((s) => s.start(120000)));
+
+    const reg = await call('POST', `${sandbox.url}/_sandbox/numbers`, { ...NUMBER, appSecret: APP.appSecret, callbackUrl: `${ingress.url}/webhooks/meta/${APP.appId}` });
+    expect(reg.status).toBe(201);
+    const admin = { authorization: `Bearer ${adminToken}` };
+    expect((await call('POST', `${gateway.url}/admin/v1/apps`, APP, admin)).status).toBe(201);
+    const tenant = await call('POST', `${gateway.url}/admin/v1/tenants`, { name: 'acme' }, admin);
+    expect(tenant.status).toBe(201);
+    apiKey = tenant.body.apiKey.key;
+    const number = await call('POST', `${gateway.url}/admin/v1/tenants/${tenant.body.id}/phone-numbers`, {
+      ...NUMBER, appId: APP.appId, graphBaseUrl: sandbox.url, graphApiVersion: 'v23.0', mps: 80,
+    }, admin);
+    expect(number.status).toBe(201);
+    expect(JSON.stringify(number.body)).not.toContain(NUMBER.accessToken);
+  }, 300000);
+
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.stop()));
+    await withAdminDb((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`)).catch(() => undefined);
+  }, 120000);
+
+  const auth = () => ({ authorization: `Bearer ${apiKey}` });
+
+  it('a user writes, the contact appears with an open window, a text goes out once and ends read', async () => {
+    const inbound = await call('POST', `${sandbox.url}/_sandbox/inbound`, {
+      phoneNumberId: NUMBER.phoneNumberId, from: USER, profileName: 'Anna', message: { type: 'text', text: { body: 'Hallo' } },
+    });
+    expect(inbound.status).toBe(202);
+    const contact = await waitFor(async () => {
+      const r = await call('GET', `${gateway.url}/v1/contacts?phoneNumberId=${NUMBER.phoneNumberId}`, undefined, auth());
+      return r.status === 200 ? r.body.data.find((c: { waId: string }) => c.waId === USER) : undefined;
+    }, { timeoutMs: 60000, what: 'the contact through the gateway' });
+    expect(contact).toMatchObject({ profileName: 'Anna', optedOut: false });
+    expect(new Date(contact.windowOpenUntil).getTime()).toBeGreaterThan(Date.now() + 23 * 3600 * 1000);
+
+    // the dispatcher learns the window from contacts' events; wait until a text is allowed
+    const sent = await call('POST', `${gateway.url}/v1/messages`, {
+      phoneNumberId: NUMBER.phoneNumberId, to: `+${USER}`, type: 'text', text: { body: 'Danke, Anna!' },
+    }, { ...auth(), 'idempotency-key': `k-${suffix}` });
+    expect(sent.status).toBe(202);
+    const final = await waitFor(async () => {
+      const r = await call('GET', `${gateway.url}/v1/messages/${sent.body.id}`, undefined, auth());
+      return r.body?.status === 'read' ? r.body : undefined;
+    }, { timeoutMs: 60000, what: 'the message to be read' });
+    expect(final).toMatchObject({ id: sent.body.id, phoneNumberId: NUMBER.phoneNumberId, to: USER, wamid: expect.stringMatching(/^wamid\./) });
+    expect(final.history.map((h: { status: string }) => h.status)).toEqual(expect.arrayContaining(['accepted', 'sent', 'delivered', 'read']));
+
+    const calls = await call('GET', `${sandbox.url}/_sandbox/calls?phoneNumberId=${NUMBER.phoneNumberId}`);
+    const mine = calls.body.calls.filter((c: { body: { biz_opaque_callback_data?: string } }) => c.body.biz_opaque_callback_data === sent.body.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0].body).toMatchObject({ messaging_product: 'whatsapp', to: USER, type: 'text', text: { body: 'Danke, Anna!' } });
+  }, 180000);
+
+  it('an opt-out keyword stops further sends before any Graph call', async () => {
+    await call('POST', `${sandbox.url}/_sandbox/inbound`, { phoneNumberId: NUMBER.phoneNumberId, from: USER, message: { type: 'text', text: { body: 'STOP' } } });
+    await waitFor(async () => {
+      const r = await call('GET', `${gateway.url}/v1/contacts?phoneNumberId=${NUMBER.phoneNumberId}`, undefined, auth());
+      return r.body?.data?.find((c: { waId: string; optedOut: boolean }) => c.waId === USER && c.optedOut) ? true : undefined;
+    }, { timeoutMs: 60000, what: 'the contact to be opted out' });
+    const before = (await call('GET', `${sandbox.url}/_sandbox/calls?phoneNumberId=${NUMBER.phoneNumberId}`)).body.calls.length;
+    const sent = await waitFor(async () => {
+      const r = await call('POST', `${gateway.url}/v1/messages`, { phoneNumberId: NUMBER.phoneNumberId, to: `+${USER}`, type: 'text', text: { body: 'one more?' } }, auth());
+      const m = await waitFor(async () => {
+        const g = await call('GET', `${gateway.url}/v1/messages/${r.body.id}`, undefined, auth());
+        return g.body?.status && g.body.status !== 'accepted' ? g.body : undefined;
+      }, { timeoutMs: 30000, what: 'a decision on the message' });
+      // the opt-out event may reach the dispatcher a moment after the contact API shows it
+      return m.status === 'rejected' || m.status === 'failed' ? m : undefined;
+    }, { timeoutMs: 90000, intervalMs: 1000, what: 'a send refused for the opted-out contact' });
+    expect(sent.error).toMatchObject({ class: 'compliance' });
+    const after = (await call('GET', `${sandbox.url}/_sandbox/calls?phoneNumberId=${NUMBER.phoneNumberId}`)).body.calls.length;
+    expect(after).toBe(before);
+  }, 180000);
+
+  it('another tenant cannot see the message or the contact (404, not 403)', async () => {
+    const other = await call('POST', `${gateway.url}/admin/v1/tenants`, { name: 'other' }, { authorization: `Bearer ${adminToken}` });
+    const otherAuth = { authorization: `Bearer ${other.body.apiKey.key}` };
+    const list = await call('GET', `${gateway.url}/v1/messages`, undefined, auth());
+    const id = list.body.data[0].id;
+    expect((await call('GET', `${gateway.url}/v1/messages/${id}`, undefined, otherAuth)).status).toBe(404);
+    const send = await call('POST', `${gateway.url}/v1/messages`, { phoneNumberId: NUMBER.phoneNumberId, to: `+${USER}`, type: 'text', text: { body: 'x' } }, otherAuth);
+    expect(send.status).toBe(404);
+  }, 60000);
+});
