@@ -12,7 +12,7 @@ buildAll();
 
 mkdirSync(join(ROOT, '.local'), { recursive: true });
 const results = join(ROOT, '.local', 'jest-results.json');
-const args = ['jest', '--ci', '--json', `--outputFile=${results}`, ...process.argv.slice(2)];
+const args = ['jest', '--ci', '--forceExit', '--json', `--outputFile=${results}`, ...process.argv.slice(2)];
 const res = spawnSync('npx', args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
 if (existsSync(results)) {
   const r = JSON.parse(readFileSync(results, 'utf8'));
