@@ -15,7 +15,7 @@ describe('inbound load from the Meta webhook fixtures', () => {
   it('posts signed fixture bodies re-addressed to the number, with unique ids, at the asked rate and count', async () => {
     const fixtures = loadMessageFixtures(defaultFixtureDir());
     expect(fixtures.length).toBeGreaterThan(20);
-    const result = await runAtRate({ rate: 200, count: 30, durationMs: 5000, maxInFlight: 16 }, (i) => postInbound(target, inboundWebhook(fixtures, target, 'run1', i, Date.now()), 5000));
+    const result = await runAtRate({ rate: 50, count: 30, durationMs: 10_000, maxInFlight: 30 }, (i) => postInbound(target, inboundWebhook(fixtures, target, 'run1', i, Date.now()), 5000));
     expect(result).toMatchObject({ started: 30, skipped: 0, outcomes: { '200': 30 } });
     expect(receiver.received).toHaveLength(30);
     expect(receiver.received.every((r) => r.signatureValid)).toBe(true);

@@ -1,8 +1,10 @@
 /**
- * Open-loop load at a fixed rate: request i starts at `start + i / rate`, whatever the
+ * Open-loop load at a fixed rate: requests start every `1 / rate` seconds whatever the
  * latency of earlier ones, so a slow target shows up as latency and errors rather than as a
- * lower offered rate. Bounded by count, duration and in-flight requests (a request that
- * would exceed `maxInFlight` is skipped and counted).
+ * lower offered rate. The rate is a ceiling: when the generator itself falls behind (a busy
+ * machine), it resumes from now instead of firing the missed requests in a burst, which would
+ * measure the generator rather than the target. Bounded by count, duration and in-flight
+ * requests (a request that would exceed `maxInFlight` is skipped and counted).
  */
 export interface RateOptions {
   /** Requests per second. */
@@ -35,10 +37,11 @@ export async function runAtRate(options: RateOptions, task: (index: number) => P
   const outcomes: Record<string, number> = {};
   const timeline: RateResult['timeline'] = [];
   const inFlight = new Set<Promise<void>>();
+  const interval = 1000 / options.rate;
   let started = 0;
   let skipped = 0;
-  for (let i = 0; i < options.count; i++) {
-    const due = start + (i * 1000) / options.rate;
+  let due = start;
+  for (let i = 0; i < options.count; i++, due = Math.max(due + interval, performance.now())) {
     if (due - start >= options.durationMs) break;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));

@@ -45,20 +45,23 @@ describe('throughput rule under load', () => {
     const throttled = result.outcomes['400:130429'] ?? 0;
     const ok = result.outcomes['200'] ?? 0;
     expect(throttled + ok).toBe(result.started);
-    expect(result.started).toBeGreaterThan(140);
-    // Past the first second the bucket's initial burst is gone and the split is ~50/50.
+    expect(result.started).toBeGreaterThan(100);
+    // The bucket's invariant holds however the requests bunch up on a busy machine: never more
+    // than one second's burst plus mps × elapsed seconds accepted.
+    expect(ok).toBeLessThanOrEqual(MPS * (result.elapsedMs / 1000 + 1) + 2);
+    // Past the first second the initial burst is gone and the split is about 50/50.
     const steady = result.timeline.filter((e) => e.atMs >= 1000);
     const steadyThrottled = steady.filter((e) => e.outcome === '400:130429').length / steady.length;
-    expect(steadyThrottled).toBeGreaterThan(0.35);
-    expect(steadyThrottled).toBeLessThan(0.65);
+    expect(steadyThrottled).toBeGreaterThan(0.3);
+    expect(steadyThrottled).toBeLessThan(0.7);
     expect(throttled / result.started).toBeGreaterThan(0.2);
-    expect(throttled / result.started).toBeLessThan(0.6);
+    expect(throttled / result.started).toBeLessThan(0.65);
   });
 
   it('refuses none at 0.9 × the configured mps', async () => {
     const t = target();
     const result = await runAtRate({ rate: 0.9 * MPS, count: 1000, durationMs: 3000, maxInFlight: 100 }, (i) => postSend(t, 'tp09', i, 5000));
-    expect(result.started).toBeGreaterThan(45);
+    expect(result.started).toBeGreaterThan(30);
     expect(result.outcomes).toEqual({ '200': result.started });
   });
 });
