@@ -31,7 +31,7 @@ describe('main.ts as a child process', () => {
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString('utf8')));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString('utf8')));
-    await waitFor(() => /sandbox listening on http:\/\/127\.0\.0\.1:\d+/.test(output), 30_000, `the URL line; output so far: ${output}`);
+    await waitFor(() => /sandbox listening on http:\/\/127\.0\.0\.1:\d+/.test(output), 60_000, `the URL line; output so far: ${output}`);
     const url = /sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
     expect((await fetch(`${url}/health/live`)).status).toBe(200);
     const numbers = (await (await fetch(`${url}/_sandbox/numbers`)).json()) as { numbers: { phoneNumberId: string; callbackUrl: string }[] };
@@ -40,7 +40,7 @@ describe('main.ts as a child process', () => {
     const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child?.once('exit', (code, signal) => r({ code, signal })));
     child.kill('SIGTERM');
     expect([{ code: 0, signal: null }, { code: null, signal: 'SIGTERM' }]).toContainEqual(await exited);
-  }, 60_000);
+  }, 90_000);
 
   it('exits 1 naming the bad variable', () => {
     let failure: { status?: number; stderr?: Buffer } = {};
@@ -51,5 +51,5 @@ describe('main.ts as a child process', () => {
     }
     expect(failure.status).toBe(1);
     expect(failure.stderr?.toString('utf8')).toContain('PORT');
-  });
+  }, 60_000);
 });

@@ -101,17 +101,20 @@ describe('webhooks sent by the sandbox', () => {
   });
 
   it('batches updates that come due together into one POST', async () => {
-    const slowTicks = await startSandbox({ settings: { webhookTickMs: 400 }, numbers: [testNumber({ phoneNumberId: PHONE, appSecret: SECRET, callbackUrl: receiver.url })] });
+    // Equal delays make sent, delivered and read due at the same instant, so they must share a POST.
+    const sameDue = await startSandbox({
+      settings: { statusSentDelayMs: 200, statusDeliveredDelayMs: 200, statusReadDelayMs: 200, webhookTickMs: 5 },
+      numbers: [testNumber({ phoneNumberId: PHONE, appSecret: SECRET, callbackUrl: receiver.url })],
+    });
     try {
-      const sends = await Promise.all(
-        [1, 2, 3].map(() => requestJson(`${slowTicks.url}/_sandbox/inbound`, { body: { phoneNumberId: PHONE, from: '16315551184', message: { type: 'text', text: { body: 'burst' } } } })),
-      );
-      const ids = sends.map((s) => s.body.wamid);
-      await waitFor(() => ids.every((id) => receiver.messages().some((m) => m.id === id)), 3000, 'burst delivered');
-      expect(receiver.received).toHaveLength(1);
-      expect(receiver.received[0]?.body.entry[0]?.changes[0]?.value.messages).toHaveLength(3);
+      const reply = await requestJson(`${sameDue.url}/v23.0/${PHONE}/messages`, { token: 'test-token', body: { messaging_product: 'whatsapp', to: '16315551185', type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } } });
+      const wamid = (reply.body.messages as { id: string }[])[0]?.id;
+      await waitFor(() => receiver.statuses().filter((st) => st.id === wamid).length === 3, 5000, 'three statuses');
+      const posts = receiver.received.filter((r) => JSON.stringify(r.body).includes(String(wamid)));
+      expect(posts).toHaveLength(1);
+      expect(posts[0]?.body.entry[0]?.changes[0]?.value.statuses?.map((st) => st.status)).toEqual(['sent', 'delivered', 'read']);
     } finally {
-      await slowTicks.close();
+      await sameDue.close();
     }
   });
 });
