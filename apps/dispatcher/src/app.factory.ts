@@ -18,6 +18,7 @@ import { DISPATCHER_MIGRATIONS } from './database/migrations';
 import { DispatcherEnv } from './dispatcher.env';
 import { NumberRateLimiter } from './limits/number-rate-limiter';
 import { PairLimiter } from './limits/pair-limiter';
+import { StatusBacklog } from './lifecycle/status-backlog';
 import { StatusService } from './lifecycle/status.service';
 import { DEFAULT_BACKOFF } from './retry/backoff';
 import { GraphClient } from './sending/graph.client';
@@ -41,6 +42,7 @@ class OutboundRunner implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
   async beforeApplicationShutdown(): Promise<void> {
     await this.parts.consumer.stop();
+    await this.parts.backlog.close();
   }
 }
 
@@ -70,6 +72,7 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
         inject: [EventProducer, KAFKA_CLIENT],
         useFactory: (producer: EventProducer, kafka: Kafka): Built => {
           const pg = new Pg(ds);
+          const backlog = new StatusBacklog(kafka, env.KAFKA_GROUP_ID + STATE_GROUP_SUFFIX, connection.topicSuffix);
           const box = env.ENCRYPTION_KEYS ? new SecretBox(env.ENCRYPTION_KEYS) : null;
           const state = new StateStore(pg, box, clock);
           const repo = new MessageRepository(pg);
@@ -81,15 +84,17 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
             clock, Math.random,
             {
               inlineHorizonMs: env.INLINE_HORIZON_MS, reconcileTimeoutMs: env.RECONCILE_TIMEOUT_MS,
+              reconcileMaxBacklog: env.RECONCILE_MAX_STATUS_BACKLOG,
               unknownNumberGraceMs: env.UNKNOWN_NUMBER_GRACE_MS,
               backoff: { ...DEFAULT_BACKOFF, maxTransientAttempts: env.MAX_TRANSIENT_ATTEMPTS, transientBaseMs: env.TRANSIENT_BACKOFF_BASE_MS },
             },
+            () => backlog.lag(),
           );
           const status = new StatusService(repo, processor, state, clock, env.MAX_TRANSIENT_ATTEMPTS);
           const consumer = new OutboundConsumer(kafka, producer, processor, clock, {
             groupId: env.KAFKA_GROUP_ID, topicSuffix: connection.topicSuffix, concurrency: env.DISPATCHER_CONCURRENCY,
           });
-          return { state, status, processor, consumer };
+          return { state, status, processor, consumer, backlog };
         },
       },
       OutboundRunner,
@@ -112,7 +117,7 @@ export async function createDispatcherApp(env: DispatcherEnv, options: { clock?:
   const app = await createHttpApp(dispatcherModule(env, ds, options.clock ?? systemClock), { logLevel: env.LOG_LEVEL });
   attachKafkaConsumer(app, {
     connection: { clientId: 'dispatcher-state', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
-    consumer: { groupId: env.KAFKA_GROUP_ID + STATE_GROUP_SUFFIX, partitionsConsumedConcurrently: 8, fromBeginning: true },
+    consumer: { groupId: env.KAFKA_GROUP_ID + STATE_GROUP_SUFFIX, partitionsConsumedConcurrently: 8, fromBeginning: true, sessionTimeoutMs: 10000, heartbeatIntervalMs: 1000 },
   });
   await app.init(); // creates topics (KafkaModule) before the state consumer subscribes
   await app.startAllMicroservices();

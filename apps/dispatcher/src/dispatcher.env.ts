@@ -27,6 +27,10 @@ export class DispatcherEnv extends BaseEnv {
   @IsInt() @Min(1000)
   RECONCILE_TIMEOUT_MS = 120000;
 
+  /** …and only while at most this many status webhooks wait unapplied (committed-offset lag; ≥ the commit batch). */
+  @IsInt() @Min(0)
+  RECONCILE_MAX_STATUS_BACKLOG = 300;
+
   @IsInt() @Min(1) @Max(50)
   MAX_TRANSIENT_ATTEMPTS = 5;
 

@@ -20,6 +20,8 @@ export type StubBehaviour = (call: { phoneNumberId: string; body: Record<string,
 export class GraphStub {
   readonly calls: StubCall[] = [];
   behaviour: StubBehaviour = () => undefined;
+  /** Called for each accepted send (tests use it to play Meta's `sent` status webhook). */
+  onSent: ((call: StubCall, wamid: string) => void) | null = null;
   private server: Server | null = null;
   private n = 0;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -83,7 +85,10 @@ export class GraphStub {
       }
     }
     const errorCode = (reply.body as { error?: { code?: number } })?.error?.code;
-    this.calls.push({ at: Date.now(), phoneNumberId, authorization, body, httpStatus: reply.status, errorCode });
+    const call = { at: Date.now(), phoneNumberId, authorization, body, httpStatus: reply.status, errorCode };
+    this.calls.push(call);
+    const wamid = (reply.body as { messages?: { id: string }[] })?.messages?.[0]?.id;
+    if (wamid && this.onSent) this.onSent(call, wamid);
     res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
   }
 }

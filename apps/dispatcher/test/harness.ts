@@ -42,6 +42,10 @@ export class Harness {
     return this.dispatcher;
   }
 
+  async collectEvents(): Promise<void> {
+    this.events ??= await TopicCollector.start<OutboundEventV1>(OUTBOUND_EVENTS_V1, this.suffix);
+  }
+
   async stop(): Promise<void> {
     await this.dispatcher?.close().catch(() => undefined);
     await this.events?.stop();

@@ -95,8 +95,14 @@ export class MessageRepository {
        RETURNING m.id, m.version, m.attempts`,
       [items.map((i) => i.id), items.map((i) => i.version), items.map((i) => i.now)],
     );
+    // Two copies of one message in the same flush: the row was updated once, so only the first
+    // copy may go on (the other lost the claim).
     const byId = new Map(rows.map((r) => [r.id, { version: r.version, attempts: r.attempts }]));
-    return items.map((i) => byId.get(i.id) ?? null);
+    return items.map((i) => {
+      const won = byId.get(i.id) ?? null;
+      byId.delete(i.id);
+      return won;
+    });
   }
 
   /** Graph accepted it. A status webhook may have been faster: then only the wamid is filled in. Micro-batched. */

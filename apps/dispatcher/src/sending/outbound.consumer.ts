@@ -48,8 +48,9 @@ export class OutboundConsumer {
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      // A crashed instance's partitions move after this long (kept short: its numbers wait meanwhile).
+      sessionTimeout: 10000,
+      heartbeatInterval: 1000,
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: 1024 * 1024,
       allowAutoTopicCreation: false,

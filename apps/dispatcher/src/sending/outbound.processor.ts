@@ -24,6 +24,8 @@ export interface WorkItem {
 export interface ProcessorOptions {
   inlineHorizonMs: number;
   reconcileTimeoutMs: number;
+  /** Resend an unknown-outcome send only while at most this many statuses wait to be applied. */
+  reconcileMaxBacklog: number;
   unknownNumberGraceMs: number;
   backoff: BackoffPolicy;
 }
@@ -40,6 +42,7 @@ type ErrorInfo = { class: OutboundEventV1['error'] extends infer E ? E extends {
  */
 export class OutboundProcessor {
   private readonly log = new Logger('OutboundProcessor');
+  private readonly startedAt: number;
 
   constructor(
     private readonly repo: MessageRepository,
@@ -51,7 +54,10 @@ export class OutboundProcessor {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly options: ProcessorOptions,
-  ) {}
+    private readonly statusBacklog: () => Promise<number> = async () => 0,
+  ) {
+    this.startedAt = clock.now();
+  }
 
   async process(items: WorkItem[]): Promise<void> {
     if (items.length === 0) return;
@@ -108,8 +114,14 @@ export class OutboundProcessor {
     }
     let reconciledResend = false;
     if (row.status === 'attempting') {
-      const due = (row.attempted_at?.getTime() ?? now) + this.options.reconcileTimeoutMs;
+      // Count the timeout from when this process could see status webhooks: after a crash the
+      // statuses of the lost calls may still be queued behind the restart.
+      const due = Math.max(row.attempted_at?.getTime() ?? now, this.startedAt) + this.options.reconcileTimeoutMs;
       if (due > now) return { send: this.defer(item, row, 'reconcile', due, {}) };
+      // Statuses still queued may settle it: look again shortly instead of resending.
+      if ((await this.statusBacklog()) > this.options.reconcileMaxBacklog) {
+        return { send: this.defer(item, row, 'reconcile', now + 2000, { hop: true }) };
+      }
       reconciledResend = true;
     }
     if (row.status === 'paused' && !item.retry) {

@@ -5,12 +5,14 @@ import {
   STATUS_UPDATED_V1, StatusUpdatedV1,
 } from '@wabridge/contracts';
 import { KafkaEventContext } from '@wabridge/kafka';
+import { StatusBacklog } from '../lifecycle/status-backlog';
 import { StatusService } from '../lifecycle/status.service';
 import { OutboundProcessor } from '../sending/outbound.processor';
 import { StateStore } from './state.store';
 
 export const DISPATCHER = Symbol('DISPATCHER');
 export interface DispatcherParts {
+  backlog: StatusBacklog;
   state: StateStore;
   status: StatusService;
   processor: OutboundProcessor;
@@ -38,7 +40,8 @@ export class StateConsumer {
   }
 
   @EventPattern(STATUS_UPDATED_V1.topic)
-  status(@Payload() ev: StatusUpdatedV1): Promise<void> {
-    return this.parts.status.apply(ev);
+  async status(@Payload() ev: StatusUpdatedV1, @Ctx() ctx: KafkaEventContext): Promise<void> {
+    await this.parts.status.apply(ev);
+    this.parts.backlog.markApplied(ctx.meta.partition, ctx.meta.offset);
   }
 }
