@@ -229,7 +229,7 @@ describe('contacts service against real Kafka and Postgres', () => {
     await h.announceNumber(pn, tenant);
     const { body: c } = await h.http('POST', '/v1/contacts', { tenant, body: { phoneNumberId: pn, phone: '+4915112311111', optIn: true } });
     expect(c).toMatchObject({ optInState: 'opted_in', optSource: 'import', optedOut: false });
-    const out = await h.http('POST', `/v1/contacts/${c.id}/opt-out`, { tenant });
+    const out = await h.http('POST', `/v1/contacts/${c.id}/opt-out`, { tenant, headers: { 'content-type': 'application/json' } });
     expect(out.body).toMatchObject({ optedOut: true, optInState: 'opted_out', optSource: 'api' });
     const key = `${tenant}:${pn}:4915112311111`;
     await waitFor(() => h.changedFor(key).at(-1)?.optedOut === true, { what: 'opt-out published' });

@@ -41,7 +41,11 @@ export function registerImportBodyParsers(fastify: FastifyInstance, bodyLimit: n
       }
     });
     payload.on('end', () => {
-      if (!failed) void parseJson(req, Buffer.concat(chunks).toString('utf8'), done);
+      if (failed) return;
+      const text = Buffer.concat(chunks).toString('utf8');
+      // An empty body with a JSON content type (e.g. a proxied POST …/opt-out) is no body, not an error.
+      if (text.trim() === '') done(null, undefined);
+      else void parseJson(req, text, done);
     });
   });
   for (const type of ['text/csv', 'application/x-ndjson']) {
