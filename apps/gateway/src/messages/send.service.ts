@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ulid } from 'ulid';
 import { HEADER, OUTBOUND_REQUESTED_V1, OutboundRequestedV1 } from '@wabridge/contracts';
@@ -12,7 +12,7 @@ import { Clock } from '../auth/rate-limiter';
 import { TemplatesService } from '../templates/templates.service';
 import { CLOCK, DATA_SOURCE } from '../tokens';
 import { MessagesRepository } from './messages.repository';
-import { NormalizedSend } from './send-request';
+import { NormalizedSend, parseCloudSend } from './send-request';
 
 export interface SendResult {
   id: string;
@@ -47,7 +47,7 @@ export function requestHash(send: NormalizedSend): string {
  * which the dispatcher deduplicates on (tenantId, idempotencyKey). See docs/adr/0011.
  */
 @Injectable()
-export class SendService {
+export class SendService implements OnModuleInit {
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -56,6 +56,11 @@ export class SendService {
     private readonly templates: TemplatesService,
     private readonly producer: EventProducer,
   ) {}
+
+  /** Loads Meta's spec and the phone metadata now, not on the first request (seconds under load). */
+  onModuleInit(): void {
+    parseCloudSend('1', { messaging_product: 'whatsapp', to: '+14155550123', type: 'text', text: { body: 'warm-up' } });
+  }
 
   async send(principal: Principal, send: NormalizedSend, idempotencyKey?: string): Promise<SendResult> {
     const tenantId = principal.tenantId;
