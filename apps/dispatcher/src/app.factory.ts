@@ -83,12 +83,11 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
             new PairLimiter(clock, { burst: env.PAIR_BURST, refillMs: Math.ceil(env.PAIR_REFILL_MS * 1.05) }),
             clock, Math.random,
             {
-              inlineHorizonMs: env.INLINE_HORIZON_MS, reconcileTimeoutMs: env.RECONCILE_TIMEOUT_MS,
-              reconcileMaxBacklog: env.RECONCILE_MAX_STATUS_BACKLOG,
+              inlineHorizonMs: env.INLINE_HORIZON_MS, rateLimits: env.RATE_LIMITS_ENABLED, reconcileTimeoutMs: env.RECONCILE_TIMEOUT_MS,
               unknownNumberGraceMs: env.UNKNOWN_NUMBER_GRACE_MS,
               backoff: { ...DEFAULT_BACKOFF, maxTransientAttempts: env.MAX_TRANSIENT_ATTEMPTS, transientBaseMs: env.TRANSIENT_BACKOFF_BASE_MS },
             },
-            () => backlog.lag(),
+            (t) => backlog.appliedThrough(t),
           );
           const status = new StatusService(repo, processor, state, clock, env.MAX_TRANSIENT_ATTEMPTS);
           const consumer = new OutboundConsumer(kafka, producer, processor, clock, {

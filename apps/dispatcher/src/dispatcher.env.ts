@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { BaseEnv } from '@wabridge/config';
 
 export class DispatcherEnv extends BaseEnv {
@@ -27,15 +27,15 @@ export class DispatcherEnv extends BaseEnv {
   @IsInt() @Min(1000)
   RECONCILE_TIMEOUT_MS = 120000;
 
-  /** …and only while at most this many status webhooks wait unapplied (committed-offset lag; ≥ the commit batch). */
-  @IsInt() @Min(0)
-  RECONCILE_MAX_STATUS_BACKLOG = 300;
-
   @IsInt() @Min(1) @Max(50)
   MAX_TRANSIENT_ATTEMPTS = 5;
 
   @IsInt() @Min(10)
   TRANSIENT_BACKOFF_BASE_MS = 1000;
+
+  /** `false` turns the number and pair limiters off (benchmarks of raw throughput only). */
+  @IsIn([true, false])
+  RATE_LIMITS_ENABLED = true;
 
   /** Pair limiter (Meta: burst 45, one per 6 s). */
   @IsInt() @Min(1)

@@ -1,5 +1,7 @@
 import { OUTBOUND_DLQ_V1, OutboundDeadLetterV1 } from '@wabridge/contracts';
-import { TopicCollector, waitFor } from '@wabridge/testing';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT, TopicCollector, waitFor } from '@wabridge/testing';
 import { GraphStub } from './graph-stub';
 import { Harness, waitForNumber } from './harness';
 
@@ -11,6 +13,7 @@ describe('dispatcher limits, faults and pauses (real Kafka and Postgres, Graph s
   const h = new Harness();
   const graph = new GraphStub();
   let dlq: TopicCollector<OutboundDeadLetterV1>;
+  let deadIds: string[] = [];
 
   beforeAll(async () => {
     await graph.start();
@@ -65,6 +68,19 @@ describe('dispatcher limits, faults and pauses (real Kafka and Postgres, Graph s
     expect([...dead].filter((id) => sent.has(id))).toEqual([]);
     for (const id of dead) expect(attempts.filter((c) => c.body['biz_opaque_callback_data'] === id)).toHaveLength(3);
     expect(sent.size).toBeGreaterThan(150);
+    deadIds = [...dead];
+  });
+
+  it('replays dead-lettered messages with `npm run dlq -- replay`, and each is then sent once', async () => {
+    expect(deadIds.length).toBeGreaterThan(0);
+    const args = ['replay', ...deadIds.flatMap((id) => ['--id', id])];
+    const env = { ...process.env, ...h.env(), LOG_LEVEL: 'error' };
+    const out = execFileSync(process.execPath, [join(REPO_ROOT, 'apps/dispatcher/dist/cli/dlq.js'), ...args], { env, encoding: 'utf8' });
+    expect(out).toContain(`replayed ${deadIds.length}, skipped 0`);
+    await waitFor(() => deadIds.every((id) => graph.sent().some((c) => c.body['biz_opaque_callback_data'] === id)), { timeoutMs: 20000, what: 'replayed messages sent' });
+    for (const id of deadIds) expect(graph.sent().filter((c) => c.body['biz_opaque_callback_data'] === id)).toHaveLength(1);
+    const again = execFileSync(process.execPath, [join(REPO_ROOT, 'apps/dispatcher/dist/cli/dlq.js'), ...args], { env, encoding: 'utf8' });
+    expect(again).toContain(`replayed 0, skipped ${deadIds.length}`);
   });
 
   it('pauses a number on 190, holds its queue, and sends the held messages once after a config update', async () => {

@@ -1,25 +1,36 @@
 import { Admin, Kafka } from 'kafkajs';
 import { STATUS_UPDATED_V1, topicName } from '@wabridge/contracts';
 
+interface Snapshot {
+  at: number;
+  highs: Map<number, number>;
+}
+
 /**
- * How many status webhooks are queued but not yet applied (lag of the dispatcher's state
- * consumer group on `wa.status.updated.v1`). Reconciliation resends an unknown-outcome send only
- * when this is small: otherwise the status that would settle it may simply not be read yet
- * (after a crash the backlog is exactly the statuses of the calls that were in flight).
+ * Answers "has every status webhook that was on `wa.status.updated.v1` at time T been applied?"
+ * Reconciliation resends an unknown-outcome send only when that holds for T = its deadline:
+ * otherwise the status that would settle it may simply not be read yet (after a crash the
+ * backlog is exactly the statuses of the calls that were in flight).
+ *
+ * High watermarks are snapshotted about once a second; a partition counts as applied up to
+ * this process's own handler position (ahead of commits) or, for partitions another instance
+ * owns, the group's committed offset.
  */
 export class StatusBacklog {
   private admin: Admin | null = null;
-  private cached: { at: number; lag: number } | null = null;
-  private inflight: Promise<number> | null = null;
-  /** Next offset to read per partition, as this process's status handler advanced it (ahead of commits). */
+  private readonly snapshots: Snapshot[] = [];
+  private inflight: Promise<void> | null = null;
   private readonly applied = new Map<number, number>();
+  private readonly topic: string;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly groupId: string,
-    private readonly topicSuffix: string | undefined,
-    private readonly cacheMs = 1000,
-  ) {}
+    topicSuffix: string | undefined,
+    private readonly snapshotEveryMs = 1000,
+  ) {
+    this.topic = topicName(STATUS_UPDATED_V1.topic, topicSuffix);
+  }
 
   /** Called by the status handler after it applied the message at `offset`. */
   markApplied(partition: number, offset: string): void {
@@ -27,37 +38,52 @@ export class StatusBacklog {
     if ((this.applied.get(partition) ?? -1) < next) this.applied.set(partition, next);
   }
 
-  async lag(): Promise<number> {
-    if (this.cached && Date.now() - this.cached.at < this.cacheMs) return this.cached.lag;
-    this.inflight ??= this.read().finally(() => {
-      this.inflight = null;
-    });
-    return this.inflight;
+  /** True when every status on the topic at some moment ≥ `t` has been applied. */
+  async appliedThrough(t: number): Promise<boolean> {
+    await this.refresh();
+    const snap = this.snapshots.find((s) => s.at >= t);
+    if (!snap) return false;
+    const committed = await this.committed();
+    for (const [p, high] of snap.highs) {
+      const pos = Math.max(this.applied.get(p) ?? -1, committed.get(p) ?? -1);
+      if (pos < high) return false;
+    }
+    return true;
   }
 
-  private async read(): Promise<number> {
+  private async refresh(): Promise<void> {
+    const last = this.snapshots[this.snapshots.length - 1];
+    if (last && Date.now() - last.at < this.snapshotEveryMs) return;
+    this.inflight ??= (async () => {
+      try {
+        const at = Date.now();
+        const highs = await (await this.client()).fetchTopicOffsets(this.topic);
+        this.snapshots.push({ at, highs: new Map(highs.map((h) => [h.partition, Number(h.high)])) });
+        if (this.snapshots.length > 600) this.snapshots.shift();
+      } catch {
+        /* no snapshot: callers wait */
+      } finally {
+        this.inflight = null;
+      }
+    })();
+    await this.inflight;
+  }
+
+  private async committed(): Promise<Map<number, number>> {
     try {
-      if (!this.admin) {
-        this.admin = this.kafka.admin();
-        await this.admin.connect();
-      }
-      const topic = topicName(STATUS_UPDATED_V1.topic, this.topicSuffix);
-      const [high, committed] = await Promise.all([
-        this.admin.fetchTopicOffsets(topic),
-        this.admin.fetchOffsets({ groupId: this.groupId, topics: [topic] }),
-      ]);
-      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      for (const [p, next] of this.applied) done.set(p, Math.max(done.get(p) ?? -1, next));
-      let lag = 0;
-      for (const p of high) {
-        const c = done.get(p.partition) ?? -1;
-        lag += c < 0 ? Number(p.high) - Number(p.low) : Math.max(0, Number(p.high) - c);
-      }
-      this.cached = { at: Date.now(), lag };
-      return lag;
+      const r = await (await this.client()).fetchOffsets({ groupId: this.groupId, topics: [this.topic] });
+      return new Map((r[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     } catch {
-      return Number.POSITIVE_INFINITY; // unknown: do not resend
+      return new Map();
     }
+  }
+
+  private async client(): Promise<Admin> {
+    if (!this.admin) {
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+    }
+    return this.admin;
   }
 
   async close(): Promise<void> {

@@ -23,9 +23,9 @@ export interface WorkItem {
 
 export interface ProcessorOptions {
   inlineHorizonMs: number;
+  /** Off only for raw-throughput benchmarks. */
+  rateLimits?: boolean;
   reconcileTimeoutMs: number;
-  /** Resend an unknown-outcome send only while at most this many statuses wait to be applied. */
-  reconcileMaxBacklog: number;
   unknownNumberGraceMs: number;
   backoff: BackoffPolicy;
 }
@@ -54,7 +54,7 @@ export class OutboundProcessor {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly options: ProcessorOptions,
-    private readonly statusBacklog: () => Promise<number> = async () => 0,
+    private readonly statusesAppliedThrough: (t: number) => Promise<boolean> = async () => true,
   ) {
     this.startedAt = clock.now();
   }
@@ -119,7 +119,7 @@ export class OutboundProcessor {
       const due = Math.max(row.attempted_at?.getTime() ?? now, this.startedAt) + this.options.reconcileTimeoutMs;
       if (due > now) return { send: this.defer(item, row, 'reconcile', due, {}) };
       // Statuses still queued may settle it: look again shortly instead of resending.
-      if ((await this.statusBacklog()) > this.options.reconcileMaxBacklog) {
+      if (!(await this.statusesAppliedThrough(due))) {
         return { send: this.defer(item, row, 'reconcile', now + 2000, { hop: true }) };
       }
       reconciledResend = true;
@@ -160,6 +160,9 @@ export class OutboundProcessor {
 
     // Limits: the number's slot first, then the pair's. A slot carried by a retry was paid for.
     const horizon = now + this.options.inlineHorizonMs;
+    if (this.options.rateLimits === false) {
+      return { send: this.sendAt(Math.max(sendAt, now), () => this.send(item, row, number, reconciledResend)) };
+    }
     let numberDue = now;
     if (!item.retry?.numberSlot) {
       numberDue = this.numberLimiter.reserve(number.phoneNumberId, number.mps);

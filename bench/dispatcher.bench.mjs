@@ -1,0 +1,240 @@
+// Dispatcher throughput and latency (`npm run bench -- dispatcher`). Self-contained: a Graph
+// stub (counts sends, enforces a per-number 1 s bucket like Meta and answers 130429 beyond it),
+// the built dispatcher as a child process, and in the same run a baseline: a bare kafkajs
+// consumer (child process) doing one HTTP POST per message.
+//
+// Phases (each on a fresh topic suffix, backlog produced before the consumer starts):
+//   baseline        N messages, bare consumer, one POST each (eachMessage, no DB, no limits)
+//   limits-off      N messages, dispatcher with RATE_LIMITS_ENABLED=false (max sustained sends/s)
+//   mps-1000        N messages for one number configured at 1,000 mps
+//   mps-200         5,000 messages for one number at 200 mps (issue: ≥ 95 % of 200, zero 130429)
+//   latency-1000    open loop: 700 msg/s produced for 10 s to a 1,000 mps number; request → Graph p50/p99
+import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
+import { randomBytes, createCipheriv } from 'node:crypto';
+import { join } from 'node:path';
+import kafkajs from 'kafkajs';
+import { benchKafka, deleteBenchTopics } from './lib/kafka.mjs';
+import { freePort, startNodeProcess, sampleProcess } from './lib/process.mjs';
+import { machineInfo, row, round, writeResult, ROOT } from './lib/result.mjs';
+import { percentiles } from './lib/load.mjs';
+
+const N = Number(process.env.DISPATCHER_BENCH_N ?? 5000);
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge_bench';
+const startedAt = new Date().toISOString();
+const KEY = randomBytes(32);
+const KEYS = `b1:${KEY.toString('base64')}`;
+
+function seal(plain, aad) {
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', KEY, iv);
+  c.setAAD(Buffer.from(aad));
+  const data = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+  return { alg: 'aes-256-gcm', keyId: 'b1', iv: iv.toString('base64'), tag: c.getAuthTag().toString('base64'), data: data.toString('base64') };
+}
+
+// ---------- Graph stub
+const calls = [];
+const buckets = new Map();
+let stubMps = new Map();
+const stub = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const at = Date.now();
+    const m = /\/(\d+)\/messages$/.exec(req.url ?? '');
+    const pn = m?.[1] ?? '?';
+    let body = {};
+    try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { /* */ }
+    const mps = stubMps.get(pn);
+    let throttled = false;
+    if (mps) {
+      const b = buckets.get(pn) ?? { t: mps, at };
+      b.t = Math.min(mps, b.t + ((at - b.at) * mps) / 1000);
+      b.at = at;
+      buckets.set(pn, b);
+      if (b.t < 1) throttled = true; else b.t -= 1;
+    }
+    calls.push({ at, pn, id: body.biz_opaque_callback_data, requestedAt: body.requested_at_hint, throttled });
+    if (throttled) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"code":130429,"message":"Rate limit hit"}}');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(`{"messaging_product":"whatsapp","messages":[{"id":"wamid.${calls.length}"}]}`);
+  });
+});
+stub.keepAliveTimeout = 65000;
+await new Promise((r) => stub.listen(0, '127.0.0.1', r));
+const stubUrl = `http://127.0.0.1:${stub.address().port}`;
+
+const kafka = benchKafka('dispatcher-bench');
+const requestedAtById = new Map();
+
+function request(suffixTag, phoneNumberId, i) {
+  const id = `b${suffixTag}${String(i).padStart(7, '0')}`;
+  const requestedAt = new Date().toISOString();
+  requestedAtById.set(id, Date.parse(requestedAt));
+  return {
+    id, tenantId: 'bench', phoneNumberId, to: String(4910000000000 + i), type: 'template',
+    message: { template: { name: 'hello_world', language: { code: 'en_US' } } }, source: 'kafka', requestedAt,
+  };
+}
+
+function numberEvent(phoneNumberId, mps) {
+  return {
+    phoneNumberId, tenantId: 'bench', displayPhoneNumber: '+1555', wabaId: `w${phoneNumberId}`, appId: 'bench', businessId: `b${phoneNumberId}`,
+    status: 'active', mps, tier: 'unlimited', graphBaseUrl: stubUrl, graphApiVersion: 'v23.0',
+    accessToken: seal('bench-token', `number:${phoneNumberId}`), revision: 1, updatedAt: new Date().toISOString(),
+  };
+}
+
+async function produce(topic, messages) {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  for (let i = 0; i < messages.length; i += 1000) {
+    await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 1000).map((m) => ({ key: m.key, value: JSON.stringify(m.value) })) });
+  }
+  await producer.disconnect();
+}
+
+async function ensureTopics(topics, partitions = 3) {
+  const admin = kafka.admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  const wanted = topics.filter((t) => !existing.has(t)).map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 }));
+  if (wanted.length) await admin.createTopics({ topics: wanted, waitForLeaders: true });
+  await admin.disconnect();
+}
+
+async function waitUntil(check, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function rate(list) {
+  const ats = list.map((c) => c.at).sort((a, b) => a - b);
+  return ats.length > 1 ? ((ats.length - 1) * 1000) / (ats.at(-1) - ats[0]) : null;
+}
+
+const suffixes = [];
+function newSuffix(tag) {
+  const s = `bench${tag}${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  suffixes.push(s);
+  return s;
+}
+
+// ---------- baseline: bare kafkajs consumer, one POST per message
+async function runBaseline() {
+  const suffix = newSuffix('base');
+  const topic = `wa.outbound.requested.v1.${suffix}`;
+  await ensureTopics([topic]);
+  const pn = '900001';
+  await produce(topic, Array.from({ length: N }, (_, i) => ({ key: pn, value: request('base', pn, i) })));
+  const code = `
+    import kafkajs from 'kafkajs';
+    import http from 'node:http';
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    const post = (body) => new Promise((resolve, reject) => {
+      const req = http.request(process.env.URL + '/v23.0/' + body.phoneNumberId + '/messages', { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => { res.resume(); res.on('end', resolve); });
+      req.on('error', reject);
+      req.end(JSON.stringify({ messaging_product: 'whatsapp', to: body.to, type: body.type, template: body.message.template, biz_opaque_callback_data: body.id }));
+    });
+    const k = new kafkajs.Kafka({ clientId: 'baseline', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: kafkajs.logLevel.NOTHING });
+    const c = k.consumer({ groupId: 'baseline-' + process.env.SUFFIX });
+    await c.connect();
+    await c.subscribe({ topic: process.env.TOPIC, fromBeginning: true });
+    await c.run({ partitionsConsumedConcurrently: 3, eachMessage: async ({ message }) => { await post(JSON.parse(message.value.toString())); } });
+  `;
+  const before = calls.length;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: ROOT, env: { ...process.env, URL: stubUrl, TOPIC: topic, SUFFIX: suffix }, stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const sampler = sampleProcess(child.pid);
+  await waitUntil(() => calls.length - before >= N, 300000, 'baseline sends');
+  const proc = sampler.stop();
+  child.kill('SIGKILL');
+  const mine = calls.slice(before);
+  return { rate: rate(mine), cpuSeconds: proc.cpuSeconds, rssPeakMb: proc.rssPeakMb, sends: mine.length };
+}
+
+// ---------- the dispatcher
+async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopRate = 0, openLoopSec = 0 }) {
+  const suffix = newSuffix(tag);
+  const pn = String(910000 + Math.floor(Math.random() * 80000));
+  if (!limitsOff) stubMps.set(pn, mps);
+  const schema = `dispatcher_${suffix.toLowerCase().replace(/[^a-z0-9]/g, '_')}`.slice(0, 60);
+  const port = await freePort();
+  const topicNumbers = `wa.number.changed.v1.${suffix}`;
+  const topicRequested = `wa.outbound.requested.v1.${suffix}`;
+  await ensureTopics([topicNumbers, topicRequested]);
+  await produce(topicNumbers, [{ key: pn, value: numberEvent(pn, Math.min(1000, mps)) }]);
+  if (!openLoopRate) await produce(topicRequested, Array.from({ length: count }, (_, i) => ({ key: pn, value: request(tag, pn, i) })));
+  const before = calls.length;
+  const proc = await startNodeProcess({
+    name: `dispatcher-${tag}`, entry: join(ROOT, 'apps/dispatcher/dist/main.js'), port,
+    env: {
+      NODE_ENV: 'production', LOG_LEVEL: 'error', TOPIC_SUFFIX: suffix, KAFKA_PARTITIONS: '3', DATABASE_URL, DATABASE_SCHEMA: schema,
+      ENCRYPTION_KEYS: KEYS, KAFKA_GROUP_ID: `dispatcher-${suffix}`, RATE_LIMITS_ENABLED: limitsOff ? 'false' : 'true', OTEL_SDK_DISABLED: 'true',
+    },
+  });
+  const sampler = sampleProcess(proc.pid);
+  if (openLoopRate) {
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    const total = openLoopRate * openLoopSec;
+    const t0 = Date.now();
+    for (let i = 0; i < total; i += openLoopRate / 20) {
+      const due = t0 + (i / openLoopRate) * 1000;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      const msgs = Array.from({ length: openLoopRate / 20 }, (_, j) => ({ key: pn, value: JSON.stringify(request(tag, pn, i + j)) }));
+      await producer.send({ topic: topicRequested, acks: -1, messages: msgs });
+    }
+    await producer.disconnect();
+    count = total;
+  }
+  await waitUntil(() => calls.slice(before).filter((c) => c.pn === pn && !c.throttled).length >= count, 600000, `${tag} sends`);
+  const usage = sampler.stop();
+  await proc.stop();
+  const mine = calls.slice(before).filter((c) => c.pn === pn);
+  const ok = mine.filter((c) => !c.throttled);
+  const lat = percentiles(ok.map((c) => c.at - (requestedAtById.get(c.id) ?? c.at)));
+  return {
+    rate: rate(ok), sends: ok.length, distinct: new Set(ok.map((c) => c.id)).size, throttled130429: mine.length - ok.length,
+    cpuSeconds: usage.cpuSeconds, rssPeakMb: usage.rssPeakMb, latencyMs: lat,
+  };
+}
+
+const results = {};
+try {
+  results.baseline = await runBaseline();
+  results.limitsOff = await runDispatcher('off', { mps: 1000, limitsOff: true });
+  results.mps1000 = await runDispatcher('k1', { mps: 1000 });
+  results.mps200 = await runDispatcher('m200', { mps: 200, count: 5000 });
+  results.latency1000 = await runDispatcher('lat', { mps: 1000, openLoopRate: 700, openLoopSec: 10 });
+} finally {
+  stub.close();
+  for (const s of suffixes) await deleteBenchTopics(kafka, s, [], []).catch(() => undefined);
+}
+
+const b = results.baseline;
+writeResult({
+  bench: 'dispatcher',
+  startedAt,
+  finishedAt: new Date().toISOString(),
+  machine: machineInfo(),
+  config: { N, DATABASE_URL: DATABASE_URL.replace(/\/\/[^@]*@/, '//'), graph: 'in-bench stub with per-number 1 s bucket' },
+  summary: [
+    row('max sustained sends/s, limits off', 'msg/s', results.limitsOff.rate, b.rate, { better: 'higher' }),
+    row('sends/s at 1,000 mps configured', 'msg/s', results.mps1000.rate, b.rate, { better: 'higher', target: '≤ 1000' }),
+    row('5,000 sends at 200 mps configured', 'msg/s', results.mps200.rate, undefined, { better: 'higher', target: '≥ 190' }),
+    row('130429 seen at 200 mps', 'count', results.mps200.throttled130429, undefined, { better: 'lower', target: '0' }),
+    row('p99 request→Graph at 700 msg/s (1,000 mps number)', 'ms', results.latency1000.latencyMs?.p99, undefined, { better: 'lower' }),
+    row('CPU per 1,000 sends, limits off', 'cpu-s', (results.limitsOff.cpuSeconds / N) * 1000, (b.cpuSeconds / N) * 1000, { better: 'lower' }),
+    row('peak RSS, limits off', 'MB', results.limitsOff.rssPeakMb, b.rssPeakMb, { better: 'lower' }),
+  ],
+  details: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { ...v, rate: round(v.rate) }])),
+});
+process.exit(0);
