@@ -106,7 +106,6 @@ export class InboundService {
       processed.inc({ outcome: 'duplicate' });
       return;
     }
-    await this.publisher.send(result.events);
     processed.inc({ outcome: 'applied' });
   }
 
@@ -130,13 +129,20 @@ export class InboundService {
       },
       now,
     );
+    if (isNew || identityChanged || before !== sendingState(next)) events.push(...this.publisher.changedEvents(next, now));
+    // The publish runs while the rows are written and is acknowledged before COMMIT: a failed
+    // publish rolls the change back (the transport retries), and a commit that fails after a
+    // publish is retried and publishes again (compacted state; ADR 0024). Overlapping the two
+    // saves one Kafka round trip per message.
+    const published = this.publisher.send(events);
+    published.catch(() => undefined); // observed below; this only keeps a write error from leaving it unhandled
     if (isNew) await this.contacts.insert(em, next);
     else await this.contacts.update(em, next);
     if (optChange) {
       await this.contacts.addOptEvent(em, tenantId, next.id, { state: optChange.state, source: optChange.source, wamid: event.wamid, at: optChange.at });
     }
     await this.contacts.recordProcessed(em, tenantId, event.wamid, next.id, event.type, new Date(event.occurredAt), now);
-    if (isNew || identityChanged || before !== sendingState(next)) events.push(...this.publisher.changedEvents(next, now));
+    await published;
     return { events };
   }
 }

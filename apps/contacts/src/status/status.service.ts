@@ -58,15 +58,18 @@ export class StatusService {
           phoneE164: e164FromWaId(ids.waId), reachable: false, reachabilityAt: at,
         };
         await this.contacts.insert(em, created);
-        return this.publisher.changedEvents(created, now);
+        const events = this.publisher.changedEvents(created, now);
+        await this.publisher.send(events); // acknowledged before COMMIT (ADR 0024)
+        return events;
       }
       if (found.reachable === reachable) return [];
       const next = applyReachability(found, reachable, at, now);
       if (sendingState(next) === sendingState(found)) return [];
       await this.contacts.update(em, next);
-      return this.publisher.changedEvents(next, now);
+      const events = this.publisher.changedEvents(next, now);
+      await this.publisher.send(events); // acknowledged before COMMIT: a redelivery finds nothing to change (ADR 0024)
+      return events;
     });
     if (events.length > 0) reachability.inc({ reachable: String(reachable) });
-    await this.publisher.send(events);
   }
 }
