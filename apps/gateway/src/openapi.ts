@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { getAbsoluteFSPath } from 'swagger-ui-dist';
 
 /** The send body of `POST /v1/messages` (the `<type>` object is Meta's, validated per type). */
 export const NATIVE_SEND_SCHEMA = {
@@ -69,7 +70,7 @@ const UI_HTML = `<!doctype html>
 export function setupOpenApi(app: NestFastifyApplication): OpenAPIObject {
   const doc = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, doc, { ui: false, jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
-  const dist = (require('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
+  const dist = getAbsoluteFSPath();
   const fastify = app.getHttpAdapter().getInstance();
   fastify.get('/docs', (_req, reply) => void reply.type('text/html; charset=utf-8').send(UI_HTML));
   fastify.get<{ Params: { file: string } }>('/docs/:file', async (req, reply) => {

@@ -43,7 +43,7 @@ export class GraphClient {
       throw new ApiError(timeout ? 504 : 502, timeout ? 'upstream_timeout' : 'upstream_unavailable', `Meta Graph API ${timeout ? 'timed out' : 'is unreachable'}`);
     }
     const text = await res.text();
-    let parsed: unknown = text;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : {};
     } catch {

@@ -73,7 +73,7 @@ function arr(p: Problems, o: Obj, key: string, path: string, opts: { required?: 
 function httpUrl(p: Problems, o: Obj, key: string, path: string, required = false): void {
   const v = str(p, o, key, path, { required, max: 2000 });
   if (v === undefined) return;
-  let ok = false;
+  let ok: boolean;
   try {
     const u = new URL(v);
     ok = u.protocol === 'https:' || u.protocol === 'http:';
