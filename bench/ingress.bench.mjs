@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchKafka, createTopic, deleteBenchTopics, groupLag, messageCount, produceRoundTrips } from './lib/kafka.mjs';
+import { benchKafka, createTopic, deleteBenchTopics, groupLag, messageCount, produceRoundTrips, startProduceProbe } from './lib/kafka.mjs';
 import { closedLoop, openLoop } from './lib/load.mjs';
 import { freePort, readCpuSeconds, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
 import { machineInfo, ROOT, round, row, writeResult } from './lib/result.mjs';
@@ -33,6 +33,7 @@ const config = {
   warmupConnections: 16,
   partitions: 6,
   drainTimeoutSec: int('BENCH_DRAIN_TIMEOUT_SEC', 10),
+  floorSec: 5,
 };
 
 function benchDatabaseUrl() {
@@ -66,6 +67,8 @@ const phases = { ingress: {}, baseline: {} };
 const normalizer = { drains: [] };
 let failure = null;
 let brokerRtt = null;
+// Probe messages go to a topic of their own, so the servers' counts stay exact.
+const probeTopic = `bench.probe.${suffix}`;
 
 /**
  * Waits (bounded) until the ingress' normalizer group has committed everything on the webhook
@@ -108,11 +111,13 @@ async function ingressMemory() {
 async function measure(name, label, run) {
   const proc = servers[name];
   const other = servers[name === 'ingress' ? 'baseline' : 'ingress'];
+  const probe = await startProduceProbe(kafka, probeTopic);
   const sampler = sampleProcess(proc.pid);
   const otherCpu0 = readCpuSeconds(other.pid);
   const t0 = performance.now();
   const stats = await run(proc.url);
   const s = sampler.stop();
+  const broker = await probe.stop();
   // The other server idles, except the ingress' normalizer working off its backlog: how much
   // of the 2 cores did it take from this measurement?
   const otherCores = (readCpuSeconds(other.pid) - otherCpu0) / ((performance.now() - t0) / 1000);
@@ -128,12 +133,13 @@ async function measure(name, label, run) {
       cpuCores: round(s.cpuSeconds / ((performance.now() - t0) / 1000), 2),
     },
     otherServerCpuCores: round(otherCores, 2),
+    brokerProbeMs: broker,
   };
   if (name === 'ingress') result.server.memory = await ingressMemory();
   phases[name][label] = result;
   log(`${name} ${label}: ${stats.rps} req/s ok, p50 ${stats.latencyMs.p50} ms, p99 ${stats.latencyMs.p99} ms, ` +
     `non2xx ${stats.non2xx}, errors ${stats.errors}, rss peak ${result.server.rssPeakMb} MB, ` +
-    `cpu ${result.server.cpuCores} cores (other server ${result.otherServerCpuCores})`);
+    `cpu ${result.server.cpuCores} cores (other server ${result.otherServerCpuCores}), broker probe p50 ${broker.p50} ms`);
   return result;
 }
 
@@ -145,11 +151,9 @@ const open = (rate) => (url) =>
 try {
   await ensureDatabase(benchDatabaseUrl());
   await createTopic(kafka, baselineTopic, config.partitions);
-  // Probe messages go to a topic of their own, so the baseline's count stays exact.
-  const probeTopic = `bench.probe.${suffix}`;
   await createTopic(kafka, probeTopic, 1);
-  const probe = await produceRoundTrips(kafka, probeTopic, 20);
-  brokerRtt = { p50: round(probe[Math.floor(probe.length / 2)], 2), max: round(probe.at(-1), 2) };
+  const rtts = await produceRoundTrips(kafka, probeTopic, 20);
+  brokerRtt = { p50: round(rtts[Math.floor(rtts.length / 2)], 2), max: round(rtts.at(-1), 2) };
   log(`broker: acks=all produce round trip p50 ${brokerRtt.p50} ms, max ${brokerRtt.max} ms (20 sequential)`);
   const [ingressPort, baselinePort] = [await freePort(), await freePort()];
   log(`starting ingress (suffix ${suffix}) and baseline`);
@@ -195,6 +199,12 @@ try {
   const iHalf = await measure('ingress', 'half', open(halfRate));
   const bHalf = await measure('baseline', 'half', open(halfRate));
 
+  // The floor: the same generator at the same rate against a server that does nothing.
+  const nullServer = await startNodeProcess({ name: 'null', entry: join(ROOT, 'bench', 'lib', 'null-server.mjs'), port: await freePort() });
+  const floor = await openLoop({ url: nullServer.url, path: requests.path, rate: halfRate, durationSec: config.floorSec, makeRequest: () => requests.next() });
+  await nullServer.stop();
+  log(`floor (no-op server at ${halfRate} req/s): p50 ${floor.latencyMs.p50} ms, p99 ${floor.latencyMs.p99} ms`);
+
   const inKafka = { ingress: await messageCount(kafka, ingressTopic), baseline: await messageCount(kafka, baselineTopic) };
   const finalLag = await groupLag(kafka, normalizerGroup, ingressTopic).catch(() => null);
   const lost = { ingress: Math.max(0, accepted.ingress - inKafka.ingress), baseline: Math.max(0, accepted.baseline - inKafka.baseline) };
@@ -207,12 +217,14 @@ try {
 
   const summary = [
     row('broker acks=all round trip before load (p50 of 20, context)', 'ms', brokerRtt.p50, undefined, { better: 'lower' }),
+    row('broker round trip during the half-rate phase (p50, context)', 'ms', iHalf.brokerProbeMs.p50, bHalf.brokerProbeMs.p50, { better: 'lower' }),
     row(`max req/s (closed loop, ${config.connections} conn, ${config.durationSec} s)`, 'req/s', iMax.rps, bMax.rps, { better: 'higher', target: '>= 1.0 × baseline' }),
     row('p50 latency at max rate', 'ms', iMax.latencyMs.p50, bMax.latencyMs.p50, { better: 'lower' }),
     row('p99 latency at max rate', 'ms', iMax.latencyMs.p99, bMax.latencyMs.p99, { better: 'lower' }),
     row(`achieved req/s, open loop at ${halfRate} req/s (half ingress max)`, 'req/s', iHalf.rps, bHalf.rps, { better: 'higher' }),
     row('p50 latency at half max rate', 'ms', iHalf.latencyMs.p50, bHalf.latencyMs.p50, { better: 'lower' }),
     row('p99 latency at half max rate', 'ms', iHalf.latencyMs.p99, bHalf.latencyMs.p99, { better: 'lower', target: '< 50 ms' }),
+    row('p99 of a no-op server at that rate (harness + machine floor, context)', 'ms', floor.latencyMs.p99, undefined, { better: 'lower' }),
     row('RSS idle after boot', 'MB', rssIdle.ingress, rssIdle.baseline, { better: 'lower' }),
     row('RSS peak under load', 'MB', Math.max(iMax.server.rssPeakMb, iHalf.server.rssPeakMb), Math.max(bMax.server.rssPeakMb, bHalf.server.rssPeakMb), { better: 'lower' }),
     row('server CPU per accepted request (max rate)', 'ms', iMax.server.cpuMsPerOkRequest, bMax.server.cpuMsPerOkRequest, { better: 'lower' }),
@@ -235,6 +247,7 @@ try {
     details: {
       ingress: { rssIdleMb: round(rssIdle.ingress, 1), phases: phases.ingress, accepted: accepted.ingress, inKafka: inKafka.ingress },
       baseline: { rssIdleMb: round(rssIdle.baseline, 1), phases: phases.baseline, accepted: accepted.baseline, inKafka: inKafka.baseline },
+      floor: { rate: halfRate, durationSec: floor.durationSec, latencyMs: floor.latencyMs, ok: floor.ok, errors: floor.errors },
       normalizer: { ...normalizer, lagAtEnd: finalLag },
       notes: [
         'inKafka can exceed accepted: requests in flight when a closed-loop phase stops are produced but their answers are not counted.',

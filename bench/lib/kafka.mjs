@@ -75,3 +75,33 @@ export async function produceRoundTrips(kafka, topic, count = 20) {
     await producer.disconnect();
   }
 }
+
+/**
+ * A background probe: one acks=all single-message produce every `intervalMs` (never more than
+ * one outstanding) while a phase runs. `stop()` → { p50, p99, max, count } in ms, so a slow
+ * phase can be told apart from a slow broker.
+ */
+export async function startProduceProbe(kafka, topic, intervalMs = 200) {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const times = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      await producer.send({ topic, acks: -1, messages: [{ value: 'probe' }] }).catch(() => undefined);
+      times.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await producer.disconnect().catch(() => undefined);
+      const s = [...times].sort((a, b) => a - b);
+      const at = (q) => (s.length ? Math.round(s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] * 100) / 100 : null);
+      return { p50: at(0.5), p99: at(0.99), max: at(1), count: s.length };
+    },
+  };
+}
