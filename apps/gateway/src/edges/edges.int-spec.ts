@@ -86,7 +86,7 @@ describe('gateway edges', () => {
     });
 
     it('forwards /v1/contacts with the tenant id and internal token, path, query and body intact', async () => {
-      const res = await h.api(fx.key, 'GET', '/v1/contacts?phoneNumberId=1&optedOut=false');
+      const res = await h.api(fx.key, 'GET', '/v1/contacts?phoneNumberId=1&optedOut=false', undefined, { 'x-tenant-id': 'someone-else', 'x-internal-token': 'forged' });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ data: [], nextCursor: null, echo: '/v1/contacts?phoneNumberId=1&optedOut=false' });
       expect(res.headers.get('etag')).toBe('"v1"');
