@@ -4,7 +4,7 @@ export { encodeValue, decodeValue, headerString, headersToStrings } from './code
 export { ensureTopics, EnsureTopicsOptions, awaitTopicsReady } from './topics/topic-admin';
 export { EventProducer, OutgoingEvent, KafkaUnavailableError } from './producer/event-producer';
 export { KafkaBatchServer, KafkaBatchServerOptions } from './consumer/kafka-batch.server';
-export { KafkaEventContext, KafkaEventMeta } from './consumer/kafka-event.context';
+export { KafkaEventContext, KafkaEventMeta, KafkaBatchItem } from './consumer/kafka-event.context';
 export { PoisonMessageError } from './consumer/poison-message.error';
 export { KafkaModule, KafkaModuleOptions, KAFKA_CLIENT } from './kafka.module';
 export { KafkaRethrowFilter, configureKafkaMicroservice, attachKafkaConsumer } from './consumer/kafka-rethrow.filter';

@@ -32,6 +32,8 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   fromBeginning?: boolean;
+  /** Batch handlers get at most this many messages per call. */
+  maxBatchMessages?: number;
   maxBytesPerPartition?: number;
 }
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { ACCOUNT_EVENT_V1, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, WebhookReceivedV1 } from '@wabridge/contracts';
-import { KAFKA_CLIENT, KafkaEventMeta, PoisonMessageError } from '@wabridge/kafka';
+import { KAFKA_CLIENT, KafkaBatchItem, PoisonMessageError } from '@wabridge/kafka';
 import { counter } from '@wabridge/telemetry';
-import { normalizeWebhook } from './normalize';
+import { NormalizedEvent, normalizeWebhook } from './normalize';
 import { ProcessedEventsRepository } from './processed-events.repository';
 import { TransactionalWriter } from './transactional-writer';
 
@@ -21,7 +21,7 @@ const EVENT_TYPES: Record<string, string> = {
 };
 
 const produced = counter('wabridge_ingress_events_total', 'Typed events produced by the normalizer', ['topic']);
-const duplicates = counter('wabridge_ingress_duplicates_total', 'Typed events skipped as duplicates', ['topic']);
+const duplicates = counter('wabridge_ingress_duplicates_total', 'Typed events skipped as duplicates (Meta redeliveries)');
 
 /**
  * Raw webhook → typed events, each produced once: a Postgres dedupe ledger (Meta redelivers
@@ -54,25 +54,34 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
     await this.writer.close();
   }
 
-  async handle(event: WebhookReceivedV1, source: KafkaEventMeta): Promise<void> {
-    let payload: unknown;
-    try {
-      payload = JSON.parse(Buffer.from(event.rawBody, 'base64').toString('utf8'));
-    } catch {
-      // Ingress only produces bodies it parsed, so this is a foreign or corrupt message.
-      throw new PoisonMessageError('raw body is not JSON');
+  /**
+   * One consumed batch of raw webhooks → one Postgres transaction (dedupe claims) around one
+   * Kafka transaction (typed events + the batch's offset).
+   */
+  async handleBatch(items: KafkaBatchItem<WebhookReceivedV1>[]): Promise<void> {
+    const last = items[items.length - 1];
+    if (!last) return;
+    const events: NormalizedEvent[] = [];
+    for (const { payload } of items) {
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.from(payload.rawBody, 'base64').toString('utf8'));
+      } catch {
+        // Ingress only produces bodies it parsed, so this is a foreign or corrupt message.
+        throw new PoisonMessageError('raw body is not JSON');
+      }
+      events.push(...normalizeWebhook(body, payload.appId, payload.receivedAt));
     }
-    const events = normalizeWebhook(payload, event.appId, event.receivedAt);
-    // The same id may repeat inside one body; the first occurrence wins.
+    // The same id may repeat inside one body or batch; the first occurrence wins.
     const unique = [...new Map(events.map((e) => [e.dedupeKey, e])).values()];
     await this.repo.withClaims(unique.map((e) => ({ key: e.dedupeKey, topic: e.topic })), async (fresh) => {
       const out = unique.filter((e) => fresh.has(e.dedupeKey));
       await this.writer.write(
         out.map((e) => ({ topic: e.topic, key: e.key, value: e.value, eventType: EVENT_TYPES[e.topic] ?? 'Event' })),
-        source,
+        last.meta,
       );
       for (const e of out) produced.inc({ topic: e.topic });
-      for (const e of events) if (!fresh.has(e.dedupeKey)) duplicates.inc({ topic: e.topic });
+      duplicates.inc(events.length - out.length);
     });
   }
 }

@@ -32,6 +32,9 @@ export class TransactionalWriter {
       maxInFlightRequests: 1,
       transactionTimeout: 30000,
       allowAutoTopicCreation: false,
+      // Back-to-back transactions often meet CONCURRENT_TRANSACTIONS while the coordinator
+      // writes the previous markers; retry quickly instead of the client's 100 ms+ backoff.
+      retry: { initialRetryTime: 10, maxRetryTime: 500, retries: 12 },
     });
   }
 

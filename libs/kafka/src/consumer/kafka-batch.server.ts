@@ -9,7 +9,7 @@ import { ConsumerOptions, KafkaConnectionOptions } from '../kafka.options';
 import { createKafka } from '../kafka-client';
 import { awaitTopicsReady } from '../topics/topic-admin';
 import { EventProducer } from '../producer/event-producer';
-import { KafkaEventContext } from './kafka-event.context';
+import { KafkaBatchItem, KafkaEventContext, KafkaEventMeta } from './kafka-event.context';
 import { PoisonMessageError } from './poison-message.error';
 
 const tracer = trace.getTracer('@wabridge/kafka');
@@ -110,6 +110,12 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private async eachBatch(payload: EachBatchPayload, byRealTopic: Map<string, string>): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     const baseTopic = byRealTopic.get(batch.topic) ?? batch.topic;
+    const handler = this.getHandlerByPattern(baseTopic);
+    if (handler && (handler.extras as { batch?: boolean } | undefined)?.batch) {
+      await this.eachBatchWhole(payload, baseTopic, handler);
+      await commitOffsetsIfNecessary();
+      return;
+    }
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       const done = await this.process(baseTopic, batch.topic, batch.partition, message, heartbeat, isRunning);
@@ -211,6 +217,118 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     } finally {
       span.end();
     }
+  }
+
+  /**
+   * Batch mode (`@EventPattern(topic, { batch: true })`): the handler gets up to
+   * `maxBatchMessages` validated items at once — `(items: KafkaBatchItem[], ctx)` — so it can
+   * write them in one transaction. Invalid messages are dead-lettered first. A failing batch is
+   * retried with backoff; then (or at once for PoisonMessageError) its items are handed over one
+   * by one so a single poison message goes to the DLQ and the rest succeed.
+   */
+  private async eachBatchWhole(payload: EachBatchPayload, baseTopic: string, handler: MessageHandler): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const size = this.options.consumer.maxBatchMessages ?? 200;
+    for (let start = 0; start < batch.messages.length; start += size) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(start, start + size);
+      const items: KafkaBatchItem[] = [];
+      for (const message of chunk) {
+        const checked = this.decode(baseTopic, message);
+        if (checked.ok) items.push({ payload: checked.payload, meta: this.meta(baseTopic, batch.topic, batch.partition, message, 1), message });
+        else await this.deadLetter(batch.topic, batch.partition, message, checked.reason);
+      }
+      if (items.length > 0) {
+        const done = await this.invokeBatchWithRetries(handler, items, batch.topic, heartbeat, isRunning);
+        if (!done) return;
+      }
+      for (const message of chunk) resolveOffset(message.offset);
+      await heartbeat();
+    }
+  }
+
+  private async invokeBatchWithRetries(
+    handler: MessageHandler,
+    items: KafkaBatchItem[],
+    realTopic: string,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<boolean> {
+    const maxAttempts = this.options.consumer.maxHandlerAttempts ?? 8;
+    const baseDelay = this.options.consumer.handlerRetryBaseMs ?? 200;
+    for (let attempt = 1; ; attempt++) {
+      for (const item of items) item.meta.attempt = attempt;
+      try {
+        await this.invokeBatch(handler, items, realTopic);
+        return true;
+      } catch (err) {
+        const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        if (items.length > 1 && (err instanceof PoisonMessageError || attempt >= maxAttempts)) {
+          this.log.warn(`batch handler for ${realTopic} failed (${reason}); isolating ${items.length} messages`);
+          for (const item of items) {
+            const ok = await this.invokeBatchWithRetries(handler, [item], realTopic, heartbeat, isRunning);
+            if (!ok) return false;
+          }
+          return true;
+        }
+        if (err instanceof PoisonMessageError || attempt >= maxAttempts) {
+          const only = items[0]!;
+          await this.deadLetter(realTopic, only.meta.partition, only.message, `handler failed after ${attempt} attempt(s): ${reason}`);
+          return true;
+        }
+        this.log.warn(`batch handler for ${realTopic} failed (attempt ${attempt}/${maxAttempts}), retrying: ${reason}`);
+        const until = Date.now() + Math.min(baseDelay * 2 ** (attempt - 1), 10000);
+        while (Date.now() < until) {
+          if (!isRunning() || this.stopping) return false;
+          await new Promise((r) => setTimeout(r, Math.min(250, until - Date.now())));
+          await heartbeat().catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  private async invokeBatch(handler: MessageHandler, items: KafkaBatchItem[], realTopic: string): Promise<void> {
+    const parents = items.map((i) => propagation.extract(ROOT_CONTEXT, i.meta.headers));
+    const links = parents.slice(1).map((c) => trace.getSpanContext(c)).filter((sc) => sc !== undefined).map((sc) => ({ context: sc }));
+    const parent = parents[0] ?? ROOT_CONTEXT;
+    const last = items[items.length - 1]!;
+    const span = tracer.startSpan(`${realTopic} process`, {
+      kind: SpanKind.CONSUMER, links,
+      attributes: {
+        'messaging.system': 'kafka', 'messaging.destination.name': realTopic, 'messaging.operation.type': 'process',
+        'messaging.batch.message_count': items.length, 'messaging.consumer.group.name': this.options.consumer.groupId,
+        'messaging.destination.partition.id': String(last.meta.partition),
+      },
+    }, parent);
+    try {
+      await context.with(trace.setSpan(parent, span), async () => {
+        const result = await handler(items, new KafkaEventContext(last.meta));
+        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      });
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: 2, message: (err as Error).message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  }
+
+  private decode(baseTopic: string, message: KafkaMessage): { ok: true; payload: unknown } | { ok: false; reason: string } {
+    const decoded = decodeValue(message.value);
+    if (!decoded.ok) return { ok: false, reason: decoded.reason };
+    const contract = contractFor(baseTopic);
+    if (!contract) return { ok: true, payload: decoded.value };
+    const v = validateContract(contract.cls, decoded.value);
+    return v.ok ? { ok: true, payload: v.value } : { ok: false, reason: `contract violation (${baseTopic}): ${v.reason}` };
+  }
+
+  private meta(baseTopic: string, realTopic: string, partition: number, message: KafkaMessage, attempt: number): KafkaEventMeta {
+    return {
+      topic: baseTopic, partition, offset: message.offset, timestamp: message.timestamp,
+      key: message.key ? message.key.toString('utf8') : null, headers: headersToStrings(message.headers), attempt,
+      realTopic, groupId: this.options.consumer.groupId,
+    };
   }
 
   private async deadLetter(realTopic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {

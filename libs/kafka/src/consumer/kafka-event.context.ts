@@ -1,4 +1,5 @@
 import { BaseRpcContext } from '@nestjs/microservices';
+import type { KafkaMessage } from 'kafkajs';
 
 export interface KafkaEventMeta {
   /** Base topic (without suffix), as used in `@EventPattern`. */
@@ -23,4 +24,11 @@ export class KafkaEventContext extends BaseRpcContext<[KafkaEventMeta]> {
   get meta(): KafkaEventMeta {
     return this.args[0];
   }
+}
+
+/** One validated message handed to a batch handler (`@EventPattern(topic, { batch: true })`). */
+export interface KafkaBatchItem<T = unknown> {
+  payload: T;
+  meta: KafkaEventMeta;
+  message: KafkaMessage;
 }
