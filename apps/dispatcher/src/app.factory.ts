@@ -79,8 +79,8 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
           const processor = new OutboundProcessor(
             repo, state, new GraphClient(env.GRAPH_TIMEOUT_MS), producer,
             new NumberRateLimiter(clock, Number(env.NUMBER_BURST_SECONDS)),
-            // 5 % slower than Meta's refill: our clock starts before Meta's bucket does, never run ahead of it.
-            new PairLimiter(clock, { burst: env.PAIR_BURST, refillMs: Math.ceil(env.PAIR_REFILL_MS * 1.05) }),
+            // Slower than Meta's refill (5 % + PAIR_SAFETY_MS): our clock starts before Meta's bucket does.
+            new PairLimiter(clock, { burst: env.PAIR_BURST, refillMs: Math.ceil(env.PAIR_REFILL_MS * 1.05) + env.PAIR_SAFETY_MS }),
             clock, Math.random,
             {
               inlineHorizonMs: env.INLINE_HORIZON_MS, rateLimits: env.RATE_LIMITS_ENABLED, reconcileTimeoutMs: env.RECONCILE_TIMEOUT_MS,

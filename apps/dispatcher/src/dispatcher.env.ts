@@ -44,6 +44,13 @@ export class DispatcherEnv extends BaseEnv {
   @IsInt() @Min(1)
   PAIR_REFILL_MS = 6000;
 
+  /**
+   * Added to our pair refill (besides 5 %): our bucket's clock starts when a burst is planned,
+   * Meta's when the first message arrives, later by the claim/send latency.
+   */
+  @IsInt() @Min(0)
+  PAIR_SAFETY_MS = 300;
+
   /** Number bucket depth in seconds of its mps (small: never bunch beyond Meta's bucket). */
   @IsOptional()
   NUMBER_BURST_SECONDS = 0.25;

@@ -18,7 +18,7 @@ describe('dispatcher limits, faults and pauses (real Kafka and Postgres, Graph s
   beforeAll(async () => {
     await graph.start();
     await h.start();
-    await h.boot({ PAIR_REFILL_MS: '100', MAX_TRANSIENT_ATTEMPTS: '3', TRANSIENT_BACKOFF_BASE_MS: '100' });
+    await h.boot({ PAIR_REFILL_MS: '100', PAIR_SAFETY_MS: '250', MAX_TRANSIENT_ATTEMPTS: '3', TRANSIENT_BACKOFF_BASE_MS: '100' });
     dlq = await TopicCollector.start<OutboundDeadLetterV1>(OUTBOUND_DLQ_V1, h.suffix);
     graph.pairRefillMs = 100;
   });
@@ -34,7 +34,7 @@ describe('dispatcher limits, faults and pauses (real Kafka and Postgres, Graph s
     await waitForNumber(h, n);
     const reqs = Array.from({ length: 100 }, () => h.template(n, '4917100000001'));
     await h.send(reqs);
-    await waitFor(() => graph.sent().filter((c) => c.phoneNumberId === n).length >= 100, { timeoutMs: 30000, what: '100 pair sends' });
+    await waitFor(() => graph.sent().filter((c) => c.phoneNumberId === n).length >= 100, { timeoutMs: 60000, what: '100 pair sends' });
     const calls = graph.calls.filter((c) => c.phoneNumberId === n);
     expect(calls.filter((c) => c.errorCode === 131056)).toHaveLength(0);
     const ats = calls.map((c) => c.at).sort((x, y) => x - y);

@@ -3,7 +3,7 @@ import { STATUS_UPDATED_V1, topicName } from '@wabridge/contracts';
 
 interface Snapshot {
   at: number;
-  highs: Map<number, number>;
+  highs: Map<number, { low: number; high: number }>;
 }
 
 /**
@@ -22,6 +22,7 @@ export class StatusBacklog {
   private inflight: Promise<void> | null = null;
   private readonly applied = new Map<number, number>();
   private readonly topic: string;
+  private loggedAt = 0;
 
   constructor(
     private readonly kafka: Kafka,
@@ -44,9 +45,16 @@ export class StatusBacklog {
     const snap = this.snapshots.find((s) => s.at >= t);
     if (!snap) return false;
     const committed = await this.committed();
-    for (const [p, high] of snap.highs) {
-      const pos = Math.max(this.applied.get(p) ?? -1, committed.get(p) ?? -1);
-      if (pos < high) return false;
+    for (const [p, { low, high }] of snap.highs) {
+      // An empty (or never-consumed, fully expired) partition has nothing to apply.
+      const pos = Math.max(this.applied.get(p) ?? -1, committed.get(p) ?? -1, low);
+      if (pos < high) {
+        if (process.env['DISPATCHER_DEBUG_BACKLOG'] && Date.now() - this.loggedAt > 3000) {
+          this.loggedAt = Date.now();
+          process.stderr.write(`backlog: partition ${p} pos ${pos} (applied ${this.applied.get(p)}, committed ${committed.get(p)}, low ${low}) < high ${high} at snapshot ${new Date(snap.at).toISOString()}\n`);
+        }
+        return false;
+      }
     }
     return true;
   }
@@ -58,7 +66,7 @@ export class StatusBacklog {
       try {
         const at = Date.now();
         const highs = await (await this.client()).fetchTopicOffsets(this.topic);
-        this.snapshots.push({ at, highs: new Map(highs.map((h) => [h.partition, Number(h.high)])) });
+        this.snapshots.push({ at, highs: new Map(highs.map((h) => [h.partition, { low: Number(h.low), high: Number(h.high) }])) });
         if (this.snapshots.length > 600) this.snapshots.shift();
       } catch {
         /* no snapshot: callers wait */

@@ -30,7 +30,7 @@ export interface ProcessorOptions {
   backoff: BackoffPolicy;
 }
 
-type ErrorInfo = { class: OutboundEventV1['error'] extends infer E ? E extends { class: infer C } ? C : never : never; code?: number; message: string };
+type ErrorInfo = { class: ErrorClassName; code?: number; message: string };
 
 /**
  * One partition batch at a time: requests are claimed in one round trip, grouped by number
@@ -183,7 +183,11 @@ export class OutboundProcessor {
   private sendAt(dueAt: number, fn: () => Promise<void>): Promise<void> {
     const wait = dueAt - this.clock.now();
     if (wait <= 0) return fn();
-    return new Promise<void>((resolve, reject) => setTimeout(() => fn().then(resolve, reject), wait));
+    return new Promise<void>((resolve, reject) => {
+      setTimeout(() => {
+        fn().then(resolve, reject);
+      }, wait);
+    });
   }
 
   private async send(item: WorkItem, row: MessageRow, number: NumberState, reconciledResend: boolean): Promise<void> {
@@ -237,11 +241,17 @@ export class OutboundProcessor {
       case 'dead-letter':
         await this.deadLetter(current, `transient errors after ${claimed.attempts} attempt(s)`, info);
         return;
-      case 'pause-number':
-        await this.state.pauseNumber(number.phoneNumberId, `${err.code ?? ''} ${err.message}`.trim());
+      case 'pause-number': {
+        const paused = await this.state.pauseNumber(number.phoneNumberId, `${err.code ?? ''} ${err.message}`.trim(), number.revision);
+        if (!paused) {
+          // The config changed since this call was made (new token): try again with it.
+          await this.defer(item, current, 'resume', now + 1000, { error: info });
+          return;
+        }
         this.log.warn(`number ${number.phoneNumberId} paused after auth/config error ${err.code}: ${err.message}`);
         await this.hold(current, `number paused: ${err.message}`, info);
         return;
+      }
       case 'fail': {
         const v = await this.repo.transition(row.id, claimed.version, 'failed', { error: info });
         if (v !== null) await this.emit(req, 'failed', { error: info, attempt: claimed.attempts });
@@ -291,7 +301,12 @@ export class OutboundProcessor {
 
   private async hold(row: MessageRow, reason: string, error?: ErrorInfo): Promise<null> {
     const v = await this.repo.transition(row.id, row.version, 'paused', { error: error ?? { class: 'auth', message: reason } as ErrorInfo });
-    if (v !== null) metrics.heldMessages.inc();
+    if (v === null) return null;
+    metrics.heldMessages.inc();
+    // A resume may have re-queued the held messages just before this one was held: look again.
+    if ((await this.state.freshStatus(row.phone_number_id)) === 'active') {
+      await this.defer({ request: row.request }, { ...row, version: v, status: 'paused' }, 'resume', this.clock.now(), {});
+    }
     return null;
   }
 

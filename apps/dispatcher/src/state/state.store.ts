@@ -98,15 +98,28 @@ export class StateStore {
     return { active: rows[0]?.status === 'active' };
   }
 
-  /** Meta said the credentials are bad: hold the number's queue until a newer config arrives. */
-  async pauseNumber(phoneNumberId: string, reason: string): Promise<void> {
-    await this.pg.query(
+  /**
+   * Meta said the credentials are bad: hold the number's queue until a newer config arrives.
+   * Only the config revision the failed call used is paused — a late 190 from a call made with
+   * an old token must not pause the config that replaced it. Returns whether the number is now
+   * paused at that revision.
+   */
+  async pauseNumber(phoneNumberId: string, reason: string, revision?: number): Promise<boolean> {
+    const { rows } = await this.pg.query<{ status: string }>(
       `UPDATE numbers SET status = 'paused', paused_reason = $2, paused_at_revision = revision, updated_at = now()
-       WHERE phone_number_id = $1`,
-      [phoneNumberId, reason.slice(0, 1000)],
+       WHERE phone_number_id = $1 AND ($3::int IS NULL OR revision = $3)
+       RETURNING status`,
+      [phoneNumberId, reason.slice(0, 1000), revision ?? null],
     );
     this.numbers.delete(phoneNumberId);
     await this.refreshPausedGauge();
+    return rows.length > 0;
+  }
+
+  /** The number's status read from the table (no cache). */
+  async freshStatus(phoneNumberId: string): Promise<string | undefined> {
+    this.numbers.delete(phoneNumberId);
+    return (await this.number(phoneNumberId))?.status;
   }
 
   private async refreshPausedGauge(): Promise<void> {
