@@ -5,7 +5,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { dlqTopicFor, INBOUND_MESSAGE_V1, InboundMessageV1 } from '@wabridge/contracts';
 import { createTestTopics, randomSuffix, testConnection, TopicCollector, waitFor } from '@wabridge/testing';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { attachKafkaConsumer, configureKafkaMicroservice, createKafka, EventProducer, KafkaBatchServer, KafkaEventContext, PoisonMessageError } from './index';
+import { attachKafkaConsumer, configureKafkaMicroservice, createKafka, EventProducer, KafkaBatchItem, KafkaBatchServer, KafkaEventContext, PoisonMessageError } from './index';
 
 const valid = (wamid: string): InboundMessageV1 =>
   Object.assign(new InboundMessageV1(), {
@@ -153,6 +153,45 @@ describe('kafka lib against the real broker', () => {
       const [dead] = await dlq.waitForCount(1);
       expect(dead!.headers['dlq-reason']).toContain('PoisonMessageError: unknown phone number 42');
       expect(calls).toBe(1);
+    } finally {
+      await dlq.stop();
+      await producer.close();
+      await app.close();
+    }
+  });
+
+  it('hands a batch handler many messages per call and isolates a poison one into the DLQ', async () => {
+    const suffix = randomSuffix();
+    const groupId = `g-${suffix}`;
+    await createTestTopics(suffix, [INBOUND_MESSAGE_V1], [dlqTopicFor(groupId)]);
+    const calls: string[][] = [];
+    const handled = new Set<string>();
+    @Controller()
+    class Handler {
+      @EventPattern(INBOUND_MESSAGE_V1.topic, { batch: true })
+      handle(@Payload() items: KafkaBatchItem<InboundMessageV1>[]): void {
+        calls.push(items.map((i) => i.payload.wamid));
+        if (items.some((i) => i.payload.wamid === 'wamid.poison')) throw new PoisonMessageError('bad one');
+        for (const i of items) handled.add(i.payload.wamid);
+      }
+    }
+    @Module({ controllers: [Handler] })
+    class TestModule {}
+    const producer = new EventProducer(createKafka(testConnection(suffix)), suffix);
+    // Produce first so the consumer finds a whole batch waiting.
+    await producer.sendMany(['a', 'b', 'poison', 'c', 'd'].map((w) => ({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: valid(`wamid.${w}`) })));
+    const app = await NestFactory.createMicroservice(TestModule, {
+      strategy: new KafkaBatchServer({ connection: testConnection(suffix), consumer: { groupId } }), logger: false,
+    });
+    configureKafkaMicroservice(app);
+    await app.listen();
+    const dlq = await TopicCollector.start(dlqTopicFor(groupId), suffix);
+    try {
+      const [dead] = await dlq.waitForCount(1);
+      await waitFor(() => handled.size === 4, { what: 'the four good messages' });
+      expect([...handled].sort()).toEqual(['wamid.a', 'wamid.b', 'wamid.c', 'wamid.d']);
+      expect(dead!.headers['dlq-reason']).toContain('bad one');
+      expect(calls[0]!.length).toBeGreaterThan(1);
     } finally {
       await dlq.stop();
       await producer.close();
