@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { OutboundEventV1, StatusUpdatedV1 } from '@wabridge/contracts';
+import { OutboundEventV1, OutboundRequestedV1, StatusUpdatedV1 } from '@wabridge/contracts';
 import { classifyMetaError } from '@wabridge/meta';
 import { DATA_SOURCE } from '../tokens';
 import { applyLifecycleEvent, HistoryEntry, isProjectedStatus, ProjectedError } from './message-lifecycle';
@@ -20,6 +20,19 @@ export class MessageProjectionService {
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     private readonly messages: MessagesRepository,
   ) {}
+
+  /**
+   * Commands from internal producers (source kafka/campaign) get their row here, so their
+   * lifecycle is visible like any other; API sends already have theirs (same transaction).
+   */
+  async applyOutboundRequest(c: OutboundRequestedV1): Promise<void> {
+    if (c.source === 'api' || c.source === 'cloud-api') return;
+    await this.messages.insertFromCommand({
+      id: c.id, tenantId: c.tenantId, phoneNumberId: c.phoneNumberId, to: c.to, recipientUserId: c.to ? undefined : c.recipient,
+      type: c.type, idempotencyKey: c.idempotencyKey, requestHash: 'kafka', source: c.source, metadata: c.metadata,
+      createdAt: new Date(c.requestedAt).toISOString(),
+    });
+  }
 
   async applyOutboundEvent(e: OutboundEventV1): Promise<void> {
     await this.db.transaction(async (m) => {

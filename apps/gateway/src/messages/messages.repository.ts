@@ -101,6 +101,22 @@ export class MessagesRepository {
     return rows.length > 0;
   }
 
+  /** A message requested straight on Kafka (internal producer): recorded once, redeliveries ignored. */
+  async insertFromCommand(msg: NewMessage): Promise<void> {
+    const history: HistoryEntry[] = [{ status: 'accepted', at: msg.createdAt }];
+    await this.db.query(
+      `INSERT INTO messages (id, tenant_id, phone_number_id, recipient, "to", recipient_user_id, type, status, status_rank,
+         history, idempotency_key, request_hash, source, metadata, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'accepted', 0, $8, $9, $10, $11, $12, $13, $13)
+       ON CONFLICT DO NOTHING`,
+      [
+        msg.id, msg.tenantId, msg.phoneNumberId, msg.to ?? msg.recipientUserId, msg.to ?? null, msg.recipientUserId ?? null,
+        msg.type, JSON.stringify(history), msg.idempotencyKey ?? null, msg.requestHash, msg.source,
+        msg.metadata ? JSON.stringify(msg.metadata) : null, msg.createdAt,
+      ],
+    );
+  }
+
   async findByIdempotencyKey(tenantId: string, key: string): Promise<MessageRow | null> {
     const rows: MessageRow[] = await this.db.query('SELECT * FROM messages WHERE tenant_id = $1 AND idempotency_key = $2', [tenantId, key]);
     return rows[0] ?? null;

@@ -1,4 +1,5 @@
-import { OUTBOUND_EVENTS_V1, OutboundEventV1, STATUS_UPDATED_V1, StatusUpdatedV1 } from '@wabridge/contracts';
+import { OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, OutboundEventV1, OutboundRequestedV1, STATUS_UPDATED_V1, StatusUpdatedV1 } from '@wabridge/contracts';
+import { ulid } from 'ulid';
 import { createKafka, EventProducer } from '@wabridge/kafka';
 import { testConnection, waitFor } from '@wabridge/testing';
 import { Harness, seedTenant, startGateway, TenantFixture } from '../test/gateway-harness';
@@ -83,6 +84,20 @@ describe('message projection (GET /v1/messages)', () => {
     await status(wamid, 'failed', { errors: [{ code: 131026, title: 'Message undeliverable' }] });
     const m = await until(id, (x) => x.status === 'failed', 'failed');
     expect(m.error).toEqual({ class: 'permanent', code: 131026, message: 'Message undeliverable' });
+  });
+
+  it('shows messages requested straight on Kafka by internal producers, and their lifecycle', async () => {
+    const id = ulid();
+    const command: OutboundRequestedV1 = {
+      id, tenantId: fx.tenantId, phoneNumberId: fx.phoneNumberId, to: '14155550123', type: 'text', message: { type: 'text', text: { body: 'from a campaign' } },
+      source: 'campaign', campaignId: 'c1', requestedAt: new Date().toISOString(),
+    };
+    await producer.send({ topic: OUTBOUND_REQUESTED_V1.topic, key: fx.phoneNumberId, value: command });
+    await producer.send({ topic: OUTBOUND_REQUESTED_V1.topic, key: fx.phoneNumberId, value: command }); // redelivery
+    await until(id, (m) => m.status === 'accepted', 'row from the command');
+    await outbound(id, 'sent', { wamid: `wamid.k.${id}` });
+    const m = await until(id, (x) => x.status === 'sent', 'sent');
+    expect(m.history.map((x: any) => x.status)).toEqual(['accepted', 'sent']);
   });
 
   it('answers 404 (not 403) for another tenant\'s message and lists only the caller\'s messages', async () => {

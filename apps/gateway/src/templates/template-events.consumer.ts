@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { ACCOUNT_EVENT_V1, AccountEventV1 } from '@wabridge/contracts';
@@ -5,6 +6,7 @@ import { TemplatesService } from './templates.service';
 
 /** Keeps mirrored templates' status/category current (other account events are not ours). */
 @Controller()
+@ApiExcludeController() // a Kafka consumer, no HTTP routes
 export class TemplateEventsConsumer {
   constructor(private readonly templates: TemplatesService) {}
 
