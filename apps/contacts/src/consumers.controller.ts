@@ -3,11 +3,12 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   INBOUND_MESSAGE_V1, InboundMessageV1, NUMBER_CHANGED_V1, NumberChangedV1, STATUS_UPDATED_V1, StatusUpdatedV1,
 } from '@wabridge/contracts';
+import { KafkaBatchItem } from '@wabridge/kafka';
 import { InboundService } from './inbound/inbound.service';
 import { NumberService } from './numbers/number.service';
 import { StatusService } from './status/status.service';
 
-/** Kafka edges: payloads arrive validated; a thrown error is retried with backoff, then dead-lettered. */
+/** Kafka edges: payloads arrive validated; a thrown error is retried with backoff, then dead-lettered (batches: item by item). */
 @Controller()
 export class ContactsConsumers {
   constructor(
@@ -16,14 +17,15 @@ export class ContactsConsumers {
     private readonly numbers: NumberService,
   ) {}
 
-  @EventPattern(INBOUND_MESSAGE_V1.topic)
-  onInbound(@Payload() event: InboundMessageV1): Promise<void> {
-    return this.inbound.handle(event);
+  /** Batches of one partition in offset order; a failing batch is retried, then its messages one by one (ADR 0025). */
+  @EventPattern(INBOUND_MESSAGE_V1.topic, { batch: true })
+  onInbound(@Payload() items: KafkaBatchItem<InboundMessageV1>[]): Promise<void> {
+    return this.inbound.handleBatch(items.map((i) => i.payload));
   }
 
-  @EventPattern(STATUS_UPDATED_V1.topic)
-  onStatus(@Payload() event: StatusUpdatedV1): Promise<void> {
-    return this.statuses.handle(event);
+  @EventPattern(STATUS_UPDATED_V1.topic, { batch: true })
+  onStatus(@Payload() items: KafkaBatchItem<StatusUpdatedV1>[]): Promise<void> {
+    return this.statuses.handleBatch(items.map((i) => i.payload));
   }
 
   @EventPattern(NUMBER_CHANGED_V1.topic)

@@ -87,6 +87,96 @@ export class ContactsRepository {
     return rows[0]?.done ?? undefined;
   }
 
+  /**
+   * Batch form of lockIdentities: takes the advisory locks of every identity key of a consumed
+   * batch in one sorted acquisition (no deadlock with other batches or single writers) and
+   * returns, in the same round trip, which of the wamids were processed already (wamid → contact id).
+   */
+  async lockIdentityKeys(q: Queryable, keys: string[], wamids: string[]): Promise<Map<string, string>> {
+    const sorted = [...new Set(keys)].sort();
+    const rows = await q.query<{ done: { wamid: string; contact_id: string }[] | null }[]>(
+      `SELECT (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) s) AS locked,
+              (SELECT json_agg(json_build_object('wamid', wamid, 'contact_id', contact_id)) FROM processed_inbound
+                WHERE wamid = ANY($2::text[])) AS done`,
+      [sorted, wamids],
+    );
+    return new Map((rows[0]?.done ?? []).map((r) => [r.wamid, r.contact_id]));
+  }
+
+  /** Every contact owning one of the identities (rows locked), for applying a batch in memory. */
+  async findManyForUpdate(
+    q: Queryable, ids: { tenantId: string; phoneNumberId: string; waId?: string | null; userId?: string | null }[],
+  ): Promise<Contact[]> {
+    const wa = ids.filter((i) => i.waId);
+    const us = ids.filter((i) => i.userId);
+    if (wa.length === 0 && us.length === 0) return [];
+    const rows = await q.query<ContactRow[]>(
+      `SELECT ${COLUMNS} FROM contacts WHERE id IN (
+         SELECT c.id FROM contacts c JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(t, pn, v)
+           ON c.tenant_id = k.t AND c.phone_number_id = k.pn AND c.wa_id = k.v
+         UNION
+         SELECT c.id FROM contacts c JOIN unnest($4::text[], $5::text[], $6::text[]) AS k(t, pn, v)
+           ON c.tenant_id = k.t AND c.phone_number_id = k.pn AND c.user_id = k.v)
+       ORDER BY id FOR UPDATE`,
+      [
+        wa.map((i) => i.tenantId), wa.map((i) => i.phoneNumberId), wa.map((i) => i.waId),
+        us.map((i) => i.tenantId), us.map((i) => i.phoneNumberId), us.map((i) => i.userId),
+      ],
+    );
+    return rows.map(toContact);
+  }
+
+  /** Inserts new and rewrites existing contacts (whole rows) in one statement. */
+  async upsertMany(q: Queryable, contacts: Contact[]): Promise<void> {
+    if (contacts.length === 0) return;
+    const cols = COLUMNS.split(',').map((s) => s.trim());
+    const params: unknown[] = [];
+    const tuples = contacts.map((c) => {
+      const v = values(c);
+      const start = params.length;
+      params.push(...v);
+      return `(${v.map((_, i) => `$${start + i + 1}`).join(', ')})`;
+    });
+    const sets = cols.slice(3).map((col) => `${col} = EXCLUDED.${col}`).join(', ');
+    await q.query(
+      `INSERT INTO contacts (${COLUMNS}) VALUES ${tuples.join(', ')}
+       ON CONFLICT (id) DO UPDATE SET ${sets}
+       WHERE contacts.tenant_id = EXCLUDED.tenant_id AND contacts.phone_number_id = EXCLUDED.phone_number_id`,
+      params,
+    );
+  }
+
+  async recordProcessedMany(
+    q: Queryable, rows: { tenantId: string; wamid: string; contactId: string; type: string; occurredAt: Date }[], now: Date,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await q.query(
+      `INSERT INTO processed_inbound (wamid, contact_id, tenant_id, type, occurred_at, processed_at)
+       SELECT r.wamid, r.contact_id, r.tenant_id, r.type, r.occurred_at, $6
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS r(wamid, contact_id, tenant_id, type, occurred_at)`,
+      [rows.map((r) => r.wamid), rows.map((r) => r.contactId), rows.map((r) => r.tenantId), rows.map((r) => r.type), rows.map((r) => r.occurredAt), now],
+    );
+  }
+
+  /** Opt events in the given order (their ids follow it). */
+  async addOptEvents(q: Queryable, rows: (OptEventRow & { tenantId: string; contactId: string })[]): Promise<void> {
+    if (rows.length === 0) return;
+    await q.query(
+      `INSERT INTO opt_events (contact_id, tenant_id, state, source, wamid, at)
+       SELECT r.contact_id, r.tenant_id, r.state, r.source, r.wamid, r.at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) WITH ORDINALITY
+              AS r(contact_id, tenant_id, state, source, wamid, at, n)
+        ORDER BY r.n`,
+      [rows.map((r) => r.contactId), rows.map((r) => r.tenantId), rows.map((r) => r.state), rows.map((r) => r.source), rows.map((r) => r.wamid), rows.map((r) => r.at)],
+    );
+  }
+
+  async getMany(q: Queryable, ids: string[]): Promise<Contact[]> {
+    if (ids.length === 0) return [];
+    const rows = await q.query<ContactRow[]>(`SELECT ${COLUMNS} FROM contacts WHERE id = ANY($1::text[])`, [ids]);
+    return rows.map(toContact);
+  }
+
   async findForUpdate(
     q: Queryable, tenantId: string, phoneNumberId: string, ids: { waId?: string | null; userId?: string | null },
   ): Promise<{ byWaId?: Contact; byUserId?: Contact }> {
