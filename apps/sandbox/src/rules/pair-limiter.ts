@@ -27,12 +27,12 @@ export class PairLimiter {
 
   tryAcquire(phoneNumberId: string, userKey: string, limits: PairLimits): boolean {
     const key = `${phoneNumberId}:${userKey}`;
-    const refillPerMs = 1 / limits.refillMs;
+    const ratePerSec = 1000 / limits.refillMs;
     let bucket = this.pairs.get(key);
     if (!bucket) {
-      bucket = new TokenBucket(limits.burst, refillPerMs, this.clock);
-    } else if (!bucket.matches(limits.burst, refillPerMs)) {
-      bucket.reconfigure(limits.burst, refillPerMs);
+      bucket = new TokenBucket(limits.burst, ratePerSec, this.clock);
+    } else if (!bucket.matches(limits.burst, ratePerSec)) {
+      bucket.reconfigure(limits.burst, ratePerSec);
     }
     this.pairs.set(key, bucket);
     return bucket.tryTake(1);

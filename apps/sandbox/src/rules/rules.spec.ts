@@ -11,7 +11,7 @@ import { TokenBucket } from './token-bucket';
 describe('TokenBucket', () => {
   it('allows a burst of its capacity, then refills continuously', () => {
     const clock = new FakeClock();
-    const bucket = new TokenBucket(3, 1 / 1000, clock);
+    const bucket = new TokenBucket(3, 1, clock);
     expect([1, 2, 3, 4].map(() => bucket.tryTake())).toEqual([true, true, true, false]);
     expect(bucket.msUntil()).toBe(1000);
     clock.advance(999);

@@ -33,13 +33,12 @@ export class ThroughputLimiter {
 
   private bucket(phoneNumberId: string, mps: number): TokenBucket {
     const capacity = mps;
-    const refillPerMs = mps / 1000;
     let bucket = this.buckets.get(phoneNumberId);
     if (!bucket) {
-      bucket = new TokenBucket(capacity, refillPerMs, this.clock);
+      bucket = new TokenBucket(capacity, mps, this.clock);
       this.buckets.set(phoneNumberId, bucket);
-    } else if (!bucket.matches(capacity, refillPerMs)) {
-      bucket.reconfigure(capacity, refillPerMs);
+    } else if (!bucket.matches(capacity, mps)) {
+      bucket.reconfigure(capacity, mps);
     }
     return bucket;
   }

@@ -1,0 +1,2 @@
+export { Clock, systemClock, ManualClock, Random, systemRandom } from './clock';
+export { TokenBucket } from './token-bucket';
