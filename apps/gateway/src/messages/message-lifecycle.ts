@@ -40,7 +40,9 @@ export function isProjectedStatus(s: string): s is ProjectedStatus {
 export function applyLifecycleEvent(state: LifecycleState, event: HistoryEntry): LifecycleState | null {
   const repeated = state.history.some((h) => h.status === event.status && (h.status !== 'retry-scheduled' || h.at === event.at));
   if (repeated) return null;
-  const history = [...state.history, event].sort((a, b) => a.at.localeCompare(b.at) || statusRank(a.status) - statusRank(b.status));
+  // Lifecycle order first: Meta's status timestamps have one-second resolution, ours have
+  // milliseconds, so "delivered at :26.000" must not sort before "accepted at :26.471".
+  const history = [...state.history, event].sort((a, b) => statusRank(a.status) - statusRank(b.status) || a.at.localeCompare(b.at));
   let { status, error } = state;
   const currentFailed = FAILURES.has(status);
   if (FAILURES.has(event.status)) {

@@ -22,6 +22,13 @@ describe('message lifecycle', () => {
     expect(late.history.map((h) => h.status)).toEqual(['accepted', 'delivered', 'read']);
   });
 
+  it('lists the history in lifecycle order even when Meta\'s second-resolution time is earlier than ours', () => {
+    const acceptedAt = '2026-01-01T00:00:26.471Z';
+    let s = applyLifecycleEvent({ status: 'accepted', history: [{ status: 'accepted', at: acceptedAt }], error: null }, { status: 'sent', at: '2026-01-01T00:00:26.644Z' })!;
+    s = applyLifecycleEvent(s, { status: 'delivered', at: '2026-01-01T00:00:26.000Z' })!;
+    expect(s.history.map((h) => h.status)).toEqual(['accepted', 'sent', 'delivered']);
+  });
+
   it('ignores redeliveries', () => {
     const s = applyLifecycleEvent(start, { status: 'sent', at: at(1) })!;
     expect(applyLifecycleEvent(s, { status: 'sent', at: at(1) })).toBeNull();
