@@ -134,7 +134,7 @@ try {
     env: {
       NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn',
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', KAFKA_PARTITIONS: String(config.partitions), TOPIC_SUFFIX: suffix,
-      DATABASE_URL: benchDatabaseUrl(), DB_SCHEMA: schema, DB_POOL_SIZE: String(config.dbPoolSize),
+      DATABASE_URL: benchDatabaseUrl(), DATABASE_SCHEMA: schema, DB_POOL_SIZE: String(config.dbPoolSize),
       ADMIN_TOKEN: adminToken, INTERNAL_TOKEN: randomBytes(24).toString('hex'), ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
       CONSUMER_GROUP: `bench-gateway-${suffix}`, RATE_LIMIT_PER_MINUTE: '100000000',
     },

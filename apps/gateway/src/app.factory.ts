@@ -32,7 +32,7 @@ export interface CreateGatewayOptions {
 export async function createGatewayApp(rawEnv: Record<string, string | undefined>, options: CreateGatewayOptions = {}): Promise<GatewayApp> {
   const env = resolveSecrets(loadConfig(GatewayEnv, rawEnv), options.print);
   if (options.consume !== false) await prepareTopics(env);
-  const db = await openGatewayDatabase({ url: env.DATABASE_URL, schema: env.DB_SCHEMA, poolSize: env.DB_POOL_SIZE });
+  const db = await openGatewayDatabase({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, poolSize: env.DB_POOL_SIZE });
   let app: NestFastifyApplication;
   try {
     app = await createHttpApp(GatewayModule.forRoot(env, db), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL });

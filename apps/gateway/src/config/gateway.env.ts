@@ -27,7 +27,7 @@ export class GatewayEnv extends BaseEnv {
   BODY_LIMIT_BYTES = 1024 * 1024;
 
   @Matches(/^[a-z_][a-z0-9_]*$/)
-  DB_SCHEMA = 'gateway';
+  DATABASE_SCHEMA = 'gateway';
 
   @IsInt() @Min(1) @Max(500)
   DB_POOL_SIZE = 30;
