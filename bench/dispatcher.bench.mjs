@@ -171,7 +171,6 @@ async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopR
   const topicRequested = `wa.outbound.requested.v1.${suffix}`;
   await ensureTopics([topicNumbers, topicRequested]);
   await produce(topicNumbers, [{ key: pn, value: numberEvent(pn, Math.min(1000, mps)) }]);
-  if (!openLoopRate) await produce(topicRequested, Array.from({ length: count }, (_, i) => ({ key: pn, value: request(tag, pn, i) })));
   const before = calls.length;
   const proc = await startNodeProcess({
     name: `dispatcher-${tag}`, entry: join(ROOT, 'apps/dispatcher/dist/main.js'), port,
@@ -180,6 +179,9 @@ async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopR
       ENCRYPTION_KEYS: KEYS, KAFKA_GROUP_ID: `dispatcher-${suffix}`, RATE_LIMITS_ENABLED: limitsOff ? 'false' : 'true', OTEL_SDK_DISABLED: 'true',
     },
   });
+  // Let the state consumer load the number's config first, then give it the backlog at once.
+  await new Promise((r) => setTimeout(r, 8000));
+  if (!openLoopRate) await produce(topicRequested, Array.from({ length: count }, (_, i) => ({ key: pn, value: request(tag, pn, i) })));
   const sampler = sampleProcess(proc.pid);
   if (openLoopRate) {
     const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -195,7 +197,7 @@ async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopR
     await producer.disconnect();
     count = total;
   }
-  await waitUntil(() => calls.slice(before).filter((c) => c.pn === pn && !c.throttled).length >= count, 600000, `${tag} sends`);
+  await waitUntil(() => calls.slice(before).filter((c) => c.pn === pn && !c.throttled).length >= count, 240000, `${tag} sends`);
   const usage = sampler.stop();
   await proc.stop();
   const mine = calls.slice(before).filter((c) => c.pn === pn);

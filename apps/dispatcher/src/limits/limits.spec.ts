@@ -25,6 +25,13 @@ describe('TokenBucket', () => {
     b.penalize(1000);
     expect(b.reserve()).toBe(1100);
   });
+
+  it('does not stack penalties: many throttled answers at once still mean one pause', () => {
+    const clock = new ManualClock(0);
+    const b = new TokenBucket(5, 10, clock);
+    for (let i = 0; i < 100; i++) b.penalize(1000);
+    expect(b.reserve()).toBe(1100);
+  });
 });
 
 describe('NumberRateLimiter', () => {
