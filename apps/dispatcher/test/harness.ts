@@ -47,7 +47,10 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
-    await this.dispatcher?.close().catch(() => undefined);
+    await this.dispatcher?.close().catch((err: Error) => console.error(`dispatcher close: ${err.message}`));
+    // kafkajs finishes an in-flight fetch/heartbeat after disconnect resolves; let it, so nothing
+    // runs after Jest tears the environment down.
+    await new Promise((r) => setTimeout(r, 1500));
     await this.events?.stop();
     await this.producer.close();
     await this.schema?.drop().catch(() => undefined);

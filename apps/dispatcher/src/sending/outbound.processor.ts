@@ -30,6 +30,9 @@ export interface ProcessorOptions {
   backoff: BackoffPolicy;
 }
 
+/** How late a returning retry copy may be and still use the number slot it booked. */
+const SLOT_GRACE_MS = 200;
+
 type ErrorInfo = { class: ErrorClassName; code?: number; message: string };
 
 /**
@@ -164,7 +167,11 @@ export class OutboundProcessor {
       return { send: this.sendAt(Math.max(sendAt, now), () => this.send(item, row, number, reconciledResend)) };
     }
     let numberDue = now;
-    if (!item.retry?.numberSlot) {
+    // A slot booked earlier is honoured only if we are on time for it: a copy that comes back
+    // late would otherwise go out together with the sends booked after it, a burst Meta's
+    // one-second bucket (which lost the refill while we were late) answers with 130429.
+    const slotOnTime = item.retry?.numberSlot === true && now - Date.parse(item.retry.notBefore) <= SLOT_GRACE_MS;
+    if (!slotOnTime) {
       numberDue = this.numberLimiter.reserve(number.phoneNumberId, number.mps);
       if (numberDue > horizon) return { send: this.defer(item, row, 'rate-number', numberDue, { numberSlot: true }) };
     }
@@ -172,7 +179,7 @@ export class OutboundProcessor {
     if (!item.retry?.pairSlot) {
       pairDue = this.pairLimiter.reserve(number.phoneNumberId, recipient);
       if (pairDue > horizon) {
-        if (!item.retry?.numberSlot) this.numberLimiter.release(number.phoneNumberId, number.mps);
+        if (!slotOnTime) this.numberLimiter.release(number.phoneNumberId, number.mps);
         return { send: this.defer(item, row, 'rate-pair', pairDue, { pairSlot: true }) };
       }
     }
