@@ -31,6 +31,7 @@ describe('TokenBucket', () => {
     const clock = new ManualClock(0);
     const b = new TokenBucket(5, 10, clock);
     b.penalize(2000);
+    b.penalize(2000);
     expect(b.reserve()).toBe(2100);
   });
 

@@ -67,10 +67,13 @@ export class TokenBucket {
     this.tokens = Math.min(this.capacity, this.tokens + n);
   }
 
-  /** Empties the bucket for `ms` (Meta said "too many": stop for a while). */
+  /**
+   * Nothing new before `ms` from now (Meta said "too many": stop for a while). Penalties do
+   * not stack: a burst of throttled answers pushes the next slot to now + ms, not n × ms.
+   */
   penalize(ms: number): void {
     this.refill();
-    this.tokens = Math.min(this.tokens, 0) - (ms / 1000) * this.ratePerSec;
+    this.tokens = Math.min(this.tokens, -(ms / 1000) * this.ratePerSec);
   }
 
   /** Changes the limits, keeping the current fill (capped to the new capacity). */
