@@ -136,35 +136,17 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     heartbeat: () => Promise<void>,
     isRunning: () => boolean,
   ): Promise<boolean> {
-    const headers = headersToStrings(message.headers);
-    const parent = propagation.extract(ROOT_CONTEXT, headers);
     const handler = this.getHandlerByPattern(baseTopic);
-    const decoded = decodeValue(message.value);
-    const contract = contractFor(baseTopic);
-    let payload: unknown;
-    let poison: string | undefined;
-    if (!decoded.ok) poison = decoded.reason;
-    else if (contract) {
-      const v = validateContract(contract.cls, decoded.value);
-      if (v.ok) payload = v.value;
-      else poison = `contract violation (${baseTopic}): ${v.reason}`;
-    } else payload = decoded.value;
-    if (!handler) poison = `no handler for ${baseTopic}`;
-    if (poison !== undefined || !handler) {
-      await this.deadLetter(realTopic, partition, message, poison ?? 'no handler');
+    const checked = this.decode(baseTopic, message);
+    if (!checked.ok || !handler) {
+      await this.deadLetter(realTopic, partition, message, checked.ok ? `no handler for ${baseTopic}` : checked.reason);
       return true;
     }
-
     const maxAttempts = this.options.consumer.maxHandlerAttempts ?? 8;
-    const baseDelay = this.options.consumer.handlerRetryBaseMs ?? 200;
     for (let attempt = 1; ; attempt++) {
-      const ctx = new KafkaEventContext({
-        topic: baseTopic, partition, offset: message.offset, timestamp: message.timestamp,
-        key: message.key ? message.key.toString('utf8') : null, headers, attempt,
-        realTopic, groupId: this.options.consumer.groupId,
-      });
+      const meta = this.meta(baseTopic, realTopic, partition, message, attempt);
       try {
-        await this.invoke(handler, payload, ctx, parent, realTopic, partition, message.offset);
+        await this.invoke(handler, checked.payload, new KafkaEventContext(meta), propagation.extract(ROOT_CONTEXT, meta.headers), realTopic, partition, message.offset);
         return true;
       } catch (err) {
         const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -173,15 +155,21 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
           return true;
         }
         this.log.warn(`handler for ${baseTopic} failed (attempt ${attempt}/${maxAttempts}), retrying: ${reason}`);
-        const delay = Math.min(baseDelay * 2 ** (attempt - 1), 10000);
-        const until = Date.now() + delay;
-        while (Date.now() < until) {
-          if (!isRunning() || this.stopping) return false;
-          await new Promise((r) => setTimeout(r, Math.min(250, until - Date.now())));
-          await heartbeat().catch(() => undefined);
-        }
+        if (!(await this.backoff(attempt, heartbeat, isRunning))) return false;
       }
     }
+  }
+
+  /** Waits before retry `attempt` (exponential, ≤ 10 s) while heartbeating; false if stopping. */
+  private async backoff(attempt: number, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<boolean> {
+    const baseDelay = this.options.consumer.handlerRetryBaseMs ?? 200;
+    const until = Date.now() + Math.min(baseDelay * 2 ** (attempt - 1), 10000);
+    while (Date.now() < until) {
+      if (!isRunning() || this.stopping) return false;
+      await new Promise((r) => setTimeout(r, Math.min(250, until - Date.now())));
+      await heartbeat().catch(() => undefined);
+    }
+    return true;
   }
 
   private async invoke(
@@ -255,7 +243,6 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     isRunning: () => boolean,
   ): Promise<boolean> {
     const maxAttempts = this.options.consumer.maxHandlerAttempts ?? 8;
-    const baseDelay = this.options.consumer.handlerRetryBaseMs ?? 200;
     for (let attempt = 1; ; attempt++) {
       for (const item of items) item.meta.attempt = attempt;
       try {
@@ -277,12 +264,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
           return true;
         }
         this.log.warn(`batch handler for ${realTopic} failed (attempt ${attempt}/${maxAttempts}), retrying: ${reason}`);
-        const until = Date.now() + Math.min(baseDelay * 2 ** (attempt - 1), 10000);
-        while (Date.now() < until) {
-          if (!isRunning() || this.stopping) return false;
-          await new Promise((r) => setTimeout(r, Math.min(250, until - Date.now())));
-          await heartbeat().catch(() => undefined);
-        }
+        if (!(await this.backoff(attempt, heartbeat, isRunning))) return false;
       }
     }
   }
