@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { freePort, randomSuffix, ServiceProcess, TEST_BROKERS, waitFor } from '@wabridge/testing';
+import { freePort, postSignedWebhook, randomSuffix, ServiceProcess, TEST_BROKERS, waitFor } from '@wabridge/testing';
 
 // The whole platform as real processes on a fresh database and topic suffix, with the
 // sandbox standing in for Meta: what a business sees from its first API call to the read receipt.
@@ -128,6 +128,20 @@ describe('the platform end to end (gateway, dispatcher, ingress, contacts, sandb
     const after = (await call('GET', `${sandbox.url}/_sandbox/calls?phoneNumberId=${NUMBER.phoneNumberId}`)).body.calls.length;
     expect(after).toBe(before);
   }, 180000);
+
+  it('a Meta app registered through the gateway is verified by ingress without a restart', async () => {
+    const app2 = { appId: `app2-${suffix}`, appSecret: 'second-app-secret-987', verifyToken: 'second-verify' };
+    expect((await call('POST', `${gateway.url}/admin/v1/apps`, app2, { authorization: `Bearer ${adminToken}` })).status).toBe(201);
+    const ingressUrl = services[2]!.url;
+    const challenge = await waitFor(async () => {
+      const r = await fetch(`${ingressUrl}/webhooks/meta/${app2.appId}?hub.mode=subscribe&hub.verify_token=${app2.verifyToken}&hub.challenge=77`);
+      return r.status === 200 ? r.text() : undefined;
+    }, { timeoutMs: 30000, what: 'ingress to learn the new app' });
+    expect(challenge).toBe('77');
+    const body = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [] }));
+    expect((await postSignedWebhook(`${ingressUrl}/webhooks/meta/${app2.appId}`, body, app2.appSecret)).status).toBe(200);
+    expect((await postSignedWebhook(`${ingressUrl}/webhooks/meta/${app2.appId}`, body, APP.appSecret)).status).toBe(401);
+  }, 60000);
 
   it('another tenant cannot see the message or the contact (404, not 403)', async () => {
     const other = await call('POST', `${gateway.url}/admin/v1/tenants`, { name: 'other' }, { authorization: `Bearer ${adminToken}` });
