@@ -108,7 +108,7 @@ describe('the platform end to end (gateway, dispatcher, ingress, contacts, sandb
     expect(mine[0].body).toMatchObject({ messaging_product: 'whatsapp', to: USER, type: 'text', text: { body: 'Danke, Anna!' } });
   }, 180000);
 
-  it('an opt-out keyword stops further sends before any Graph call', async () => {
+  it('an opt-out keyword stops further texts and templates before any Graph call', async () => {
     await call('POST', `${sandbox.url}/_sandbox/inbound`, { phoneNumberId: NUMBER.phoneNumberId, from: USER, message: { type: 'text', text: { body: 'STOP' } } });
     await waitFor(async () => {
       const r = await call('GET', `${gateway.url}/v1/contacts?phoneNumberId=${NUMBER.phoneNumberId}`, undefined, auth());
@@ -125,6 +125,16 @@ describe('the platform end to end (gateway, dispatcher, ingress, contacts, sandb
       return m.status === 'rejected' || m.status === 'failed' ? m : undefined;
     }, { timeoutMs: 90000, intervalMs: 1000, what: 'a send refused for the opted-out contact' });
     expect(sent.error).toMatchObject({ class: 'compliance' });
+    // A template is refused too: opting out beats the template exemption from the 24 h window.
+    const template = await call('POST', `${gateway.url}/v1/messages`, {
+      phoneNumberId: NUMBER.phoneNumberId, to: `+${USER}`, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } },
+    }, auth());
+    expect(template.status).toBe(202);
+    const refused = await waitFor(async () => {
+      const g = await call('GET', `${gateway.url}/v1/messages/${template.body.id}`, undefined, auth());
+      return g.body?.status && g.body.status !== 'accepted' ? g.body : undefined;
+    }, { timeoutMs: 30000, what: 'a decision on the template' });
+    expect(refused).toMatchObject({ status: expect.stringMatching(/rejected|failed/), error: { class: 'compliance' } });
     const after = (await call('GET', `${sandbox.url}/_sandbox/calls?phoneNumberId=${NUMBER.phoneNumberId}`)).body.calls.length;
     expect(after).toBe(before);
   }, 180000);
