@@ -1,6 +1,6 @@
 import { INBOUND_MESSAGE_V1, InboundMessageV1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
 import { fixtureBytes, waitFor } from '@wabridge/testing';
-import { ContactsHarness, inbound, status } from './testing/contacts-harness';
+import { contactsHarnessForSuite, inbound, status } from './testing/contacts-harness';
 import { corpusInboundEvents, inboundEventsFromWebhook } from './testing/fixture-events';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -9,13 +9,7 @@ const uniq = (p: string): string => `${p}${Date.now().toString().slice(-7)}${++s
 const numberId = (): string => `${Date.now() % 1e9}${String(++seq).padStart(4, '0')}`;
 
 describe('contacts service against real Kafka and Postgres', () => {
-  const h = new ContactsHarness();
-  beforeAll(async () => {
-    await h.start();
-  }, 90000);
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = contactsHarnessForSuite();
 
   async function contactOf(tenant: string, query: string): Promise<any> {
     return waitFor(async () => (await h.contacts(tenant, query))[0], { what: `contact ${query}` });

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { waitFor } from '@wabridge/testing';
-import { ContactsHarness, INTERNAL_TOKEN } from '../testing/contacts-harness';
+import { contactsHarnessForSuite, INTERNAL_TOKEN } from '../testing/contacts-harness';
 
 const ROWS = 100_000;
 
@@ -36,13 +36,7 @@ function csvUpload(pn: string, onHalfway: () => Promise<void>): Readable {
 }
 
 describe('import of 100k rows', () => {
-  const h = new ContactsHarness();
-  beforeAll(async () => {
-    await h.start();
-  }, 90000);
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = contactsHarnessForSuite();
 
   it('streams the upload into the contact book with flat memory, and a re-import changes nothing', async () => {
     const tenant = `bulk-${h.suffix}`;

@@ -1,19 +1,13 @@
 import { INBOUND_MESSAGE_V1, InboundMessageV1 } from '@wabridge/contracts';
 import { waitFor } from '@wabridge/testing';
-import { ContactsHarness, inbound } from '../testing/contacts-harness';
+import { contactsHarnessForSuite, inbound } from '../testing/contacts-harness';
 import { InboundService } from './inbound.service';
 
 const DAY = 24 * 60 * 60 * 1000;
 const USERS = 50;
 
 describe('contacts applies inbound messages in batches (real Kafka and Postgres)', () => {
-  const h = new ContactsHarness();
-  beforeAll(async () => {
-    await h.start();
-  }, 90000);
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = contactsHarnessForSuite();
 
   it('applies a batch of 150+ inbound messages for 50 contacts in one handler call: windows, names, opt-outs, a merge, a duplicate', async () => {
     const tenant = `tenant-batch-${h.suffix}`;

@@ -124,3 +124,11 @@ export class ContactsHarness {
     return this.changed.messages.filter((m) => m.key === key).map((m) => m.value);
   }
 }
+
+/** A harness started before and stopped after the enclosing `describe` (one per test file). */
+export function contactsHarnessForSuite(): ContactsHarness {
+  const h = new ContactsHarness();
+  beforeAll(() => h.start(), 90000);
+  afterAll(() => h.stop());
+  return h;
+}
