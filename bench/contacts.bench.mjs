@@ -21,14 +21,10 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { benchKafka, createTopic, deleteBenchTopics } from './lib/kafka.mjs';
 import { freePort, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
-import { machineInfo, ROOT, round, row, writeResult } from './lib/result.mjs';
+import { machineInfo, ROOT, round, row, writeResult, intEnv } from './lib/result.mjs';
 import { ensureDatabase, ensureKafka, run } from '../scripts/lib/stack.mjs';
 
-const int = (name, def) => {
-  const v = Number(process.env[name] ?? def);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive integer`);
-  return v;
-};
+const int = intEnv;
 const config = {
   inboundEvents: int('BENCH_INBOUND_EVENTS', 5000),
   users: int('BENCH_USERS', 1000),

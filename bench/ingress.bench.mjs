@@ -17,15 +17,11 @@ import { join } from 'node:path';
 import { benchKafka, createTopic, deleteBenchTopics, groupLag, messageCount, produceRoundTrips, startProduceProbe } from './lib/kafka.mjs';
 import { closedLoop, openLoop } from './lib/load.mjs';
 import { freePort, readCpuSeconds, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
-import { machineInfo, ROOT, round, row, writeResult } from './lib/result.mjs';
+import { machineInfo, ROOT, round, row, writeResult, intEnv } from './lib/result.mjs';
 import { webhookRequests } from './lib/webhooks.mjs';
 import { ensureDatabase } from '../scripts/lib/stack.mjs';
 
-const int = (name, def) => {
-  const v = Number(process.env[name] ?? def);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive integer`);
-  return v;
-};
+const int = intEnv;
 const config = {
   connections: int('BENCH_CONNECTIONS', 64),
   durationSec: int('BENCH_DURATION_SEC', 10),

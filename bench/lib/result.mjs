@@ -59,3 +59,10 @@ export function writeResult(result) {
   process.stdout.write(`bench: wrote ${file}\n`);
   return file;
 }
+
+/** A positive integer setting from env (BENCH_*), or its default; anything else stops the bench. */
+export function intEnv(name, def) {
+  const v = Number(process.env[name] ?? def);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive integer`);
+  return v;
+}
