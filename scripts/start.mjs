@@ -122,13 +122,23 @@ let tenant = saved.localTenant;
 if (has('gateway')) {
   const admin = { authorization: `Bearer ${env.ADMIN_TOKEN}` };
   await call('POST', 'http://127.0.0.1:3000/admin/v1/apps', localApp, admin);
+  // The database may outlive this checkout's .local/ (another clone, a reset): reuse the
+  // tenant `local` the gateway already has, with a new key if we do not hold one for it.
+  const existing = await call('GET', 'http://127.0.0.1:3000/admin/v1/tenants', undefined, admin);
+  const local = existing.status === 200 ? existing.json.data.find((t) => t.name === 'local') : undefined;
+  if (tenant && (!local || local.id !== tenant.id)) tenant = undefined;
+  if (!tenant && local) {
+    const k = await call('POST', `http://127.0.0.1:3000/admin/v1/tenants/${local.id}/api-keys`, {}, admin);
+    if (k.status === 201) tenant = { id: local.id, apiKey: k.json.key };
+  }
   if (!tenant) {
     const r = await call('POST', 'http://127.0.0.1:3000/admin/v1/tenants', { name: 'local' }, admin);
-    if (r.status === 201) {
-      tenant = { id: r.json.id, apiKey: r.json.apiKey.key };
-      saved.localTenant = tenant;
-      writeFileSync(secretsFile, JSON.stringify(saved, null, 2), { mode: 0o600 });
-    } else console.warn(`gateway: tenant creation answered ${r.status}: ${JSON.stringify(r.json)}`);
+    if (r.status === 201) tenant = { id: r.json.id, apiKey: r.json.apiKey.key };
+    else console.warn(`gateway: tenant creation answered ${r.status}: ${JSON.stringify(r.json)}`);
+  }
+  if (tenant) {
+    saved.localTenant = tenant;
+    writeFileSync(secretsFile, JSON.stringify(saved, null, 2), { mode: 0o600 });
   }
   if (tenant) {
     const number = { ...sandboxNumber, appId: env.META_APP_ID, graphBaseUrl: 'http://127.0.0.1:3100', graphApiVersion: 'v23.0' };
