@@ -210,17 +210,24 @@ async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopR
 }
 
 const results = {};
+// DISPATCHER_BENCH_PHASES=m200,two (comma list) runs only those phases (for investigating one number).
+const only = process.env.DISPATCHER_BENCH_PHASES ? new Set(process.env.DISPATCHER_BENCH_PHASES.split(',')) : null;
+const want = (p) => !only || only.has(p);
 try {
-  results.baseline = await runBaseline();
-  results.limitsOff = await runDispatcher('off', { mps: 1000, limitsOff: true });
-  results.mps1000 = await runDispatcher('k1', { mps: 1000 });
-  results.mps200 = await runDispatcher('m200', { mps: 200, count: 5000 });
-  results.latency1000 = await runDispatcher('lat', { mps: 1000, openLoopRate: 700, openLoopSec: 10 });
+  if (want('baseline')) results.baseline = await runBaseline();
+  if (want('off')) results.limitsOff = await runDispatcher('off', { mps: 1000, limitsOff: true });
+  if (want('k1')) results.mps1000 = await runDispatcher('k1', { mps: 1000 });
+  if (want('m200')) results.mps200 = await runDispatcher('m200', { mps: 200, count: 5000 });
+  if (want('lat')) results.latency1000 = await runDispatcher('lat', { mps: 1000, openLoopRate: 700, openLoopSec: 10 });
 } finally {
   stub.close();
   for (const s of suffixes) await deleteBenchTopics(kafka, s, [], []).catch(() => undefined);
 }
 
+if (only) {
+  console.log(JSON.stringify(results, null, 2));
+  process.exit(0);
+}
 const b = results.baseline;
 writeResult({
   bench: 'dispatcher',

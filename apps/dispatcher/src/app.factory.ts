@@ -78,7 +78,7 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
           const repo = new MessageRepository(pg);
           const processor = new OutboundProcessor(
             repo, state, new GraphClient(env.GRAPH_TIMEOUT_MS), producer,
-            new NumberRateLimiter(clock, Number(env.NUMBER_BURST_SECONDS)),
+            new NumberRateLimiter(clock, Number(env.NUMBER_BURST_SECONDS), Number(env.SEND_GATE_BURST_SECONDS)),
             // Slower than Meta's refill (5 % + PAIR_SAFETY_MS): our clock starts before Meta's bucket does.
             new PairLimiter(clock, { burst: env.PAIR_BURST, refillMs: Math.ceil(env.PAIR_REFILL_MS * 1.05) + env.PAIR_SAFETY_MS }),
             clock, Math.random,

@@ -55,6 +55,14 @@ export class DispatcherEnv extends BaseEnv {
   @IsOptional()
   NUMBER_BURST_SECONDS = 0.25;
 
+  /**
+   * Depth of the per-number gate right before the Graph call, in seconds of its mps. Below
+   * Meta's one second, so sends delayed on the way (DB claim, late retry copies) and network
+   * jitter after the gate never add up to more than Meta's bucket takes.
+   */
+  @IsOptional()
+  SEND_GATE_BURST_SECONDS = 0.5;
+
   /** How long a request for a number we have no config for waits before it is rejected. */
   @IsInt() @Min(0)
   UNKNOWN_NUMBER_GRACE_MS = 30000;

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Controller, Module } from '@nestjs/common';
+import { Controller, Injectable, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { dlqTopicFor, INBOUND_MESSAGE_V1, InboundMessageV1 } from '@wabridge/contracts';
@@ -156,6 +156,34 @@ describe('kafka lib against the real broker', () => {
     } finally {
       await dlq.stop();
       await producer.close();
+      await app.close();
+    }
+  });
+
+  it('runs the app\'s lifecycle hooks once in a hybrid HTTP + Kafka app (a consumer started in a hook joins its group once)', async () => {
+    const suffix = randomSuffix();
+    const groupId = `g-${suffix}`;
+    await createTestTopics(suffix, [INBOUND_MESSAGE_V1], [dlqTopicFor(groupId)]);
+    const hooks: string[] = [];
+    @Controller()
+    class Handler {
+      @EventPattern(INBOUND_MESSAGE_V1.topic)
+      handle(): void {}
+    }
+    @Injectable()
+    class Starter implements OnModuleInit, OnApplicationBootstrap {
+      onModuleInit(): void { hooks.push('init'); }
+      onApplicationBootstrap(): void { hooks.push('bootstrap'); }
+    }
+    @Module({ controllers: [Handler], providers: [Starter] })
+    class TestModule {}
+    const app = await NestFactory.create(TestModule, new FastifyAdapter(), { logger: false });
+    attachKafkaConsumer(app, { connection: testConnection(suffix), consumer: { groupId } });
+    await app.init();
+    await app.startAllMicroservices();
+    try {
+      expect(hooks).toEqual(['init', 'bootstrap']);
+    } finally {
       await app.close();
     }
   });

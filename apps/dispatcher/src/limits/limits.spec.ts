@@ -61,6 +61,47 @@ describe('NumberRateLimiter', () => {
   });
 });
 
+describe('NumberRateLimiter gate', () => {
+  /** Meta's side: a one-second bucket at the same mps; counts the sends it would answer with 130429. */
+  function metaRefusals(sendTimes: number[], mps: number): number {
+    const clock = new ManualClock(0);
+    const meta = new TokenBucket(mps, mps, clock);
+    let refused = 0;
+    for (const t of [...sendTimes].sort((a, b) => a - b)) {
+      clock.set(t);
+      if (!meta.tryTake(1)) refused++;
+    }
+    return refused;
+  }
+
+  it('spreads sends that a hiccup released together, so Meta\'s bucket never refuses one (it would without the gate)', () => {
+    const clock = new ManualClock(0);
+    const limiter = new NumberRateLimiter(clock);
+    const slots = Array.from({ length: 1200 }, () => limiter.reserve('n1', 200));
+    // Everything booked for 1.0–2.5 s is held up (a slow database claim, a late retry copy) and
+    // reaches the socket at 2.5 s, together with the sends booked from then on.
+    const arrivals = slots.map((s) => (s >= 1000 && s < 2500 ? 2500 : s));
+    expect(metaRefusals(arrivals, 200)).toBeGreaterThan(0);
+    const sent: number[] = [];
+    for (const a of [...arrivals].sort((x, y) => x - y)) {
+      clock.set(a);
+      sent.push(Math.max(a, limiter.gate('n1', 200)));
+    }
+    expect(metaRefusals(sent, 200)).toBe(0);
+    // ... at full rate from then on: the 300 held sends beyond the gate's 100 cost one second
+    // once (Meta would have refused them), nothing more.
+    expect(Math.max(...sent)).toBeLessThanOrEqual(Math.max(...slots) + 1000 + 5);
+  });
+
+  it('is held back by a 130429 penalty like the schedule', () => {
+    const clock = new ManualClock(0);
+    const limiter = new NumberRateLimiter(clock);
+    limiter.penalize('n1', 80, 2000);
+    expect(limiter.gate('n1', 80)).toBeGreaterThanOrEqual(2000);
+    expect(limiter.reserve('n1', 80)).toBeGreaterThanOrEqual(2000);
+  });
+});
+
 describe('PairLimiter', () => {
   it('lets 45 through at once, then one every 6 s (Meta 131056 rule)', () => {
     const clock = new ManualClock(0);

@@ -10,6 +10,7 @@ export const metrics = {
   reconciliations: counter('dispatcher_reconciliations_total', 'Attempts whose outcome was unknown: settled by a webhook, or resent after the timeout', ['outcome'] as const),
   duplicates: counter('dispatcher_duplicates_skipped_total', 'Redelivered or stale copies skipped', ['why'] as const),
   queueDelay: histogram('dispatcher_queue_delay_seconds', 'From request to Graph call', [] as const, [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300]),
+  gateWait: histogram('dispatcher_send_gate_wait_seconds', 'Wait at the per-number gate right before the Graph call (bunched sends spread again)', [] as const, [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5]),
   graphLatency: histogram('dispatcher_graph_latency_seconds', 'Graph send call duration', [] as const, [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10]),
   statusTransitions: counter('dispatcher_status_transitions_total', 'Status machine transitions', ['status'] as const),
   pausedNumbers: gauge('dispatcher_paused_numbers', 'Numbers paused for auth/config errors', [] as const),

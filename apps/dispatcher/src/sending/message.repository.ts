@@ -17,6 +17,15 @@ export interface MessageRow {
   created?: boolean;
 }
 
+interface Transition {
+  id: string;
+  version: number;
+  status: MessageState;
+  notBefore?: Date;
+  error?: { class: string; code?: number; message: string };
+  reconciledResend?: boolean;
+}
+
 export function recipientOf(r: { to?: string; recipient?: string }): string {
   return r.to ?? r.recipient ?? '';
 }
@@ -28,10 +37,12 @@ export function recipientOf(r: { to?: string; recipient?: string }): string {
 export class MessageRepository {
   private readonly attempting: MicroBatcher<{ id: string; version: number; now: Date }, { version: number; attempts: number } | null>;
   private readonly sent: MicroBatcher<{ id: string; wamid: string; now: Date }, boolean>;
+  private readonly transitions: MicroBatcher<Transition, number | null>;
 
   constructor(private readonly pg: Pg) {
     this.attempting = new MicroBatcher((items) => this.markAttemptingMany(items), 1, 500);
     this.sent = new MicroBatcher((items) => this.markSentMany(items), 1, 500);
+    this.transitions = new MicroBatcher((items) => this.transitionMany(items), 1, 500);
   }
 
   /**
@@ -123,23 +134,42 @@ export class MessageRepository {
     return items.map((i) => ok.has(i.id));
   }
 
-  /** Any other transition guarded by the version read. Returns the new version or null. */
-  async transition(
+  /**
+   * Any other transition guarded by the version read. Returns the new version or null.
+   * Micro-batched: a batch that defers thousands of messages must not queue thousands of
+   * round trips in front of the sends' `attempting` claims.
+   */
+  transition(
     id: string,
     version: number,
     status: MessageState,
     extra: { notBefore?: Date; error?: { class: string; code?: number; message: string }; reconciledResend?: boolean } = {},
   ): Promise<number | null> {
-    const { rows } = await this.pg.query<{ version: number }>(
-      `UPDATE messages SET status = $3, version = version + 1, updated_at = now(),
-              not_before = COALESCE($4, not_before),
-              error_class = COALESCE($5, error_class), error_code = COALESCE($6, error_code), error_message = COALESCE($7, error_message),
-              reconciled_resends = reconciled_resends + $8
-       WHERE id = $1 AND version = $2 RETURNING version`,
-      [id, version, status, extra.notBefore ?? null, extra.error?.class ?? null, extra.error?.code ?? null,
-        extra.error?.message ?? null, extra.reconciledResend ? 1 : 0],
+    return this.transitions.run({ id, version, status, ...extra });
+  }
+
+  private async transitionMany(items: Transition[]): Promise<(number | null)[]> {
+    // One copy per message per statement (an UPDATE changes a row once): later copies lost the race.
+    const first = new Map<string, Transition>();
+    for (const i of items) if (!first.has(i.id)) first.set(i.id, i);
+    const list = [...first.values()];
+    const { rows } = await this.pg.query<{ id: string; version: number }>(
+      `UPDATE messages m SET status = v.status, version = m.version + 1, updated_at = now(),
+              not_before = COALESCE(v.not_before, m.not_before),
+              error_class = COALESCE(v.error_class, m.error_class), error_code = COALESCE(v.error_code, m.error_code),
+              error_message = COALESCE(v.error_message, m.error_message),
+              reconciled_resends = m.reconciled_resends + v.resend
+       FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::text[], $8::int[])
+            AS v(id, version, status, not_before, error_class, error_code, error_message, resend)
+       WHERE m.id = v.id AND m.version = v.version RETURNING m.id, m.version`,
+      [
+        list.map((i) => i.id), list.map((i) => i.version), list.map((i) => i.status), list.map((i) => i.notBefore ?? null),
+        list.map((i) => i.error?.class ?? null), list.map((i) => i.error?.code ?? null), list.map((i) => i.error?.message ?? null),
+        list.map((i) => (i.reconciledResend ? 1 : 0)),
+      ],
     );
-    return rows[0]?.version ?? null;
+    const byId = new Map(rows.map((r) => [r.id, r.version]));
+    return items.map((i) => (first.get(i.id) === i ? byId.get(i.id) ?? null : null));
   }
 
   /** Status webhook: move forward if the rank allows (checked by the caller with the row it read). */

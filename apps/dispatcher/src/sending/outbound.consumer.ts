@@ -7,6 +7,9 @@ import { decodeValue, EventProducer, headersToStrings } from '@wabridge/kafka';
 import { Clock } from '../common/clock';
 import { OutboundProcessor, WorkItem } from './outbound.processor';
 
+/** How long a batch that failed (database or Kafka down) waits before it is read again. */
+const RETRY_FAILED_BATCH_MS = 1000;
+
 export interface OutboundConsumerOptions {
   groupId: string;
   topicSuffix?: string;
@@ -22,11 +25,22 @@ export interface OutboundConsumerOptions {
  *
  * Retry tiers hold messages for a fixed delay, so each tier partition is FIFO by due time: when
  * its head is not due the partition is paused until it is, and nothing else waits.
+ *
+ * A batch may take seconds (its sends wait for their limiter slots), and kafkajs fetches the
+ * next round for *every* partition of a broker only after all batches of the last round have
+ * returned. So the handler does not wait for the sends: it hands the batch to the processor,
+ * pauses that partition and returns. When the batch is durable its offset is committed
+ * (autoCommit is off; resolving only moves the fetch position) and the partition resumes, so
+ * each partition is still processed in order, one batch at a time, while a slow number never
+ * holds up the fetches of other numbers' partitions or of the retry tiers.
  */
 export class OutboundConsumer {
   private readonly log = new Logger('OutboundConsumer');
   private consumer: Consumer | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Batches handed to the processor and not yet committed, by `topic|partition`. */
+  private readonly inflight = new Map<string, Promise<void>>();
+  private stopping = false;
   private readonly tierByTopic = new Map<string, number>();
   private readonly requestedTopic: string;
 
@@ -46,6 +60,9 @@ export class OutboundConsumer {
   }
 
   async start(): Promise<void> {
+    // One group member per process: a second start would leave the first consumer running
+    // unreferenced (its pauses would land on the other one).
+    if (this.consumer) return;
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       // A crashed instance's partitions move after this long (kept short: its numbers wait meanwhile).
@@ -60,8 +77,8 @@ export class OutboundConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics: [this.requestedTopic, ...this.tierByTopic.keys()], fromBeginning: true });
     await consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 500,
+      // Offsets are committed by hand once a batch is durable (see the class comment).
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.concurrency,
       eachBatch: (p) => this.eachBatch(p),
@@ -70,6 +87,9 @@ export class OutboundConsumer {
 
   private async eachBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
+    const key = `${batch.topic}|${batch.partition}`;
+    // A paused partition's batch that was already fetched: the running one will resume it.
+    if (this.stopping || this.inflight.has(key)) return;
     const tierDelay = this.tierByTopic.get(batch.topic);
     const items: WorkItem[] = [];
     const offsets: string[] = [];
@@ -96,21 +116,50 @@ export class OutboundConsumer {
       }
       offsets.push(m.offset);
     }
-    await this.processor.process(items);
-    for (const o of offsets) p.resolveOffset(o);
-    await p.heartbeat();
-    await p.commitOffsetsIfNecessary();
-    if (pauseUntil !== null) this.pauseUntil(batch.topic, batch.partition, pauseUntil);
-  }
-
-  private pauseUntil(topic: string, partition: number, until: number): void {
+    const partition = { topic: batch.topic, partitions: [batch.partition] };
     const consumer = this.consumer;
     if (!consumer) return;
-    consumer.pause([{ topic, partitions: [partition] }]);
+    consumer.pause([partition]);
+    if (offsets.length === 0) {
+      this.resumeAt(batch.topic, batch.partition, pauseUntil ?? this.clock.now());
+      return;
+    }
+    // Moves this consumer's fetch position past the batch; nothing is committed yet.
+    for (const o of offsets) p.resolveOffset(o);
+    const next = (BigInt(offsets[offsets.length - 1]!) + 1n).toString();
+    const work = this.processor.process(items).then(
+      async () => {
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]).catch((err: Error) => {
+          // Lost the partition meanwhile (rebalance): its new owner redoes the batch from the
+          // last commit, and every copy of a message after the first is skipped (versions).
+          this.log.warn(`commit ${batch.topic}[${batch.partition}]@${next} failed: ${err.message}`);
+        });
+        this.resumeAt(batch.topic, batch.partition, pauseUntil ?? this.clock.now());
+      },
+      (err: Error) => {
+        // Not durable: read the batch again from its first offset after a pause.
+        this.log.error(`batch ${batch.topic}[${batch.partition}]@${offsets[0]} failed, retrying: ${err.message}`);
+        consumer.seek({ topic: batch.topic, partition: batch.partition, offset: offsets[0]! });
+        this.resumeAt(batch.topic, batch.partition, this.clock.now() + RETRY_FAILED_BATCH_MS);
+      },
+    ).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, work);
+  }
+
+  /** Resumes a paused partition at `until` (now or later), unless the consumer is stopping. */
+  private resumeAt(topic: string, partition: number, until: number): void {
+    const resume = (): void => {
+      if (!this.stopping) this.consumer?.resume([{ topic, partitions: [partition] }]);
+    };
+    const wait = until - this.clock.now();
+    if (wait <= 0) {
+      resume();
+      return;
+    }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.consumer?.resume([{ topic, partitions: [partition] }]);
-    }, Math.max(0, until - this.clock.now()));
+      resume();
+    }, wait);
     this.timers.add(timer);
   }
 
@@ -131,10 +180,15 @@ export class OutboundConsumer {
     });
   }
 
+  /** Stops taking batches, lets the ones in flight become durable and commit, then leaves the group. */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await this.consumer?.disconnect().catch((err: Error) => this.log.error(`disconnect: ${err.message}`));
+    const consumer = this.consumer;
+    if (consumer) consumer.pause([this.requestedTopic, ...this.tierByTopic.keys()].map((topic) => ({ topic })));
+    await Promise.allSettled([...this.inflight.values()]);
+    await consumer?.disconnect().catch((err: Error) => this.log.error(`disconnect: ${err.message}`));
     this.consumer = null;
   }
 }

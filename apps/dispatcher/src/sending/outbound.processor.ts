@@ -30,9 +30,6 @@ export interface ProcessorOptions {
   backoff: BackoffPolicy;
 }
 
-/** How late a returning retry copy may be and still use the number slot it booked. */
-const SLOT_GRACE_MS = 200;
-
 type ErrorInfo = { class: ErrorClassName; code?: number; message: string };
 
 /**
@@ -167,11 +164,10 @@ export class OutboundProcessor {
       return { send: this.sendAt(Math.max(sendAt, now), () => this.send(item, row, number, reconciledResend)) };
     }
     let numberDue = now;
-    // A slot booked earlier is honoured only if we are on time for it: a copy that comes back
-    // late would otherwise go out together with the sends booked after it, a burst Meta's
-    // one-second bucket (which lost the refill while we were late) answers with 130429.
-    const slotOnTime = item.retry?.numberSlot === true && now - Date.parse(item.retry.notBefore) <= SLOT_GRACE_MS;
-    if (!slotOnTime) {
+    // A slot booked earlier is used even when its copy comes back late (a late slot re-booked
+    // would be lost throughput); the gate in send() spreads what arrives bunched.
+    const slotBooked = item.retry?.numberSlot === true;
+    if (!slotBooked) {
       numberDue = this.numberLimiter.reserve(number.phoneNumberId, number.mps);
       if (numberDue > horizon) return { send: this.defer(item, row, 'rate-number', numberDue, { numberSlot: true }) };
     }
@@ -179,7 +175,7 @@ export class OutboundProcessor {
     if (!item.retry?.pairSlot) {
       pairDue = this.pairLimiter.reserve(number.phoneNumberId, recipient);
       if (pairDue > horizon) {
-        if (!slotOnTime) this.numberLimiter.release(number.phoneNumberId, number.mps);
+        if (!slotBooked) this.numberLimiter.release(number.phoneNumberId, number.mps);
         return { send: this.defer(item, row, 'rate-pair', pairDue, { pairSlot: true }) };
       }
     }
@@ -216,6 +212,11 @@ export class OutboundProcessor {
     const started = this.clock.now();
     metrics.queueDelay.observe(Math.max(0, started - Date.parse(req.requestedAt)) / 1000);
     const token = await this.state.accessToken(number.phoneNumberId);
+    if (this.options.rateLimits !== false) {
+      const gateWait = this.numberLimiter.gate(number.phoneNumberId, number.mps) - this.clock.now();
+      metrics.gateWait.observe(Math.max(0, gateWait) / 1000);
+      if (gateWait > 0) await new Promise((resolve) => setTimeout(resolve, gateWait));
+    }
     const result = await this.graph.send({
       baseUrl: number.graphBaseUrl, version: number.graphApiVersion, phoneNumberId: number.phoneNumberId, accessToken: token, body,
     });

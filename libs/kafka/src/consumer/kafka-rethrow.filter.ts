@@ -27,5 +27,9 @@ export function attachKafkaConsumer(app: INestApplication, options: KafkaBatchSe
   // creation); `startAllMicroservices()` initializes and starts it.
   const ms = app.connectMicroservice({ strategy: server }, { deferInitialization: true });
   ms.useGlobalFilters(new KafkaRethrowFilter());
+  // A deferred microservice shares the app's module container, and its first `listen()` would
+  // run every provider's onModuleInit/onApplicationBootstrap a second time (two consumers in
+  // one group, two timers, …). The app's own init() runs them; the microservice only adds listeners.
+  (ms as unknown as { setIsInitHookCalled(called: boolean): void }).setIsInitHookCalled(true);
   return server;
 }
