@@ -8,6 +8,7 @@
 //   limits-off      N messages, dispatcher with RATE_LIMITS_ENABLED=false (max sustained sends/s)
 //   mps-1000        N messages for one number configured at 1,000 mps
 //   mps-200         5,000 messages for one number at 200 mps (issue: ≥ 95 % of 200, zero 130429)
+//   two             5,000 messages each for two numbers at 200 mps at once (must not slow each other)
 //   latency-1000    open loop: 700 msg/s produced for 10 s to a 1,000 mps number; request → Graph p50/p99
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
@@ -161,16 +162,19 @@ async function runBaseline() {
 }
 
 // ---------- the dispatcher
-async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopRate = 0, openLoopSec = 0 }) {
+async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopRate = 0, openLoopSec = 0, twoNumbers = false }) {
   const suffix = newSuffix(tag);
   const pn = String(910000 + Math.floor(Math.random() * 80000));
+  // A second number with the same backlog, sent at the same time (must not slow the first).
+  const pn2 = twoNumbers ? String(Number(pn) + 1) : null;
   if (!limitsOff) stubMps.set(pn, mps);
+  if (pn2) stubMps.set(pn2, mps);
   const schema = `dispatcher_${suffix.toLowerCase().replace(/[^a-z0-9]/g, '_')}`.slice(0, 60);
   const port = await freePort();
   const topicNumbers = `wa.number.changed.v1.${suffix}`;
   const topicRequested = `wa.outbound.requested.v1.${suffix}`;
   await ensureTopics([topicNumbers, topicRequested]);
-  await produce(topicNumbers, [{ key: pn, value: numberEvent(pn, Math.min(1000, mps)) }]);
+  await produce(topicNumbers, [pn, pn2].filter(Boolean).map((n) => ({ key: n, value: numberEvent(n, Math.min(1000, mps)) })));
   const before = calls.length;
   const proc = await startNodeProcess({
     name: `dispatcher-${tag}`, entry: join(ROOT, 'apps/dispatcher/dist/main.js'), port,
@@ -181,7 +185,9 @@ async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopR
   });
   // Let the state consumer load the number's config first, then give it the backlog at once.
   await new Promise((r) => setTimeout(r, 8000));
-  if (!openLoopRate) await produce(topicRequested, Array.from({ length: count }, (_, i) => ({ key: pn, value: request(tag, pn, i) })));
+  if (!openLoopRate) {
+    await produce(topicRequested, Array.from({ length: count }, (_, i) => [pn, pn2].filter(Boolean).map((n) => ({ key: n, value: request(tag + n, n, i) }))).flat());
+  }
   const sampler = sampleProcess(proc.pid);
   if (openLoopRate) {
     const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -197,7 +203,7 @@ async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopR
     await producer.disconnect();
     count = total;
   }
-  await waitUntil(() => calls.slice(before).filter((c) => c.pn === pn && !c.throttled).length >= count, 240000, `${tag} sends`);
+  await waitUntil(() => [pn, pn2].filter(Boolean).every((n) => calls.slice(before).filter((c) => c.pn === n && !c.throttled).length >= count), 240000, `${tag} sends`);
   const usage = sampler.stop();
   await proc.stop();
   const mine = calls.slice(before).filter((c) => c.pn === pn);
@@ -206,6 +212,11 @@ async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopR
   return {
     rate: rate(ok), sends: ok.length, distinct: new Set(ok.map((c) => c.id)).size, throttled130429: mine.length - ok.length,
     cpuSeconds: usage.cpuSeconds, rssPeakMb: usage.rssPeakMb, latencyMs: lat,
+    ...(pn2 ? (() => {
+      const other = calls.slice(before).filter((c) => c.pn === pn2);
+      const otherOk = other.filter((c) => !c.throttled);
+      return { secondNumber: { rate: round(rate(otherOk)), sends: otherOk.length, throttled130429: other.length - otherOk.length } };
+    })() : {}),
   };
 }
 
@@ -218,6 +229,7 @@ try {
   if (want('off')) results.limitsOff = await runDispatcher('off', { mps: 1000, limitsOff: true });
   if (want('k1')) results.mps1000 = await runDispatcher('k1', { mps: 1000 });
   if (want('m200')) results.mps200 = await runDispatcher('m200', { mps: 200, count: 5000 });
+  if (want('two')) results.two200 = await runDispatcher('two', { mps: 200, count: 5000, twoNumbers: true });
   if (want('lat')) results.latency1000 = await runDispatcher('lat', { mps: 1000, openLoopRate: 700, openLoopSec: 10 });
 } finally {
   stub.close();
@@ -240,6 +252,8 @@ writeResult({
     row('sends/s at 1,000 mps configured', 'msg/s', results.mps1000.rate, b.rate, { better: 'higher', target: '≤ 1000' }),
     row('5,000 sends at 200 mps configured', 'msg/s', results.mps200.rate, undefined, { better: 'higher', target: '≥ 190' }),
     row('130429 seen at 200 mps', 'count', results.mps200.throttled130429, undefined, { better: 'lower', target: '0' }),
+    row('two numbers at once, 5,000 each at 200 mps: slower one', 'msg/s', Math.min(results.two200.rate, results.two200.secondNumber.rate), results.mps200.rate, { better: 'higher', target: '≥ 190 (ratio ≈ 1)' }),
+    row('130429 seen, two numbers at once', 'count', results.two200.throttled130429 + results.two200.secondNumber.throttled130429, undefined, { better: 'lower', target: '0' }),
     row('p99 request→Graph at 700 msg/s (1,000 mps number)', 'ms', results.latency1000.latencyMs?.p99, undefined, { better: 'lower' }),
     row('CPU per 1,000 sends, limits off', 'cpu-s', (results.limitsOff.cpuSeconds / N) * 1000, (b.cpuSeconds / N) * 1000, { better: 'lower' }),
     row('peak RSS, limits off', 'MB', results.limitsOff.rssPeakMb, b.rssPeakMb, { better: 'lower' }),
