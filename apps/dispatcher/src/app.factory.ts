@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { BeforeApplicationShutdown, Inject, Injectable, Module, OnApplicationBootstrap, DynamicModule } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@wabridge/config';
@@ -29,6 +29,7 @@ import { DISPATCHER, DispatcherParts, StateConsumer } from './state/state.consum
 import { StateStore } from './state/state.store';
 
 const STATE_GROUP_SUFFIX = '-state';
+const REACH_PRUNE_INTERVAL_MS = 10 * 60_000;
 
 interface Built extends DispatcherParts {
   consumer: OutboundConsumer;
@@ -36,11 +37,22 @@ interface Built extends DispatcherParts {
 
 @Injectable()
 class OutboundRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = new Logger('OutboundRunner');
+  private pruneTimer: NodeJS.Timeout | null = null;
+
   constructor(@Inject(DISPATCHER) private readonly parts: Built) {}
   async onApplicationBootstrap(): Promise<void> {
     await this.parts.consumer.start();
+    // Users reached more than 24 h ago no longer count against the messaging limit.
+    const prune = (): void => {
+      this.parts.state.pruneReach(Date.now()).catch((err: Error) => this.log.warn(`portfolio_reach prune failed: ${err.message}`));
+    };
+    prune();
+    this.pruneTimer = setInterval(prune, REACH_PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
   }
   async beforeApplicationShutdown(): Promise<void> {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.parts.consumer.stop();
     await this.parts.backlog.close();
   }

@@ -1,5 +1,6 @@
 import { waitFor } from '@wabridge/testing';
 import { GraphStub } from './graph-stub';
+import { DISPATCHER, DispatcherParts } from '../src/state/state.consumer';
 import { Harness, waitForContact, waitForNumber } from './harness';
 
 describe('dispatcher sending (real Kafka and Postgres, Graph stub)', () => {
@@ -94,5 +95,39 @@ describe('dispatcher sending (real Kafka and Postgres, Graph stub)', () => {
     await waitFor(() => h.kinds(req.id).includes('failed'), { what: 'failed' });
     expect(h.eventsFor(req.id).find((e) => e.event === 'failed')!.error).toEqual({ class: 'permanent', code: 131026, message: 'Message undeliverable' });
     expect(graph.calls).toHaveLength(1);
+  });
+  it('counts the messaging limit per business portfolio across its numbers, lets reached users through, and frees units after 24 h', async () => {
+    const biz = `biz-shared-${NUM}`;
+    const [a, b] = [String(Number(NUM) + 1), String(Number(NUM) + 2)];
+    for (const n of [a, b]) {
+      await h.number(n, graph.url, { businessId: biz, tier: '250', mps: 200 });
+      await waitForNumber(h, n);
+    }
+    // No contact state: templates to these users are business-initiated (outside any window).
+    const toA = Array.from({ length: 150 }, (_, i) => h.template(a, String(4916000000000 + i)));
+    const toB = Array.from({ length: 150 }, (_, i) => h.template(b, String(4916000100000 + i)));
+    const all = [...toA, ...toB];
+    await h.send(all);
+    const decided = (r: { id: string }): boolean => h.kinds(r.id).includes('sent') || h.kinds(r.id).includes('retry-scheduled');
+    await waitFor(() => all.every(decided), { timeoutMs: 60000, what: 'all 300 sent or scheduled' });
+    const sent = all.filter((r) => h.kinds(r.id).includes('sent'));
+    const waiting = all.filter((r) => h.kinds(r.id).includes('retry-scheduled'));
+    expect(sent).toHaveLength(250);
+    expect(waiting).toHaveLength(50);
+    expect(graph.calls.filter((c) => c.phoneNumberId === a || c.phoneNumberId === b)).toHaveLength(250);
+    for (const r of waiting) {
+      const ev = h.eventsFor(r.id).find((e) => e.event === 'retry-scheduled')!;
+      expect(Date.parse(ev.notBefore!) - Date.now()).toBeGreaterThan(10 * 60_000);
+    }
+    // A user the portfolio reached in the last 24 h takes no new unit, from either number.
+    const again = sent.filter((r) => r.phoneNumberId === a).slice(0, 5).map((r) => h.template(b, r.to!));
+    await h.send(again);
+    await waitFor(() => again.every((r) => h.kinds(r.id).includes('sent')), { what: 'reached users messaged again' });
+    // 24 h later the units are free: the prune forgets those users.
+    const db = h.dispatcher!.dataSource;
+    await db.query(`UPDATE portfolio_reach SET reached_at = now() - interval '25 hours' WHERE business_id = $1`, [biz]);
+    const parts = h.dispatcher!.app.get<DispatcherParts>(DISPATCHER);
+    expect(await parts.state.pruneReach(Date.now(), 100)).toBe(250);
+    expect(await db.query('SELECT count(*)::int AS n FROM portfolio_reach WHERE business_id = $1', [biz])).toEqual([{ n: 0 }]);
   });
 });
