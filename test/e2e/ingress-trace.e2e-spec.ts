@@ -1,34 +1,9 @@
-import { createServer, Server } from 'node:http';
 import { INBOUND_MESSAGE_V1, InboundMessageV1 } from '@wabridge/contracts';
-import { freePort, postSignedWebhook, randomSuffix, ServiceProcess, TEST_BROKERS, TopicCollector, uniqueFixture, waitFor } from '@wabridge/testing';
-
-interface OtlpSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; links?: { traceId: string; spanId: string }[] }
-
-/** A local OTLP/HTTP (JSON) receiver: what a collector would get from the service. */
-function otlpReceiver(): Promise<{ server: Server; url: string; spans: OtlpSpan[] }> {
-  const spans: OtlpSpan[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans?: { scopeSpans?: { spans?: OtlpSpan[] }[] }[] };
-        for (const rs of body.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) spans.push(...(ss.spans ?? []));
-      } catch {
-        // protobuf or junk: ignored, the assertions will say nothing arrived
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const addr = server.address();
-    resolve({ server, spans, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/v1/traces` });
-  }));
-}
+import { freePort, postSignedWebhook, randomSuffix, ServiceProcess, startOtlpReceiver, TEST_BROKERS, TopicCollector, uniqueFixture, waitFor } from '@wabridge/testing';
 
 describe('ingress tracing (real process, real Kafka, OTLP export)', () => {
   it('puts the webhook POST, its produce, the normalizer consume and the typed produce in one trace', async () => {
-    const otlp = await otlpReceiver();
+    const otlp = await startOtlpReceiver();
     const suffix = randomSuffix('tr');
     const ingress = new ServiceProcess('ingress', await freePort(), {
       KAFKA_BROKERS: TEST_BROKERS.join(','), TOPIC_SUFFIX: suffix, KAFKA_PARTITIONS: '1',
@@ -66,7 +41,7 @@ describe('ingress tracing (real process, real Kafka, OTLP export)', () => {
     } finally {
       await inbound.stop();
       await ingress.stop();
-      otlp.server.close();
+      await otlp.close();
     }
   }, 90000);
 });

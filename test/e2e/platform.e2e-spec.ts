@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { freePort, postSignedWebhook, randomSuffix, ServiceProcess, TEST_BROKERS, waitFor } from '@wabridge/testing';
+import { freePort, OtlpReceiver, OtlpSpan, postSignedWebhook, randomSuffix, ServiceProcess, spanAttribute, startOtlpReceiver, TEST_BROKERS, waitFor } from '@wabridge/testing';
 
 // The whole platform as real processes on a fresh database and topic suffix, with the
 // sandbox standing in for Meta: what a business sees from its first API call to the read receipt.
@@ -33,8 +33,11 @@ describe('the platform end to end (gateway, dispatcher, ingress, contacts, sandb
   let gateway: ServiceProcess;
   let sandbox: ServiceProcess;
   let apiKey: string;
+  let otlp: OtlpReceiver;
+  let firstMessageId: string;
 
   beforeAll(async () => {
+    otlp = await startOtlpReceiver();
     await withAdminDb((c) => c.query(`CREATE DATABASE "${dbName}"`));
     const dbUrl = new URL(BASE_DB);
     dbUrl.pathname = `/${dbName}`;
@@ -48,6 +51,8 @@ describe('the platform end to end (gateway, dispatcher, ingress, contacts, sandb
       // every consumer group is this run's own
       CONSUMER_GROUP: `gateway-${suffix}`, KAFKA_GROUP_ID: `dispatcher-${suffix}`, CONTACTS_CONSUMER_GROUP: `contacts-${suffix}`,
       NORMALIZER_GROUP_ID: `ingress-normalizer-${suffix}`,
+      // what an operator's collector would receive
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlp.url, OTEL_BSP_SCHEDULE_DELAY: '200',
     };
     sandbox = new ServiceProcess('sandbox', ports.sandbox, { ...common, STATUS_READ_DELAY_MS: '300' });
     gateway = new ServiceProcess('gateway', ports.gateway, common);
@@ -73,6 +78,7 @@ describe('the platform end to end (gateway, dispatcher, ingress, contacts, sandb
 
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop()));
+    await otlp?.close();
     await withAdminDb((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`)).catch(() => undefined);
   }, 120000);
 
@@ -95,6 +101,7 @@ describe('the platform end to end (gateway, dispatcher, ingress, contacts, sandb
       phoneNumberId: NUMBER.phoneNumberId, to: `+${USER}`, type: 'text', text: { body: 'Danke, Anna!' },
     }, { ...auth(), 'idempotency-key': `k-${suffix}` });
     expect(sent.status).toBe(202);
+    firstMessageId = sent.body.id;
     const final = await waitFor(async () => {
       const r = await call('GET', `${gateway.url}/v1/messages/${sent.body.id}`, undefined, auth());
       return r.body?.status === 'read' ? r.body : undefined;
@@ -107,6 +114,32 @@ describe('the platform end to end (gateway, dispatcher, ingress, contacts, sandb
     expect(mine).toHaveLength(1);
     expect(mine[0].body).toMatchObject({ messaging_product: 'whatsapp', to: USER, type: 'text', text: { body: 'Danke, Anna!' } });
   }, 180000);
+
+  it('traces a send as one trace (gateway request → dispatcher consume → Graph call) that the status webhooks link to', async () => {
+    const ofMessage = (s: OtlpSpan): boolean => spanAttribute(s, 'wabridge.message_id') === firstMessageId;
+    const graphCall = await waitFor(() => otlp.spans.find((s) => s.service === 'dispatcher' && s.name === 'graph.messages send' && ofMessage(s)),
+      { timeoutMs: 30000, what: `the Graph call span (have ${[...new Set(otlp.spans.map((s) => `${s.service}:${s.name}`))].join(', ')})` });
+    const trace = await waitFor(() => {
+      const mine = otlp.spans.filter((s) => s.traceId === graphCall.traceId);
+      const request = mine.find((s) => s.service === 'gateway' && s.kind === 2 && /^POST/.test(s.name));
+      const consume = mine.find((s) => s.service === 'dispatcher' && /^wa\.outbound\.requested\.v1\..* process$/.test(s.name) && ofMessage(s));
+      return request && consume ? { request, consume, mine } : undefined;
+    }, { timeoutMs: 30000, what: 'the gateway request and dispatcher consume spans in the same trace' });
+    expect(graphCall.kind).toBe(3); // CLIENT
+    expect(graphCall.parentSpanId).toBe(trace.consume.spanId);
+    // the gateway's publish of the send command sits between its request and our consume
+    const publish = trace.mine.find((s) => s.spanId === trace.consume.parentSpanId);
+    expect(publish?.service).toBe('gateway');
+    expect(publish?.name).toMatch(/^wa\.outbound\.requested\.v1\..* publish$/);
+    // Meta's status webhooks start their own traces (sandbox → ingress → dispatcher); each
+    // status the dispatcher applies to this message links back to the send's trace.
+    const linked = await waitFor(() => {
+      const spans = otlp.spans.filter((s) => s.service === 'dispatcher' && /^wa\.status\.updated\.v1\..* process$/.test(s.name) &&
+        (s.links ?? []).some((l) => l.traceId === graphCall.traceId));
+      return spans.length >= 3 ? spans : undefined; // sent, delivered, read
+    }, { timeoutMs: 30000, what: 'status spans linked to the send' });
+    for (const s of linked) expect(s.traceId).not.toBe(graphCall.traceId);
+  }, 60000);
 
   it('an opt-out keyword stops further texts and templates before any Graph call', async () => {
     await call('POST', `${sandbox.url}/_sandbox/inbound`, { phoneNumberId: NUMBER.phoneNumberId, from: USER, message: { type: 'text', text: { body: 'STOP' } } });

@@ -3,3 +3,4 @@ export { TEST_BROKERS, randomSuffix, testConnection, TopicCollector, CollectedMe
 export { FIXTURE_DIR, fixtureIndex, fixtureFiles, fixtureBytes, uniqueFixture, UniqueFixture, FixtureIndexEntry } from './fixtures';
 export { postSignedWebhook, PostResult } from './webhook-client';
 export { ServiceProcess, freePort, REPO_ROOT } from './service-process';
+export { startOtlpReceiver, spanAttribute, OtlpReceiver, OtlpSpan, OtlpAttribute } from './otlp-receiver';

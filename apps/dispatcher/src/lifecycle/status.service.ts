@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
+import { extractTraceContext } from '@wabridge/telemetry';
 import { OutboundRequestedV1, StatusUpdatedV1 } from '@wabridge/contracts';
 import { Clock } from '../common/clock';
 import { classifyMetaError } from '../errors/meta-error-taxonomy';
@@ -32,6 +34,9 @@ export class StatusService {
     if (!row) row = await this.repo.findByWamid(ev.wamid);
     if (!row) return; // not ours (sent by another system on the same number)
     if (row.phone_number_id !== ev.phoneNumberId) return;
+    // This status has its own trace (Meta's webhook → ingress → here); link it to the send's.
+    const sent = row.trace_parent ? trace.getSpanContext(extractTraceContext({ traceparent: row.trace_parent })) : undefined;
+    if (sent) trace.getActiveSpan()?.addLink({ context: sent, attributes: { 'wabridge.message_id': row.id, 'wabridge.status': ev.status } });
     const err = ev.errors?.[0];
     if (ev.status === 'failed' && err) {
       const cls = classifyMetaError(err.code);

@@ -14,6 +14,8 @@ export interface MessageRow {
   wamid: string | null;
   attempted_at: Date | null;
   request: OutboundRequestedV1;
+  /** W3C traceparent of the request that created the message (status spans link to it). */
+  trace_parent?: string | null;
   created?: boolean;
 }
 
@@ -50,19 +52,19 @@ export class MessageRepository {
    * current row of each request id; a request whose idempotency key belongs to another id has
    * no row (it is a duplicate of that one).
    */
-  async claim(requests: OutboundRequestedV1[]): Promise<Map<string, MessageRow>> {
+  async claim(requests: OutboundRequestedV1[], traceParents: Map<string, string> = new Map()): Promise<Map<string, MessageRow>> {
     const out = new Map<string, MessageRow>();
     const unique = [...new Map(requests.map((r) => [r.id, r])).values()];
     for (let i = 0; i < unique.length; i += 400) {
       const chunk = unique.slice(i, i + 400);
       const params: unknown[] = [];
       const values = chunk.map((r) => {
-        params.push(r.id, r.tenantId, r.phoneNumberId, recipientOf(r), r.type, r.idempotencyKey ?? null, JSON.stringify(r));
-        const b = params.length - 7;
-        return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},'accepted',$${b + 6},$${b + 7}::jsonb)`;
+        params.push(r.id, r.tenantId, r.phoneNumberId, recipientOf(r), r.type, r.idempotencyKey ?? null, JSON.stringify(r), traceParents.get(r.id) ?? null);
+        const b = params.length - 8;
+        return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},'accepted',$${b + 6},$${b + 7}::jsonb,$${b + 8})`;
       });
       const inserted = await this.pg.query<{ id: string }>(
-        `INSERT INTO messages (id, tenant_id, phone_number_id, recipient, type, status, idempotency_key, request)
+        `INSERT INTO messages (id, tenant_id, phone_number_id, recipient, type, status, idempotency_key, request, trace_parent)
          VALUES ${values.join(',')} ON CONFLICT DO NOTHING RETURNING id`,
         params,
       );
@@ -79,7 +81,7 @@ export class MessageRepository {
 
   async get(id: string): Promise<MessageRow | undefined> {
     const { rows } = await this.pg.query<MessageRow>(
-      `SELECT id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request FROM messages WHERE id = $1`,
+      `SELECT id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request, trace_parent FROM messages WHERE id = $1`,
       [id],
     );
     return rows[0];
@@ -87,7 +89,7 @@ export class MessageRepository {
 
   async findByWamid(wamid: string): Promise<MessageRow | undefined> {
     const { rows } = await this.pg.query<MessageRow>(
-      `SELECT id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request FROM messages WHERE wamid = $1`,
+      `SELECT id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request, trace_parent FROM messages WHERE wamid = $1`,
       [wamid],
     );
     return rows[0];

@@ -4,6 +4,7 @@ import {
   dlqTopicFor, HEADER, OUTBOUND_REQUESTED_V1, OUTBOUND_RETRY_TIERS, OutboundRequestedV1, OutboundRetryV1, topicName, validateContract,
 } from '@wabridge/contracts';
 import { decodeValue, EventProducer, headersToStrings } from '@wabridge/kafka';
+import { extractTraceContext } from '@wabridge/telemetry';
 import { Clock } from '../common/clock';
 import { OutboundProcessor, WorkItem } from './outbound.processor';
 
@@ -100,7 +101,7 @@ export class OutboundConsumer {
       if (tierDelay === undefined) {
         const v = decoded.ok ? validateContract(OutboundRequestedV1, decoded.value) : decoded;
         if (!v.ok) await this.poison(batch.topic, batch.partition, m, v.reason);
-        else items.push({ request: v.value });
+        else items.push({ request: v.value, parent: extractTraceContext(m.headers), topic: batch.topic });
       } else {
         const v = decoded.ok ? validateContract(OutboundRetryV1, decoded.value) : decoded;
         if (!v.ok) await this.poison(batch.topic, batch.partition, m, v.reason);
@@ -111,7 +112,7 @@ export class OutboundConsumer {
             pauseUntil = due;
             break;
           }
-          items.push({ request: v.value.request, retry: v.value });
+          items.push({ request: v.value.request, retry: v.value, parent: extractTraceContext(m.headers), topic: batch.topic });
         }
       }
       offsets.push(m.offset);

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
+import { context, type Context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { withSpan } from '@wabridge/telemetry';
 import {
-  ErrorClassName, OUTBOUND_DLQ_V1, OUTBOUND_EVENTS_V1, OUTBOUND_RETRY_TIERS, OutboundDeadLetterV1, OutboundEventKind, OutboundEventV1,
+  ErrorClassName, OUTBOUND_DLQ_V1, OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_RETRY_TIERS, OutboundDeadLetterV1, OutboundEventKind, OutboundEventV1,
   OutboundRequestedV1, OutboundRetryV1, RetryReason,
 } from '@wabridge/contracts';
 import { EventProducer } from '@wabridge/kafka';
@@ -19,6 +21,10 @@ export interface WorkItem {
   request: OutboundRequestedV1;
   /** Present when the item came from a retry tier. */
   retry?: OutboundRetryV1;
+  /** Trace context from the Kafka headers (the gateway's request, or our own earlier attempt). */
+  parent?: Context;
+  /** Topic it was consumed from (span names). */
+  topic?: string;
 }
 
 export interface ProcessorOptions {
@@ -31,6 +37,17 @@ export interface ProcessorOptions {
 }
 
 type ErrorInfo = { class: ErrorClassName; code?: number; message: string };
+
+const TRACER = '@wabridge/dispatcher';
+const tracer = () => trace.getTracer(TRACER);
+
+function endSpan(span: Span, err?: unknown): void {
+  if (err !== undefined) {
+    span.recordException(err instanceof Error ? err : String(err));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+  }
+  span.end();
+}
 
 /**
  * One partition batch at a time: requests are claimed in one round trip, grouped by number
@@ -61,7 +78,12 @@ export class OutboundProcessor {
 
   async process(items: WorkItem[]): Promise<void> {
     if (items.length === 0) return;
-    const rows = await this.repo.claim(items.map((i) => i.request));
+    const traceParents = new Map<string, string>();
+    for (const i of items) {
+      const sc = i.parent ? trace.getSpanContext(i.parent) : undefined;
+      if (sc) traceParents.set(i.request.id, `00-${sc.traceId}-${sc.spanId}-0${(sc.traceFlags & 1).toString()}`);
+    }
+    const rows = await this.repo.claim(items.map((i) => i.request), traceParents);
     const byNumber = new Map<string, WorkItem[]>();
     for (const item of items) {
       const list = byNumber.get(item.request.phoneNumberId) ?? [];
@@ -87,11 +109,29 @@ export class OutboundProcessor {
     }
     for (const item of group) {
       const row = rows.get(item.request.id);
-      if (row?.created) emits.push(this.emit(item.request, 'accepted', {}));
+      // One span per message from consume to its durable outcome, in the trace of the request
+      // (the gateway's POST); the Graph call and the events it emits are its children.
+      const span = tracer().startSpan(`${item.topic ?? OUTBOUND_REQUESTED_V1.topic} process`, {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': item.topic ?? OUTBOUND_REQUESTED_V1.topic,
+          'wabridge.message_id': item.request.id, 'wabridge.phone_number_id': phoneNumberId, ...(item.retry ? { 'wabridge.retry_reason': item.retry.reason } : {}),
+        },
+      }, item.parent ?? ROOT_CONTEXT);
+      const ctx = trace.setSpan(item.parent ?? ROOT_CONTEXT, span);
       // prepare() hands back the pending send wrapped: an async function returning a bare
       // promise would be awaited here and serialize the sends.
-      const outcome = await this.prepare(item, row, number, contacts.get(`${item.request.tenantId}:${recipientOf(item.request)}`));
-      if (outcome) sends.push(outcome.send);
+      const outcome = await context.with(ctx, async () => {
+        if (row?.created) emits.push(this.emit(item.request, 'accepted', {}));
+        return this.prepare(item, row, number, contacts.get(`${item.request.tenantId}:${recipientOf(item.request)}`));
+      }).catch((err: unknown) => {
+        endSpan(span, err);
+        throw err;
+      });
+      sends.push((outcome ? outcome.send : Promise.resolve()).then(() => endSpan(span), (err: unknown) => {
+        endSpan(span, err);
+        throw err;
+      }));
     }
     await Promise.all([...sends, ...emits]);
   }
@@ -217,8 +257,19 @@ export class OutboundProcessor {
       metrics.gateWait.observe(Math.max(0, gateWait) / 1000);
       if (gateWait > 0) await new Promise((resolve) => setTimeout(resolve, gateWait));
     }
-    const result = await this.graph.send({
-      baseUrl: number.graphBaseUrl, version: number.graphApiVersion, phoneNumberId: number.phoneNumberId, accessToken: token, body,
+    const result = await withSpan('graph.messages send', {
+      kind: SpanKind.CLIENT, tracerName: TRACER,
+      attributes: { 'server.address': number.graphBaseUrl, 'wabridge.message_id': req.id, 'wabridge.phone_number_id': number.phoneNumberId, 'wabridge.attempt': claimed.attempts },
+    }, async (span) => {
+      const r = await this.graph.send({
+        baseUrl: number.graphBaseUrl, version: number.graphApiVersion, phoneNumberId: number.phoneNumberId, accessToken: token, body,
+      });
+      if (r.ok) span.setAttributes({ 'http.response.status_code': r.httpStatus, 'wabridge.wamid': r.wamid });
+      else {
+        span.setAttributes({ 'http.response.status_code': r.error.httpStatus, 'error.type': r.error.class, ...(r.error.code !== undefined ? { 'meta.error.code': r.error.code } : {}) });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: r.error.message });
+      }
+      return r;
     });
     metrics.graphLatency.observe((this.clock.now() - started) / 1000);
     const current = { ...row, version: claimed.version, attempts: claimed.attempts, status: 'attempting' as const };
