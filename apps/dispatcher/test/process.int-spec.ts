@@ -44,8 +44,9 @@ describe('dispatcher as a process (real Kafka and Postgres, Graph stub)', () => 
     return String(300000 + Math.floor(Math.random() * 699999));
   }
 
+  /** Sustained rate: after the first 150 sends (our bucket's and gate's burst, which Meta's one-second bucket takes). */
   function rateOf(ats: number[]): number {
-    const sorted = [...ats].sort((a, b) => a - b);
+    const sorted = [...ats].sort((a, b) => a - b).slice(150);
     return ((sorted.length - 1) * 1000) / (sorted[sorted.length - 1]! - sorted[0]!);
   }
 
