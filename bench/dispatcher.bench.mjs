@@ -8,6 +8,7 @@
 //   limits-off      N messages, dispatcher with RATE_LIMITS_ENABLED=false (max sustained sends/s)
 //   mps-1000        N messages for one number configured at 1,000 mps
 //   mps-200         5,000 messages for one number at 200 mps (issue: ≥ 95 % of 200, zero 130429)
+//   sandbox         5,000 messages at 200 mps with the real sandbox (apps/sandbox) as Meta
 //   two             5,000 messages each for two numbers at 200 mps at once (must not slow each other)
 //   latency-1000    open loop: 700 msg/s produced for 10 s to a 1,000 mps number; request → Graph p50/p99
 import { createServer } from 'node:http';
@@ -81,11 +82,11 @@ function request(suffixTag, phoneNumberId, i) {
   };
 }
 
-function numberEvent(phoneNumberId, mps) {
+function numberEvent(phoneNumberId, mps, graph = { url: stubUrl, token: 'bench-token' }) {
   return {
     phoneNumberId, tenantId: 'bench', displayPhoneNumber: '+1555', wabaId: `w${phoneNumberId}`, appId: 'bench', businessId: `b${phoneNumberId}`,
-    status: 'active', mps, tier: 'unlimited', graphBaseUrl: stubUrl, graphApiVersion: 'v23.0',
-    accessToken: seal('bench-token', `number:${phoneNumberId}`), revision: 1, updatedAt: new Date().toISOString(),
+    status: 'active', mps, tier: 'unlimited', graphBaseUrl: graph.url, graphApiVersion: 'v23.0',
+    accessToken: seal(graph.token, `number:${phoneNumberId}`), revision: 1, updatedAt: new Date().toISOString(),
   };
 }
 
@@ -220,6 +221,68 @@ async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopR
   };
 }
 
+// ---------- the real sandbox as Meta: its throughput rule (one-second bucket at the number's
+// mps) answers 130429 like Meta; its call log is the ground truth. Status webhooks go to a sink.
+async function runSandbox(tag, { mps, count }) {
+  const suffix = newSuffix(tag);
+  const pn = String(960000 + Math.floor(Math.random() * 30000));
+  const token = 'bench-sandbox-token';
+  const sinkPort = await freePort();
+  const sink = await startNodeProcess({ name: 'webhook-sink', entry: join(ROOT, 'bench/lib/null-server.mjs'), port: sinkPort });
+  const sbxPort = await freePort();
+  const sandbox = await startNodeProcess({
+    name: 'sandbox', entry: join(ROOT, 'apps/sandbox/dist/main.js'), port: sbxPort,
+    env: { NODE_ENV: 'production', LOG_LEVEL: 'error', CALLS_LOG_MAX: String(count * 3), OTEL_SDK_DISABLED: 'true' },
+  });
+  const sbxUrl = `http://127.0.0.1:${sbxPort}`;
+  const reg = await fetch(`${sbxUrl}/_sandbox/numbers`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      phoneNumberId: pn, displayPhoneNumber: '+15550002', wabaId: `waba-${pn}`, accessToken: token, appSecret: 'bench-sandbox-secret',
+      callbackUrl: `http://127.0.0.1:${sinkPort}/webhooks`, mps, tier: 'unlimited',
+    }),
+  });
+  if (reg.status !== 201) throw new Error(`sandbox number registration: ${reg.status} ${await reg.text()}`);
+  const schema = `dispatcher_${suffix.toLowerCase().replace(/[^a-z0-9]/g, '_')}`.slice(0, 60);
+  const topicNumbers = `wa.number.changed.v1.${suffix}`;
+  const topicRequested = `wa.outbound.requested.v1.${suffix}`;
+  await ensureTopics([topicNumbers, topicRequested]);
+  await produce(topicNumbers, [{ key: pn, value: numberEvent(pn, mps, { url: sbxUrl, token }) }]);
+  const port = await freePort();
+  const proc = await startNodeProcess({
+    name: `dispatcher-${tag}`, entry: join(ROOT, 'apps/dispatcher/dist/main.js'), port,
+    env: {
+      NODE_ENV: 'production', LOG_LEVEL: 'error', TOPIC_SUFFIX: suffix, KAFKA_PARTITIONS: '3', DATABASE_URL, DATABASE_SCHEMA: schema,
+      ENCRYPTION_KEYS: KEYS, KAFKA_GROUP_ID: `dispatcher-${suffix}`, OTEL_SDK_DISABLED: 'true',
+    },
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 8000));
+    await produce(topicRequested, Array.from({ length: count }, (_, i) => ({ key: pn, value: request(tag, pn, i) })));
+    const sampler = sampleProcess(proc.pid);
+    let log = [];
+    const deadline = Date.now() + 240000;
+    for (;;) {
+      log = (await (await fetch(`${sbxUrl}/_sandbox/calls?phoneNumberId=${pn}`)).json()).calls;
+      if (log.filter((c) => c.httpStatus === 200).length >= count) break;
+      if (Date.now() > deadline) throw new Error(`${tag}: only ${log.length} sandbox calls`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const usage = sampler.stop();
+    const ok = log.filter((c) => c.httpStatus === 200).map((c) => ({ at: Date.parse(c.at), id: c.body?.biz_opaque_callback_data }));
+    return {
+      rate: rate(ok), sends: ok.length, distinct: new Set(ok.map((c) => c.id)).size,
+      throttled130429: log.filter((c) => c.response?.error?.code === 130429).length,
+      otherErrors: log.filter((c) => c.httpStatus !== 200 && c.response?.error?.code !== 130429).length,
+      cpuSeconds: usage.cpuSeconds, rssPeakMb: usage.rssPeakMb,
+    };
+  } finally {
+    await proc.stop();
+    await sandbox.stop();
+    await sink.stop();
+  }
+}
+
 const results = {};
 // DISPATCHER_BENCH_PHASES=m200,two (comma list) runs only those phases (for investigating one number).
 const only = process.env.DISPATCHER_BENCH_PHASES ? new Set(process.env.DISPATCHER_BENCH_PHASES.split(',')) : null;
@@ -230,6 +293,7 @@ try {
   if (want('k1')) results.mps1000 = await runDispatcher('k1', { mps: 1000 });
   if (want('m200')) results.mps200 = await runDispatcher('m200', { mps: 200, count: 5000 });
   if (want('two')) results.two200 = await runDispatcher('two', { mps: 200, count: 5000, twoNumbers: true });
+  if (want('sandbox')) results.sandbox200 = await runSandbox('sbx', { mps: 200, count: 5000 });
   if (want('lat')) results.latency1000 = await runDispatcher('lat', { mps: 1000, openLoopRate: 700, openLoopSec: 10 });
 } finally {
   stub.close();
@@ -252,6 +316,8 @@ writeResult({
     row('sends/s at 1,000 mps configured', 'msg/s', results.mps1000.rate, b.rate, { better: 'higher', target: '≤ 1000' }),
     row('5,000 sends at 200 mps configured', 'msg/s', results.mps200.rate, undefined, { better: 'higher', target: '≥ 190' }),
     row('130429 seen at 200 mps', 'count', results.mps200.throttled130429, undefined, { better: 'lower', target: '0' }),
+    row('5,000 sends at 200 mps, the real sandbox as Meta', 'msg/s', results.sandbox200.rate, undefined, { better: 'higher', target: '≥ 190' }),
+    row('130429 from the sandbox at 200 mps', 'count', results.sandbox200.throttled130429, undefined, { better: 'lower', target: '0' }),
     row('two numbers at once, 5,000 each at 200 mps: slower one', 'msg/s', Math.min(results.two200.rate, results.two200.secondNumber.rate), results.mps200.rate, { better: 'higher', target: '≥ 190 (ratio ≈ 1)' }),
     row('130429 seen, two numbers at once', 'count', results.two200.throttled130429 + results.two200.secondNumber.throttled130429, undefined, { better: 'lower', target: '0' }),
     row('p99 request→Graph at 700 msg/s (1,000 mps number)', 'ms', results.latency1000.latencyMs?.p99, undefined, { better: 'lower' }),

@@ -69,7 +69,9 @@ export class OutboundConsumer {
       // A crashed instance's partitions move after this long (kept short: its numbers wait meanwhile).
       sessionTimeout: 10000,
       heartbeatInterval: 1000,
-      maxWaitTimeInMs: 100,
+      // A partition resumed after its batch committed joins the next fetch round; a short
+      // long-poll keeps that wait small (700 msg/s open loop: p50 106 → 40 ms, p99 345 → 179 ms).
+      maxWaitTimeInMs: 25,
       maxBytesPerPartition: 1024 * 1024,
       allowAutoTopicCreation: false,
       retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
