@@ -125,4 +125,48 @@ describe('dispatcher as a process (real Kafka and Postgres, Graph stub)', () => 
     expect(counts.size).toBe(2000);
     expect(duplicates).toBe(0);
   }, 240000);
+  it('while instances leave (SIGTERM) and join mid-run, the partitions move and every message is sent exactly once', async () => {
+    const numbers = [num(), num(), num(), num()];
+    for (const n of numbers) {
+      graph.mps.set(n, 40);
+      await h.number(n, graph.url, { mps: 40 });
+    }
+    await waitFor(async () => (await Promise.all(numbers.map(numberStatus))).every((s) => s === 'active'), { what: 'numbers known' });
+    const group = `dispatcher-${h.suffix}`;
+    const admin = h.kafka.admin();
+    await admin.connect();
+    const members = async (): Promise<number> => (await admin.describeGroups([group])).groups[0]?.members.length ?? 0;
+    const second = new ServiceProcess('dispatcher', await freePort(), h.env({ RECONCILE_TIMEOUT_MS: '15000', LOG_LEVEL: 'warn' }));
+    let third: ServiceProcess | undefined;
+    try {
+      await second.start(60000);
+      await waitFor(async () => (await members()) === 2, { timeoutMs: 30000, what: 'two members in the group' });
+      const reqs = numbers.flatMap((n) => Array.from({ length: 750 }, (_, i) => h.template(n, String(4917500000000 + i))));
+      await h.send(reqs);
+      const mine = new Set(reqs.map((r) => r.id));
+      const sentIds = (): string[] => graph.sent().map((c) => String(c.body['biz_opaque_callback_data'])).filter((id) => mine.has(id));
+      await waitFor(() => sentIds().length >= 400, { timeoutMs: 60000, what: '400 sends before an instance leaves' });
+      // the second instance owned partitions and was sending when it left
+      const sendsOf = async (p: ServiceProcess): Promise<number> => (await (await fetch(`${p.url}/metrics`)).text()).split('\n')
+        .filter((l) => l.startsWith('dispatcher_graph_sends_total{') && numbers.some((n) => l.includes(`"${n}"`)))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+      expect(await sendsOf(second)).toBeGreaterThan(0);
+      await second.stop(); // graceful: in-flight batches commit, then it leaves the group
+      await waitFor(() => sentIds().length >= 800, { timeoutMs: 60000, what: '800 sends before an instance joins' });
+      third = new ServiceProcess('dispatcher', await freePort(), h.env({ RECONCILE_TIMEOUT_MS: '15000', LOG_LEVEL: 'warn' }));
+      await third.start(60000);
+      await waitFor(async () => (await members()) === 2, { timeoutMs: 30000, what: 'the new member in the group' });
+      expect(new Set(sentIds()).size).toBeLessThan(3000); // it joined mid-run: partitions moved under load
+      await waitFor(() => new Set(sentIds()).size >= 3000, { timeoutMs: 120000, what: 'all 3000 sent' });
+      await new Promise((r) => setTimeout(r, 3000)); // a late second copy would show up here
+      const counts = new Map<string, number>();
+      for (const id of sentIds()) counts.set(id, (counts.get(id) ?? 0) + 1);
+      expect(counts.size).toBe(3000);
+      expect([...counts.values()].filter((c) => c > 1)).toEqual([]);
+    } finally {
+      await second.kill().catch(() => undefined);
+      await third?.stop().catch(() => undefined);
+      await admin.disconnect();
+    }
+  }, 240000);
 });
