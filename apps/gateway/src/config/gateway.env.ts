@@ -47,6 +47,13 @@ export class GatewayEnv extends BaseEnv {
   @IsInt() @Min(100)
   FORWARD_TIMEOUT_MS = 10000;
 
+  /**
+   * Timeout for forwarded bulk uploads (`POST /v1/contacts/import`): contacts answers only once
+   * the whole stream is imported (100k rows take about a minute).
+   */
+  @IsInt() @Min(100)
+  FORWARD_IMPORT_TIMEOUT_MS = 600000;
+
   /** Where numbers registered without `graphBaseUrl` send (real Meta by default). */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';

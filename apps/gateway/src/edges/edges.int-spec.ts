@@ -66,15 +66,19 @@ describe('gateway edges', () => {
     let media: Awaited<ReturnType<typeof startService>>;
     beforeAll(async () => {
       contacts = await startService((req, res) => {
-        res.writeHead(req.method === 'DELETE' ? 204 : 200, { 'content-type': 'application/json', etag: '"v1"' });
-        res.end(req.method === 'DELETE' ? undefined : JSON.stringify({ data: [], nextCursor: null, echo: req.url }));
+        // a bulk import answers only when the whole upload is processed
+        const delay = req.url.startsWith('/v1/contacts/import') ? 900 : 0;
+        setTimeout(() => {
+          res.writeHead(req.method === 'DELETE' ? 204 : 200, { 'content-type': 'application/json', etag: '"v1"' });
+          res.end(req.method === 'DELETE' ? undefined : JSON.stringify({ data: [], nextCursor: null, echo: req.url }));
+        }, delay);
       });
       analytics = await startService(() => undefined); // never answers
       media = await startService((req, res) => {
         res.writeHead(201, { 'content-type': 'application/json', location: '/v1/media/m1' });
         res.end(JSON.stringify({ id: 'm1', size: req.body.length }));
       });
-      h = await startGateway({ CONTACTS_URL: contacts.url, ANALYTICS_URL: analytics.url, MEDIA_URL: media.url, FORWARD_TIMEOUT_MS: '300' });
+      h = await startGateway({ CONTACTS_URL: contacts.url, ANALYTICS_URL: analytics.url, MEDIA_URL: media.url, FORWARD_TIMEOUT_MS: '300', FORWARD_IMPORT_TIMEOUT_MS: '5000' });
       fx = await seedTenant(h);
     });
     afterAll(async () => {
@@ -121,6 +125,14 @@ describe('gateway edges', () => {
       expect((await h.api(key.body.key, 'GET', '/v1/media/m1')).status).toBe(403);
       expect(contacts.seen.length).toBe(before);
       expect((await fetch(`${h.url}/v1/contacts`)).status).toBe(401);
+    });
+
+    it('waits for a bulk contacts import longer than the normal forward timeout', async () => {
+      const res = await fetch(`${h.url}/v1/contacts/import?phoneNumberId=${fx.phoneNumberId}`, {
+        method: 'POST', headers: { authorization: `Bearer ${fx.key}`, 'content-type': 'text/csv' }, body: 'wa_id\n4915100000001\n',
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { echo: string }).echo).toContain('/v1/contacts/import');
     });
 
     it('answers 504 when the service is too slow and 502 when it is down', async () => {

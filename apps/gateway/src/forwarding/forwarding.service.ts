@@ -9,6 +9,11 @@ import { GATEWAY_ENV } from '../tokens';
 
 export type ForwardTarget = 'contacts' | 'media' | 'analytics';
 
+/** A streamed bulk import: answered only when the whole upload is processed. */
+export function isBulkImport(target: ForwardTarget, method: string, url: string): boolean {
+  return target === 'contacts' && method === 'POST' && /^\/v1\/contacts\/import(\?|$)/.test(url);
+}
+
 const PASS_REQUEST_HEADERS = ['content-type', 'accept', 'idempotency-key', 'if-none-match', 'range'];
 const PASS_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'cache-control', 'etag', 'location', 'retry-after', 'content-range', 'accept-ranges', 'last-modified'];
 
@@ -47,15 +52,16 @@ export class ForwardingService {
         headers['content-type'] = 'application/json';
       }
     }
+    const timeoutMs = isBulkImport(target, method, req.url) ? this.env.FORWARD_IMPORT_TIMEOUT_MS : this.env.FORWARD_TIMEOUT_MS;
     let res: Response;
     try {
       res = await fetch(url, {
-        method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.env.FORWARD_TIMEOUT_MS),
+        method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs),
         ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
       } as RequestInit);
     } catch (err) {
       if ((err as Error).name === 'TimeoutError') {
-        throw new ApiError(504, 'upstream_timeout', `the ${target} service did not answer within ${this.env.FORWARD_TIMEOUT_MS} ms`);
+        throw new ApiError(504, 'upstream_timeout', `the ${target} service did not answer within ${timeoutMs} ms`);
       }
       throw new ApiError(502, 'upstream_unavailable', `the ${target} service is unavailable`);
     }
