@@ -33,6 +33,8 @@ const REACH_PRUNE_INTERVAL_MS = 10 * 60_000;
 
 interface Built extends DispatcherParts {
   consumer: OutboundConsumer;
+  repo: MessageRepository;
+  retentionDays: number;
 }
 
 @Injectable()
@@ -43,9 +45,12 @@ class OutboundRunner implements OnApplicationBootstrap, BeforeApplicationShutdow
   constructor(@Inject(DISPATCHER) private readonly parts: Built) {}
   async onApplicationBootstrap(): Promise<void> {
     await this.parts.consumer.start();
-    // Users reached more than 24 h ago no longer count against the messaging limit.
+    // Housekeeping: users reached more than 24 h ago no longer count against the messaging
+    // limit; settled messages past the retention go.
     const prune = (): void => {
       this.parts.state.pruneReach(Date.now()).catch((err: Error) => this.log.warn(`portfolio_reach prune failed: ${err.message}`));
+      const before = new Date(Date.now() - this.parts.retentionDays * 86_400_000);
+      this.parts.repo.pruneSettled(before).catch((err: Error) => this.log.warn(`message retention prune failed: ${err.message}`));
     };
     prune();
     this.pruneTimer = setInterval(prune, REACH_PRUNE_INTERVAL_MS);
@@ -105,7 +110,7 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
           const consumer = new OutboundConsumer(kafka, producer, processor, clock, {
             groupId: env.KAFKA_GROUP_ID, topicSuffix: connection.topicSuffix, concurrency: env.DISPATCHER_CONCURRENCY,
           });
-          return { state, status, processor, consumer, backlog };
+          return { state, status, processor, consumer, backlog, repo, retentionDays: env.MESSAGE_RETENTION_DAYS };
         },
       },
       OutboundRunner,

@@ -23,6 +23,14 @@ export class DispatcherEnv extends BaseEnv {
   @IsInt() @Min(0) @Max(10000)
   INLINE_HORIZON_MS = 2000;
 
+  /**
+   * Messages in a final state are deleted this many days after they were requested (keep it
+   * longer than the retention of wa.outbound.requested.v1, so a replayed request still finds
+   * its row and is not sent again).
+   */
+  @IsInt() @Min(1)
+  MESSAGE_RETENTION_DAYS = 30;
+
   /** An `attempting` send whose outcome is unknown is retried only after this long without a status webhook. */
   @IsInt() @Min(1000)
   RECONCILE_TIMEOUT_MS = 120000;

@@ -1,5 +1,6 @@
 import { waitFor } from '@wabridge/testing';
 import { GraphStub } from './graph-stub';
+import { MessageRepository } from '../src/sending/message.repository';
 import { DISPATCHER, DispatcherParts } from '../src/state/state.consumer';
 import { Harness, waitForContact, waitForNumber } from './harness';
 
@@ -129,5 +130,19 @@ describe('dispatcher sending (real Kafka and Postgres, Graph stub)', () => {
     const parts = h.dispatcher!.app.get<DispatcherParts>(DISPATCHER);
     expect(await parts.state.pruneReach(Date.now(), 100)).toBe(250);
     expect(await db.query('SELECT count(*)::int AS n FROM portfolio_reach WHERE business_id = $1', [biz])).toEqual([{ n: 0 }]);
+  });
+  it('deletes settled messages past the retention and keeps those still on their way, whatever their age', async () => {
+    const db = h.dispatcher!.dataSource;
+    const sent = (await db.query(`SELECT id FROM messages WHERE status IN ('sent', 'delivered', 'read') ORDER BY created_at LIMIT 2`)) as { id: string }[];
+    expect(sent).toHaveLength(2);
+    const [old, live] = [sent[0]!.id, sent[1]!.id];
+    await db.query(`UPDATE messages SET created_at = now() - interval '40 days' WHERE id = ANY($1)`, [[old, live]]);
+    await db.query(`UPDATE messages SET status = 'scheduled' WHERE id = $1`, [live]); // as if still waiting
+    const total = async (): Promise<number> => ((await db.query('SELECT count(*)::int AS n FROM messages')) as { n: number }[])[0]!.n;
+    const before = await total();
+    const parts = h.dispatcher!.app.get<DispatcherParts & { repo: MessageRepository }>(DISPATCHER);
+    expect(await parts.repo.pruneSettled(new Date(Date.now() - 30 * 86_400_000))).toBe(1);
+    expect(await total()).toBe(before - 1);
+    expect(await db.query('SELECT id FROM messages WHERE id = ANY($1)', [[old, live]])).toEqual([{ id: live }]);
   });
 });

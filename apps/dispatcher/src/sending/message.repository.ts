@@ -1,5 +1,5 @@
 import { OutboundRequestedV1 } from '@wabridge/contracts';
-import { MessageState } from '../lifecycle/status-machine';
+import { MessageState, SETTLED_STATES } from '../lifecycle/status-machine';
 import { MicroBatcher } from '../database/micro-batcher';
 import { Pg } from '../database/pg';
 
@@ -194,5 +194,23 @@ export class MessageRepository {
       [phoneNumberId, limit],
     );
     return rows;
+  }
+
+  /**
+   * Retention: deletes messages in a final state created before `before`, in chunks (short
+   * locks). Messages still on their way (accepted, scheduled, paused, attempting) are kept
+   * whatever their age. Returns how many rows went.
+   */
+  async pruneSettled(before: Date, chunk = 5000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await this.pg.query(
+        `DELETE FROM messages WHERE ctid IN (
+           SELECT ctid FROM messages WHERE created_at < $1 AND status = ANY($2) LIMIT $3)`,
+        [before, [...SETTLED_STATES], chunk],
+      );
+      total += rowCount;
+      if (rowCount < chunk) return total;
+    }
   }
 }
