@@ -14,6 +14,20 @@ export class Pg {
     return { rows: r.rows, rowCount: r.rowCount ?? 0 };
   }
 
+  /**
+   * `DELETE FROM <table> WHERE <where>` in chunks of `chunk` rows (short locks, no long scan
+   * holding them), until none is left. `where` uses `$1…$n` for `params`. Returns the count.
+   */
+  async deleteInChunks(table: string, where: string, params: unknown[], chunk: number): Promise<number> {
+    const sql = `DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${where} LIMIT $${params.length + 1})`;
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await this.query(sql, [...params, chunk]);
+      total += rowCount;
+      if (rowCount < chunk) return total;
+    }
+  }
+
   async transaction<T>(fn: (q: (sql: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {

@@ -201,16 +201,7 @@ export class MessageRepository {
    * locks). Messages still on their way (accepted, scheduled, paused, attempting) are kept
    * whatever their age. Returns how many rows went.
    */
-  async pruneSettled(before: Date, chunk = 5000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const { rowCount } = await this.pg.query(
-        `DELETE FROM messages WHERE ctid IN (
-           SELECT ctid FROM messages WHERE created_at < $1 AND status = ANY($2) LIMIT $3)`,
-        [before, [...SETTLED_STATES], chunk],
-      );
-      total += rowCount;
-      if (rowCount < chunk) return total;
-    }
+  pruneSettled(before: Date, chunk = 5000): Promise<number> {
+    return this.pg.deleteInChunks('messages', 'created_at < $1 AND status = ANY($2)', [before, [...SETTLED_STATES]], chunk);
   }
 }

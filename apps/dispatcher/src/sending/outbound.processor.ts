@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { context, type Context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { withSpan } from '@wabridge/telemetry';
+import { injectTraceHeaders, type OutgoingHeaders, recordError, withSpan } from '@wabridge/telemetry';
 import {
   ErrorClassName, OUTBOUND_DLQ_V1, OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_RETRY_TIERS, OutboundDeadLetterV1, OutboundEventKind, OutboundEventV1,
   OutboundRequestedV1, OutboundRetryV1, RetryReason,
@@ -42,10 +42,7 @@ const TRACER = '@wabridge/dispatcher';
 const tracer = () => trace.getTracer(TRACER);
 
 function endSpan(span: Span, err?: unknown): void {
-  if (err !== undefined) {
-    span.recordException(err instanceof Error ? err : String(err));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-  }
+  if (err !== undefined) recordError(span, err);
   span.end();
 }
 
@@ -80,8 +77,10 @@ export class OutboundProcessor {
     if (items.length === 0) return;
     const traceParents = new Map<string, string>();
     for (const i of items) {
-      const sc = i.parent ? trace.getSpanContext(i.parent) : undefined;
-      if (sc) traceParents.set(i.request.id, `00-${sc.traceId}-${sc.spanId}-0${(sc.traceFlags & 1).toString()}`);
+      if (!i.parent) continue;
+      const headers: OutgoingHeaders = {};
+      injectTraceHeaders(headers, i.parent);
+      if (typeof headers['traceparent'] === 'string') traceParents.set(i.request.id, headers['traceparent']);
     }
     const rows = await this.repo.claim(items.map((i) => i.request), traceParents);
     const byNumber = new Map<string, WorkItem[]>();

@@ -213,16 +213,7 @@ export class StateStore {
    * Forgets users reached more than 24 h ago (they no longer count against any tier). In
    * chunks, so a large portfolio never holds long locks; returns how many rows went.
    */
-  async pruneReach(now: number, chunk = 5000): Promise<number> {
-    const before = new Date(now - 24 * 3600_000);
-    let total = 0;
-    for (;;) {
-      const { rowCount } = await this.pg.query(
-        `DELETE FROM portfolio_reach WHERE ctid IN (SELECT ctid FROM portfolio_reach WHERE reached_at <= $1 LIMIT $2)`,
-        [before, chunk],
-      );
-      total += rowCount ?? 0;
-      if ((rowCount ?? 0) < chunk) return total;
-    }
+  pruneReach(now: number, chunk = 5000): Promise<number> {
+    return this.pg.deleteInChunks('portfolio_reach', 'reached_at <= $1', [new Date(now - 24 * 3600_000)], chunk);
   }
 }
