@@ -1,4 +1,4 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { type Context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
@@ -11,8 +11,9 @@ import { awaitTopicsReady } from '../topics/topic-admin';
 import { EventProducer } from '../producer/event-producer';
 import { KafkaBatchItem, KafkaEventContext, KafkaEventMeta } from './kafka-event.context';
 import { PoisonMessageError } from './poison-message.error';
+import { extractTraceContext, withSpan } from '@wabridge/telemetry';
 
-const tracer = trace.getTracer('@wabridge/kafka');
+const TRACER = '@wabridge/kafka';
 
 export interface KafkaBatchServerOptions {
   connection: KafkaConnectionOptions;
@@ -146,7 +147,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     for (let attempt = 1; ; attempt++) {
       const meta = this.meta(baseTopic, realTopic, partition, message, attempt);
       try {
-        await this.invoke(handler, checked.payload, new KafkaEventContext(meta), propagation.extract(ROOT_CONTEXT, meta.headers), realTopic, partition, message.offset);
+        await this.invoke(handler, checked.payload, new KafkaEventContext(meta), extractTraceContext(meta.headers), realTopic, partition, message.offset);
         return true;
       } catch (err) {
         const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -176,35 +177,22 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     handler: MessageHandler,
     payload: unknown,
     ctx: KafkaEventContext,
-    parent: ReturnType<typeof propagation.extract>,
+    parent: Context,
     realTopic: string,
     partition: number,
     offset: string,
   ): Promise<void> {
-    const span = tracer.startSpan(
-      `${realTopic} process`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'kafka', 'messaging.destination.name': realTopic,
-          'messaging.operation.type': 'process', 'messaging.destination.partition.id': String(partition),
-          'messaging.kafka.offset': offset, 'messaging.consumer.group.name': this.options.consumer.groupId,
-        },
+    await withSpan(`${realTopic} process`, {
+      kind: SpanKind.CONSUMER, parent, tracerName: TRACER,
+      attributes: {
+        'messaging.system': 'kafka', 'messaging.destination.name': realTopic,
+        'messaging.operation.type': 'process', 'messaging.destination.partition.id': String(partition),
+        'messaging.kafka.offset': offset, 'messaging.consumer.group.name': this.options.consumer.groupId,
       },
-      parent,
-    );
-    try {
-      await context.with(trace.setSpan(parent, span), async () => {
-        const result = await handler(payload, ctx);
-        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-      });
-    } catch (err) {
-      span.recordException(err as Error);
-      span.setStatus({ code: 2, message: (err as Error).message });
-      throw err;
-    } finally {
-      span.end();
-    }
+    }, async () => {
+      const result = await handler(payload, ctx);
+      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    });
   }
 
   /**
@@ -270,30 +258,21 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   }
 
   private async invokeBatch(handler: MessageHandler, items: KafkaBatchItem[], realTopic: string): Promise<void> {
-    const parents = items.map((i) => propagation.extract(ROOT_CONTEXT, i.meta.headers));
+    const parents = items.map((i) => extractTraceContext(i.meta.headers));
     const links = parents.slice(1).map((c) => trace.getSpanContext(c)).filter((sc) => sc !== undefined).map((sc) => ({ context: sc }));
     const parent = parents[0] ?? ROOT_CONTEXT;
     const last = items[items.length - 1]!;
-    const span = tracer.startSpan(`${realTopic} process`, {
-      kind: SpanKind.CONSUMER, links,
+    await withSpan(`${realTopic} process`, {
+      kind: SpanKind.CONSUMER, links, parent, tracerName: TRACER,
       attributes: {
         'messaging.system': 'kafka', 'messaging.destination.name': realTopic, 'messaging.operation.type': 'process',
         'messaging.batch.message_count': items.length, 'messaging.consumer.group.name': this.options.consumer.groupId,
         'messaging.destination.partition.id': String(last.meta.partition),
       },
-    }, parent);
-    try {
-      await context.with(trace.setSpan(parent, span), async () => {
-        const result = await handler(items, new KafkaEventContext(last.meta));
-        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-      });
-    } catch (err) {
-      span.recordException(err as Error);
-      span.setStatus({ code: 2, message: (err as Error).message });
-      throw err;
-    } finally {
-      span.end();
-    }
+    }, async () => {
+      const result = await handler(items, new KafkaEventContext(last.meta));
+      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    });
   }
 
   private decode(baseTopic: string, message: KafkaMessage): { ok: true; payload: unknown } | { ok: false; reason: string } {
