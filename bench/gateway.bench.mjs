@@ -14,17 +14,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { benchKafka, createTopic, deleteBenchTopics, messageCount, produceRoundTrips } from './lib/kafka.mjs';
-import { closedLoop, openLoop } from './lib/load.mjs';
+import { closedLoop, httpLoadConfig, openLoop } from './lib/load.mjs';
 import { freePort, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
 import { machineInfo, ROOT, round, row, writeResult, intEnv } from './lib/result.mjs';
 
 const int = intEnv;
 const config = {
-  connections: int('BENCH_CONNECTIONS', 64),
-  durationSec: int('BENCH_DURATION_SEC', 10),
-  warmupSec: int('BENCH_WARMUP_SEC', 3),
-  warmupConnections: 16,
-  partitions: 6,
+  ...httpLoadConfig(),
   dbPoolSize: int('BENCH_GATEWAY_DB_POOL', 40),
 };
 

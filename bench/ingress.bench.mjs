@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchKafka, createTopic, deleteBenchTopics, groupLag, messageCount, produceRoundTrips, startProduceProbe } from './lib/kafka.mjs';
-import { closedLoop, openLoop } from './lib/load.mjs';
+import { closedLoop, httpLoadConfig, openLoop } from './lib/load.mjs';
 import { freePort, readCpuSeconds, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
 import { machineInfo, ROOT, round, row, writeResult, intEnv } from './lib/result.mjs';
 import { webhookRequests } from './lib/webhooks.mjs';
@@ -23,11 +23,7 @@ import { ensureDatabase } from '../scripts/lib/stack.mjs';
 
 const int = intEnv;
 const config = {
-  connections: int('BENCH_CONNECTIONS', 64),
-  durationSec: int('BENCH_DURATION_SEC', 10),
-  warmupSec: int('BENCH_WARMUP_SEC', 3),
-  warmupConnections: 16,
-  partitions: 6,
+  ...httpLoadConfig(),
   drainTimeoutSec: int('BENCH_DRAIN_TIMEOUT_SEC', 10),
   floorSec: 5,
 };

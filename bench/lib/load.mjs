@@ -4,6 +4,21 @@
 // `rps` counts 2xx answers only; latencies are of 2xx answers only.
 import http from 'node:http';
 import autocannon from 'autocannon';
+import { intEnv } from './result.mjs';
+
+/**
+ * The HTTP benches' common load shape (same env names in every bench): closed-loop
+ * connections and duration, warm-up, and the partitions of the topics they create.
+ */
+export function httpLoadConfig() {
+  return {
+    connections: intEnv('BENCH_CONNECTIONS', 64),
+    durationSec: intEnv('BENCH_DURATION_SEC', 10),
+    warmupSec: intEnv('BENCH_WARMUP_SEC', 3),
+    warmupConnections: 16,
+    partitions: 6,
+  };
+}
 
 export function percentiles(values) {
   if (values.length === 0) return { p50: null, p90: null, p99: null, p999: null, max: null, mean: null };
