@@ -248,14 +248,15 @@ export class OutboundProcessor {
       type: req.type,
       biz_opaque_callback_data: req.id,
     };
-    const started = this.clock.now();
-    metrics.queueDelay.observe(Math.max(0, started - Date.parse(req.requestedAt)) / 1000);
     const token = await this.state.accessToken(number.phoneNumberId);
     if (this.options.rateLimits !== false) {
       const gateWait = this.numberLimiter.gate(number.phoneNumberId, number.mps) - this.clock.now();
       metrics.gateWait.observe(Math.max(0, gateWait) / 1000);
       if (gateWait > 0) await new Promise((resolve) => setTimeout(resolve, gateWait));
     }
+    // After the gate: queue delay runs to the Graph call, Graph latency is the call alone.
+    const started = this.clock.now();
+    metrics.queueDelay.observe(Math.max(0, started - Date.parse(req.requestedAt)) / 1000);
     const result = await withSpan('graph.messages send', {
       kind: SpanKind.CLIENT, tracerName: TRACER,
       attributes: { 'server.address': number.graphBaseUrl, 'wabridge.message_id': req.id, 'wabridge.phone_number_id': number.phoneNumberId, 'wabridge.attempt': claimed.attempts },
