@@ -29,7 +29,7 @@ import { DISPATCHER, DispatcherParts, StateConsumer } from './state/state.consum
 import { StateStore } from './state/state.store';
 
 const STATE_GROUP_SUFFIX = '-state';
-const REACH_PRUNE_INTERVAL_MS = 10 * 60_000;
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 
 interface Built extends DispatcherParts {
   consumer: OutboundConsumer;
@@ -53,7 +53,7 @@ class OutboundRunner implements OnApplicationBootstrap, BeforeApplicationShutdow
       this.parts.repo.pruneSettled(before).catch((err: Error) => this.log.warn(`message retention prune failed: ${err.message}`));
     };
     prune();
-    this.pruneTimer = setInterval(prune, REACH_PRUNE_INTERVAL_MS);
+    this.pruneTimer = setInterval(prune, HOUSEKEEPING_INTERVAL_MS);
     this.pruneTimer.unref();
   }
   async beforeApplicationShutdown(): Promise<void> {

@@ -12,7 +12,10 @@ export class DispatcherEnv extends BaseEnv {
   @IsString()
   KAFKA_GROUP_ID = 'dispatcher';
 
-  /** Partitions (of all subscribed topics) processed at once by this instance. */
+  /**
+   * kafkajs batch handlers run at once (parsing and handing a batch over; ADR 0034). Batches
+   * being sent are not bounded by it: at most one per assigned partition is in flight.
+   */
   @IsInt() @Min(1) @Max(256)
   DISPATCHER_CONCURRENCY = 16;
 

@@ -110,14 +110,16 @@ export class OutboundProcessor {
       const row = rows.get(item.request.id);
       // One span per message from consume to its durable outcome, in the trace of the request
       // (the gateway's POST); the Graph call and the events it emits are its children.
-      const span = tracer().startSpan(`${item.topic ?? OUTBOUND_REQUESTED_V1.topic} process`, {
+      const topic = item.topic ?? OUTBOUND_REQUESTED_V1.topic;
+      const parent = item.parent ?? ROOT_CONTEXT;
+      const span = tracer().startSpan(`${topic} process`, {
         kind: SpanKind.CONSUMER,
         attributes: {
-          'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': item.topic ?? OUTBOUND_REQUESTED_V1.topic,
+          'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': topic,
           'wabridge.message_id': item.request.id, 'wabridge.phone_number_id': phoneNumberId, ...(item.retry ? { 'wabridge.retry_reason': item.retry.reason } : {}),
         },
-      }, item.parent ?? ROOT_CONTEXT);
-      const ctx = trace.setSpan(item.parent ?? ROOT_CONTEXT, span);
+      }, parent);
+      const ctx = trace.setSpan(parent, span);
       // prepare() hands back the pending send wrapped: an async function returning a bare
       // promise would be awaited here and serialize the sends.
       const outcome = await context.with(ctx, async () => {
