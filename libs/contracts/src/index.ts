@@ -13,3 +13,4 @@ export * from './config-state/app-changed.v1';
 export * from './contact/contact-changed.v1';
 export * from './outbound/outbound-retry.v1';
 export * from './outbound/outbound-dlq.v1';
+export * from './outbound/message-lifecycle';

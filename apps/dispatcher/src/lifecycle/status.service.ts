@@ -1,14 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import { extractTraceContext } from '@wabridge/telemetry';
-import { OutboundRequestedV1, StatusUpdatedV1 } from '@wabridge/contracts';
+import { isMetaStatus, nextState, OutboundRequestedV1, StatusUpdatedV1 } from '@wabridge/contracts';
 import { Clock } from '../common/clock';
 import { classifyMetaError } from '../errors/meta-error-taxonomy';
 import { metrics } from '../metrics/dispatcher.metrics';
 import { MessageRepository, MessageRow } from '../sending/message.repository';
 import { OutboundProcessor } from '../sending/outbound.processor';
 import { StateStore } from '../state/state.store';
-import { isMetaStatus, nextState } from './status-machine';
 
 /**
  * Applies Meta's status webhooks to our messages (found by `biz_opaque_callback_data` = our id,

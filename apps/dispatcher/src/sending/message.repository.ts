@@ -1,5 +1,4 @@
-import { OutboundRequestedV1 } from '@wabridge/contracts';
-import { MessageState, SETTLED_STATES } from '../lifecycle/status-machine';
+import { MessageState, OutboundRequestedV1, SETTLED_STATES } from '@wabridge/contracts';
 import { MicroBatcher } from '../database/micro-batcher';
 import { Pg } from '../database/pg';
 

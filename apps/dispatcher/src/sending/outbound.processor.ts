@@ -3,14 +3,13 @@ import { context, type Context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCod
 import { injectTraceHeaders, type OutgoingHeaders, recordError, withSpan } from '@wabridge/telemetry';
 import {
   ErrorClassName, OUTBOUND_DLQ_V1, OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_RETRY_TIERS, OutboundDeadLetterV1, OutboundEventKind, OutboundEventV1,
-  OutboundRequestedV1, OutboundRetryV1, RetryReason,
+  OutboundRequestedV1, OutboundRetryV1, RetryReason, SETTLED_STATES,
 } from '@wabridge/contracts';
 import { EventProducer } from '@wabridge/kafka';
 import { Clock, Random } from '../common/clock';
 import { checkCompliance, ContactState, NumberState, tierLimit } from '../compliance/compliance';
 import { NumberRateLimiter } from '../limits/number-rate-limiter';
 import { PairLimiter } from '../limits/pair-limiter';
-import { SETTLED_STATES } from '../lifecycle/status-machine';
 import { metrics } from '../metrics/dispatcher.metrics';
 import { BackoffPolicy, decide } from '../retry/backoff';
 import { StateStore } from '../state/state.store';

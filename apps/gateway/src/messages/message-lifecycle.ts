@@ -1,10 +1,12 @@
+import { nextPublicStatus, PublicStatus, publicRankOf } from '@wabridge/contracts';
+
 /**
- * The status machine of the message projection (pure). Statuses only move forward:
- * accepted → sent → delivered → read/played; a failure (rejected, failed, dead-lettered) ends
- * a message that was not yet delivered; late or repeated events only add to the history.
+ * The message projection's view of a message's life (pure). The status machine itself lives
+ * in @wabridge/contracts (ADR 0035): the dispatcher owns every transition and emits it on
+ * `wa.outbound.events.v1`; this projection only follows those events with the same rules,
+ * and keeps every event it hears in the history (lifecycle order).
  */
-export type ProjectedStatus =
-  | 'accepted' | 'retry-scheduled' | 'sent' | 'delivered' | 'read' | 'played' | 'rejected' | 'failed' | 'dead-lettered';
+export type ProjectedStatus = PublicStatus;
 
 export interface ProjectedError {
   class: string;
@@ -24,40 +26,19 @@ export interface LifecycleState {
   error: ProjectedError | null;
 }
 
-const PROGRESS: Record<string, number> = { accepted: 0, 'retry-scheduled': 1, sent: 2, delivered: 3, read: 4, played: 5 };
-const FAILURES = new Set<ProjectedStatus>(['rejected', 'failed', 'dead-lettered']);
-const FAILURE_RANK = 10;
-
 export function statusRank(status: ProjectedStatus): number {
-  return FAILURES.has(status) ? FAILURE_RANK : PROGRESS[status] ?? 0;
-}
-
-export function isProjectedStatus(s: string): s is ProjectedStatus {
-  return s in PROGRESS || FAILURES.has(s as ProjectedStatus);
+  return publicRankOf(status);
 }
 
 /** The state after `event`, or null when the event changes nothing (a redelivery). */
 export function applyLifecycleEvent(state: LifecycleState, event: HistoryEntry): LifecycleState | null {
-  const repeated = state.history.some((h) => h.status === event.status && (h.status !== 'retry-scheduled' || h.at === event.at));
+  const repeated = state.history.some((h) => h.status === event.status && h.at === event.at);
   if (repeated) return null;
   // Lifecycle order first: Meta's status timestamps have one-second resolution, ours have
   // milliseconds, so "delivered at :26.000" must not sort before "accepted at :26.471".
   const history = [...state.history, event].sort((a, b) => statusRank(a.status) - statusRank(b.status) || a.at.localeCompare(b.at));
-  let { status, error } = state;
-  const currentFailed = FAILURES.has(status);
-  if (FAILURES.has(event.status)) {
-    // A failure ends a message that was not delivered yet; after delivery it is only history.
-    if (!currentFailed && (PROGRESS[status] ?? 0) < PROGRESS.delivered!) {
-      status = event.status;
-      error = event.error ?? null;
-    }
-  } else {
-    const rank = PROGRESS[event.status]!;
-    // Delivery proves a failure report wrong (e.g. a retry that succeeded after all).
-    if (currentFailed ? rank >= PROGRESS.delivered! : rank > (PROGRESS[status] ?? 0)) {
-      status = event.status;
-      if (currentFailed) error = null;
-    }
-  }
-  return { status, history, error };
+  const next = nextPublicStatus(state.status, event.status);
+  if (!next) return { status: state.status, history, error: state.error };
+  const error = next === 'failed' || next === 'rejected' || next === 'dead-lettered' ? event.error ?? null : null;
+  return { status: next, history, error };
 }

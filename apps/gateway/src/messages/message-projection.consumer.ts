@@ -1,7 +1,7 @@
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, OutboundEventV1, OutboundRequestedV1, STATUS_UPDATED_V1, StatusUpdatedV1 } from '@wabridge/contracts';
+import { OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, OutboundEventV1, OutboundRequestedV1 } from '@wabridge/contracts';
 import { MessageProjectionService } from './message-projection.service';
 
 /** Kafka edge of the message projection (payloads arrive validated against their contracts). */
@@ -18,10 +18,5 @@ export class MessageProjectionConsumer {
   @EventPattern(OUTBOUND_EVENTS_V1.topic)
   onOutboundEvent(@Payload() event: OutboundEventV1): Promise<void> {
     return this.projection.applyOutboundEvent(event);
-  }
-
-  @EventPattern(STATUS_UPDATED_V1.topic)
-  onStatus(@Payload() event: StatusUpdatedV1): Promise<void> {
-    return this.projection.applyStatus(event);
   }
 }

@@ -1,16 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { OutboundEventV1, OutboundRequestedV1, StatusUpdatedV1 } from '@wabridge/contracts';
-import { classifyMetaError } from '@wabridge/meta';
+import { OutboundEventV1, OutboundRequestedV1 } from '@wabridge/contracts';
 import { DATA_SOURCE } from '../tokens';
-import { applyLifecycleEvent, HistoryEntry, isProjectedStatus, ProjectedError } from './message-lifecycle';
+import { applyLifecycleEvent, HistoryEntry } from './message-lifecycle';
 import { MessageRow, MessagesRepository } from './messages.repository';
 
 /**
- * Projects the dispatcher's lifecycle events and Meta's status webhooks onto the messages
- * table. Statuses find their message by our id (echoed in biz_opaque_callback_data) or by the
- * wamid learned from the dispatcher's `sent` event; a status that arrives before its wamid is
- * known is parked and applied when it is learned. Every handler is idempotent.
+ * Projects the dispatcher's lifecycle events onto the messages table. Only those: the
+ * dispatcher owns the status machine (ADR 0035) and turns Meta's status webhooks into
+ * `delivered`/`read`/`failed` events, so the gateway never hears a status twice nor judges
+ * one differently. Every handler is idempotent.
  */
 @Injectable()
 export class MessageProjectionService {
@@ -45,31 +44,6 @@ export class MessageProjectionService {
       const entry: HistoryEntry = { status: e.event, at: e.occurredAt };
       if (e.error) entry.error = { class: e.error.class, code: e.error.code, message: e.error.message };
       await this.apply(m, row, entry, e.wamid ?? null);
-      if (e.wamid) await this.drainParked(m, row.id, row.phone_number_id, e.wamid);
-    });
-  }
-
-  async applyStatus(s: StatusUpdatedV1): Promise<void> {
-    const status = s.status;
-    if (!isProjectedStatus(status)) return; // deleted / warning: not a delivery step
-    const firstError = s.errors?.[0];
-    const error: ProjectedError | undefined = firstError
-      ? { class: classifyMetaError(firstError.code), code: firstError.code, message: firstError.message ?? firstError.title ?? 'failed' }
-      : undefined;
-    await this.db.transaction(async (m) => {
-      let row: MessageRow | null = null;
-      if (s.bizOpaqueCallbackData && /^[0-9A-HJKMNP-TV-Z]{26}$/.test(s.bizOpaqueCallbackData)) {
-        row = await this.messages.lockById(m, s.bizOpaqueCallbackData);
-        if (row && row.phone_number_id !== s.phoneNumberId) row = null;
-      }
-      row ??= await this.messages.lockByWamid(m, s.phoneNumberId, s.wamid);
-      if (!row) {
-        await this.messages.keepUnmatchedStatus(m, { wamid: s.wamid, status: s.status, phoneNumberId: s.phoneNumberId, occurredAt: s.occurredAt, error });
-        return;
-      }
-      const entry: HistoryEntry = { status, at: new Date(s.occurredAt).toISOString() };
-      if (error) entry.error = error;
-      await this.apply(m, row, entry, s.wamid);
     });
   }
 
@@ -82,18 +56,6 @@ export class MessageProjectionService {
       row.error = next.error;
     } else if (wamid && !row.wamid) {
       await this.messages.setWamid(m, row.id, wamid);
-    }
-  }
-
-  private async drainParked(m: EntityManager, id: string, phoneNumberId: string, wamid: string): Promise<void> {
-    const parked = await this.messages.takeUnmatchedStatuses(m, phoneNumberId, wamid);
-    if (parked.length === 0) return;
-    const row = (await this.messages.lockById(m, id))!;
-    for (const p of parked) {
-      if (!isProjectedStatus(p.status)) continue;
-      const entry: HistoryEntry = { status: p.status, at: new Date(p.occurred_at).toISOString() };
-      if (p.error) entry.error = p.error;
-      await this.apply(m, row, entry, wamid);
     }
   }
 }

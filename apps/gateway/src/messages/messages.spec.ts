@@ -34,12 +34,22 @@ describe('message lifecycle', () => {
     expect(applyLifecycleEvent(s, { status: 'sent', at: at(1) })).toBeNull();
   });
 
-  it('ends an undelivered message on failure with its error, but not a delivered one', () => {
+  it('follows the dispatcher: a failure ends the message, and a later delivery report only adds to the history', () => {
     const sent = applyLifecycleEvent(start, { status: 'sent', at: at(1) })!;
     const failed = applyLifecycleEvent(sent, { status: 'failed', at: at(2), error: { class: 'permanent', code: 131026, message: 'undeliverable' } })!;
     expect(failed).toMatchObject({ status: 'failed', error: { code: 131026 } });
-    const delivered = applyLifecycleEvent(sent, { status: 'delivered', at: at(2) })!;
-    expect(applyLifecycleEvent(delivered, { status: 'failed', at: at(3) })!.status).toBe('delivered');
+    const late = applyLifecycleEvent(failed, { status: 'delivered', at: at(3) })!;
+    expect(late).toMatchObject({ status: 'failed', error: { code: 131026 } });
+    expect(late.history.map((h) => h.status)).toEqual(['accepted', 'sent', 'delivered', 'failed']);
+  });
+
+  it('shows a retry and then the re-send, with both attempts in the history', () => {
+    let s = applyLifecycleEvent(start, { status: 'retry-scheduled', at: at(1) })!;
+    expect(s.status).toBe('retry-scheduled');
+    s = applyLifecycleEvent(s, { status: 'retry-scheduled', at: at(2) })!;
+    s = applyLifecycleEvent(s, { status: 'sent', at: at(3) })!;
+    expect(s.status).toBe('sent');
+    expect(s.history.map((h) => h.status)).toEqual(['accepted', 'retry-scheduled', 'retry-scheduled', 'sent']);
   });
 });
 

@@ -53,37 +53,45 @@ describe('message projection (GET /v1/messages)', () => {
     expect(res.body).toMatchObject({ id, phoneNumberId: fx.phoneNumberId, to: '14155550123', type: 'text', status: 'accepted', history: [{ status: 'accepted', at: expect.any(String) }] });
   });
 
-  it('follows sent → delivered → read from dispatcher events and status webhooks (by wamid and by callback data)', async () => {
+  it('follows sent → delivered → read from the dispatcher\'s events alone; a raw status webhook changes nothing', async () => {
     const id = await send();
     const wamid = `wamid.${id}`;
     await outbound(id, 'sent', { wamid });
     await until(id, (m) => m.status === 'sent' && m.wamid === wamid, 'sent');
-    await status(wamid, 'delivered');
-    await until(id, (m) => m.status === 'delivered', 'delivered by wamid');
-    await status('wamid.other-form', 'read', { bizOpaqueCallbackData: id });
-    const m = await until(id, (x) => x.status === 'read', 'read by biz_opaque_callback_data');
+    // Meta's status on wa.status.updated.v1 is the dispatcher's to judge (ADR 0035): the
+    // gateway does not consume it, so it cannot hear a status twice or judge it differently.
+    await status(wamid, 'read', { bizOpaqueCallbackData: id });
+    await outbound(id, 'delivered', { wamid });
+    await until(id, (m) => m.status === 'delivered', 'delivered');
+    expect((await h.api(fx.key, 'GET', `/v1/messages/${id}`)).body.history.map((x: any) => x.status)).toEqual(['accepted', 'sent', 'delivered']);
+    await outbound(id, 'read', { wamid });
+    const m = await until(id, (x) => x.status === 'read', 'read');
     expect(m.history.map((x: any) => x.status)).toEqual(['accepted', 'sent', 'delivered', 'read']);
   });
 
-  it('applies a status that arrived before its wamid was known, and never moves backwards', async () => {
+  it('never moves backwards when events are redelivered or late', async () => {
     const id = await send();
-    const wamid = `wamid.early.${id}`;
+    const wamid = `wamid.late.${id}`;
     const t0 = Date.now();
-    await status(wamid, 'read', {}, new Date(t0 + 3000).toISOString());
-    await status(wamid, 'delivered', {}, new Date(t0 + 2000).toISOString());
-    await new Promise((r) => setTimeout(r, 300)); // parked: nothing can show yet
     await outbound(id, 'sent', { wamid, occurredAt: new Date(t0 + 1000).toISOString() });
-    const m = await until(id, (x) => x.status === 'read' && x.history.length === 4, 'parked statuses applied');
+    await outbound(id, 'read', { wamid, occurredAt: new Date(t0 + 3000).toISOString() });
+    await outbound(id, 'delivered', { wamid, occurredAt: new Date(t0 + 2000).toISOString() });
+    await outbound(id, 'sent', { wamid, occurredAt: new Date(t0 + 1000).toISOString() }); // redelivery
+    const m = await until(id, (x) => x.history.length === 4, 'all events applied');
+    expect(m.status).toBe('read');
     expect(m.history.map((x: any) => x.status)).toEqual(['accepted', 'sent', 'delivered', 'read']);
   });
 
-  it('records a failure with its error class', async () => {
+  it('records a failure with its error class, and keeps it final like the dispatcher does', async () => {
     const id = await send();
     const wamid = `wamid.fail.${id}`;
     await outbound(id, 'sent', { wamid });
-    await status(wamid, 'failed', { errors: [{ code: 131026, title: 'Message undeliverable' }] });
+    await outbound(id, 'failed', { wamid, error: { class: 'permanent', code: 131026, message: 'Message undeliverable' } });
     const m = await until(id, (x) => x.status === 'failed', 'failed');
     expect(m.error).toEqual({ class: 'permanent', code: 131026, message: 'Message undeliverable' });
+    await outbound(id, 'delivered', { wamid });
+    const after = await until(id, (x) => x.history.length === 4, 'late delivery in the history');
+    expect(after.status).toBe('failed');
   });
 
   it('shows messages requested straight on Kafka by internal producers, and their lifecycle', async () => {
