@@ -7,5 +7,15 @@ export {
   type ServiceDataSourceOptions,
 } from './service-data-source';
 export { runMigrations, revertLastMigration, databaseReadinessCheck } from './run-migrations';
-export { PgErrorCode, pgError, isUniqueViolation, uniqueViolationConstraint, type PgErrorInfo } from './pg-errors';
+export {
+  PgErrorCode,
+  pgError,
+  isUniqueViolation,
+  uniqueViolationConstraint,
+  pgFailureKind,
+  isPgUnavailable,
+  type PgErrorInfo,
+  type PgFailureKind,
+} from './pg-errors';
 export { freshTestSchema, DEFAULT_TEST_DATABASE_URL, type TestSchema } from './testing/fresh-test-schema';
+export { deleteInChunks, rowCountRunner, type RowCountRunner } from './delete-in-chunks';
