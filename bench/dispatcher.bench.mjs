@@ -86,7 +86,8 @@ function numberEvent(phoneNumberId, mps, graph = { url: stubUrl, token: 'bench-t
   return {
     phoneNumberId, tenantId: 'bench', displayPhoneNumber: '+1555', wabaId: `w${phoneNumberId}`, appId: 'bench', businessId: `b${phoneNumberId}`,
     status: 'active', mps, tier: 'unlimited', graphBaseUrl: graph.url, graphApiVersion: 'v23.0',
-    accessToken: seal(graph.token, `number:${phoneNumberId}`), revision: 1, updatedAt: new Date().toISOString(),
+    // AAD = libs/config accessTokenAad (ADR 0072)
+    accessToken: seal(graph.token, `number.v2\n${phoneNumberId}\n${graph.url}\n1`), revision: 1, updatedAt: new Date().toISOString(),
   };
 }
 

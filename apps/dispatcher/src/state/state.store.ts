@@ -1,9 +1,21 @@
 import { AccountEventV1, ContactChangedV1, EncryptedSecret, NumberChangedV1 } from '@wabridge/contracts';
-import { SecretBox } from '@wabridge/config';
+import { Logger } from '@nestjs/common';
+import { accessTokenAad, SecretBox } from '@wabridge/config';
+import { counter } from '@wabridge/telemetry';
 import { Clock } from '../common/clock';
 import { ContactState, NumberState } from '../compliance/compliance';
 import { Pg } from '../database/pg';
 import { metrics } from '../metrics/dispatcher.metrics';
+
+/**
+ * Number configs whose access token does not open for their number, Graph base URL and revision
+ * (ADR 0072): `event` = refused when consumed, `stored` = a stored row (e.g. sealed under the
+ * older AAD scheme) held until a config that opens arrives.
+ */
+const refusedConfigs = counter('dispatcher_number_config_refused_total', 'Number configs refused because the sealed access token is not bound to that number/base URL/revision', ['where'] as const);
+
+/** Why a number is held while its stored token does not open (shown as its paused reason). */
+export const UNBOUND_TOKEN_REASON = 'access token not bound to this number and Graph base URL (config refused)';
 
 interface NumberRow {
   phone_number_id: string; tenant_id: string; waba_id: string; business_id: string; status: 'active' | 'paused';
@@ -17,8 +29,11 @@ interface NumberRow {
  * may pause or resume a number, and the table is where that meets.
  */
 export class StateStore {
+  private readonly log = new Logger('StateStore');
   private readonly numbers = new Map<string, { state: NumberState; token: EncryptedSecret; at: number }>();
   private readonly tokens = new Map<string, string>();
+  /** Stored configs (cache key) whose token did not open: never retried until the row changes. */
+  private readonly unbound = new Set<string>();
   private readonly templates = new Map<string, string>();
   private templatesLoaded = false;
 
@@ -43,23 +58,60 @@ export class StateStore {
       status: row.status, pausedReason: row.paused_reason ?? undefined, mps: row.mps, tier: row.tier,
       graphBaseUrl: row.graph_base_url, graphApiVersion: row.graph_api_version, revision: row.revision,
     };
+    // A stored token that does not open for this number/base URL/revision (sealed under the old
+    // AAD scheme, or written before this check) holds the number: no Graph call until a config
+    // that opens arrives (applyNumber → active → resumeHeld).
+    if (state.status === 'active' && this.unsealStored(state, row.access_token) === undefined) {
+      state.status = 'paused';
+      state.pausedReason = UNBOUND_TOKEN_REASON;
+    }
     this.numbers.set(phoneNumberId, { state, token: row.access_token, at: this.clock.now() });
     return state;
   }
 
-  /** The number's access token in clear (decrypted once per revision). */
+  /** The number's access token in clear (decrypted once per revision); throws when it is not bound to the number's config. */
   async accessToken(phoneNumberId: string): Promise<string> {
     const n = await this.number(phoneNumberId);
     const hit = this.numbers.get(phoneNumberId);
     if (!n || !hit) throw new Error(`unknown number ${phoneNumberId}`);
-    const cacheKey = `${phoneNumberId}:${n.revision}:${hit.token.data.slice(0, 16)}`;
-    let token = this.tokens.get(cacheKey);
-    if (token === undefined) {
-      if (!this.box) throw new Error('ENCRYPTION_KEYS is not set: cannot open access tokens');
-      token = this.box.open(hit.token, `number:${phoneNumberId}`);
-      this.tokens.set(cacheKey, token);
-    }
+    if (!this.box) throw new Error('ENCRYPTION_KEYS is not set: cannot open access tokens');
+    const token = this.unsealStored(n, hit.token);
+    if (token === undefined) throw new Error(`number ${phoneNumberId}: ${UNBOUND_TOKEN_REASON}`);
     return token;
+  }
+
+  /**
+   * Opens a stored token with the AAD of the config it is stored with; undefined (counted and
+   * logged once per config) when it does not open. Without ENCRYPTION_KEYS nothing can be
+   * checked: the number stays as configured and accessToken() fails at send time.
+   */
+  private unsealStored(n: Pick<NumberState, 'phoneNumberId' | 'graphBaseUrl' | 'revision'>, sealed: EncryptedSecret): string | undefined {
+    if (!this.box) return '';
+    const cacheKey = `${n.phoneNumberId}:${n.revision}:${n.graphBaseUrl}:${sealed.data.slice(0, 16)}:${sealed.tag}`;
+    const cached = this.tokens.get(cacheKey);
+    if (cached !== undefined) return cached;
+    if (this.unbound.has(cacheKey)) return undefined;
+    try {
+      const token = this.box.open(sealed, accessTokenAad(n));
+      this.tokens.set(cacheKey, token);
+      return token;
+    } catch (err) {
+      this.unbound.add(cacheKey);
+      refusedConfigs.inc({ where: 'stored' });
+      this.log.warn(`number ${n.phoneNumberId} held: stored access token does not open for ${n.graphBaseUrl} revision ${n.revision} (${(err as Error).message}); waiting for a config that does`);
+      return undefined;
+    }
+  }
+
+  /** True when the event's token opens for the event's own number, base URL and revision. */
+  private tokenBound(ev: NumberChangedV1): boolean {
+    if (!this.box) return true;
+    try {
+      this.box.open(ev.accessToken, accessTokenAad(ev));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -71,6 +123,14 @@ export class StateStore {
     if (ev.deleted) {
       await this.pg.query('DELETE FROM numbers WHERE phone_number_id = $1', [ev.phoneNumberId]);
       this.numbers.delete(ev.phoneNumberId);
+      return { active: false };
+    }
+    // A token sealed for another number, base URL or revision (a replayed or edited event) is
+    // refused before it can replace a config: the stored one (if any) stays, nothing calls Graph
+    // with the pair. Counted and logged; the gateway's next publish (at boot at the latest) heals.
+    if (!this.tokenBound(ev)) {
+      refusedConfigs.inc({ where: 'event' });
+      this.log.warn(`refused config of number ${ev.phoneNumberId} revision ${ev.revision}: its access token is not sealed for ${ev.graphBaseUrl} (replayed, forged or sealed under the old AAD scheme)`);
       return { active: false };
     }
     const { rows } = await this.pg.query<{ status: string }>(
