@@ -37,4 +37,27 @@ export class ContactsEnv extends BaseEnv {
   /** Per-row errors listed in an import report (the rest are only counted). */
   @IsInt() @Min(0) @Max(100000)
   CONTACTS_IMPORT_MAX_ERRORS = 1000;
+
+  /**
+   * Days a processed inbound wamid is kept (idempotency ledger and the export's inbound list).
+   * Longer than any redelivery: Meta retries for 7 days, Kafka replays within its retention.
+   */
+  @IsInt() @Min(1) @Max(3650)
+  CONTACTS_PROCESSED_INBOUND_RETENTION_DAYS = 30;
+
+  /** Days an event parked for a number no tenant ever registered is kept before it is dropped. */
+  @IsInt() @Min(1) @Max(3650)
+  CONTACTS_PARKED_EVENTS_RETENTION_DAYS = 30;
+
+  /** Days of consent history kept; a contact's latest opt event stays however old it is. */
+  @IsInt() @Min(1) @Max(36500)
+  CONTACTS_OPT_EVENTS_RETENTION_DAYS = 730;
+
+  /** How often the retention prune runs (also once at boot). */
+  @IsInt() @Min(1000)
+  CONTACTS_RETENTION_INTERVAL_MS = 3600000;
+
+  /** Rows per DELETE statement of the retention prune (short locks). */
+  @IsInt() @Min(1) @Max(100000)
+  CONTACTS_RETENTION_CHUNK_ROWS = 5000;
 }

@@ -17,6 +17,7 @@ import { InboundService } from './inbound/inbound.service';
 import { NumberService } from './numbers/number.service';
 import { NumbersRepository } from './numbers/numbers.repository';
 import { ParkedEventsRepository } from './numbers/parked-events.repository';
+import { RetentionService } from './retention/retention.service';
 import { TenantResolver } from './numbers/tenant-resolver';
 import { SettingsRepository } from './settings/settings.repository';
 import { StatusService } from './status/status.service';
@@ -67,6 +68,7 @@ export class ContactsModule {
         NumberService,
         ContactsService,
         ImportService,
+        RetentionService,
       ],
     };
   }

@@ -11,14 +11,14 @@ const contact = (over: object) => ({ ...blankContact('01JCONTACT0000000000000000
 
 describe('wa.contact.changed.v1 records', () => {
   it('are keyed by wa_id and, for a contact also known by BSUID, by the BSUID too', () => {
-    const events = publisher.changedEvents(contact({ waId: '4915112345678', userId: 'US.1', optedOut: true, windowOpenUntil: new Date('2026-03-02T10:00:00.000Z') }), now);
+    const events = publisher.changedEvents(contact({ waId: '4915112345678', userId: 'US.1', optedOut: true, optInState: 'opted_out', windowOpenUntil: new Date('2026-03-02T10:00:00.000Z') }), now);
     expect(events.map((e) => [e.topic, e.key])).toEqual([
       [CONTACT_CHANGED_V1.topic, 't1:100:4915112345678'],
       [CONTACT_CHANGED_V1.topic, 't1:100:US.1'],
     ]);
     expect(events[0]!.value).toEqual({
       tenantId: 't1', phoneNumberId: '100', waId: '4915112345678', userId: 'US.1', windowOpenUntil: '2026-03-02T10:00:00.000Z',
-      optedOut: true, reachable: true, updatedAt: now.toISOString(),
+      optedOut: true, optInState: 'opted_out', reachable: true, updatedAt: now.toISOString(),
     });
     expect(events[0]!.headers).toEqual({ 'tenant-id': 't1' });
     expect(validateContract(ContactChangedV1, events[0]!.value).ok).toBe(true);
@@ -36,6 +36,14 @@ describe('wa.contact.changed.v1 records', () => {
       [CONTACT_ERASED_V1.topic, 't1:01JCONTACT0000000000000000', undefined],
     ]);
     expect(validateContract(ContactErasedV1, events[2]!.value).ok).toBe(true);
+    expect((events[2]!.value as ContactErasedV1).optedOut).toBe(false);
+  });
+
+  it('say whether an erased contact had opted out (the dispatcher keeps it suppressed, ADR 0075)', () => {
+    const events = publisher.erasedEvents(contact({ waId: '4915112345678', optedOut: true, optInState: 'opted_out' }), now);
+    const erased = events.find((e) => e.topic === CONTACT_ERASED_V1.topic)!.value as ContactErasedV1;
+    expect(erased).toMatchObject({ tenantId: 't1', phoneNumberId: '100', waId: '4915112345678', optedOut: true });
+    expect(validateContract(ContactErasedV1, erased).ok).toBe(true);
   });
 });
 

@@ -20,6 +20,7 @@ export class ContactEventsPublisher {
       ...(c.userId ? { userId: c.userId } : {}),
       ...(c.windowOpenUntil ? { windowOpenUntil: c.windowOpenUntil.toISOString() } : {}),
       optedOut: c.optedOut,
+      optInState: c.optInState,
       reachable: c.reachable,
       updatedAt: now.toISOString(),
     };
@@ -51,6 +52,7 @@ export class ContactEventsPublisher {
       ...(c.waId ? { waId: c.waId } : {}),
       ...(c.userId ? { userId: c.userId } : {}),
       erasedAt: now.toISOString(),
+      optedOut: c.optedOut,
     };
     const forget = [this.forgetEvent({ ...c, userId: c.waId ? null : c.userId }, now)];
     if (c.waId && c.userId) forget.push(this.forgetEvent({ ...c, waId: null }, now));

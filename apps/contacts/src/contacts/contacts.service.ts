@@ -8,6 +8,7 @@ import { ContactsEnv } from '../contacts.env';
 import { attributesSize, Contact, contactKey, normalizeTags, patchAttributes } from './contact.model';
 import { ContactEventsPublisher } from './contact-events.publisher';
 import { contactView, ContactView } from './contact.view';
+import { ParkedEventsRepository } from '../numbers/parked-events.repository';
 import { ContactFilter, ContactsRepository } from './contacts.repository';
 import { ListContactsQuery, PatchContactBody } from './dto/contacts.dto';
 import { MAX_TAGS, validateTag } from './tags';
@@ -31,6 +32,7 @@ export class ContactsService {
     private readonly ds: DataSource,
     private readonly repo: ContactsRepository,
     private readonly publisher: ContactEventsPublisher,
+    private readonly parked: ParkedEventsRepository,
     private readonly env: ContactsEnv,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -115,7 +117,9 @@ export class ContactsService {
   /**
    * GDPR erasure: the row and its history go; the forget/erased events are acknowledged by
    * Kafka before the delete commits, so a failed publish leaves the contact in place (503) and
-   * a retry erases it — the event is never lost after the data is gone.
+   * a retry erases it — the event is never lost after the data is gone. `wa.contact.erased.v1`
+   * carries whether the contact had opted out, so the dispatcher keeps refusing sends to the
+   * number by a keyed hash (ADR 0075); the gateway and dispatcher scrub their own copies.
    */
   async erase(tenantId: string, id: string): Promise<void> {
     await this.publish(() =>
@@ -123,6 +127,7 @@ export class ContactsService {
         const c = await this.repo.get(em, tenantId, id, true);
         if (!c) throw ApiError.notFound('contact');
         await this.repo.delete(em, tenantId, id);
+        await this.parked.eraseMentioning(em, c.phoneNumberId, [c.waId, c.userId, c.phoneE164].filter((v): v is string => !!v));
         await this.publisher.send(this.publisher.erasedEvents(c, this.clock.now()));
       }),
     );

@@ -28,6 +28,20 @@ export class ParkedEventsRepository {
     await q.query('DELETE FROM parked_events WHERE id = $1', [id]);
   }
 
+  /**
+   * GDPR erasure: events parked for the contact's number that name the user (anywhere in the
+   * payload, raw webhook JSON included) go with the contact.
+   */
+  async eraseMentioning(q: Queryable, phoneNumberId: string, ids: string[]): Promise<void> {
+    const needles = ids.filter((id) => id.length > 0);
+    if (needles.length === 0) return;
+    await q.query(
+      `DELETE FROM parked_events WHERE phone_number_id = $1
+         AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS n(id) WHERE strpos(payload::text, n.id) > 0)`,
+      [phoneNumberId, needles],
+    );
+  }
+
   async count(q: Queryable): Promise<number> {
     const rows = await q.query<{ n: string }[]>('SELECT count(*) AS n FROM parked_events');
     return Number(rows[0]?.n ?? 0);

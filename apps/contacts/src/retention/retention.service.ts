@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { deleteInChunks } from '@wabridge/database';
+import { counter } from '@wabridge/telemetry';
+import { CLOCK, Clock } from '../common/clock';
+import { ContactsEnv } from '../contacts.env';
+
+const DAY_MS = 86_400_000;
+const pruned = counter('contacts_retention_pruned_total', 'Rows deleted by the retention prune', ['table']);
+
+export interface PruneResult {
+  processedInbound: number;
+  parkedEvents: number;
+  optEvents: number;
+}
+
+/**
+ * Retention of the tables that grow with traffic (ADR 0076): the inbound idempotency ledger,
+ * events parked for numbers that never got a tenant, and consent history. Runs once at boot
+ * and then every CONTACTS_RETENTION_INTERVAL_MS, each table in chunks until nothing older is
+ * left. Contacts themselves are kept until erased: they are the tenant's data, not a log.
+ */
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger(RetentionService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly env: ContactsEnv,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const tick = (): void => {
+      if (this.running) return; // a slow prune is never run twice at once
+      this.running = this.prune()
+        .catch((err: Error) => this.log.warn(`retention prune failed: ${err.message}`))
+        .finally(() => { this.running = null; });
+    };
+    tick();
+    this.timer = setInterval(tick, this.env.CONTACTS_RETENTION_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Deletes everything past its retention; returns the counts per table. */
+  async prune(): Promise<PruneResult> {
+    const now = this.clock.now().getTime();
+    const before = (days: number): Date => new Date(now - days * DAY_MS);
+    const chunk = this.env.CONTACTS_RETENTION_CHUNK_ROWS;
+    const processedInbound = await deleteInChunks(this.ds, 'processed_inbound', 'processed_at < $1', [before(this.env.CONTACTS_PROCESSED_INBOUND_RETENTION_DAYS)], chunk);
+    const parkedEvents = await deleteInChunks(this.ds, 'parked_events', 'parked_at < $1', [before(this.env.CONTACTS_PARKED_EVENTS_RETENTION_DAYS)], chunk);
+    // A contact's latest consent change is its current state's proof: it stays however old.
+    const optEvents = await deleteInChunks(
+      this.ds, 'opt_events',
+      'at < $1 AND id < (SELECT max(l.id) FROM opt_events l WHERE l.contact_id = opt_events.contact_id)',
+      [before(this.env.CONTACTS_OPT_EVENTS_RETENTION_DAYS)], chunk,
+    );
+    pruned.inc({ table: 'processed_inbound' }, processedInbound);
+    pruned.inc({ table: 'parked_events' }, parkedEvents);
+    pruned.inc({ table: 'opt_events' }, optEvents);
+    if (processedInbound + parkedEvents + optEvents > 0) {
+      this.log.log(`retention: ${processedInbound} processed_inbound, ${parkedEvents} parked_events, ${optEvents} opt_events deleted`);
+    }
+    return { processedInbound, parkedEvents, optEvents };
+  }
+}
