@@ -1,5 +1,5 @@
 import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { BaseEnv } from '@wabridge/config';
+import { BaseEnv, ProductionSecret } from '@wabridge/config';
 
 /** Environment of the contacts service (validated once at boot). */
 export class ContactsEnv extends BaseEnv {
@@ -7,7 +7,7 @@ export class ContactsEnv extends BaseEnv {
   PORT = 3003;
 
   /** Shared secret the gateway sends in `x-internal-token`; requests without it are refused. */
-  @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  @ProductionSecret() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
   INTERNAL_TOKEN!: string;
 
   /** Postgres schema this service owns. */

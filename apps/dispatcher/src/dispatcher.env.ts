@@ -1,12 +1,12 @@
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { BaseEnv } from '@wabridge/config';
+import { BaseEnv, ProductionSecret } from '@wabridge/config';
 
 export class DispatcherEnv extends BaseEnv {
   @IsInt() @Min(0) @Max(65535)
   PORT = 3002;
 
-  /** `<id>:<base64 32 bytes>[,…]`: opens the numbers' access tokens (AAD `number:<phoneNumberId>`). */
-  @IsString()
+  /** `<id>:<base64 32 bytes>[,…]`: opens the numbers' access tokens (AAD: number, Graph base URL, revision; ADR 0072). */
+  @ProductionSecret() @IsString()
   ENCRYPTION_KEYS = '';
 
   @IsString()

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { loadConfig, SecretBox } from '@wabridge/config';
+import { accessTokenAad, loadConfig, SecretBox } from '@wabridge/config';
 import {
   CONTACT_CHANGED_V1, ContactChangedV1, NUMBER_CHANGED_V1, NumberChangedV1, OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1,
   OutboundEventV1, OutboundRequestedV1, STATUS_UPDATED_V1, StatusUpdatedV1,
@@ -63,6 +63,8 @@ export class Harness {
       accessToken: box.seal(o.token ?? `token-${phoneNumberId}`, `number:${phoneNumberId}`), revision: this.revision++,
       updatedAt: new Date().toISOString(), ...o,
     });
+    // Sealed for this event's number, base URL and revision (ADR 0072), unless the test brings its own.
+    if (!o.accessToken) ev.accessToken = box.seal(o.token ?? `token-${phoneNumberId}`, accessTokenAad(ev));
     delete (ev as { token?: string }).token;
     await this.producer.send({ topic: NUMBER_CHANGED_V1.topic, key: phoneNumberId, value: ev });
   }

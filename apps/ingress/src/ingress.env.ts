@@ -1,5 +1,5 @@
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { BaseEnv } from '@wabridge/config';
+import { BaseEnv, ProductionSecret } from '@wabridge/config';
 
 export class IngressEnv extends BaseEnv {
   @IsInt() @Min(0) @Max(65535)
@@ -9,10 +9,11 @@ export class IngressEnv extends BaseEnv {
   @IsString() @Length(1, 128)
   META_APP_ID = 'local';
 
-  @IsString() @Length(8, 256)
+  /** The built-in value is for development only: production requires a real one. */
+  @ProductionSecret() @IsString() @Length(8, 256)
   META_APP_SECRET = 'local-app-secret-change-me';
 
-  @IsString() @Length(8, 256)
+  @ProductionSecret() @IsString() @Length(8, 256)
   META_VERIFY_TOKEN = 'local-verify-token';
 
   /** Meta sends up to 3 MB per webhook. */
@@ -27,7 +28,7 @@ export class IngressEnv extends BaseEnv {
   NORMALIZER_GROUP_ID = 'ingress-normalizer';
 
   /** Keys to open app secrets published by the gateway (`wa.app.changed.v1`); unset = env app only. */
-  @IsOptional() @IsString()
+  @ProductionSecret({ required: false }) @IsOptional() @IsString()
   ENCRYPTION_KEYS?: string;
 
   /** The service's own Postgres schema (tests use a fresh one). */

@@ -1,4 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { ProductionSecret } from './production-secrets';
 
 /** Variables every service reads. Apps extend this class with their own. */
 export class BaseEnv {
@@ -25,6 +26,8 @@ export class BaseEnv {
   @Max(1000)
   KAFKA_PARTITIONS = 6;
 
+  /** Not required (a passwordless local default exists), but never the compose dev password in production. */
+  @ProductionSecret({ required: false })
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wabridge';
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { productionSecretProblems } from './production-secrets';
 
 /** Thrown when the environment does not satisfy an app's env class; names every bad variable. */
 export class ConfigError extends Error {
@@ -18,7 +19,8 @@ function flatten(errors: ValidationError[]): { variable: string; reasons: string
 }
 
 /**
- * Validates `env` against an env class once. Values are converted by their declared types
+ * Validates `env` against an env class once; under `NODE_ENV=production` also refuses secrets
+ * (`@ProductionSecret()`) that are unset or well-known development values. Values are converted by their declared types
  * (`@Type(() => Number)` or implicit conversion); unknown variables are ignored.
  */
 export function loadConfig<T extends object>(
@@ -38,6 +40,9 @@ export function loadConfig<T extends object>(
   const instance = plainToInstance(cls, defined, { exposeDefaultValues: true });
   const errors = validateSync(instance, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) throw new ConfigError(flatten(errors));
+  // Production refuses unset secrets and well-known development values (production-secrets.ts).
+  const secrets = productionSecretProblems(cls, instance as Record<string, unknown>, env);
+  if (secrets.length > 0) throw new ConfigError(secrets);
   return instance;
 }
 

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { accessTokenAad } from '@wabridge/config';
 import { APP_CHANGED_V1, NUMBER_CHANGED_V1 } from '@wabridge/contracts';
 import { TopicCollector } from '@wabridge/testing';
 import { Harness, seedTenant, startGateway, TEST_DATABASE_URL, uniqueDigits } from '../test/gateway-harness';
@@ -93,7 +94,10 @@ describe('gateway accounts (admin API, API keys, Meta registry)', () => {
       const [numberEvent] = await numbers.waitForCount(1);
       expect(numberEvent!.key).toBe(fx.phoneNumberId);
       expect(JSON.stringify(numberEvent!.value)).not.toContain(token);
-      expect(h.box.open(numberEvent!.value.accessToken, `number:${fx.phoneNumberId}`)).toBe(token);
+      expect(h.box.open(numberEvent!.value.accessToken, accessTokenAad(numberEvent!.value))).toBe(token);
+      // bound to the number, its Graph base URL and revision (ADR 0072): another base URL does not open it
+      expect(() => h.box.open(numberEvent!.value.accessToken, accessTokenAad({ ...numberEvent!.value, graphBaseUrl: 'https://evil.example' }))).toThrow();
+      expect(() => h.box.open(numberEvent!.value.accessToken, `number:${fx.phoneNumberId}`)).toThrow();
       expect(numberEvent!.value).toMatchObject({ tenantId: fx.tenantId, status: 'active', wabaId: fx.wabaId, appId: fx.appId, revision: 0 });
       const appEvent = (await apps.waitForCount(1)).find((m) => m.key === fx.appId)!;
       expect(h.box.open(appEvent.value.appSecret, `app:${fx.appId}`)).toBe(appSecret);
@@ -119,7 +123,7 @@ describe('gateway accounts (admin API, API keys, Meta registry)', () => {
       const mine = await waitForKey(numbers, fx.phoneNumberId, 2);
       expect(mine.map((m) => m.value.status)).toEqual(expect.arrayContaining(['paused', 'active']));
       const last = mine.find((m) => m.value.revision === 2)!;
-      expect(h.box.open(last.value.accessToken, `number:${fx.phoneNumberId}`)).toBe('EAAG-rotated');
+      expect(h.box.open(last.value.accessToken, accessTokenAad(last.value))).toBe('EAAG-rotated');
       // another tenant cannot touch it
       const other = await h.admin('POST', '/admin/v1/tenants', { name: 'other' });
       expect((await h.admin('PATCH', `/admin/v1/tenants/${other.body.id}/phone-numbers/${fx.phoneNumberId}`, { status: 'paused' })).status).toBe(404);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SecretBox, SealedSecret } from '@wabridge/config';
+import { accessTokenAad, SecretBox, SealedSecret } from '@wabridge/config';
 import { APP_CHANGED_V1, AppChangedV1, HEADER, MessagingTier, NUMBER_CHANGED_V1, NumberChangedV1 } from '@wabridge/contracts';
 import { EventProducer } from '@wabridge/kafka';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
@@ -41,9 +41,14 @@ export const dbAad = {
   accessToken: (phoneNumberId: string) => `gateway.phone_numbers:${phoneNumberId}:access_token`,
 };
 
-/** AAD consumers of the compacted registry topics use to open secrets. */
+/**
+ * AAD consumers of the compacted registry topics use to open secrets. A number's access token
+ * is bound to the number, its Graph base URL and the config revision (ADR 0072), so a replayed
+ * or edited event cannot send the token to another host.
+ */
 export const eventAad = {
-  number: (phoneNumberId: string) => `number:${phoneNumberId}`,
+  number: (row: { phone_number_id: string; graph_base_url: string; revision: number }) =>
+    accessTokenAad({ phoneNumberId: row.phone_number_id, graphBaseUrl: row.graph_base_url, revision: row.revision }),
   app: (appId: string) => `app:${appId}`,
 };
 
@@ -52,9 +57,9 @@ export const NUMBER_SELECT = `
 
 /**
  * Publishes app and number configuration as full-state events on compacted topics (key = app
- * id / phone number id), secrets re-sealed for the consumer (AAD `app:<id>` / `number:<id>`).
+ * id / phone number id), secrets re-sealed for the consumer (AAD `app:<id>` / accessTokenAad).
  * At boot it republishes everything, so a compacted topic that lost data (or a new cluster)
- * converges on the database.
+ * converges on the database — and tokens sealed under an older AAD scheme are re-sealed.
  */
 @Injectable()
 export class RegistryPublisher implements OnApplicationBootstrap {
@@ -112,7 +117,7 @@ export class RegistryPublisher implements OnApplicationBootstrap {
       tier: row.tier,
       graphBaseUrl: row.graph_base_url,
       graphApiVersion: row.graph_api_version,
-      accessToken: this.box.seal(this.box.open(row.access_token, dbAad.accessToken(row.phone_number_id)), eventAad.number(row.phone_number_id)),
+      accessToken: this.box.seal(this.box.open(row.access_token, dbAad.accessToken(row.phone_number_id)), eventAad.number(row)),
       revision: row.revision,
       updatedAt: new Date(row.updated_at).toISOString(),
     };

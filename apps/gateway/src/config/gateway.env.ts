@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
-import { BaseEnv, ConfigError } from '@wabridge/config';
+import { BaseEnv, ConfigError, DEV_ENCRYPTION_KEYS, DEV_INTERNAL_TOKEN, ProductionSecret } from '@wabridge/config';
 
 /** Environment of the gateway (docs/gateway.md lists every variable). */
 export class GatewayEnv extends BaseEnv {
@@ -8,15 +8,15 @@ export class GatewayEnv extends BaseEnv {
   PORT = 3000;
 
   /** Bearer token of the operator API `/admin/v1`. Required in production. */
-  @IsOptional() @IsString() @MinLength(16)
+  @ProductionSecret() @IsOptional() @IsString() @MinLength(16)
   ADMIN_TOKEN?: string;
 
   /** Shared with contacts/media/analytics: proves a forwarded request came through us. */
-  @IsOptional() @IsString() @MinLength(16)
+  @ProductionSecret() @IsOptional() @IsString() @MinLength(16)
   INTERNAL_TOKEN?: string;
 
   /** `<id>:<base64 32 bytes>[,…]`, first key encrypts (see SecretBox). */
-  @IsOptional() @IsString()
+  @ProductionSecret() @IsOptional() @IsString()
   ENCRYPTION_KEYS?: string;
 
   /** Requests per minute per API key (token bucket, per gateway instance). */
@@ -89,12 +89,14 @@ export function resolveSecrets(env: GatewayEnv, print: (line: string) => void = 
     print(`ADMIN_TOKEN not set; using ${out.ADMIN_TOKEN} for this run (dev only)`);
   }
   if (!env.INTERNAL_TOKEN) {
-    out.INTERNAL_TOKEN = 'wabridge-dev-internal-token';
+    out.INTERNAL_TOKEN = DEV_INTERNAL_TOKEN;
     print(`INTERNAL_TOKEN not set; using the well-known dev value "${out.INTERNAL_TOKEN}" (dev only)`);
   }
   if (!env.ENCRYPTION_KEYS) {
-    out.ENCRYPTION_KEYS = `dev:${createHash('sha256').update('wabridge-dev-encryption-key').digest('base64')}`;
+    out.ENCRYPTION_KEYS = DEV_ENCRYPTION_KEYS;
     print('ENCRYPTION_KEYS not set; using the well-known dev key "dev" (dev only, never for real secrets)');
   }
   return out;
 }
+  // loadConfig (@ProductionSecret) already refuses unset or dev values in production; this only
+  // guards callers that build a GatewayEnv by hand.
