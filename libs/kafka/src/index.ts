@@ -6,5 +6,6 @@ export { EventProducer, OutgoingEvent, KafkaUnavailableError } from './producer/
 export { KafkaBatchServer, KafkaBatchServerOptions } from './consumer/kafka-batch.server';
 export { KafkaEventContext, KafkaEventMeta, KafkaBatchItem } from './consumer/kafka-event.context';
 export { PoisonMessageError } from './consumer/poison-message.error';
+export { classifyConsumerFailure, DependencyUnavailableError, type ConsumerFailureKind } from './consumer/failure-kind';
 export { KafkaModule, KafkaModuleOptions, KAFKA_CLIENT } from './kafka.module';
 export { KafkaRethrowFilter, configureKafkaMicroservice, attachKafkaConsumer } from './consumer/kafka-rethrow.filter';

@@ -26,9 +26,15 @@ export interface ConsumerOptions {
   groupId: string;
   /** Partitions of the subscribed topics processed in parallel (order within each is kept). */
   partitionsConsumedConcurrently?: number;
-  /** Attempts of a failing handler (with backoff) before the message goes to the DLQ. */
+  /**
+   * Failures of a handler (with backoff) before the message goes to the DLQ. Failures caused by
+   * an unavailable dependency (Postgres, Kafka, network) do not count: those are retried until
+   * the dependency is back (ADR 0060).
+   */
   maxHandlerAttempts?: number;
   handlerRetryBaseMs?: number;
+  /** Cap of the backoff between retries while a dependency is unavailable (ms, default 5000). */
+  dependencyRetryMaxMs?: number;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   fromBeginning?: boolean;

@@ -11,9 +11,25 @@ import { awaitTopicsReady } from '../topics/topic-admin';
 import { EventProducer } from '../producer/event-producer';
 import { KafkaBatchItem, KafkaEventContext, KafkaEventMeta } from './kafka-event.context';
 import { PoisonMessageError } from './poison-message.error';
-import { extractTraceContext, withSpan } from '@wabridge/telemetry';
+import { counter, extractTraceContext, gauge, withSpan } from '@wabridge/telemetry';
+import { classifyConsumerFailure, ConsumerFailureKind } from './failure-kind';
 
 const TRACER = '@wabridge/kafka';
+
+const dependencyRetries = counter(
+  'kafka_consumer_dependency_retries_total',
+  'Handler attempts that failed because a dependency (Postgres, Kafka, network) was unavailable; retried without limit, never dead-lettered.',
+  ['group', 'topic'],
+);
+const waitingPartitions = gauge(
+  'kafka_consumer_waiting_partitions',
+  'Partitions whose next message waits for an unavailable dependency.',
+  ['group'],
+);
+const deadLettered = counter('kafka_consumer_dead_lettered_total', 'Messages written to the consumer\'s DLQ, by failure kind.', ['group', 'topic', 'kind']);
+
+/** Outcome of a handler failure: try again after a pause, or give up and dead-letter. */
+type RetryDecision = { retry: true; infrastructure: boolean } | { retry: false; kind: ConsumerFailureKind };
 
 export interface KafkaBatchServerOptions {
   connection: KafkaConnectionOptions;
@@ -26,15 +42,25 @@ export interface KafkaBatchServerOptions {
   topics?: string[];
   /** Called for every message sent to the DLQ (metrics, logs). */
   onDeadLetter?: (info: { topic: string; reason: string }) => void;
+  /** The app's own failure rules, asked before the built-in ones (ADR 0060). */
+  classifyError?: (err: unknown) => ConsumerFailureKind | undefined;
+}
+
+/** A partition whose current message waits for a dependency (`/health/ready` reports it). */
+interface DependencyWait {
+  since: number;
+  reason: string;
 }
 
 /**
  * Nest custom transport: handlers use `@EventPattern(TOPIC.topic)` and receive the payload
  * already validated against the topic's contract class. Consumption is `eachBatch` with
  * manual offset resolution: an offset is committed only after its handler succeeded or the
- * message was written to `<groupId>.dlq.v1`. Handler failures are retried in place with
- * backoff (the partition waits, others go on); poison or exhausted messages go to the DLQ
- * with the reason in headers. Nothing is dropped silently.
+ * message was written to `<groupId>.dlq.v1`. A failing handler is retried in place (the
+ * partition waits, in order; others go on). What happens next depends on the failure
+ * (ADR 0060): an unavailable dependency is retried without limit and never dead-lettered
+ * (readiness false meanwhile); malformed and poison messages go to the DLQ at once;
+ * other failures after `maxHandlerAttempts`. Nothing is dropped silently.
  */
 export class KafkaBatchServer extends Server implements CustomTransportStrategy {
   private readonly log = new Logger(KafkaBatchServer.name);
@@ -42,6 +68,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private consumer: Consumer | null = null;
   private dlqProducer: EventProducer | null = null;
   private stopping = false;
+  /** `<topic>[<partition>]` → since when and why its current message waits for a dependency. */
+  private readonly waits = new Map<string, DependencyWait>();
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
@@ -51,6 +79,18 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   get dlqTopic(): string {
     return dlqTopicFor(this.options.consumer.groupId);
   }
+
+  /**
+   * Readiness: rejects while any partition waits for an unavailable dependency (register it in
+   * the app's HealthRegistry; `attachKafkaConsumer` does).
+   */
+  readonly readinessCheck = async (): Promise<void> => {
+    if (this.waits.size === 0) return;
+    const [first] = [...this.waits.values()].sort((a, b) => a.since - b.since);
+    throw new Error(
+      `${this.waits.size} partition(s) waiting for a dependency since ${new Date(first!.since).toISOString()}: ${first!.reason}`,
+    );
+  };
 
   on(): void {
     // kafkajs events are observed internally; nothing to expose.
@@ -119,7 +159,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     }
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
-      const done = await this.process(baseTopic, batch.topic, batch.partition, message, heartbeat, isRunning);
+      const done = await this.process(baseTopic, batch.topic, batch.partition, message, heartbeat, isRunning, isStale);
       if (!done) break; // shutting down mid-retry: leave the offset uncommitted
       resolveOffset(message.offset);
       await heartbeat();
@@ -136,6 +176,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     message: KafkaMessage,
     heartbeat: () => Promise<void>,
     isRunning: () => boolean,
+    isStale: () => boolean,
   ): Promise<boolean> {
     const handler = this.getHandlerByPattern(baseTopic);
     const checked = this.decode(baseTopic, message);
@@ -143,34 +184,109 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       await this.deadLetter(realTopic, partition, message, checked.ok ? `no handler for ${baseTopic}` : checked.reason);
       return true;
     }
-    const maxAttempts = this.options.consumer.maxHandlerAttempts ?? 8;
+    const failures = { bounded: 0 };
     for (let attempt = 1; ; attempt++) {
       const meta = this.meta(baseTopic, realTopic, partition, message, attempt);
       try {
         await this.invoke(handler, checked.payload, new KafkaEventContext(meta), extractTraceContext(meta.headers), realTopic, partition, message.offset);
+        this.endWait(realTopic, partition);
         return true;
       } catch (err) {
-        const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        if (err instanceof PoisonMessageError || attempt >= maxAttempts) {
-          await this.deadLetter(realTopic, partition, message, `handler failed after ${attempt} attempt(s): ${reason}`);
+        const decision = this.decide(err, failures);
+        const reason = describe(err);
+        if (!decision.retry) {
+          this.endWait(realTopic, partition);
+          await this.deadLetter(realTopic, partition, message, `handler failed after ${attempt} attempt(s) (${decision.kind}): ${reason}`, decision.kind);
           return true;
         }
-        this.log.warn(`handler for ${baseTopic} failed (attempt ${attempt}/${maxAttempts}), retrying: ${reason}`);
-        if (!(await this.backoff(attempt, heartbeat, isRunning))) return false;
+        if (!(await this.pauseBeforeRetry(decision, attempt, failures.bounded, realTopic, partition, reason, { heartbeat, isRunning, isStale }))) return false;
       }
     }
   }
 
-  /** Waits before retry `attempt` (exponential, ≤ 10 s) while heartbeating; false if stopping. */
-  private async backoff(attempt: number, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<boolean> {
+  /**
+   * Infrastructure failures are retried without limit (they do not count against
+   * `maxHandlerAttempts`); poison goes to the DLQ at once; anything else after
+   * `maxHandlerAttempts` failures.
+   */
+  private decide(err: unknown, failures: { bounded: number }): RetryDecision {
+    const kind = classifyConsumerFailure(err, this.options.classifyError);
+    if (kind === 'infrastructure') return { retry: true, infrastructure: true };
+    if (kind === 'poison') return { retry: false, kind };
+    failures.bounded++;
+    const maxAttempts = this.options.consumer.maxHandlerAttempts ?? 8;
+    return failures.bounded >= maxAttempts ? { retry: false, kind } : { retry: true, infrastructure: false };
+  }
+
+  /** Logs, records the wait (readiness, metrics) and sleeps before the next attempt; false if the batch must be left. */
+  private async pauseBeforeRetry(
+    decision: { infrastructure: boolean },
+    attempt: number,
+    boundedFailures: number,
+    realTopic: string,
+    partition: number,
+    reason: string,
+    hooks: BatchHooks,
+  ): Promise<boolean> {
+    if (decision.infrastructure) {
+      this.startWait(realTopic, partition, reason);
+      dependencyRetries.inc({ group: this.options.consumer.groupId, topic: realTopic });
+      // One line when the wait starts, then one every 10 attempts (≈ once a minute at the cap).
+      if (attempt === 1 || attempt % 10 === 0) {
+        this.log.warn(`${realTopic}[${partition}] waits for a dependency (attempt ${attempt}, retrying until it is back): ${reason}`);
+      }
+      const cap = this.options.consumer.dependencyRetryMaxMs ?? 5000;
+      return this.backoff(attempt, cap, hooks);
+    }
+    const maxAttempts = this.options.consumer.maxHandlerAttempts ?? 8;
+    this.log.warn(`handler for ${realTopic} failed (failure ${boundedFailures}/${maxAttempts}), retrying: ${reason}`);
+    return this.backoff(boundedFailures, 10000, hooks);
+  }
+
+  /**
+   * Waits before retry `attempt` (exponential from `handlerRetryBaseMs`, ≤ `capMs`) while
+   * heartbeating, so the group keeps the member however long a dependency is down. False when
+   * the batch must be left: the consumer stops, or the group rebalances (the heartbeat fails or
+   * the batch went stale) — the message is not resolved, so it is fetched again, in order, by
+   * whoever owns the partition next.
+   */
+  private async backoff(attempt: number, capMs: number, hooks: BatchHooks): Promise<boolean> {
     const baseDelay = this.options.consumer.handlerRetryBaseMs ?? 200;
-    const until = Date.now() + Math.min(baseDelay * 2 ** (attempt - 1), 10000);
+    const until = Date.now() + Math.min(baseDelay * 2 ** Math.min(attempt - 1, 20), capMs);
     while (Date.now() < until) {
-      if (!isRunning() || this.stopping) return false;
-      await new Promise((r) => setTimeout(r, Math.min(250, until - Date.now())));
-      await heartbeat().catch(() => undefined);
+      if (!hooks.isRunning() || this.stopping || hooks.isStale()) return false;
+      await new Promise((r) => setTimeout(r, Math.max(1, Math.min(250, until - Date.now()))));
+      try {
+        await hooks.heartbeat();
+      } catch (err) {
+        if (isRebalance(err)) {
+          this.log.warn(`leaving a waiting batch for a rebalance: ${describe(err)}`);
+          return false;
+        }
+        // Broker unreachable: keep waiting, kafkajs reconnects on the next heartbeat or fetch.
+      }
     }
     return true;
+  }
+
+  private startWait(realTopic: string, partition: number, reason: string): void {
+    const key = `${realTopic}[${partition}]`;
+    const existing = this.waits.get(key);
+    if (existing) {
+      existing.reason = reason;
+      return;
+    }
+    this.waits.set(key, { since: Date.now(), reason });
+    waitingPartitions.set({ group: this.options.consumer.groupId }, this.waits.size);
+  }
+
+  private endWait(realTopic: string, partition: number): void {
+    const key = `${realTopic}[${partition}]`;
+    const wait = this.waits.get(key);
+    if (!wait) return;
+    this.waits.delete(key);
+    waitingPartitions.set({ group: this.options.consumer.groupId }, this.waits.size);
+    this.log.log(`${key} resumed after waiting ${Math.round((Date.now() - wait.since) / 1000)} s for a dependency`);
   }
 
   private async invoke(
@@ -215,7 +331,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         else await this.deadLetter(batch.topic, batch.partition, message, checked.reason);
       }
       if (items.length > 0) {
-        const done = await this.invokeBatchWithRetries(handler, items, batch.topic, heartbeat, isRunning);
+        const done = await this.invokeBatchWithRetries(handler, items, batch.topic, { heartbeat, isRunning, isStale });
         if (!done) return;
       }
       for (const message of chunk) resolveOffset(message.offset);
@@ -223,36 +339,34 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     }
   }
 
-  private async invokeBatchWithRetries(
-    handler: MessageHandler,
-    items: KafkaBatchItem[],
-    realTopic: string,
-    heartbeat: () => Promise<void>,
-    isRunning: () => boolean,
-  ): Promise<boolean> {
-    const maxAttempts = this.options.consumer.maxHandlerAttempts ?? 8;
+  private async invokeBatchWithRetries(handler: MessageHandler, items: KafkaBatchItem[], realTopic: string, hooks: BatchHooks): Promise<boolean> {
+    const partition = items[0]!.meta.partition;
+    const failures = { bounded: 0 };
     for (let attempt = 1; ; attempt++) {
       for (const item of items) item.meta.attempt = attempt;
       try {
         await this.invokeBatch(handler, items, realTopic);
+        this.endWait(realTopic, partition);
         return true;
       } catch (err) {
-        const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        if (items.length > 1 && (err instanceof PoisonMessageError || attempt >= maxAttempts)) {
-          this.log.warn(`batch handler for ${realTopic} failed (${reason}); isolating ${items.length} messages`);
+        const decision = this.decide(err, failures);
+        const reason = describe(err);
+        if (!decision.retry && items.length > 1) {
+          // Which item is to blame is unknown: hand them over one by one, so only it is dead-lettered.
+          this.log.warn(`batch handler for ${realTopic} failed (${decision.kind}: ${reason}); isolating ${items.length} messages`);
           for (const item of items) {
-            const ok = await this.invokeBatchWithRetries(handler, [item], realTopic, heartbeat, isRunning);
+            const ok = await this.invokeBatchWithRetries(handler, [item], realTopic, hooks);
             if (!ok) return false;
           }
           return true;
         }
-        if (err instanceof PoisonMessageError || attempt >= maxAttempts) {
+        if (!decision.retry) {
           const only = items[0]!;
-          await this.deadLetter(realTopic, only.meta.partition, only.message, `handler failed after ${attempt} attempt(s): ${reason}`);
+          this.endWait(realTopic, partition);
+          await this.deadLetter(realTopic, only.meta.partition, only.message, `handler failed after ${attempt} attempt(s) (${decision.kind}): ${reason}`, decision.kind);
           return true;
         }
-        this.log.warn(`batch handler for ${realTopic} failed (attempt ${attempt}/${maxAttempts}), retrying: ${reason}`);
-        if (!(await this.backoff(attempt, heartbeat, isRunning))) return false;
+        if (!(await this.pauseBeforeRetry(decision, attempt, failures.bounded, realTopic, partition, reason, hooks))) return false;
       }
     }
   }
@@ -292,7 +406,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     };
   }
 
-  private async deadLetter(realTopic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {
+  private async deadLetter(realTopic: string, partition: number, message: KafkaMessage, reason: string, kind: ConsumerFailureKind | 'malformed' = 'malformed'): Promise<void> {
     this.log.error(`dead-lettering ${realTopic}[${partition}]@${message.offset}: ${reason}`);
     const headers = headersToStrings(message.headers);
     // Retry until the DLQ write succeeds: the offset must not advance past an unrecorded message.
@@ -311,6 +425,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
             [HEADER.dlqConsumer]: this.options.consumer.groupId,
           },
         });
+        deadLettered.inc({ group: this.options.consumer.groupId, topic: realTopic, kind });
         this.options.onDeadLetter?.({ topic: realTopic, reason });
         return;
       } catch (err) {
@@ -324,6 +439,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   /** Graceful: kafkajs finishes the running batch, we commit resolved offsets, then leave the group. */
   async close(): Promise<void> {
     this.stopping = true;
+    this.waits.clear();
+    waitingPartitions.set({ group: this.options.consumer.groupId }, 0);
     if (this.consumer) {
       await this.consumer.disconnect().catch((err: Error) => this.log.error(`consumer disconnect: ${err.message}`));
       this.consumer = null;
@@ -333,4 +450,22 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       this.dlqProducer = null;
     }
   }
+}
+
+interface BatchHooks {
+  heartbeat: () => Promise<void>;
+  isRunning: () => boolean;
+  isStale: () => boolean;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** kafkajs' heartbeat fails with these when the group is rebalancing or forgot this member. */
+const REBALANCE_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
+
+function isRebalance(err: unknown): boolean {
+  const type = (err as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && REBALANCE_TYPES.has(type);
 }

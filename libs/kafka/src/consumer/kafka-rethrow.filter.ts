@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, INestApplication, INestMicroservice, RpcExceptionFilter } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
+import { HealthRegistry } from '@wabridge/telemetry';
 import { KafkaBatchServer, KafkaBatchServerOptions } from './kafka-batch.server';
 
 /**
@@ -20,9 +21,14 @@ export function configureKafkaMicroservice(ms: INestMicroservice): INestMicroser
   return ms;
 }
 
-/** Adds a Kafka consumer to an HTTP app (hybrid); `startAllMicroservices()` starts it. */
+/**
+ * Adds a Kafka consumer to an HTTP app (hybrid); `startAllMicroservices()` starts it. When the
+ * app has the ObservabilityModule, `/health/ready` includes `consumer:<groupId>`, which fails
+ * while the consumer waits for an unavailable dependency.
+ */
 export function attachKafkaConsumer(app: INestApplication, options: KafkaBatchServerOptions): KafkaBatchServer {
   const server = new KafkaBatchServer(options);
+  health(app)?.register(`consumer:${options.consumer.groupId}`, server.readinessCheck);
   // Deferred so the filter exists before Nest builds the handlers (they capture filters at
   // creation); `startAllMicroservices()` initializes and starts it.
   const ms = app.connectMicroservice({ strategy: server }, { deferInitialization: true });
@@ -32,4 +38,12 @@ export function attachKafkaConsumer(app: INestApplication, options: KafkaBatchSe
   // one group, two timers, …). The app's own init() runs them; the microservice only adds listeners.
   (ms as unknown as { setIsInitHookCalled(called: boolean): void }).setIsInitHookCalled(true);
   return server;
+}
+
+function health(app: INestApplication): HealthRegistry | undefined {
+  // `app.get` of a missing provider does not throw here: Nest's app proxy aborts the process
+  // (abortOnError). So look for the provider in the module container first.
+  const container = (app as unknown as { container?: { getModules(): Map<string, { providers: Map<unknown, unknown> }> } }).container;
+  const present = container ? [...container.getModules().values()].some((m) => m.providers.has(HealthRegistry)) : false;
+  return present ? app.get(HealthRegistry, { strict: false }) : undefined;
 }
