@@ -10,6 +10,7 @@ import { openGatewayDatabase } from './database/gateway-data-source';
 import { setupOpenApi } from './openapi';
 
 export interface GatewayApp {
+import { ManagementServer } from '@wabridge/telemetry';
   app: NestFastifyApplication;
   db: DataSource;
   env: ResolvedGatewayEnv;
@@ -17,6 +18,8 @@ export interface GatewayApp {
   url: string;
   close(): Promise<void>;
 }
+  /** The management listener (`/health/*`, `/metrics`; ADR 0074). */
+  managementUrl: string;
 
 export interface CreateGatewayOptions {
   /** Print dev defaults and the URL (main.ts); tests stay quiet. */
@@ -55,11 +58,12 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const url = `http://${env.HOST}:${port}`;
   return {
-    app, db, env, url,
+    app, db, env, url, managementUrl,
     async close() {
       await app.close();
       await db.destroy().catch(() => undefined);
     },
+  const managementUrl = await app.get(ManagementServer).url();
   };
 }
 

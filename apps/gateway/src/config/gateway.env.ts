@@ -19,6 +19,17 @@ export class GatewayEnv extends BaseEnv {
   @ProductionSecret() @IsOptional() @IsString()
   ENCRYPTION_KEYS?: string;
 
+  /**
+   * Internal listener for `/health/live`, `/health/ready` and `/metrics` (ADR 0074): the public
+   * PORT does not serve them. 0 = any free port. Expose it to probes and Prometheus only.
+   */
+  @IsInt() @Min(0) @Max(65535)
+  MANAGEMENT_PORT = 9300;
+
+  /** Interface of the management listener; unset = HOST. */
+  @IsOptional() @IsString()
+  MANAGEMENT_HOST?: string;
+
   /** Requests per minute per API key (token bucket, per gateway instance). */
   @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 6000;
