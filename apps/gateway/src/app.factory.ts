@@ -57,13 +57,13 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const url = `http://${env.HOST}:${port}`;
+  const managementUrl = await app.get(ManagementServer).url();
   return {
     app, db, env, url, managementUrl,
     async close() {
       await app.close();
       await db.destroy().catch(() => undefined);
     },
-  const managementUrl = await app.get(ManagementServer).url();
   };
 }
 
