@@ -122,7 +122,7 @@ try {
   log(`broker: acks=all produce round trip p50 ${brokerRtt.p50} ms`);
   const [gatewayPort, baselinePort] = [await freePort(), await freePort()];
   servers.gateway = await startNodeProcess({
-    name: 'gateway', entry, port: gatewayPort, timeoutMs: 90000,
+    name: 'gateway', entry, port: gatewayPort, managementPort: await freePort(), timeoutMs: 90000,
     env: {
       NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn',
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', KAFKA_PARTITIONS: String(config.partitions), TOPIC_SUFFIX: suffix,

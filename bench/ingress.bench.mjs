@@ -92,7 +92,7 @@ async function waitForNormalizer(label, timeoutSec = config.drainTimeoutSec) {
 
 /** Heap and external memory from the ingress' Prometheus /metrics (to tell heap growth from other RSS). */
 async function ingressMemory() {
-  const text = await fetch(`${servers.ingress.url}/metrics`).then((r) => r.text(), () => '');
+  const text = await fetch(`${servers.ingress.managementUrl}/metrics`).then((r) => r.text(), () => '');
   const gauge = (name) => {
     const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
     return m ? round(Number(m[1]) / 1048576, 1) : null;
@@ -153,6 +153,7 @@ try {
     name: 'ingress',
     entry,
     port: ingressPort,
+    managementPort: await freePort(),
     timeoutMs: 90000,
     env: {
       NODE_ENV: 'production',

@@ -11,8 +11,9 @@ import { buildAll, DEFAULT_DATABASE_URL, ensureDatabase, ensureKafka, ROOT, run 
 const SERVICES = [
   // order matters: the sandbox (Meta) first, the gateway before those that need its registry
   { name: 'sandbox', port: 3100 },
-  { name: 'gateway', port: 3000 },
-  { name: 'ingress', port: 3001 },
+  // managementPort: /health/* and /metrics of the internet-facing services (ADR 0074)
+  { name: 'gateway', port: 3000, managementPort: 9300 },
+  { name: 'ingress', port: 3001, managementPort: 9301 },
   { name: 'dispatcher', port: 3002 },
   { name: 'contacts', port: 3003 },
   { name: 'media', port: 3004 },
@@ -78,7 +79,8 @@ for (const svc of SERVICES) {
   const entry = join(ROOT, 'apps', svc.name, 'dist', 'main.js');
   if (!existsSync(entry)) continue;
   const log = createWriteStream(join(stateDir, 'logs', `${svc.name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [entry], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(svc.port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const management = svc.managementPort ? { MANAGEMENT_PORT: String(svc.managementPort) } : {};
+  const child = spawn(process.execPath, [entry], { cwd: ROOT, env: { ...process.env, ...env, ...management, PORT: String(svc.port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   child.on('exit', (code, signal) => {
@@ -89,8 +91,9 @@ for (const svc of SERVICES) {
   });
   children.push(child);
   const url = `http://127.0.0.1:${svc.port}`;
-  await waitLive(url, child, svc.name);
-  started.push({ ...svc, url });
+  const managementUrl = `http://127.0.0.1:${svc.managementPort ?? svc.port}`;
+  await waitLive(managementUrl, child, svc.name);
+  started.push({ ...svc, url, managementUrl });
 }
 
 const has = (name) => started.some((s) => s.name === name);
@@ -151,7 +154,7 @@ if (has('gateway')) {
 }
 
 console.log('\nWabridge is up (node ' + process.version + '):');
-for (const s of started) console.log(`  ${s.name.padEnd(10)} ${s.url}`);
+for (const s of started) console.log(`  ${s.name.padEnd(10)} ${s.url}${s.managementPort ? `  (health/metrics: ${s.managementUrl})` : ""}`);
 console.log(`  kafka      ${env.KAFKA_BROKERS}`);
 console.log(`  postgres   ${env.DATABASE_URL}`);
 console.log('\nLocal Meta app:');

@@ -27,9 +27,11 @@ process.on('exit', () => {
  * Starts `node <entry>` with `env` (merged over this process' env) and waits until
  * `GET <readyPath>` answers 2xx on 127.0.0.1:<port>.
  */
-export async function startNodeProcess({ name, entry, port, env = {}, readyPath = '/health/live', timeoutMs = 60000 }) {
+export async function startNodeProcess({ name, entry, port, managementPort, env = {}, readyPath = '/health/live', timeoutMs = 60000 }) {
+  // gateway/ingress serve /health/* and /metrics on MANAGEMENT_PORT only (ADR 0074)
+  const management = managementPort ? { MANAGEMENT_PORT: String(managementPort) } : {};
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...process.env, ...env, ...management, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -44,16 +46,17 @@ export async function startNodeProcess({ name, entry, port, env = {}, readyPath 
     resolve({ code, signal });
   }));
   const url = `http://127.0.0.1:${port}`;
+  const managementUrl = managementPort ? `http://127.0.0.1:${managementPort}` : url;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output}`);
     }
-    const ok = await fetch(url + readyPath).then((r) => r.ok, () => false);
+    const ok = await fetch(managementUrl + readyPath).then((r) => r.ok, () => false);
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${name} was not ready on ${url}${readyPath} within ${timeoutMs} ms:\n${output}`);
+      throw new Error(`${name} was not ready on ${managementUrl}${readyPath} within ${timeoutMs} ms:\n${output}`);
     }
     await sleep(100);
   }
@@ -61,6 +64,7 @@ export async function startNodeProcess({ name, entry, port, env = {}, readyPath 
     name,
     pid: child.pid,
     url,
+    managementUrl,
     output: () => output,
     /** SIGTERM, then SIGKILL after `graceMs`. */
     async stop(graceMs = 10000) {

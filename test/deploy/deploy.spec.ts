@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { WELL_KNOWN_DEV_SECRETS } from '@wabridge/config';
 import { dlqTopicFor, registeredTopics } from '@wabridge/contracts';
 
 const ROOT = join(__dirname, '..', '..');
@@ -25,6 +26,8 @@ const PORTS: Record<string, number> = {
   notifier: 3006,
   sandbox: 3100,
 };
+/** Internet-facing services serve /health/* and /metrics on a separate management port (ADR 0074). */
+const MANAGEMENT_PORTS: Record<string, number> = { gateway: 9300, ingress: 9301 };
 /** Loopback/dev only (DESIGN.md §12): compose and the dev overlay, never the base or prod. */
 const DEV_ONLY = new Set(['sandbox']);
 /** Served over HTTP to the outside (Meta, customers): CPU-based scaling. */
@@ -129,8 +132,13 @@ describe('kustomize base (deploy/base)', () => {
   it.each(clusterApps)('%s has a Deployment, a Service on its §11 port and a PodDisruptionBudget', (app) => {
     const deployment = named(base, 'Deployment', app);
     expect(deployment).toBeDefined();
-    expect(container(deployment!).ports).toEqual([expect.objectContaining({ name: 'http', containerPort: PORTS[app] })]);
+    const management = MANAGEMENT_PORTS[app];
+    expect(container(deployment!).ports).toEqual([
+      expect.objectContaining({ name: 'http', containerPort: PORTS[app] }),
+      ...(management ? [expect.objectContaining({ name: 'management', containerPort: management })] : []),
+    ]);
     expect(container(deployment!).env).toContainEqual({ name: 'PORT', value: String(PORTS[app]) });
+    if (management) expect(container(deployment!).env).toContainEqual({ name: 'MANAGEMENT_PORT', value: String(management) });
     const service = named(base, 'Service', app);
     expect(service?.spec.ports).toEqual([expect.objectContaining({ port: PORTS[app], targetPort: 'http' })]);
     expect(service?.spec.selector).toEqual(deployment!.spec.selector.matchLabels);
@@ -148,10 +156,13 @@ describe('kustomize base (deploy/base)', () => {
   describe.each(deployments.map((d) => [d.metadata.name as string, d]))('Deployment %s', (_name, deployment) => {
     const c = container(deployment);
 
-    it('probes /health/live (startup, liveness) and /health/ready (readiness) on its http port', () => {
-      expect(c.startupProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
-      expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
-      expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+    // gateway/ingress: on the management port, which the Service does not expose (ADR 0074)
+    const probePort = c.ports.some((p: Obj) => p.name === 'management') ? 'management' : 'http';
+
+    it('probes /health/live (startup, liveness) and /health/ready (readiness) on its http or management port', () => {
+      expect(c.startupProbe.httpGet).toEqual({ path: '/health/live', port: probePort });
+      expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: probePort });
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: probePort });
     });
 
     it('requests and limits cpu and memory', () => {
@@ -184,10 +195,10 @@ describe('kustomize base (deploy/base)', () => {
       for (const e of c.env as Obj[]) if (SECRET_KEYS.includes(e.name)) expect(e.valueFrom?.secretKeyRef?.key).toBe(e.name);
     });
 
-    it('is scraped by Prometheus on its own port', () => {
+    it('is scraped by Prometheus on its own port (the management port where there is one)', () => {
       expect(deployment.spec.template.metadata.annotations).toMatchObject({
         'prometheus.io/scrape': 'true',
-        'prometheus.io/port': String(c.ports[0].containerPort),
+        'prometheus.io/port': String(c.ports.find((p: Obj) => p.name === probePort).containerPort),
         'prometheus.io/path': '/metrics',
       });
     });
@@ -328,6 +339,11 @@ describe.each(['dev', 'prod'])('overlay %s', (overlay) => {
   });
 
   if (overlay === 'dev') {
+    it('runs in development mode, the only mode that accepts its well-known dev Secret', () => {
+      const cm = (k.configMapGenerator as Obj[]).find((g) => g.name === 'wabridge-config');
+      expect(literal(cm?.literals, 'NODE_ENV')).toBe('development');
+    });
+
     it('adds the sandbox and generates a dev Secret with every key', () => {
       expect(k.components).toContain('../../components/sandbox');
       const secret = (k.secretGenerator as Obj[]).find((g) => g.name === 'wabridge-secrets');
@@ -337,6 +353,8 @@ describe.each(['dev', 'prod'])('overlay %s', (overlay) => {
     it('has no sandbox, no Secret in the repository and at least two replicas of each HTTP service', () => {
       expect(k.components ?? []).toEqual([]);
       expect(k.secretGenerator).toBeUndefined();
+      const cm = (k.configMapGenerator as Obj[]).find((g) => g.name === 'wabridge-config');
+      expect(literal(cm?.literals, 'NODE_ENV')).toBeUndefined(); // the base's production
       const minOf = (kind: string, name: string, path: string): number | undefined =>
         patches.filter((p) => p.target.kind === kind && p.target.name === name).map((p) => Number(opValue(p.ops, path)))[0];
       expect(minOf('HorizontalPodAutoscaler', 'gateway', '/spec/minReplicas')).toBeGreaterThanOrEqual(2);
@@ -413,6 +431,19 @@ describe('docker-compose.yml', () => {
     expect(svc!.environment.PORT).toBe(String(PORTS[app]));
     expect(svc!.environment.HOST).toBe('0.0.0.0');
     expect(svc!.healthcheck.test.join(' ')).toContain('/health/live');
+    if (MANAGEMENT_PORTS[app]) {
+      expect(svc!.environment.MANAGEMENT_PORT).toBe(String(MANAGEMENT_PORTS[app]));
+      expect(svc!.healthcheck.test.join(' ')).toContain('process.env.MANAGEMENT_PORT');
+    }
+  });
+
+  it('requires every secret from the environment or an .env file: no development default in the file', () => {
+    const text = read('docker-compose.yml');
+    for (const key of [...SECRET_KEYS.filter((k) => k !== 'DATABASE_URL'), 'POSTGRES_PASSWORD']) {
+      expect({ key, required: text.includes(`\${${key}:?`) }).toEqual({ key, required: true });
+      expect({ key, defaulted: text.includes(`\${${key}:-`) }).toEqual({ key, defaulted: false });
+    }
+    for (const values of Object.values(WELL_KNOWN_DEV_SECRETS)) for (const v of values) expect(text).not.toContain(v);
   });
 
   it.each(builtApps.filter((a) => !DEV_ONLY.has(a)))('starts %s after Kafka and Postgres are healthy, pointed at them and at Jaeger', (app) => {
@@ -440,7 +471,7 @@ describe('docker-compose.yml', () => {
   it('has Prometheus scrape every service it runs', () => {
     const prometheus = parse(read('deploy/compose/prometheus.yml')) as Obj;
     const targets = (prometheus.scrape_configs as Obj[]).flatMap((c) => (c.static_configs as Obj[]).flatMap((s) => s.targets as string[]));
-    for (const app of builtApps) expect(targets).toContain(`${app}:${PORTS[app]}`);
+    for (const app of builtApps) expect(targets).toContain(`${app}:${MANAGEMENT_PORTS[app] ?? PORTS[app]}`);
     expect(targets).toContain('kafka-exporter:9308');
   });
 });

@@ -42,6 +42,8 @@ export class GatewayModule {
         ObservabilityModule.forRoot({
           serviceName: 'gateway',
           readinessChecks: { postgres: async () => { await db.query('SELECT 1'); } },
+          // health and metrics never on the public port (ADR 0074)
+          management: { port: env.MANAGEMENT_PORT, host: env.MANAGEMENT_HOST ?? env.HOST },
         }),
         KafkaModule.forRoot({
           connection: { clientId: 'gateway', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX },

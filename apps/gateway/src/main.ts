@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const print = (line: string): void => void process.stdout.write(`[gateway] ${line}\n`);
   try {
     const gw = await createGatewayApp(process.env, { print });
-    print(`listening on ${gw.url} (OpenAPI at ${gw.url}/docs)`);
+    print(`listening on ${gw.url} (OpenAPI at ${gw.url}/docs); health and metrics on ${gw.managementUrl}`);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -5,6 +5,17 @@ export class IngressEnv extends BaseEnv {
   @IsInt() @Min(0) @Max(65535)
   PORT = 3001;
 
+  /**
+   * Internal listener for `/health/live`, `/health/ready` and `/metrics` (ADR 0074): the public
+   * PORT (Meta's webhooks) does not serve them. 0 = any free port.
+   */
+  @IsInt() @Min(0) @Max(65535)
+  MANAGEMENT_PORT = 9301;
+
+  /** Interface of the management listener; unset = HOST. */
+  @IsOptional() @IsString()
+  MANAGEMENT_HOST?: string;
+
   /** The local/default Meta app (DESIGN.md §11); the gateway's registry adds more. */
   @IsString() @Length(1, 128)
   META_APP_ID = 'local';

@@ -33,7 +33,8 @@ export class IngressModule {
     return {
       module: IngressModule,
       imports: [
-        ObservabilityModule.forRoot({ serviceName: 'ingress' }),
+        // health and metrics never on the public port (ADR 0074)
+        ObservabilityModule.forRoot({ serviceName: 'ingress', management: { port: env.MANAGEMENT_PORT, host: env.MANAGEMENT_HOST ?? env.HOST } }),
         KafkaModule.forRoot({
           connection: { clientId: 'ingress', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX },
           producer: { sendTimeoutMs: env.PRODUCE_TIMEOUT_MS, lingerMs: 2 },

@@ -2,6 +2,7 @@ import { startTelemetry } from '@wabridge/telemetry';
 startTelemetry({ serviceName: 'ingress', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
 
 import { loadConfigOrExit } from '@wabridge/config';
+import { ManagementServer } from '@wabridge/telemetry';
 import { createIngressApp } from './app.factory';
 import { IngressEnv } from './ingress.env';
 
@@ -12,8 +13,9 @@ async function main(): Promise<void> {
   await app.startAllMicroservices();
   await app.listen(env.PORT, env.HOST);
   const url = await app.getUrl();
+  const management = await app.get(ManagementServer).url();
   process.stdout.write(
-    JSON.stringify({ level: 'info', service: 'ingress', msg: 'listening', url, node: process.version, webhook: `${url}/webhooks/meta/${env.META_APP_ID}` }) + '\n',
+    JSON.stringify({ level: 'info', service: 'ingress', msg: 'listening', url, node: process.version, webhook: `${url}/webhooks/meta/${env.META_APP_ID}`, management }) + '\n',
   );
 }
 

@@ -8,6 +8,7 @@ export {
 } from './tracing/trace-headers';
 export { metricsRegistry, enableDefaultMetrics, counter, gauge, histogram } from './metrics/metrics-registry';
 export { ObservabilityModule } from './health/observability.module';
+export { ManagementServer } from './health/management-server';
 export {
   HealthRegistry,
   DEFAULT_READINESS_TIMEOUT_MS,
@@ -16,3 +17,4 @@ export {
   type CheckResult,
 } from './health/health.registry';
 export type { ObservabilityOptions } from './health/observability.options';
+export { installFatalHandlers, type FatalHandlerOptions, type FatalHandlers } from './process/fatal-handlers';

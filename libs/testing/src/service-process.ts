@@ -17,6 +17,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Services whose `/health/*` and `/metrics` are on MANAGEMENT_PORT, not PORT (ADR 0074). */
+export const MANAGED_SERVICES: ReadonlySet<string> = new Set(['gateway', 'ingress']);
+
 /**
  * A built service (`apps/<name>/dist/main.js`) running as a real child process, for
  * end-to-end tests that kill and restart it. Output is kept for failure messages.
@@ -24,17 +27,33 @@ export async function freePort(): Promise<number> {
 export class ServiceProcess {
   private child: ChildProcess | null = null;
   output = '';
+  /** MANAGEMENT_PORT of gateway/ingress (picked at the first start, kept across restarts). */
+  managementPort: number | undefined;
 
-  constructor(readonly app: string, readonly port: number, private readonly env: Record<string, string>) {}
+  constructor(readonly app: string, readonly port: number, private readonly env: Record<string, string>) {
+    if (env.MANAGEMENT_PORT) this.managementPort = Number(env.MANAGEMENT_PORT);
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Where `/health/*` and `/metrics` are: the management port for gateway/ingress, else `url`. */
+  get managementUrl(): string {
+    return this.managementPort === undefined ? this.url : `http://127.0.0.1:${this.managementPort}`;
+  }
+
+  /** The exit code once the process ended (e.g. refused its configuration), else null. */
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null;
+  }
+
   async start(timeoutMs = 90000): Promise<void> {
     const entry = join(REPO_ROOT, 'apps', this.app, 'dist', 'main.js');
+    if (MANAGED_SERVICES.has(this.app)) this.managementPort ??= await freePort();
+    const management = this.managementPort === undefined ? {} : { MANAGEMENT_PORT: String(this.managementPort) };
     this.child = spawn(process.execPath, [entry], {
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...this.env, PORT: String(this.port) },
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...this.env, ...management, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer): void => {
@@ -46,7 +65,7 @@ export class ServiceProcess {
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`${this.app} exited with ${child.exitCode}: ${this.output}`);
-        const res = await fetch(`${this.url}/health/live`).catch(() => null);
+        const res = await fetch(`${this.managementUrl}/health/live`).catch(() => null);
         return res?.ok === true;
       },
       { timeoutMs, intervalMs: 100, what: `${this.app} to listen on ${this.port}` },

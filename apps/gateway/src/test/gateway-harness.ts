@@ -43,7 +43,7 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ha
   const gw = await createGatewayApp({
     NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', KAFKA_BROKERS: TEST_BROKERS.join(','), TOPIC_SUFFIX: suffix,
     KAFKA_PARTITIONS: '3', DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, DB_POOL_SIZE: '25',
-    ADMIN_TOKEN, INTERNAL_TOKEN, ENCRYPTION_KEYS: keys, CONSUMER_GROUP: `gateway-${suffix}`, ...env,
+    ADMIN_TOKEN, INTERNAL_TOKEN, ENCRYPTION_KEYS: keys, CONSUMER_GROUP: `gateway-${suffix}`, MANAGEMENT_PORT: '0', ...env,
   });
   return {
     gw, url: gw.url, suffix, schema, box: new SecretBox(keys),

@@ -14,7 +14,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { HealthRegistry, ObservabilityModule, shutdownTelemetry, startTelemetry, withSpan } from '../index';
+import { HealthRegistry, ManagementServer, ObservabilityModule, shutdownTelemetry, startTelemetry, withSpan } from '../index';
 
 /** Stands in for a module that owns a dependency and registers its own readiness check. */
 const database = { up: true, hang: false };
@@ -152,5 +152,35 @@ describe('ObservabilityModule', () => {
     await other.close();
     expect(res.statusCode).toBe(503);
     expect(res.json().status).toBe('shutting_down');
+  });
+});
+
+describe('ObservabilityModule with a management listener (ADR 0074)', () => {
+  @Module({
+    imports: [ObservabilityModule.forRoot({ serviceName: 'observability-test', management: { port: 0, host: '127.0.0.1' } }), ThingsModule],
+  })
+  class ManagedModule {}
+
+  it('serves /health/* and /metrics only on the management port, after the public port listens, and closes it with the app', async () => {
+    const managed = await NestFactory.create<NestFastifyApplication>(ManagedModule, new FastifyAdapter(), { logger: false });
+    await managed.listen(0, '127.0.0.1');
+    const publicUrl = `http://127.0.0.1:${(managed.getHttpServer().address() as { port: number }).port}`;
+    const managementUrl = await managed.get(ManagementServer).url();
+    try {
+      expect(managementUrl).not.toBe(publicUrl);
+      for (const path of ['/metrics', '/health/live', '/health/ready']) {
+        expect({ path, status: (await fetch(publicUrl + path)).status }).toEqual({ path, status: 404 });
+      }
+      expect((await fetch(`${publicUrl}/v1/things/1`)).status).toBe(200);
+      const metrics = await fetch(`${managementUrl}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/route="\/v1\/things\/:id"/);
+      expect(await (await fetch(`${managementUrl}/health/live`)).json()).toEqual({ status: 'ok' });
+      expect((await fetch(`${managementUrl}/health/ready`)).status).toBe(200);
+      expect((await fetch(`${managementUrl}/v1/things/1`)).status).toBe(404);
+    } finally {
+      await managed.close();
+    }
+    await expect(fetch(`${managementUrl}/health/live`)).rejects.toThrow();
   });
 });
