@@ -4,7 +4,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@wabridge/config';
 import {
-  ACCOUNT_EVENT_V1, CONTACT_CHANGED_V1, dlqTopicFor, NUMBER_CHANGED_V1, OUTBOUND_DLQ_V1, OUTBOUND_EVENTS_V1,
+  ACCOUNT_EVENT_V1, CONTACT_CHANGED_V1, CONTACT_ERASED_V1, dlqTopicFor, NUMBER_CHANGED_V1, OUTBOUND_DLQ_V1, OUTBOUND_EVENTS_V1,
   OUTBOUND_REQUESTED_V1, OUTBOUND_RETRY_TIERS, STATUS_UPDATED_V1,
 } from '@wabridge/contracts';
 import { createServiceDataSource, databaseReadinessCheck, ensureDatabase, runMigrations } from '@wabridge/database';
@@ -26,7 +26,9 @@ import { MessageRepository } from './sending/message.repository';
 import { OutboundConsumer } from './sending/outbound.consumer';
 import { OutboundProcessor } from './sending/outbound.processor';
 import { DISPATCHER, DispatcherParts, StateConsumer } from './state/state.consumer';
-import { StateStore } from './state/state.store';
+import { ErasureRepository } from './state/erasure.repository';
+import { suppressionHasherFor } from './state/suppression-keys';
+import { SuppressingStateStore } from './state/suppressing-state.store';
 
 const STATE_GROUP_SUFFIX = '-state';
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
@@ -76,7 +78,7 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
         partitions: env.KAFKA_PARTITIONS,
         topics: [
           OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_DLQ_V1, ...OUTBOUND_RETRY_TIERS.map((t) => t.spec),
-          NUMBER_CHANGED_V1, CONTACT_CHANGED_V1, STATUS_UPDATED_V1, ACCOUNT_EVENT_V1,
+          NUMBER_CHANGED_V1, CONTACT_CHANGED_V1, CONTACT_ERASED_V1, STATUS_UPDATED_V1, ACCOUNT_EVENT_V1,
         ],
         extraTopics: [dlqTopicFor(env.KAFKA_GROUP_ID), dlqTopicFor(env.KAFKA_GROUP_ID + STATE_GROUP_SUFFIX)],
         producer: { lingerMs: 2, maxBatchMessages: 1000, maxQueuedMessages: 100000, sendTimeoutMs: 15000 },
@@ -91,7 +93,8 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
           const pg = new Pg(ds);
           const backlog = new StatusBacklog(kafka, env.KAFKA_GROUP_ID + STATE_GROUP_SUFFIX, connection.topicSuffix);
           const box = env.ENCRYPTION_KEYS ? new SecretBox(env.ENCRYPTION_KEYS) : null;
-          const state = new StateStore(pg, box, clock);
+          const erasure = new ErasureRepository(pg, suppressionHasherFor(env));
+          const state = new SuppressingStateStore(erasure, pg, box, clock);
           const repo = new MessageRepository(pg);
           const processor = new OutboundProcessor(
             repo, state, new GraphClient(env.GRAPH_TIMEOUT_MS), producer,
@@ -110,7 +113,7 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
           const consumer = new OutboundConsumer(kafka, producer, processor, clock, {
             groupId: env.KAFKA_GROUP_ID, topicSuffix: connection.topicSuffix, concurrency: env.DISPATCHER_CONCURRENCY,
           });
-          return { state, status, processor, consumer, backlog, repo, retentionDays: env.MESSAGE_RETENTION_DAYS };
+          return { state, erasure, status, processor, consumer, backlog, repo, retentionDays: env.MESSAGE_RETENTION_DAYS };
         },
       },
       OutboundRunner,

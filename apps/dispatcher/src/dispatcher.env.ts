@@ -84,4 +84,13 @@ export class DispatcherEnv extends BaseEnv {
   /** Postgres schema (tests use a fresh one per run). */
   @IsString()
   DATABASE_SCHEMA = 'dispatcher';
+
+  /**
+   * Keys of the suppression hashes of erased contacts (ADR 0075): comma-separated base64, at
+   * least 32 bytes each; the first writes, all are matched (keep an old key listed after a
+   * rotation, or its suppressions stop matching). Unset: derived from ENCRYPTION_KEYS; with
+   * neither, a well-known development key (refused in production).
+   */
+  @IsString()
+  SUPPRESSION_KEYS = '';
 }

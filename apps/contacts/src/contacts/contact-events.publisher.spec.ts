@@ -43,6 +43,8 @@ describe('wa.contact.changed.v1 records', () => {
     const events = publisher.erasedEvents(contact({ waId: '4915112345678', optedOut: true, optInState: 'opted_out' }), now);
     const erased = events.find((e) => e.topic === CONTACT_ERASED_V1.topic)!.value as ContactErasedV1;
     expect(erased).toMatchObject({ tenantId: 't1', phoneNumberId: '100', waId: '4915112345678', optedOut: true });
+    // the forget record says so too: the dispatcher suppresses even before wa.contact.erased.v1 arrives
+    expect(events.find((e) => e.topic === CONTACT_CHANGED_V1.topic)!.value).toMatchObject({ erased: true, optedOut: true });
     expect(validateContract(ContactErasedV1, erased).ok).toBe(true);
   });
 });

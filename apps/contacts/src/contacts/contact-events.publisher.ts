@@ -29,14 +29,18 @@ export class ContactEventsPublisher {
     return keys.map((key) => this.event(CONTACT_CHANGED_V1, key, value, c.tenantId));
   }
 
-  /** Tells the dispatcher to forget a key (erasure, a number the user left, a merged-away BSUID-only key). */
-  forgetEvent(k: { tenantId: string; phoneNumberId: string; waId?: string | null; userId?: string | null }, now: Date): OutgoingEvent {
+  /**
+   * Tells the dispatcher to forget a key (erasure, a number the user left, a merged-away
+   * BSUID-only key). `optedOut` only for the erasure of a contact that had opted out: the
+   * dispatcher then keeps the key suppressed by hash (ADR 0075).
+   */
+  forgetEvent(k: { tenantId: string; phoneNumberId: string; waId?: string | null; userId?: string | null }, now: Date, optedOut = false): OutgoingEvent {
     const value: ContactChangedV1 = {
       tenantId: k.tenantId,
       phoneNumberId: k.phoneNumberId,
       ...(k.waId ? { waId: k.waId } : {}),
       ...(!k.waId && k.userId ? { userId: k.userId } : {}),
-      optedOut: false,
+      optedOut,
       reachable: true,
       erased: true,
       updatedAt: now.toISOString(),
@@ -54,8 +58,8 @@ export class ContactEventsPublisher {
       erasedAt: now.toISOString(),
       optedOut: c.optedOut,
     };
-    const forget = [this.forgetEvent({ ...c, userId: c.waId ? null : c.userId }, now)];
-    if (c.waId && c.userId) forget.push(this.forgetEvent({ ...c, waId: null }, now));
+    const forget = [this.forgetEvent({ ...c, userId: c.waId ? null : c.userId }, now, c.optedOut)];
+    if (c.waId && c.userId) forget.push(this.forgetEvent({ ...c, waId: null }, now, c.optedOut));
     return [...forget, this.event(CONTACT_ERASED_V1, `${c.tenantId}:${c.id}`, erased, c.tenantId)];
   }
 

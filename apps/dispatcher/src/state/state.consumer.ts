@@ -1,13 +1,14 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
-  ACCOUNT_EVENT_V1, AccountEventV1, CONTACT_CHANGED_V1, ContactChangedV1, NUMBER_CHANGED_V1, NumberChangedV1,
+  ACCOUNT_EVENT_V1, AccountEventV1, CONTACT_CHANGED_V1, CONTACT_ERASED_V1, ContactChangedV1, ContactErasedV1, NUMBER_CHANGED_V1, NumberChangedV1,
   STATUS_UPDATED_V1, StatusUpdatedV1,
 } from '@wabridge/contracts';
 import { KafkaEventContext } from '@wabridge/kafka';
 import { StatusBacklog } from '../lifecycle/status-backlog';
 import { StatusService } from '../lifecycle/status.service';
 import { OutboundProcessor } from '../sending/outbound.processor';
+import { ErasureRepository } from './erasure.repository';
 import { StateStore } from './state.store';
 
 export const DISPATCHER = Symbol('DISPATCHER');
@@ -16,6 +17,7 @@ export interface DispatcherParts {
   state: StateStore;
   status: StatusService;
   processor: OutboundProcessor;
+  erasure: ErasureRepository;
 }
 
 /** Edges for the low-volume topics (Nest Kafka transport): state copies and statuses. */
@@ -32,6 +34,15 @@ export class StateConsumer {
   @EventPattern(CONTACT_CHANGED_V1.topic)
   contact(@Payload() ev: ContactChangedV1): Promise<void> {
     return this.parts.state.applyContact(ev);
+  }
+
+  /** GDPR erasure (ADR 0075): scrub this contact's rows; keep an opted-out contact suppressed by hash. */
+  @EventPattern(CONTACT_ERASED_V1.topic)
+  async erased(@Payload() ev: ContactErasedV1): Promise<void> {
+    await this.parts.erasure.erase({
+      tenantId: ev.tenantId, phoneNumberId: ev.phoneNumberId, recipients: [ev.waId, ev.userId].filter((r): r is string => !!r),
+      optedOut: ev.optedOut === true, at: new Date(ev.erasedAt),
+    });
   }
 
   @EventPattern(ACCOUNT_EVENT_V1.topic)

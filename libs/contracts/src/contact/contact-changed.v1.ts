@@ -5,7 +5,8 @@ export const CONTACT_CHANGED_V1 = { topic: 'wa.contact.changed.v1', version: 1, 
 
 /**
  * What sending needs to know about one contact (compacted, key
- * `<tenantId>:<phoneNumberId>:<waId ?? userId>`). `erased` = forget this key.
+ * `<tenantId>:<phoneNumberId>:<waId ?? userId>`). `erased` = forget this key; `erased` with
+ * `optedOut: true` = the contact was erased while opted out: keep the key suppressed (ADR 0075).
  */
 export class ContactChangedV1 {
   @IsString() tenantId!: string;
