@@ -1,7 +1,11 @@
 // Telemetry first: the instrumentation hooks must see http, pg and fastify load.
-import { startTelemetry } from '@wabridge/telemetry';
+import { installFatalHandlers, shutdownTelemetry, startTelemetry } from '@wabridge/telemetry';
 
 startTelemetry({ serviceName: 'gateway', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
+// An unhandled rejection or uncaught exception (a boot failure too: main() is not awaited):
+// one JSON line, drain, exit 1 (ADR 0062).
+const fatal = installFatalHandlers({ service: 'gateway' });
+fatal.onFatal(() => shutdownTelemetry());
 
 import { ConfigError } from '@wabridge/config';
 import { createGatewayApp } from './app.factory';
@@ -10,6 +14,7 @@ async function main(): Promise<void> {
   const print = (line: string): void => void process.stdout.write(`[gateway] ${line}\n`);
   try {
     const gw = await createGatewayApp(process.env, { print });
+    fatal.onFatal(() => gw.close());
     print(`listening on ${gw.url} (OpenAPI at ${gw.url}/docs); health and metrics on ${gw.managementUrl}`);
   } catch (err) {
     if (err instanceof ConfigError) {

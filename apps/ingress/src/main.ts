@@ -1,5 +1,8 @@
-import { startTelemetry } from '@wabridge/telemetry';
+import { installFatalHandlers, shutdownTelemetry, startTelemetry } from '@wabridge/telemetry';
 startTelemetry({ serviceName: 'ingress', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
+// An unhandled rejection or uncaught exception: one JSON line, drain, exit 1 (ADR 0062).
+const fatal = installFatalHandlers({ service: 'ingress' });
+fatal.onFatal(() => shutdownTelemetry());
 
 import { loadConfigOrExit } from '@wabridge/config';
 import { ManagementServer } from '@wabridge/telemetry';
@@ -9,6 +12,7 @@ import { IngressEnv } from './ingress.env';
 async function main(): Promise<void> {
   const env = loadConfigOrExit(IngressEnv);
   const app = await createIngressApp(env);
+  fatal.onFatal(() => app.close());
   await app.init(); // creates topics before the consumers subscribe
   await app.startAllMicroservices();
   await app.listen(env.PORT, env.HOST);

@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { installFatalHandlers } from '@wabridge/telemetry';
+// An unhandled rejection or uncaught exception: one JSON line, drain, exit 1 (ADR 0062).
+const fatal = installFatalHandlers({ service: 'sandbox' });
 import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { loadConfigOrExit } from '@wabridge/config';
 import { settingsFromEnv } from './config/sandbox-settings';
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
   const env = loadConfigOrExit(SandboxEnv);
   const logger = new ConsoleLogger('Sandbox', { json: true, logLevels: LEVELS[env.LOG_LEVEL] ?? LEVELS.info });
   const app = await createSandboxApp({ settings: settingsFromEnv(env), logger, numbers: bootNumber(env) });
+  fatal.onFatal(() => app.close());
   await app.listen(env.PORT, env.HOST);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : env.PORT;
