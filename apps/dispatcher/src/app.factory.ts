@@ -19,6 +19,7 @@ import { DispatcherEnv } from './dispatcher.env';
 import { NumberRateLimiter } from './limits/number-rate-limiter';
 import { PairLimiter } from './limits/pair-limiter';
 import { StatusBacklog } from './lifecycle/status-backlog';
+import { StuckMessageReconciler } from './lifecycle/reconciler';
 import { StatusService } from './lifecycle/status.service';
 import { DEFAULT_BACKOFF } from './retry/backoff';
 import { GraphClient } from './sending/graph.client';
@@ -36,6 +37,8 @@ const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 interface Built extends DispatcherParts {
   consumer: OutboundConsumer;
   repo: MessageRepository;
+  reconciler: StuckMessageReconciler;
+  sweepIntervalMs: number;
   retentionDays: number;
 }
 
@@ -43,6 +46,7 @@ interface Built extends DispatcherParts {
 class OutboundRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('OutboundRunner');
   private pruneTimer: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(@Inject(DISPATCHER) private readonly parts: Built) {}
   async onApplicationBootstrap(): Promise<void> {
@@ -57,9 +61,17 @@ class OutboundRunner implements OnApplicationBootstrap, BeforeApplicationShutdow
     prune();
     this.pruneTimer = setInterval(prune, HOUSEKEEPING_INTERVAL_MS);
     this.pruneTimer.unref();
+    // Messages that lost their copy in a crash are found and moved on (ADR 0035).
+    const sweep = (): void => {
+      this.parts.reconciler.sweep().catch((err: Error) => this.log.warn(`overdue sweep failed: ${err.message}`));
+    };
+    sweep();
+    this.sweepTimer = setInterval(sweep, this.parts.sweepIntervalMs);
+    this.sweepTimer.unref();
   }
   async beforeApplicationShutdown(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.parts.consumer.stop();
     await this.parts.backlog.close();
   }
@@ -113,7 +125,13 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
           const consumer = new OutboundConsumer(kafka, producer, processor, clock, {
             groupId: env.KAFKA_GROUP_ID, topicSuffix: connection.topicSuffix, concurrency: env.DISPATCHER_CONCURRENCY,
           });
-          return { state, erasure, status, processor, consumer, backlog, repo, retentionDays: env.MESSAGE_RETENTION_DAYS };
+          const reconciler = new StuckMessageReconciler(repo, processor, clock, {
+            graceMs: env.OVERDUE_GRACE_MS, reconcileTimeoutMs: env.RECONCILE_TIMEOUT_MS, batch: 500,
+          });
+          return {
+            state, erasure, status, processor, consumer, backlog, repo, reconciler,
+            sweepIntervalMs: env.RECONCILE_SWEEP_INTERVAL_MS, retentionDays: env.MESSAGE_RETENTION_DAYS,
+          };
         },
       },
       OutboundRunner,

@@ -38,6 +38,18 @@ export class DispatcherEnv extends BaseEnv {
   @IsInt() @Min(1000)
   RECONCILE_TIMEOUT_MS = 120000;
 
+  /**
+   * A message still on its way that is this long overdue (past its due time, or past the
+   * reconcile timeout when `attempting`) with nothing moving it is re-queued by the reconciler
+   * sweep (it lost its copy in a crash; ADR 0035).
+   */
+  @IsInt() @Min(1000)
+  OVERDUE_GRACE_MS = 60000;
+
+  /** How often the reconciler sweeps for overdue messages. */
+  @IsInt() @Min(100)
+  RECONCILE_SWEEP_INTERVAL_MS = 15000;
+
   @IsInt() @Min(1) @Max(50)
   MAX_TRANSIENT_ATTEMPTS = 5;
 

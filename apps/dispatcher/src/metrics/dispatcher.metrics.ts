@@ -14,5 +14,6 @@ export const metrics = {
   graphLatency: histogram('dispatcher_graph_latency_seconds', 'Graph send call duration', [] as const, [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10]),
   statusTransitions: counter('dispatcher_status_transitions_total', 'Status machine transitions', ['status'] as const),
   pausedNumbers: gauge('dispatcher_paused_numbers', 'Numbers paused for auth/config errors', [] as const),
+  overdueRequeued: counter('dispatcher_overdue_requeued_total', 'Live messages with no copy left (crash between two writes) re-queued by the reconciler sweep', ['status'] as const),
   heldMessages: counter('dispatcher_held_messages_total', 'Messages held because their number is paused', [] as const),
 };

@@ -185,6 +185,35 @@ export class MessageRepository {
     return rowCount > 0;
   }
 
+  /**
+   * Messages still on their way whose live copy is overdue: nothing changed them for `graceMs`,
+   * a scheduled one is `graceMs` past its due time, an attempting one `graceMs` past its
+   * reconciliation timeout. Normally a copy in a topic brings each back; these have none (a
+   * crash between two writes) or a consumer far behind. Oldest first, at most `limit`.
+   */
+  async overdue(now: Date, graceMs: number, reconcileTimeoutMs: number, limit: number): Promise<MessageRow[]> {
+    const { rows } = await this.pg.query<MessageRow>(
+      `SELECT id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request
+       FROM messages
+       WHERE status IN ('accepted', 'scheduled', 'attempting')
+         AND updated_at < $1::timestamptz - make_interval(secs => $2::float8 / 1000)
+         AND (status <> 'scheduled' OR not_before IS NULL OR not_before < $1::timestamptz - make_interval(secs => $2::float8 / 1000))
+         AND (status <> 'attempting' OR GREATEST(attempted_at, not_before) < $1::timestamptz - make_interval(secs => ($2::float8 + $3::float8) / 1000))
+       ORDER BY updated_at LIMIT $4`,
+      [now, graceMs, reconcileTimeoutMs, limit],
+    );
+    return rows;
+  }
+
+  /** Our message's wamid, for a reply or reaction that names our id (same tenant only). */
+  async wamidOf(tenantId: string, id: string): Promise<{ wamid: string | null; status: MessageState } | undefined> {
+    const { rows } = await this.pg.query<{ wamid: string | null; status: MessageState }>(
+      `SELECT wamid, status FROM messages WHERE id = $1 AND tenant_id = $2`,
+      [id, tenantId],
+    );
+    return rows[0];
+  }
+
   /** Held messages of a number (paused), to be re-queued after it resumes. */
   async held(phoneNumberId: string, limit = 5000): Promise<MessageRow[]> {
     const { rows } = await this.pg.query<MessageRow>(

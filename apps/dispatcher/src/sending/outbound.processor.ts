@@ -3,7 +3,7 @@ import { context, type Context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCod
 import { injectTraceHeaders, type OutgoingHeaders, recordError, withSpan } from '@wabridge/telemetry';
 import {
   ErrorClassName, OUTBOUND_DLQ_V1, OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_RETRY_TIERS, OutboundDeadLetterV1, OutboundEventKind, OutboundEventV1,
-  OutboundRequestedV1, OutboundRetryV1, RetryReason, SETTLED_STATES,
+  OutboundRequestedV1, OutboundRetryV1, RetryReason, FINAL_STATES, SETTLED_STATES,
 } from '@wabridge/contracts';
 import { EventProducer } from '@wabridge/kafka';
 import { Clock, Random } from '../common/clock';
@@ -105,6 +105,21 @@ export class OutboundProcessor {
       const recips = group.filter((g) => g.request.tenantId === t).map((g) => recipientOf(g.request));
       for (const [k, v] of await this.state.contacts(t, phoneNumberId, recips)) contacts.set(`${t}:${k}`, v);
     }
+    try {
+      await this.prepareAll(phoneNumberId, group, rows, number, contacts, sends, emits);
+    } catch (err) {
+      // A later prepare failed (database or Kafka down): the sends already started still run;
+      // wait for them so none is left unawaited, then fail the batch (it is read again).
+      await Promise.allSettled([...sends, ...emits]);
+      throw err;
+    }
+    await Promise.all([...sends, ...emits]);
+  }
+
+  private async prepareAll(
+    phoneNumberId: string, group: WorkItem[], rows: Map<string, MessageRow>, number: NumberState | undefined,
+    contacts: Map<string, ContactState>, sends: Promise<unknown>[], emits: Promise<void>[],
+  ): Promise<void> {
     for (const item of group) {
       const row = rows.get(item.request.id);
       // One span per message from consume to its durable outcome, in the trace of the request
@@ -133,7 +148,6 @@ export class OutboundProcessor {
         throw err;
       }));
     }
-    await Promise.all([...sends, ...emits]);
   }
 
   /** Everything up to the send; returns the pending send (if any). */
@@ -149,8 +163,16 @@ export class OutboundProcessor {
       return null;
     }
     if (item.retry && item.retry.version !== row.version) {
-      metrics.duplicates.inc({ why: 'stale-retry' });
-      return null;
+      // The copy whose claim moved the row to `attempting` (one version on) is still the live
+      // copy: it comes back only when its process died between the claim and the Graph call's
+      // outcome, and must then be reconciled, not dropped (the cause of sends left
+      // `attempting` forever after a kill -9; ADR 0035).
+      const ownAttempt = row.status === 'attempting' && row.version === item.retry.version + 1;
+      if (!ownAttempt) {
+        metrics.duplicates.inc({ why: 'stale-retry' });
+        return null;
+      }
+      metrics.reconciliations.inc({ outcome: 'attempt-redelivered' });
     }
     let reconciledResend = false;
     if (row.status === 'attempting') {
@@ -193,6 +215,11 @@ export class OutboundProcessor {
       if (verdict.hold) return { send: this.hold(row, verdict.reason) };
       return { send: this.reject(row, verdict.code, verdict.reason) };
     }
+    const mapped = await this.mapReferences(req, now);
+    if (mapped === 'pending') {
+      return { send: this.defer(item, row, 'transient', now + 2000, { hop: true, lastError: 'the message replied or reacted to is not sent yet' }) };
+    }
+    if (mapped) item = { ...item, request: mapped };
     if (verdict.businessInitiated && Number.isFinite(tierLimit(number.tier)) && !reconciledResend) {
       const ok = await this.state.reachPortfolio(number.businessId, recipient, tierLimit(number.tier), now);
       if (!ok) return { send: this.defer(item, row, 'messaging-limit', now + 15 * 60_000, {}) };
@@ -221,6 +248,30 @@ export class OutboundProcessor {
     }
     const dueAt = Math.max(numberDue, pairDue, sendAt, item.retry ? Date.parse(item.retry.notBefore) : 0);
     return { send: this.sendAt(dueAt, () => this.send(item, row, number, reconciledResend)) };
+  }
+
+  /**
+   * Meta takes a wamid in `context.message_id` and `reaction.message_id`; our API hands out our
+   * own ids, so a reply or reaction may name one of those. Mapped to its wamid here (same
+   * tenant only). Null when nothing to map; 'pending' while the named message is not sent yet
+   * (for at most REFERENCE_WAIT_MS, then it goes as given and Meta's answer decides).
+   */
+  private async mapReferences(req: OutboundRequestedV1, now: number): Promise<OutboundRequestedV1 | 'pending' | null> {
+    const message = req.message;
+    const fields = req.type === 'reaction' ? (['context', 'reaction'] as const) : (['context'] as const);
+    let out: Record<string, unknown> | null = null;
+    for (const field of fields) {
+      const ref = message[field] as { message_id?: unknown } | undefined;
+      if (!ref || typeof ref.message_id !== 'string' || !OUR_ID.test(ref.message_id)) continue;
+      const found = await this.repo.wamidOf(req.tenantId, ref.message_id);
+      if (!found) continue; // not one of this tenant's messages: sent as given
+      if (found.wamid) {
+        out = { ...(out ?? message), [field]: { ...ref, message_id: found.wamid } };
+      } else if (!FINAL_STATES.has(found.status) && now - Date.parse(req.requestedAt) < REFERENCE_WAIT_MS) {
+        return 'pending';
+      }
+    }
+    return out ? Object.assign(new OutboundRequestedV1(), { ...req, message: out }) : null;
   }
 
   private sendAt(dueAt: number, fn: () => Promise<void>): Promise<void> {
@@ -320,14 +371,17 @@ export class OutboundProcessor {
     }
   }
 
-  /** Writes the message to the retry tier that fits its wait (durable before the offset moves). */
+  /**
+   * Writes the message to the retry tier that fits its wait (durable before the offset moves).
+   * Returns the version the copy carries, or null when another copy moved the row first.
+   */
   async defer(
     item: WorkItem,
     row: MessageRow,
     reason: RetryReason,
     notBefore: number,
     extra: { numberSlot?: boolean; pairSlot?: boolean; backoffStep?: number; lastError?: string; error?: ErrorInfo; keepAttempting?: boolean; hop?: boolean },
-  ): Promise<null> {
+  ): Promise<number | null> {
     const keep = extra.keepAttempting ?? (row.status === 'attempting' && reason === 'reconcile');
     const version = await this.repo.transition(row.id, row.version, keep ? 'attempting' : 'scheduled', { notBefore: new Date(notBefore) });
     if (version === null) {
@@ -348,7 +402,7 @@ export class OutboundProcessor {
     if (!extra.hop && reason !== 'rate-number' && reason !== 'unknown-number') {
       await this.emit(item.request, 'retry-scheduled', { notBefore: retry.notBefore, attempt: row.attempts, error: extra.error });
     }
-    return null;
+    return version;
   }
 
   private async reject(row: MessageRow, code: string, reason: string): Promise<null> {
@@ -406,6 +460,11 @@ export class OutboundProcessor {
     });
   }
 }
+
+/** Our message ids are ULIDs; Meta's wamids never look like one. */
+const OUR_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/** How long a reply waits for the message it names to be sent before going as given. */
+const REFERENCE_WAIT_MS = 10 * 60_000;
 
 /** The longest tier not longer than the wait (the shortest for waits under it). */
 export function tierFor(waitMs: number): { topic: string; delayMs: number } {
