@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { APP_CHANGED_V1, WEBHOOK_RECEIVED_V1 } from '@wabridge/contracts';
+import { APP_CHANGED_V1, NUMBER_CHANGED_V1, WEBHOOK_RECEIVED_V1 } from '@wabridge/contracts';
 import { createServiceDataSource, runMigrations } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
 import { attachKafkaConsumer, parseBrokers } from '@wabridge/kafka';
@@ -28,11 +28,12 @@ export async function createIngressApp(env: IngressEnv, schema = env.DATABASE_SC
 
   const connection = { clientId: 'ingress', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX };
   attachKafkaConsumer(app, { connection, consumer: { groupId: env.NORMALIZER_GROUP_ID }, topics: [WEBHOOK_RECEIVED_V1.topic] });
-  // Every instance reads the whole compacted app registry, so its group is its own.
+  // Every instance reads the whole compacted app and number registry (which app signs for which
+  // number/WABA, ADR 0071), so its group is its own.
   attachKafkaConsumer(app, {
     connection,
     consumer: { groupId: `ingress-apps-${randomBytes(6).toString('hex')}`, fromBeginning: true },
-    topics: [APP_CHANGED_V1.topic],
+    topics: [APP_CHANGED_V1.topic, NUMBER_CHANGED_V1.topic],
   });
   return app;
 }

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { BaseEnv, ProductionSecret } from '@wabridge/config';
 
 export class IngressEnv extends BaseEnv {
@@ -37,6 +37,13 @@ export class IngressEnv extends BaseEnv {
 
   @IsString()
   NORMALIZER_GROUP_ID = 'ingress-normalizer';
+
+  /**
+   * A change naming a phone number/WABA no registered number has (ADR 0071): `accept` stamps it
+   * with the signing app (counted as unbound), `drop` drops it like a foreign one.
+   */
+  @IsIn(['accept', 'drop'])
+  UNKNOWN_NUMBER_POLICY: 'accept' | 'drop' = 'accept';
 
   /** Keys to open app secrets published by the gateway (`wa.app.changed.v1`); unset = env app only. */
   @ProductionSecret({ required: false }) @IsOptional() @IsString()

@@ -2,13 +2,15 @@ import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@wabridge/config';
 import {
-  ACCOUNT_EVENT_V1, APP_CHANGED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, WEBHOOK_RECEIVED_V1,
+  ACCOUNT_EVENT_V1, APP_CHANGED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, STATUS_UPDATED_V1, WEBHOOK_RECEIVED_V1,
 } from '@wabridge/contracts';
 import { databaseReadinessCheck } from '@wabridge/database';
 import { KafkaModule, parseBrokers } from '@wabridge/kafka';
 import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
 import { APP_REGISTRY, LayeredAppRegistry } from './apps-registry/app-registry';
 import { AppChangedConsumer, SECRET_BOX } from './apps-registry/app-changed.consumer';
+import { NumberChangedConsumer } from './apps-registry/number-changed.consumer';
+import { NUMBER_OWNERSHIP, NumberOwnership } from './apps-registry/number-ownership';
 import { IngressEnv } from './ingress.env';
 import { NormalizerConsumer } from './normalizer/normalizer.consumer';
 import { INGRESS_OPTIONS, NormalizerService } from './normalizer/normalizer.service';
@@ -16,7 +18,7 @@ import { ProcessedEventsRepository } from './normalizer/processed-events.reposit
 import { WebhookController } from './webhooks/webhook.controller';
 import { WebhookIntakeService } from './webhooks/webhook-intake.service';
 
-export const INGRESS_TOPICS = [WEBHOOK_RECEIVED_V1, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, ACCOUNT_EVENT_V1, APP_CHANGED_V1];
+export const INGRESS_TOPICS = [WEBHOOK_RECEIVED_V1, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, ACCOUNT_EVENT_V1, APP_CHANGED_V1, NUMBER_CHANGED_V1];
 
 /** Closes the pool after consumers and HTTP have stopped (shutdown hooks run last). */
 @Injectable()
@@ -43,10 +45,11 @@ export class IngressModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [WebhookController, NormalizerConsumer, AppChangedConsumer],
+      controllers: [WebhookController, NormalizerConsumer, AppChangedConsumer, NumberChangedConsumer],
       providers: [
         { provide: DataSource, useValue: dataSource },
-        { provide: INGRESS_OPTIONS, useValue: { dedupeRetentionDays: env.DEDUPE_RETENTION_DAYS, topicSuffix: env.TOPIC_SUFFIX, groupId: env.NORMALIZER_GROUP_ID } },
+        { provide: INGRESS_OPTIONS, useValue: { dedupeRetentionDays: env.DEDUPE_RETENTION_DAYS, topicSuffix: env.TOPIC_SUFFIX, groupId: env.NORMALIZER_GROUP_ID, unknownNumbers: env.UNKNOWN_NUMBER_POLICY } },
+        { provide: NUMBER_OWNERSHIP, useValue: new NumberOwnership() },
         { provide: SECRET_BOX, useValue: env.ENCRYPTION_KEYS ? new SecretBox(env.ENCRYPTION_KEYS) : null },
         {
           provide: APP_REGISTRY,

@@ -3,6 +3,7 @@ import { Kafka } from 'kafkajs';
 import { ACCOUNT_EVENT_V1, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, WebhookReceivedV1 } from '@wabridge/contracts';
 import { KAFKA_CLIENT, KafkaBatchItem, PoisonMessageError } from '@wabridge/kafka';
 import { counter } from '@wabridge/telemetry';
+import { NUMBER_OWNERSHIP, NumberOwnership } from '../apps-registry/number-ownership';
 import { NormalizedEvent, normalizeWebhook } from './normalize';
 import { ProcessedEventsRepository } from './processed-events.repository';
 import { TransactionalWriter } from './transactional-writer';
@@ -12,6 +13,8 @@ export interface NormalizerOptions {
   dedupeRetentionDays: number;
   topicSuffix?: string;
   groupId: string;
+  /** A change naming a number/WABA no registered number has: stamped and kept, or dropped (ADR 0071). */
+  unknownNumbers?: 'accept' | 'drop';
 }
 
 const EVENT_TYPES: Record<string, string> = {
@@ -22,6 +25,12 @@ const EVENT_TYPES: Record<string, string> = {
 
 const produced = counter('wabridge_ingress_events_total', 'Typed events produced by the normalizer', ['topic']);
 const duplicates = counter('wabridge_ingress_duplicates_total', 'Typed events skipped as duplicates (Meta redeliveries)');
+const crossApp = counter(
+  'wabridge_ingress_cross_app_dropped_total',
+  "Changes dropped because the signing app does not own the phone number/WABA they name (ADR 0071)",
+  ['topic', 'reason'] as const,
+);
+const unbound = counter('wabridge_ingress_unbound_changes_total', 'Changes naming a phone number/WABA no registered number has', ['topic', 'action'] as const);
 
 /**
  * Raw webhook → typed events, each produced once: a Postgres dedupe ledger (Meta redelivers
@@ -38,6 +47,7 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
     private readonly repo: ProcessedEventsRepository,
     @Inject(KAFKA_CLIENT) kafka: Kafka,
     @Inject(INGRESS_OPTIONS) private readonly options: NormalizerOptions,
+    @Inject(NUMBER_OWNERSHIP) private readonly ownership: NumberOwnership,
   ) {
     this.writer = new TransactionalWriter(kafka, options.topicSuffix, options.groupId);
   }
@@ -52,6 +62,27 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.writer.close();
+  }
+
+  /**
+   * Ingress stamps each event with the app whose secret signed the webhook, and consumers trust
+   * it; so a change naming another app's number or WABA is dropped here, counted and logged.
+   */
+  private boundToSigner(e: NormalizedEvent): boolean {
+    const v = e.value as { appId: string; phoneNumberId?: string; wabaId?: string };
+    const binding = this.ownership.check(v.appId, { phoneNumberId: v.phoneNumberId, wabaId: v.wabaId === 'unknown' ? undefined : v.wabaId });
+    if (binding.verdict === 'bound') return true;
+    if (binding.verdict === 'unknown') {
+      const drop = this.options.unknownNumbers === 'drop';
+      unbound.inc({ topic: e.topic, action: drop ? 'dropped' : 'accepted' });
+      if (drop) this.log.warn(`dropped ${e.topic} signed by app ${v.appId}: number ${v.phoneNumberId ?? '-'} / WABA ${v.wabaId ?? '-'} is not registered`);
+      return !drop;
+    }
+    crossApp.inc({ topic: e.topic, reason: binding.by });
+    this.log.warn(
+      `dropped ${e.topic} signed by app ${v.appId}: its ${binding.by === 'waba' ? `WABA ${v.wabaId}` : `number ${v.phoneNumberId}`} belongs to ${binding.owners.join(', ')}`,
+    );
+    return false;
   }
 
   /**
@@ -70,7 +101,7 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
         // Ingress only produces bodies it parsed, so this is a foreign or corrupt message.
         throw new PoisonMessageError('raw body is not JSON');
       }
-      events.push(...normalizeWebhook(body, payload.appId, payload.receivedAt));
+      events.push(...normalizeWebhook(body, payload.appId, payload.receivedAt).filter((e) => this.boundToSigner(e)));
     }
     // The same id may repeat inside one body or batch; the first occurrence wins.
     const unique = [...new Map(events.map((e) => [e.dedupeKey, e])).values()];
