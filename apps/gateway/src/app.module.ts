@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@wabridge/config';
-import { ACCOUNT_EVENT_V1, APP_CHANGED_V1, dlqTopicFor, NUMBER_CHANGED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
+import { ACCOUNT_EVENT_V1, APP_CHANGED_V1, CONTACT_ERASED_V1, dlqTopicFor, NUMBER_CHANGED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
 import { KafkaModule, parseBrokers } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
 import { AdminController } from './accounts/admin.controller';
@@ -17,8 +17,10 @@ import { ForwardingController } from './forwarding/forwarding.controller';
 import { ForwardingService } from './forwarding/forwarding.service';
 import { GraphClient } from './graph/graph.client';
 import { CloudApiController } from './messages/cloud-api.controller';
+import { ContactErasureConsumer } from './messages/contact-erasure.consumer';
 import { MessageProjectionConsumer } from './messages/message-projection.consumer';
 import { MessageProjectionService } from './messages/message-projection.service';
+import { MessageRetentionService } from './messages/message-retention.service';
 import { MessagesController } from './messages/messages.controller';
 import { MessagesRepository } from './messages/messages.repository';
 import { SendService } from './messages/send.service';
@@ -28,10 +30,10 @@ import { TemplatesService } from './templates/templates.service';
 import { CLOCK, CREDENTIAL_VERIFIERS, DATA_SOURCE, GATEWAY_ENV, RATE_LIMITER, SECRET_BOX } from './tokens';
 
 /** Topics the gateway produces to and consumes from (created at boot if missing). */
-export const GATEWAY_TOPICS = [OUTBOUND_REQUESTED_V1, NUMBER_CHANGED_V1, APP_CHANGED_V1, OUTBOUND_EVENTS_V1, STATUS_UPDATED_V1, ACCOUNT_EVENT_V1];
+export const GATEWAY_TOPICS = [OUTBOUND_REQUESTED_V1, NUMBER_CHANGED_V1, APP_CHANGED_V1, OUTBOUND_EVENTS_V1, STATUS_UPDATED_V1, ACCOUNT_EVENT_V1, CONTACT_ERASED_V1];
 
 /** Topics the gateway's consumer group reads (one handler each). */
-export const GATEWAY_CONSUMED_TOPICS = [OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V1, ACCOUNT_EVENT_V1];
+export const GATEWAY_CONSUMED_TOPICS = [OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V1, ACCOUNT_EVENT_V1, CONTACT_ERASED_V1];
 
 @Module({})
 export class GatewayModule {
@@ -53,7 +55,7 @@ export class GatewayModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [AdminController, MessagesController, CloudApiController, TemplatesController, ForwardingController, MessageProjectionConsumer, TemplateEventsConsumer],
+      controllers: [AdminController, MessagesController, CloudApiController, TemplatesController, ForwardingController, MessageProjectionConsumer, TemplateEventsConsumer, ContactErasureConsumer],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: DATA_SOURCE, useValue: db },
@@ -70,6 +72,7 @@ export class GatewayModule {
         MessagesRepository,
         SendService,
         MessageProjectionService,
+        MessageRetentionService,
         TemplatesService,
         GraphClient,
         ForwardingService,

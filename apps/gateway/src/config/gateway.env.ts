@@ -79,6 +79,22 @@ export class GatewayEnv extends BaseEnv {
   /** Republish every app/number at boot so compacted topics are complete (1) or not (0). */
   @IsInt() @Min(0) @Max(1)
   REPUBLISH_REGISTRY_AT_BOOT = 1;
+
+  /** Settled messages (sent and after) are deleted this many days after they were accepted (ADR 0076). */
+  @IsInt() @Min(1)
+  GATEWAY_MESSAGE_RETENTION_DAYS = 90;
+
+  /** Statuses that never found their message (sent outside this platform) are kept this many days. */
+  @IsInt() @Min(1)
+  GATEWAY_UNMATCHED_STATUS_RETENTION_DAYS = 7;
+
+  /** How often the retention prune runs (also once at boot). */
+  @IsInt() @Min(1000)
+  GATEWAY_RETENTION_INTERVAL_MS = 3600000;
+
+  /** Rows per DELETE statement of the retention prune (short locks). */
+  @IsInt() @Min(1) @Max(100000)
+  GATEWAY_RETENTION_CHUNK_ROWS = 5000;
 }
 
 /** GatewayEnv after secrets were resolved (required in production, printed dev defaults otherwise). */

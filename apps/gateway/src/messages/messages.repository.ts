@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { deleteInChunks } from '@wabridge/database';
 import { rowsOf } from '../database/rows';
 import { DATA_SOURCE } from '../tokens';
 import { HistoryEntry, LifecycleState, ProjectedError, ProjectedStatus, statusRank } from './message-lifecycle';
@@ -64,6 +65,22 @@ export interface NewMessage {
   source: string;
   metadata?: Record<string, string>;
   createdAt: string;
+}
+
+/** Statuses after which the projection no longer changes in practice (retention may delete the row). */
+export const SETTLED_PROJECTED_STATUSES = ['sent', 'delivered', 'read', 'played', 'rejected', 'failed', 'dead-lettered'] as const;
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The smallest ULID of the millisecond `ms`: ids below it were created before it (ids are ULIDs). */
+export function ulidFloor(ms: number): string {
+  let t = Math.max(0, Math.floor(ms));
+  let out = '';
+  for (let i = 0; i < 10; i++) {
+    out = CROCKFORD[t % 32]! + out;
+    t = Math.floor(t / 32);
+  }
+  return out + '0'.repeat(16);
 }
 
 export interface MessageFilter {
@@ -175,5 +192,47 @@ export class MessagesRepository {
 
   async takeUnmatchedStatuses(m: EntityManager, phoneNumberId: string, wamid: string): Promise<{ status: string; occurred_at: Date; error: ProjectedError | null }[]> {
     return rowsOf(await m.query('DELETE FROM unmatched_statuses WHERE wamid = $1 AND phone_number_id = $2 RETURNING status, occurred_at, error', [wamid, phoneNumberId]));
+  }
+
+  // ---- GDPR erasure and retention ----
+
+  /**
+   * GDPR erasure of one contact's messages (ADR 0075), idempotent: the rows stay (ids, states,
+   * timestamps are the tenant's delivery record) but lose recipient, `to`, BSUID, wamid,
+   * metadata, the request hash and Meta's error texts; statuses parked for their wamids go.
+   */
+  async eraseRecipient(tenantId: string, phoneNumberId: string, recipients: string[]): Promise<number> {
+    if (recipients.length === 0) return 0;
+    return this.db.transaction(async (m) => {
+      const targets = rowsOf<{ id: string; wamid: string | null }>(await m.query(
+        `SELECT id, wamid FROM messages WHERE tenant_id = $1 AND phone_number_id = $2
+           AND (recipient = ANY($3) OR "to" = ANY($3) OR recipient_user_id = ANY($3)) FOR UPDATE`,
+        [tenantId, phoneNumberId, recipients],
+      ));
+      if (targets.length === 0) return 0;
+      const wamids = targets.map((t) => t.wamid).filter((w): w is string => w !== null);
+      if (wamids.length > 0) await m.query('DELETE FROM unmatched_statuses WHERE phone_number_id = $1 AND wamid = ANY($2)', [phoneNumberId, wamids]);
+      await m.query(
+        `UPDATE messages SET recipient = 'erased', "to" = NULL, recipient_user_id = NULL, wamid = NULL, metadata = NULL,
+           request_hash = 'erased', error = CASE WHEN error IS NULL THEN NULL ELSE error - 'message' END,
+           history = COALESCE((SELECT jsonb_agg(CASE WHEN h ? 'error' THEN jsonb_set(h, '{error}', (h->'error') - 'message') ELSE h END ORDER BY n)
+                               FROM jsonb_array_elements(history) WITH ORDINALITY AS x(h, n)), '[]'::jsonb),
+           updated_at = now()
+         WHERE id = ANY($1)`,
+        [targets.map((t) => t.id)],
+      );
+      return targets.length;
+    });
+  }
+
+  /** Deletes settled messages created before `before`, in chunks (ADR 0076); returns the count. */
+  pruneSettled(before: Date, chunk = 5000): Promise<number> {
+    // Ids are ULIDs: the id bound uses the primary key, created_at keeps it exact.
+    return deleteInChunks(this.db, 'messages', 'id < $1 AND created_at < $2 AND status = ANY($3)', [ulidFloor(before.getTime()), before, [...SETTLED_PROJECTED_STATUSES]], chunk);
+  }
+
+  /** Deletes statuses that never found their message, received before `before` (ADR 0076). */
+  pruneUnmatchedStatuses(before: Date, chunk = 5000): Promise<number> {
+    return deleteInChunks(this.db, 'unmatched_statuses', 'received_at < $1', [before], chunk);
   }
 }

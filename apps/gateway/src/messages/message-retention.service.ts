@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ResolvedGatewayEnv } from '../config/gateway.env';
+import { GATEWAY_ENV } from '../tokens';
+import { MessagesRepository } from './messages.repository';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Retention of the message projection (ADR 0076): settled messages older than
+ * GATEWAY_MESSAGE_RETENTION_DAYS and statuses that never found their message older than
+ * GATEWAY_UNMATCHED_STATUS_RETENTION_DAYS go, in chunks, once at boot and then every
+ * GATEWAY_RETENTION_INTERVAL_MS. Messages still on their way are kept whatever their age.
+ */
+@Injectable()
+export class MessageRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger(MessageRetentionService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly messages: MessagesRepository,
+    @Inject(GATEWAY_ENV) private readonly env: ResolvedGatewayEnv,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const tick = (): void => {
+      if (this.running) return;
+      this.running = this.prune(Date.now())
+        .catch((err: Error) => this.log.warn(`retention prune failed: ${err.message}`))
+        .finally(() => { this.running = null; });
+    };
+    tick();
+    this.timer = setInterval(tick, this.env.GATEWAY_RETENTION_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  async prune(now: number): Promise<{ messages: number; unmatchedStatuses: number }> {
+    const chunk = this.env.GATEWAY_RETENTION_CHUNK_ROWS;
+    const messages = await this.messages.pruneSettled(new Date(now - this.env.GATEWAY_MESSAGE_RETENTION_DAYS * DAY_MS), chunk);
+    const unmatchedStatuses = await this.messages.pruneUnmatchedStatuses(new Date(now - this.env.GATEWAY_UNMATCHED_STATUS_RETENTION_DAYS * DAY_MS), chunk);
+    if (messages + unmatchedStatuses > 0) this.log.log(`retention: ${messages} messages, ${unmatchedStatuses} unmatched statuses deleted`);
+    return { messages, unmatchedStatuses };
+  }
+}
