@@ -53,9 +53,19 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.pruneTimer = setInterval(() => {
-      this.repo.prune(this.options.dedupeRetentionDays).catch((err: Error) => this.log.warn(`prune failed: ${err.message}`));
-    }, 60 * 60 * 1000);
+    // Once at boot (a service that was down for days starts clean), then hourly; each run
+    // deletes in chunks until nothing older than the retention is left (ADR 0076).
+    let running = false;
+    const prune = (): void => {
+      if (running) return;
+      running = true;
+      this.repo.prune(this.options.dedupeRetentionDays)
+        .then((n) => { if (n > 0) this.log.log(`pruned ${n} dedupe ids older than ${this.options.dedupeRetentionDays} days`); })
+        .catch((err: Error) => this.log.warn(`prune failed: ${err.message}`))
+        .finally(() => { running = false; });
+    };
+    prune();
+    this.pruneTimer = setInterval(prune, 60 * 60 * 1000);
     this.pruneTimer.unref();
   }
 

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { deleteInChunks } from '@wabridge/database';
 
 /** SQL of the dedupe ledger (the key is the event's identity: wamid, (wamid,status), …). */
 export class ProcessedEventsRepository {
@@ -22,14 +23,11 @@ export class ProcessedEventsRepository {
     });
   }
 
-  /** Forgets ids older than Meta's retry horizon; bounded per call. */
-  async prune(olderThanDays: number, limit = 10000): Promise<number> {
-    const rows: unknown[] = await this.db.query(
-      `DELETE FROM processed_events WHERE event_key IN (
-         SELECT event_key FROM processed_events WHERE created_at < now() - make_interval(days => $1) LIMIT $2
-       ) RETURNING event_key`,
-      [olderThanDays, limit],
-    );
-    return rows.length;
+  /**
+   * Forgets ids older than Meta's retry horizon: in chunks of `chunk` rows (short locks), until
+   * nothing older is left. Returns how many went.
+   */
+  prune(olderThanDays: number, chunk = 10000): Promise<number> {
+    return deleteInChunks(this.db, 'processed_events', 'created_at < now() - make_interval(days => $1)', [olderThanDays], chunk);
   }
 }
