@@ -145,4 +145,19 @@ describe('dispatcher sending (real Kafka and Postgres, Graph stub)', () => {
     expect(await total()).toBe(before - 1);
     expect(await db.query('SELECT id FROM messages WHERE id = ANY($1)', [[old, live]])).toEqual([{ id: live }]);
   });
+  it('maps our message id to its wamid where Meta takes a wamid (reply context, reaction)', async () => {
+    await h.contact(NUM, '4915100000077');
+    await waitForContact(h, NUM, '4915100000077');
+    const first = h.request(NUM, '4915100000077');
+    await h.send([first]);
+    await waitFor(() => h.kinds(first.id).includes('sent'), { what: 'first sent' });
+    const wamid = h.eventsFor(first.id).find((e) => e.event === 'sent')!.wamid!;
+    const reply = h.request(NUM, '4915100000077', { message: { type: 'text', text: { body: 'reply' }, context: { message_id: first.id } } });
+    const reaction = h.request(NUM, '4915100000077', { type: 'reaction', message: { type: 'reaction', reaction: { message_id: first.id, emoji: '👍' } } });
+    await h.send([reply, reaction]);
+    await waitFor(() => h.kinds(reply.id).includes('sent') && h.kinds(reaction.id).includes('sent'), { what: 'reply and reaction sent' });
+    const body = (id: string) => graph.calls.find((c) => c.body['biz_opaque_callback_data'] === id)!.body;
+    expect(body(reply.id)['context']).toEqual({ message_id: wamid });
+    expect(body(reaction.id)['reaction']).toEqual({ message_id: wamid, emoji: '👍' });
+  });
 });
