@@ -60,12 +60,11 @@ export class Harness {
     const ev: NumberChangedV1 = Object.assign(new NumberChangedV1(), {
       phoneNumberId, tenantId: 'tenant-1', displayPhoneNumber: '+1555000', wabaId: `waba-${phoneNumberId}`, appId: 'app-1',
       businessId: `biz-${phoneNumberId}`, status: 'active', mps: 80, tier: 'unlimited', graphBaseUrl, graphApiVersion: 'v23.0',
-      accessToken: box.seal(o.token ?? `token-${phoneNumberId}`, `number:${phoneNumberId}`), revision: this.revision++,
-      updatedAt: new Date().toISOString(), ...o,
+      revision: this.revision++, updatedAt: new Date().toISOString(), ...o,
     });
+    delete (ev as { token?: string }).token;
     // Sealed for this event's number, base URL and revision (ADR 0072), unless the test brings its own.
     if (!o.accessToken) ev.accessToken = box.seal(o.token ?? `token-${phoneNumberId}`, accessTokenAad(ev));
-    delete (ev as { token?: string }).token;
     await this.producer.send({ topic: NUMBER_CHANGED_V1.topic, key: phoneNumberId, value: ev });
   }
 
