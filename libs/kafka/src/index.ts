@@ -9,3 +9,4 @@ export { PoisonMessageError } from './consumer/poison-message.error';
 export { classifyConsumerFailure, DependencyUnavailableError, type ConsumerFailureKind } from './consumer/failure-kind';
 export { KafkaModule, KafkaModuleOptions, KAFKA_CLIENT } from './kafka.module';
 export { KafkaRethrowFilter, configureKafkaMicroservice, attachKafkaConsumer } from './consumer/kafka-rethrow.filter';
+export { DeadLetters, DLQ_REPLAY_LEDGER, HEADER_DLQ_REPLAYED_FROM, dlqTopicName, type DlqEntry, type DlqFilter, type DlqTopicSummary, type ReplayResult } from './dlq/dead-letters';

@@ -1,9 +1,9 @@
 /**
  * Operators' tool for `wa.outbound.dlq.v1` (messages that exhausted their retries).
  *
- *   npm run dlq -- list [--limit 50]
- *   npm run dlq -- replay --id <messageId> [--id …]      replay some
- *   npm run dlq -- replay --all [--since <ISO time>]       replay everything (since a time)
+ *   npm run dlq -- outbound list [--limit 50]
+ *   npm run dlq -- outbound replay --id <messageId> [--id …]      replay some
+ *   npm run dlq -- outbound replay --all [--since <ISO time>]       replay everything (since a time)
  *   add --dry-run to see what would be replayed
  *
  * Replay puts the message back in the dispatcher's hands: its row goes from `failed` to
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.command !== 'replay') {
-    process.stdout.write('usage: dlq list [--limit N] | dlq replay (--id <id>… | --all [--since ISO]) [--dry-run]\n');
+    process.stdout.write('usage: dlq outbound list [--limit N] | dlq outbound replay (--id <id>… | --all [--since ISO]) [--dry-run]\n');
     process.exitCode = args.command === 'help' ? 0 : 1;
     return;
   }

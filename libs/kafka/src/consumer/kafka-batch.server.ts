@@ -10,7 +10,6 @@ import { createKafka } from '../kafka-client';
 import { awaitTopicsReady } from '../topics/topic-admin';
 import { EventProducer } from '../producer/event-producer';
 import { KafkaBatchItem, KafkaEventContext, KafkaEventMeta } from './kafka-event.context';
-import { PoisonMessageError } from './poison-message.error';
 import { counter, extractTraceContext, gauge, withSpan } from '@wabridge/telemetry';
 import { classifyConsumerFailure, ConsumerFailureKind } from './failure-kind';
 
