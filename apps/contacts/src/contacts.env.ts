@@ -34,6 +34,13 @@ export class ContactsEnv extends BaseEnv {
   @IsInt() @Min(1000) @Max(3600000)
   CONTACTS_REQUEST_TIMEOUT_MS = 900000;
 
+  /**
+   * Longest single record of an import (a CSV record, a JSON element, an NDJSON line), in
+   * UTF-8 bytes: the parser stops at once above it and the import answers 413 (ADR 0065).
+   */
+  @IsInt() @Min(1024) @Max(16777216)
+  CONTACTS_IMPORT_MAX_RECORD_BYTES = 65536;
+
   /** Per-row errors listed in an import report (the rest are only counted). */
   @IsInt() @Min(0) @Max(100000)
   CONTACTS_IMPORT_MAX_ERRORS = 1000;

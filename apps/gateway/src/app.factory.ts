@@ -7,6 +7,8 @@ import { attachKafkaConsumer, createKafka, ensureTopics, parseBrokers } from '@w
 import { GATEWAY_CONSUMED_TOPICS, GATEWAY_TOPICS, GatewayModule } from './app.module';
 import { GatewayEnv, resolveSecrets, ResolvedGatewayEnv } from './config/gateway.env';
 import { openGatewayDatabase } from './database/gateway-data-source';
+import { isBulkImport } from './forwarding/forwarding.service';
+import { installRequestDeadlines } from './forwarding/request-deadline';
 import { setupOpenApi } from './openapi';
 
 export interface GatewayApp {
@@ -38,9 +40,13 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
   const db = await openGatewayDatabase({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, poolSize: env.DB_POOL_SIZE });
   let app: NestFastifyApplication;
   try {
-    app = await createHttpApp(GatewayModule.forRoot(env, db), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL });
+    const longest = Math.max(env.REQUEST_TIMEOUT_MS, env.FORWARD_IMPORT_TIMEOUT_MS);
+    app = await createHttpApp(GatewayModule.forRoot(env, db), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL, requestTimeoutMs: longest + 1000 });
+    const fastify = app.getHttpAdapter().getInstance();
     // Bodies of other content types (media uploads) are not parsed: they stream to the service.
-    app.getHttpAdapter().getInstance().addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    fastify.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    installRequestDeadlines(fastify, (method, url) =>
+      (isBulkImport('contacts', method.toUpperCase(), url) ? env.FORWARD_IMPORT_TIMEOUT_MS : env.REQUEST_TIMEOUT_MS));
     setupOpenApi(app);
     if (options.consume !== false) {
       attachKafkaConsumer(app, {

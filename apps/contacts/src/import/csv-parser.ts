@@ -1,3 +1,5 @@
+import { RecordTooLargeError } from './json-rows-parser';
+
 /** One CSV record and the line it starts on (1-based; the header is line 1). */
 export interface CsvRecord {
   fields: string[];
@@ -28,8 +30,10 @@ export class CsvParser {
   private pendingCR = false;
   private fieldStarted = false;
   private readonly plain: RegExp;
+  private recordBytes = 0;
 
-  constructor(private readonly delimiter = ',') {
+  /** `maxRecordBytes`: the longest record (UTF-8 bytes, quotes and delimiters not counted) before RecordTooLargeError. */
+  constructor(private readonly delimiter = ',', private readonly maxRecordBytes = Number.POSITIVE_INFINITY) {
     const d = delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     this.plain = new RegExp(`[^"\\r\\n${d}]+`, 'y');
   }
@@ -55,6 +59,7 @@ export class CsvParser {
           this.quoteSeen = false;
           if (ch === '"') {
             this.field += '"';
+            this.grow(1);
             i++;
             continue;
           }
@@ -63,6 +68,7 @@ export class CsvParser {
           const q = text.indexOf('"', i);
           const end = q === -1 ? text.length : q;
           const run = text.slice(i, end);
+          this.grow(Buffer.byteLength(run));
           this.field += run;
           for (let k = run.indexOf('\n'); k !== -1; k = run.indexOf('\n', k + 1)) this.line++;
           // a lone CR (old Mac line end) inside quotes also counts as a line
@@ -89,12 +95,14 @@ export class CsvParser {
         if (ch === '\r') this.pendingCR = true;
         i++;
       } else if (ch === '"') {
+        this.grow(1);
         this.field += ch;
         i++;
       } else {
         this.plain.lastIndex = i;
         const m = this.plain.exec(text);
         const run = m ? m[0] : ch;
+        this.grow(Buffer.byteLength(run));
         this.field += run;
         this.fieldStarted = true;
         i += run.length;
@@ -113,7 +121,13 @@ export class CsvParser {
     return out;
   }
 
+  private grow(bytes: number): void {
+    this.recordBytes += bytes;
+    if (this.recordBytes > this.maxRecordBytes) throw new RecordTooLargeError(this.recordLine, this.maxRecordBytes);
+  }
+
   private endRecord(out: CsvRecord[]): void {
+    this.recordBytes = 0;
     const empty = this.fields.length === 0 && this.field === '' && !this.fieldStarted;
     if (!empty) {
       this.fields.push(this.field);

@@ -11,7 +11,7 @@ import { ContactsRepository } from '../contacts/contacts.repository';
 import { NumbersRepository } from '../numbers/numbers.repository';
 import { CsvParser, CsvSyntaxError } from './csv-parser';
 import { csvRecordToObject, ImportRow, normalizeImportRow } from './import-row';
-import { JsonRowsParser, JsonRowsSyntaxError } from './json-rows-parser';
+import { JsonRowsParser, JsonRowsSyntaxError, RecordTooLargeError } from './json-rows-parser';
 
 const importedRows = counter('contacts_import_rows_total', 'Import rows by outcome', ['outcome']);
 
@@ -88,7 +88,7 @@ export class ImportService {
     const decoder = new TextDecoder('utf-8');
     try {
       if (format === 'csv') {
-        const parser = new CsvParser();
+        const parser = new CsvParser(',', this.env.CONTACTS_IMPORT_MAX_RECORD_BYTES);
         let header: string[] | undefined;
         const onRecords = async (records: ReturnType<CsvParser['push']>): Promise<void> => {
           for (const rec of records) {
@@ -111,7 +111,7 @@ export class ImportService {
         await onRecords(parser.end());
         if (!header) throw ApiError.badRequest('the CSV is empty (a header row is required)');
       } else {
-        const parser = new JsonRowsParser();
+        const parser = new JsonRowsParser(this.env.CONTACTS_IMPORT_MAX_RECORD_BYTES);
         const onRows = async (rows: ReturnType<JsonRowsParser['push']>): Promise<void> => {
           for (const row of rows) {
             let value: unknown;
@@ -132,6 +132,12 @@ export class ImportService {
     } catch (err) {
       if (err instanceof CsvSyntaxError || err instanceof JsonRowsSyntaxError) {
         report.aborted = { line: err.line, error: err.message };
+      } else if (err instanceof RecordTooLargeError) {
+        // Everything before the record goes in (re-importing the fixed file is idempotent).
+        if (batch.length > 0) await this.flush(tenantId, batch, report, fail);
+        throw new ApiError(413, 'record_too_large',
+          `line ${err.line}: one record is larger than ${err.limitBytes} bytes (CONTACTS_IMPORT_MAX_RECORD_BYTES); the rows before it were imported`,
+          { line: err.line, limitBytes: err.limitBytes, report }, { connection: 'close' });
       } else throw err;
     }
     if (batch.length > 0) await this.flush(tenantId, batch, report, fail);

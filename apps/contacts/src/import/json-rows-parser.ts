@@ -12,9 +12,26 @@ export class JsonRowsSyntaxError extends Error {
 }
 
 /**
+ * One record (a CSV record, a JSON element or an NDJSON line) is longer than the limit. Thrown
+ * as soon as the limit is passed, so a huge record is never held in memory.
+ */
+export class RecordTooLargeError extends Error {
+  constructor(readonly line: number, readonly limitBytes: number) {
+    super(`the record starting on line ${line} is larger than ${limitBytes} bytes`);
+    this.name = 'RecordTooLargeError';
+  }
+}
+
+/** UTF-8 size of one UTF-16 code unit (a surrogate pair counts 2 + 2 = 4, as in UTF-8). */
+export function utf8Units(code: number): number {
+  return code < 0x80 ? 1 : code < 0x800 || (code >= 0xd800 && code <= 0xdfff) ? 2 : 3;
+}
+
+/**
  * Splits a streamed JSON array (`[{…},{…}]`) or NDJSON (`{…}\n{…}`) into element texts without
  * parsing the whole document, so memory is bounded by one row. Each element is then parsed on
- * its own, so a bad row is reported by line and the others still go in.
+ * its own, so a bad row is reported by line and the others still go in. An element longer
+ * than `maxRecordBytes` ends the parse with RecordTooLargeError (ADR 0065).
  */
 export class JsonRowsParser {
   private mode: 'start' | 'array' | 'ndjson' | 'done' = 'start';
@@ -25,6 +42,10 @@ export class JsonRowsParser {
   private currentLine = 0;
   private line = 1;
   private expectValue = true; // inside the array: waiting for an element (vs a comma or `]`)
+  private currentBytes = 0;
+
+  /** `maxRecordBytes`: the longest element/line (UTF-8 bytes) before RecordTooLargeError. */
+  constructor(private readonly maxRecordBytes = Number.POSITIVE_INFINITY) {}
 
   push(text: string): JsonRow[] {
     const out: JsonRow[] = [];
@@ -43,6 +64,7 @@ export class JsonRowsParser {
         // one row per line, even a broken one (it is reported by its line, the next line goes on)
         if (this.current.trim().length > 0) this.emit(out);
         this.current = '';
+        this.currentBytes = 0;
         this.depth = 0;
         this.inString = false;
         this.escape = false;
@@ -102,6 +124,8 @@ export class JsonRowsParser {
 
   private consume(ch: string, out: JsonRow[]): void {
     if (this.current.length === 0) this.currentLine = this.line;
+    this.currentBytes += utf8Units(ch.charCodeAt(0));
+    if (this.currentBytes > this.maxRecordBytes) throw new RecordTooLargeError(this.currentLine, this.maxRecordBytes);
     this.current += ch;
     if (ch === '\n') this.line++;
     if (this.inString) {
@@ -121,5 +145,6 @@ export class JsonRowsParser {
   private emit(out: JsonRow[]): void {
     out.push({ text: this.current, line: this.currentLine });
     this.current = '';
+    this.currentBytes = 0;
   }
 }

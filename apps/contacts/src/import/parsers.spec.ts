@@ -1,6 +1,6 @@
 import { CsvParser, CsvSyntaxError } from './csv-parser';
 import { csvRecordToObject, normalizeImportRow, normalizePhone } from './import-row';
-import { JsonRowsParser, JsonRowsSyntaxError } from './json-rows-parser';
+import { JsonRowsParser, JsonRowsSyntaxError, RecordTooLargeError } from './json-rows-parser';
 
 function csv(text: string, chunk = 3): { fields: string[]; line: number }[] {
   const p = new CsvParser();
@@ -54,6 +54,41 @@ describe('JSON rows, chunk by chunk', () => {
     const p = new JsonRowsParser();
     p.push('[{"a":1},');
     expect(() => p.end()).toThrow(JsonRowsSyntaxError);
+  });
+});
+
+describe('record size limit', () => {
+  const feed = (p: { push(t: string): unknown[] }, text: string, chunk = 1000): number => {
+    let rows = 0;
+    for (let i = 0; i < text.length; i += chunk) rows += p.push(text.slice(i, i + chunk)).length;
+    return rows;
+  };
+
+  it('stops an NDJSON line as soon as it passes the limit, naming its line, after yielding the rows before it', () => {
+    const p = new JsonRowsParser(1024);
+    const err = (() => {
+      try {
+        feed(p, `{"a":1}\n{"b":2}\n{"big":"${'x'.repeat(5_000_000)}"}\n{"c":3}\n`, 64 * 1024);
+      } catch (e) {
+        return e as RecordTooLargeError;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(RecordTooLargeError);
+    expect(err).toMatchObject({ line: 3, limitBytes: 1024 });
+  });
+
+  it('counts UTF-8 bytes, not characters, and accepts a record at the limit', () => {
+    expect(feed(new JsonRowsParser(10), '"éééé"\n')).toBe(1); // 10 bytes: yielded
+    expect(() => feed(new JsonRowsParser(10), '"ééééé"\n')).toThrow(RecordTooLargeError); // 12 bytes
+    expect(() => feed(new JsonRowsParser(64), `[{"a":1},{"b":"${'€'.repeat(30)}"}]`, 5)).toThrow(RecordTooLargeError);
+  });
+
+  it('stops an oversized CSV record, quoted or not, and keeps normal ones', () => {
+    expect(feed(new CsvParser(',', 64), 'phone,name\n+491,ok\n')).toBe(2);
+    expect(() => feed(new CsvParser(',', 64), `phone,name\n+491,${'y'.repeat(100)}\n`, 7)).toThrow(RecordTooLargeError);
+    const p = new CsvParser(',', 64);
+    expect(() => feed(p, `phone,name\n+491,"${'q""'.repeat(40)}"\n`, 3)).toThrow(expect.objectContaining({ line: 2 }));
   });
 });
 

@@ -37,6 +37,28 @@ export class GatewayEnv extends BaseEnv {
   @IsInt() @Min(1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /**
+   * A request whose body has not fully arrived after this long answers 408 and its connection
+   * is closed (slow uploads, slow-loris). Streamed uploads (`POST /v1/contacts/import`) get
+   * FORWARD_IMPORT_TIMEOUT_MS instead (ADR 0066).
+   */
+  @IsInt() @Min(100)
+  REQUEST_TIMEOUT_MS = 30000;
+
+  /**
+   * Largest upload to `POST /v1/contacts/import` (streamed, so not bounded by BODY_LIMIT_BYTES):
+   * a larger Content-Length answers 413 at once, a stream passing it is cut and answers 413.
+   */
+  @IsInt() @Min(1024)
+  FORWARD_IMPORT_MAX_BYTES = 100 * 1024 * 1024;
+
+  /**
+   * How long an Idempotency-Key is remembered: a later request with the same key is a new
+   * request; expired keys are pruned (ADR 0067).
+   */
+  @IsInt() @Min(1) @Max(24 * 30)
+  IDEMPOTENCY_KEY_TTL_HOURS = 24;
+
   @Matches(/^[a-z_][a-z0-9_]*$/)
   DATABASE_SCHEMA = 'gateway';
 

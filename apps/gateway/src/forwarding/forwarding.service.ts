@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, INTERNAL_TOKEN_HEADER, TENANT_HEADER } from '@wabridge/http';
@@ -9,9 +9,71 @@ import { GATEWAY_ENV } from '../tokens';
 
 export type ForwardTarget = 'contacts' | 'media' | 'analytics';
 
+function uploadTooLarge(max: number): ApiError {
+  // The rest of the upload is not read: the connection closes after this answer.
+  return new ApiError(413, 'payload_too_large', `the upload is larger than ${max} bytes (FORWARD_IMPORT_MAX_BYTES); split the file`, undefined, { connection: 'close' });
+}
+
+/**
+ * The upload passed through, failing once more than `max` bytes went by (the source is left
+ * alone, so the 413 can still be written on its connection).
+ */
+function capped(source: Readable, max: number, state: { exceeded: boolean }, abort: AbortController): Readable {
+  let seen = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > max) {
+        state.exceeded = true;
+        source.unpipe(counter);
+        source.pause();
+        abort.abort(new Error('upload too large'));
+        done(new Error('upload too large'));
+        return;
+      }
+      done(null, chunk);
+    },
+  });
+  source.on('error', (err) => counter.destroy(err));
+  return source.pipe(counter);
+}
+
 /** A streamed bulk import: answered only when the whole upload is processed. */
 export function isBulkImport(target: ForwardTarget, method: string, url: string): boolean {
   return target === 'contacts' && method === 'POST' && /^\/v1\/contacts\/import(\?|$)/.test(url);
+}
+
+/**
+ * The path (and query) to forward, proven to stay under `/v1/<target>`: fetch resolves `..`
+ * and `%2e%2e` segments and treats `\` as `/`, and a service may decode `%2F`, so a path like
+ * `/v1/contacts/../../metrics` would reach another route of the service with our internal
+ * token. Anything that could climb out (dot segments in any encoding, up to three decodings;
+ * encoded slashes or backslashes; control characters) is refused with 400 (ADR 0068).
+ */
+export function forwardPath(target: ForwardTarget, url: string): string {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const refuse = (why: string): never => {
+    throw new ApiError(400, 'invalid_path', `the path ${why}; send a plain /v1/${target}/… path`);
+  };
+  const prefix = `/v1/${target}`;
+  if (path !== prefix && !path.startsWith(`${prefix}/`)) refuse(`must start with ${prefix}`);
+  let decoded = path;
+  for (let round = 0; round < 4; round++) {
+    if (/[\\\x00-\x1f\x7f]/.test(decoded)) refuse('contains a backslash or a control character');
+    if (round > 0 && decoded.includes('/') && decoded.split('/').length !== path.split('/').length) refuse('contains an encoded slash');
+    if (decoded.split('/').some((seg) => seg === '.' || seg === '..')) refuse('contains a . or .. segment');
+    let next: string;
+    try {
+      next = decodeURIComponent(decoded);
+    } catch {
+      return refuse('is not valid percent-encoding');
+    }
+    if (next === decoded) break;
+    if (round === 3) refuse('is encoded too many times');
+    decoded = next;
+  }
+  return url;
 }
 
 const PASS_REQUEST_HEADERS = ['content-type', 'accept', 'idempotency-key', 'if-none-match', 'range'];
@@ -32,7 +94,18 @@ export class ForwardingService {
   }
 
   async forward(target: ForwardTarget, principal: Principal, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const url = `${this.bases[target]}${req.url}`;
+    const method = req.method.toUpperCase();
+    const base = this.bases[target];
+    const url = `${base}${forwardPath(target, req.url)}`;
+    // Belt and braces: what fetch will actually call must still be under the prefix.
+    const resolved = new URL(url);
+    const basePath = new URL(base).pathname.replace(/\/+$/, '');
+    if (resolved.origin !== new URL(base).origin || !`${resolved.pathname}/`.startsWith(`${basePath}/v1/${target}/`)) {
+      throw new ApiError(400, 'invalid_path', `the path must stay under /v1/${target}`);
+    }
+    const bulkImport = isBulkImport(target, method, req.url);
+    const maxUpload = this.env.FORWARD_IMPORT_MAX_BYTES;
+    if (bulkImport && Number(req.headers['content-length'] ?? 0) > maxUpload) throw uploadTooLarge(maxUpload);
     const headers: Record<string, string> = {};
     for (const h of PASS_REQUEST_HEADERS) {
       const v = req.headers[h];
@@ -41,25 +114,28 @@ export class ForwardingService {
     headers[INTERNAL_TOKEN_HEADER] = this.env.INTERNAL_TOKEN;
     headers[TENANT_HEADER] = principal.tenantId;
     injectTraceHeaders(headers);
-    const method = req.method.toUpperCase();
     let body: RequestInit['body'];
     const b: unknown = req.body;
+    const limit = { exceeded: false };
+    const cut = new AbortController();
     if (method !== 'GET' && method !== 'HEAD' && b !== undefined && b !== null) {
-      if (b instanceof Readable) body = Readable.toWeb(b) as unknown as RequestInit['body'];
+      if (b instanceof Readable) body = Readable.toWeb(bulkImport ? capped(b, maxUpload, limit, cut) : b) as unknown as RequestInit['body'];
       else if (typeof b === 'string' || Buffer.isBuffer(b)) body = b as RequestInit['body'];
       else {
         body = JSON.stringify(b);
         headers['content-type'] = 'application/json';
       }
     }
-    const timeoutMs = isBulkImport(target, method, req.url) ? this.env.FORWARD_IMPORT_TIMEOUT_MS : this.env.FORWARD_TIMEOUT_MS;
+    const timeoutMs = bulkImport ? this.env.FORWARD_IMPORT_TIMEOUT_MS : this.env.FORWARD_TIMEOUT_MS;
     let res: Response;
     try {
       res = await fetch(url, {
-        method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs),
+        method, headers, body, redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), cut.signal]),
         ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
       } as RequestInit);
     } catch (err) {
+      if (reply.sent) return; // the request deadline already answered (408) and closed the connection
+      if (limit.exceeded) throw uploadTooLarge(maxUpload);
       if ((err as Error).name === 'TimeoutError') {
         throw new ApiError(504, 'upstream_timeout', `the ${target} service did not answer within ${timeoutMs} ms`);
       }
