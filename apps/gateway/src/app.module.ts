@@ -20,6 +20,7 @@ import { CloudApiController } from './messages/cloud-api.controller';
 import { ContactErasureConsumer } from './messages/contact-erasure.consumer';
 import { MessageProjectionConsumer } from './messages/message-projection.consumer';
 import { MessageProjectionService } from './messages/message-projection.service';
+import { IdempotencyKeyPruner } from './messages/idempotency-key-pruner';
 import { MessageRetentionService } from './messages/message-retention.service';
 import { MessagesController } from './messages/messages.controller';
 import { MessagesRepository } from './messages/messages.repository';
@@ -73,6 +74,7 @@ export class GatewayModule {
         SendService,
         MessageProjectionService,
         MessageRetentionService,
+        IdempotencyKeyPruner,
         TemplatesService,
         GraphClient,
         ForwardingService,

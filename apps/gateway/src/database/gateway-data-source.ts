@@ -3,11 +3,13 @@ import { createServiceDataSource, ensureDatabase, runMigrations } from '@wabridg
 import { CreateAccounts1764072000000 } from './migrations/1764072000000-CreateAccounts';
 import { CreateMessages1764072000001 } from './migrations/1764072000001-CreateMessages';
 import { CreateTemplates1764072000002 } from './migrations/1764072000002-CreateTemplates';
+import { IdempotencyKeyExpiry1764072000065 } from './migrations/1764072000065-IdempotencyKeyExpiry';
 
 export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateAccounts1764072000000,
   CreateMessages1764072000001,
   CreateTemplates1764072000002,
+  IdempotencyKeyExpiry1764072000065,
 ];
 
 export interface GatewayDataSourceOptions {

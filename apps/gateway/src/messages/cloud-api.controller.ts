@@ -7,7 +7,8 @@ import { RegistryService } from '../accounts/registry.service';
 import { ApiAuthGuard } from '../auth/api-auth.guard';
 import { CurrentPrincipal, Principal, RequireScopes } from '../auth/principal';
 import { GraphCallError, GraphClient } from '../graph/graph.client';
-import { idempotencyKeyOf } from './messages.controller';
+import { idempotencyKeyOf, wamidForRead } from './messages.controller';
+import { MessagesRepository } from './messages.repository';
 import { parseCloudSend, SendValidationError } from './send-request';
 import { SendService } from './send.service';
 
@@ -53,7 +54,8 @@ export class CloudApiErrorFilter implements ExceptionFilter {
  * Cloud-API-compatible send: Meta's path, body, response and errors, authenticated by our API
  * key as the Bearer token — a Cloud API client works by changing its base URL and token. The
  * `messages[0].id` is our message id (its wamid appears in GET /v1/messages/:id once sent).
- * The same endpoint takes Meta's read-receipt body (`status: "read"`).
+ * The same endpoint takes Meta's read-receipt body (`status: "read"`); its `message_id` may be
+ * a wamid or an id we returned.
  */
 @Controller()
 @UseGuards(ApiAuthGuard)
@@ -65,7 +67,25 @@ export class CloudApiController {
     private readonly sends: SendService,
     private readonly registry: RegistryService,
     private readonly graph: GraphClient,
+    private readonly messages: MessagesRepository,
   ) {}
+
+  /**
+   * Also without the version segment, as Meta answers it and as SDKs with a custom base URL
+   * call it (DESIGN.md §12). `POST /v1/messages` (static) still wins over this route.
+   */
+  @Post(':phoneNumberId/messages')
+  @HttpCode(200)
+  @ApiBody({ schema: { type: 'object', description: "Meta's Cloud API send body (or read receipt)", example: { messaging_product: 'whatsapp', to: '14155550123', type: 'text', text: { body: 'Hello' } } } })
+  @RequireScopes('messages:send')
+  sendUnversioned(
+    @CurrentPrincipal() principal: Principal,
+    @Param('phoneNumberId') phoneNumberId: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ): Promise<unknown> {
+    return this.send(principal, 'v23.0', phoneNumberId, body, idempotencyKey);
+  }
 
   @Post(':version/:phoneNumberId/messages')
   @HttpCode(200)
@@ -86,7 +106,8 @@ export class CloudApiController {
       if (b.messaging_product !== 'whatsapp' || typeof b.message_id !== 'string') {
         throw new SendValidationError([{ field: 'message_id', problems: ['messaging_product "whatsapp" and message_id are required'] }]);
       }
-      await this.graph.markRead(number, b.message_id, b.typing_indicator);
+      const wamid = await wamidForRead(this.messages, principal.tenantId, phoneNumberId, b.message_id);
+      await this.graph.markRead(number, wamid, b.typing_indicator);
       return { success: true };
     }
     const send = parseCloudSend(phoneNumberId, body);

@@ -317,13 +317,20 @@ export function isMessageType(v: unknown): v is OutboundMessageType {
   return typeof v === 'string' && (OUTBOUND_MESSAGE_TYPES as readonly string[]).includes(v);
 }
 
-/** `to` as Meta's digits (E.164 without '+'), or a problem. Accepts +, spaces, dashes. */
+/**
+ * `to` as Meta's digits (E.164 without '+'), or a problem. Checked the way Meta checks it: a
+ * *possible* number — digits once `+`, spaces, dashes, dots and parentheses are stripped, a
+ * country calling code that exists, and a length that country's numbers can have. Whether the
+ * number is assigned (libphonenumber's `isValid`, whose ranges lag reality) is not ours to
+ * decide: Meta's answer (131026 …) does (ADR 0069).
+ */
 export function normalizeTo(to: unknown, field = 'to'): { to?: string; problem?: FieldProblem } {
-  if (typeof to !== 'string') return { problem: { field, problems: [`${field} must be a string with an E.164 phone number`] } };
+  const problem = { field, problems: [`${field} must be a phone number with its country code, e.g. +14155550123`] };
+  if (typeof to !== 'string') return { problem };
   const cleaned = to.trim().replace(/[\s().-]/g, '');
-  const withPlus = cleaned.startsWith('+') ? cleaned : `+${cleaned}`;
-  const parsed = /^\+\d{5,20}$/.test(withPlus) ? parsePhoneNumberFromString(withPlus) : undefined;
-  if (!parsed || !parsed.isValid()) return { problem: { field, problems: [`${field} must be a valid phone number in E.164 format (e.g. +14155550123)`] } };
+  if (!/^\+?\d{7,15}$/.test(cleaned)) return { problem };
+  const parsed = parsePhoneNumberFromString(`+${cleaned.replace(/^\+/, '')}`);
+  if (!parsed || !parsed.isPossible()) return { problem };
   return { to: parsed.number.slice(1) };
 }
 

@@ -1,11 +1,13 @@
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ERROR_SCHEMA, NATIVE_SEND_SCHEMA } from '../openapi';
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '@wabridge/http';
 import { RegistryService } from '../accounts/registry.service';
 import { ApiAuthGuard } from '../auth/api-auth.guard';
 import { CurrentPrincipal, Principal, RequireScopes } from '../auth/principal';
+import { Clock } from '../auth/rate-limiter';
+import { CLOCK } from '../tokens';
 import { GraphCallError, GraphClient, graphErrorToApiError } from '../graph/graph.client';
 import { normalizeTo } from './message-rules';
 import { ListMessagesQuery, MarkReadBody } from './messages.dto';
@@ -19,6 +21,22 @@ export function idempotencyKeyOf(value: string | undefined): string | undefined 
     throw ApiError.badRequest('Idempotency-Key must be 1-255 visible ASCII characters', [{ field: 'Idempotency-Key', problems: ['invalid'] }]);
   }
   return value;
+}
+
+/** Our message ids (ULIDs), as `POST /v1/messages` and the Cloud API route return them. */
+export const OUR_MESSAGE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/**
+ * The wamid to mark read: where Meta takes a wamid we also take the id we returned (issue 11).
+ * One of the tenant's messages on that number → its wamid (409 while it has none yet); any
+ * other value goes to Meta as it is.
+ */
+export async function wamidForRead(messages: MessagesRepository, tenantId: string, phoneNumberId: string, id: string): Promise<string> {
+  if (!OUR_MESSAGE_ID.test(id)) return id;
+  const row = await messages.get(tenantId, id);
+  if (!row || row.phone_number_id !== phoneNumberId) return id;
+  if (!row.wamid) throw ApiError.conflict(`message ${id} has no wamid yet (status ${row.status}); retry once it is sent`);
+  return row.wamid;
 }
 
 export function toBadRequest(err: unknown): never {
@@ -37,6 +55,7 @@ export class MessagesController {
     private readonly messages: MessagesRepository,
     private readonly registry: RegistryService,
     private readonly graph: GraphClient,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -54,7 +73,7 @@ export class MessagesController {
     const key = idempotencyKeyOf(idempotencyKey);
     let send;
     try {
-      send = parseNativeSend(body);
+      send = parseNativeSend(body, this.clock.now());
     } catch (err) {
       toBadRequest(err);
     }
@@ -82,7 +101,7 @@ export class MessagesController {
     return messageView(row);
   }
 
-  /** Marks an inbound message (by its wamid) as read, through the number's Graph API. */
+  /** Marks a message (by its wamid, or the id we returned) as read, through the number's Graph API. */
   @Post(':wamid/read')
   @HttpCode(200)
   @RequireScopes('messages:send')
@@ -90,7 +109,8 @@ export class MessagesController {
     const number = await this.registry.findTenantNumber(principal.tenantId, body.phoneNumberId);
     if (!number) throw ApiError.notFound('phone number');
     if (wamid.length < 1 || wamid.length > 512) throw ApiError.badRequest('wamid: must be a WhatsApp message id');
-    await this.graph.markRead(number, wamid).catch((err: unknown) => {
+    const target = await wamidForRead(this.messages, principal.tenantId, body.phoneNumberId, wamid);
+    await this.graph.markRead(number, target).catch((err: unknown) => {
       if (err instanceof GraphCallError) throw graphErrorToApiError(err);
       throw err;
     });

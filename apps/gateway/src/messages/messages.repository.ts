@@ -139,6 +139,26 @@ export class MessagesRepository {
     return rows[0] ?? null;
   }
 
+  /** Forgets the tenant's key when it was used before `usedBefore` (expired); true if it did. */
+  async expireIdempotencyKey(tenantId: string, key: string, usedBefore: Date): Promise<boolean> {
+    const rows: unknown[] = rowsOf(await this.db.query(
+      'UPDATE messages SET idempotency_key = NULL WHERE tenant_id = $1 AND idempotency_key = $2 AND created_at < $3 RETURNING id',
+      [tenantId, key, usedBefore],
+    ));
+    return rows.length > 0;
+  }
+
+  /** Forgets up to `limit` keys used before `usedBefore`; returns how many. */
+  async pruneIdempotencyKeys(usedBefore: Date, limit: number): Promise<number> {
+    const rows: unknown[] = rowsOf(await this.db.query(
+      `UPDATE messages SET idempotency_key = NULL WHERE id IN (
+         SELECT id FROM messages WHERE idempotency_key IS NOT NULL AND created_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [usedBefore, limit],
+    ));
+    return rows.length;
+  }
+
   async get(tenantId: string, id: string): Promise<MessageRow | null> {
     const rows: MessageRow[] = await this.db.query('SELECT * FROM messages WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
     return rows[0] ?? null;

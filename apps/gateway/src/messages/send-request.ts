@@ -66,7 +66,7 @@ function parseCommon(body: Obj, source: NormalizedSend['source'], phoneNumberId:
   const message: Obj = { type, [type]: body[type] };
   if (body.context !== undefined) {
     if (!isObj(body.context) || typeof body.context.message_id !== 'string' || body.context.message_id.length === 0) {
-      problems.push({ field: 'context.message_id', problems: ['context.message_id must be the wamid of the message replied to'] });
+      problems.push({ field: 'context.message_id', problems: ['context.message_id must be the id (ours or the wamid) of the message replied to'] });
     } else message.context = { message_id: body.context.message_id };
   }
   // Meta's own schema (vendored spec + documented overrides) on the Meta-shaped body. The v23
@@ -93,8 +93,11 @@ function parseCommon(body: Obj, source: NormalizedSend['source'], phoneNumberId:
   return out;
 }
 
+/** How far ahead `sendAt` may be (issue 11): further is a mistake (or year 9999), not a plan. */
+export const MAX_SEND_AT_DAYS = 30;
+
 /** `POST /v1/messages`: `{phoneNumberId, to|recipient, type, <type>, context?, metadata?, sendAt?, campaignId?}`. */
-export function parseNativeSend(body: unknown): NormalizedSend {
+export function parseNativeSend(body: unknown, now: number = Date.now()): NormalizedSend {
   if (!isObj(body)) throw new SendValidationError([{ field: 'body', problems: ['body must be a JSON object'] }]);
   const problems: FieldProblem[] = [];
   if (typeof body.phoneNumberId !== 'string' || !/^\d{1,32}$/.test(body.phoneNumberId)) {
@@ -107,6 +110,11 @@ export function parseNativeSend(body: unknown): NormalizedSend {
   }
   if (body.sendAt !== undefined && (typeof body.sendAt !== 'string' || Number.isNaN(Date.parse(body.sendAt)) || !/^\d{4}-\d\d-\d\dT/.test(body.sendAt))) {
     problems.push({ field: 'sendAt', problems: ['sendAt must be an ISO 8601 timestamp'] });
+  } else if (typeof body.sendAt === 'string') {
+    const latest = now + MAX_SEND_AT_DAYS * 86_400_000;
+    if (Date.parse(body.sendAt) > latest) {
+      problems.push({ field: 'sendAt', problems: [`sendAt must be at most ${MAX_SEND_AT_DAYS} days ahead (no later than ${new Date(latest).toISOString()})`] });
+    }
   }
   if (body.campaignId !== undefined && (typeof body.campaignId !== 'string' || body.campaignId.length < 1 || body.campaignId.length > 64)) {
     problems.push({ field: 'campaignId', problems: ['campaignId must be a string of 1-64 characters'] });

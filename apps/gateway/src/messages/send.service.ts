@@ -10,7 +10,8 @@ import { RegistryService } from '../accounts/registry.service';
 import { Principal } from '../auth/principal';
 import { Clock } from '../auth/rate-limiter';
 import { TemplatesService } from '../templates/templates.service';
-import { CLOCK, DATA_SOURCE } from '../tokens';
+import { ResolvedGatewayEnv } from '../config/gateway.env';
+import { CLOCK, DATA_SOURCE, GATEWAY_ENV } from '../tokens';
 import { MessagesRepository } from './messages.repository';
 import { NormalizedSend, parseCloudSend } from './send-request';
 
@@ -33,6 +34,22 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * The idempotency key the command carries to the dispatcher, which deduplicates on (tenant,
+ * key) for as long as it keeps the message. Keys expire here after the TTL, so the key sent on
+ * is the client's key plus the TTL period it was used in: a retry within the TTL (even one
+ * after a crash that lost our row) carries the same value, a reuse after expiry (always in a
+ * later period, since more than one TTL has passed) a new one. Stays within 255 characters
+ * (ADR 0067).
+ */
+export function dispatcherIdempotencyKey(key: string, atMs: number, ttlMs: number): string {
+  const period = Math.floor(atMs / ttlMs).toString(36);
+  const plain = `${key}#${period}`;
+  return plain.length <= 255 ? plain : `sha256:${createHash('sha256').update(key).digest('hex')}#${period}`;
+}
+
 export function requestHash(send: NormalizedSend): string {
   const { source: _source, ...rest } = send;
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
@@ -51,6 +68,7 @@ export class SendService implements OnModuleInit {
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(GATEWAY_ENV) private readonly env: ResolvedGatewayEnv,
     private readonly registry: RegistryService,
     private readonly messages: MessagesRepository,
     private readonly templates: TemplatesService,
@@ -69,18 +87,20 @@ export class SendService implements OnModuleInit {
     if (send.type === 'template') await this.templates.assertSendable(tenantId, number.waba_id, send.message.template as Record<string, unknown>);
     const hash = requestHash(send);
     const id = ulid();
-    const requestedAt = new Date(this.clock.now()).toISOString();
+    const now = this.clock.now();
+    const requestedAt = new Date(now).toISOString();
+    const ttlMs = this.env.IDEMPOTENCY_KEY_TTL_HOURS * HOUR_MS;
     const command: OutboundRequestedV1 = {
       id, tenantId, phoneNumberId: send.phoneNumberId, type: send.type, message: send.message, source: send.source, requestedAt,
     };
     if (send.to) command.to = send.to;
     if (send.recipient) command.recipient = send.recipient;
-    if (idempotencyKey) command.idempotencyKey = idempotencyKey;
+    if (idempotencyKey) command.idempotencyKey = dispatcherIdempotencyKey(idempotencyKey, now, ttlMs);
     if (send.metadata) command.metadata = send.metadata;
     if (send.sendAt) command.sendAt = send.sendAt;
     if (send.campaignId) command.campaignId = send.campaignId;
 
-    const inserted = await this.db.transaction(async (m) => {
+    const accept = (): Promise<boolean> => this.db.transaction(async (m) => {
       const fresh = await this.messages.insertAccepted(m, {
         id, tenantId, phoneNumberId: send.phoneNumberId, to: send.to, recipientUserId: send.recipient, type: send.type,
         idempotencyKey, requestHash: hash, source: send.source, metadata: send.metadata, createdAt: requestedAt,
@@ -94,6 +114,12 @@ export class SendService implements OnModuleInit {
         .catch(kafkaUnavailableTo503);
       return true;
     });
+    let inserted = await accept();
+    if (!inserted && idempotencyKey) {
+      // A key older than the TTL is forgotten: this is a new request (ADR 0067).
+      const expired = await this.messages.expireIdempotencyKey(tenantId, idempotencyKey, new Date(now - ttlMs));
+      if (expired) inserted = await accept();
+    }
     if (inserted) return { id, status: 'accepted', replayed: false, to: send.to, recipient: send.recipient };
 
     const earlier = await this.messages.findByIdempotencyKey(tenantId, idempotencyKey!);
