@@ -6,7 +6,7 @@ import { call, Platform, postAll } from './platform-harness';
 // tiers and some retried after Meta's transient errors. Oracle outside the dispatcher: the
 // sandbox's call log (every accepted id sent exactly once) and, after the reconcile timeout plus
 // one minute at most, no message left on its way in the dispatcher's table.
-const NUMBER = { phoneNumberId: '109000000000077', displayPhoneNumber: '15550007777', wabaId: '209000000000077', accessToken: 'crash-graph-token', mps: 80 };
+const NUMBER = { phoneNumberId: '109000000000077', displayPhoneNumber: '15550007777', wabaId: '209000000000077', accessToken: 'crash-graph-token', mps: 80, tier: 'unlimited' };
 const TOTAL = 3000;
 const RECONCILE_TIMEOUT_MS = 20000;
 
@@ -47,7 +47,12 @@ describe('dispatcher kill -9 during 3,000 rate-limited and retried sends (whole 
     };
     const dispatcher: ServiceProcess = platform.get('dispatcher');
     for (const at of [400, 1300, 2200]) {
-      await waitFor(async () => (await calls()).filter((c) => c.ok).length >= at, { timeoutMs: 120000, intervalMs: 250, what: `${at} sends before a kill` });
+      await waitFor(async () => (await calls()).filter((c) => c.ok).length >= at, { timeoutMs: 120000, intervalMs: 250, what: `${at} sends before a kill` })
+        .catch(async (err: Error) => {
+          const rows = await platform.query('dispatcher', `SELECT status, error_class, error_message, count(*)::int AS n FROM messages GROUP BY 1, 2, 3`);
+          const c = await calls();
+          throw new Error(`${err.message}: sandbox calls ${c.length} (${c.filter((x) => x.ok).length} ok); dispatcher rows ${JSON.stringify(rows)}; ${dispatcher.output.slice(-2000)}`);
+        });
       await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 200)));
       await dispatcher.kill('SIGKILL');
       await dispatcher.start(120000);

@@ -81,7 +81,7 @@ export class Platform {
   }
 
   /** Registers the app, a tenant and a sandbox number; returns the tenant's API key. */
-  async onboard(number: { phoneNumberId: string; displayPhoneNumber: string; wabaId: string; accessToken: string; mps?: number }): Promise<string> {
+  async onboard(number: { phoneNumberId: string; displayPhoneNumber: string; wabaId: string; accessToken: string; mps?: number; tier?: string }): Promise<string> {
     const sandbox = this.get('sandbox');
     const reg = await call('POST', `${sandbox.url}/_sandbox/numbers`, {
       ...number, appSecret: E2E_APP.appSecret, callbackUrl: `${this.get('ingress').url}/webhooks/meta/${E2E_APP.appId}`,
