@@ -3,9 +3,8 @@ import { OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
 import { TopicCollector, waitFor } from '@wabridge/testing';
 import { Harness, startGateway, TenantFixture, TEST_DATABASE_URL } from '../test/gateway-harness';
 import { RunningSandbox, startSandbox } from '../test/sandbox';
-import { Clock } from '../auth/rate-limiter';
-import { CLOCK } from '../tokens';
 import { IdempotencyKeyPruner } from './idempotency-key-pruner';
+import { SendService } from './send.service';
 
 const DAY = 86_400_000;
 
@@ -65,18 +64,19 @@ describe('send bounds and Cloud API fidelity', () => {
   describe('Idempotency-Key expiry', () => {
     it('replays within the TTL; after it the same key is a new request the dispatcher will not take for a duplicate', async () => {
       const key = `order-${Date.now()}`;
-      // the first request 25 hours ago (the gateway's clock), its retry 1 hour later
-      const clock = h.gw.app.get<Clock>(CLOCK);
-      const realNow = clock.now;
+      // the first request 25 hours ago by the send's clock, its retry 1 hour later (only the
+      // send's clock moves: the rate limiter keeps real time)
+      const sends = h.gw.app.get(SendService) as unknown as { clock: { now(): number } };
+      const realClock = sends.clock;
       let first: Awaited<ReturnType<Harness['api']>>;
       let again: Awaited<ReturnType<Harness['api']>>;
       try {
-        clock.now = () => Date.now() - 25 * 3_600_000;
+        sends.clock = { now: () => Date.now() - 25 * 3_600_000 };
         first = await h.api(fx.key, 'POST', '/v1/messages', text(), { 'idempotency-key': key });
-        clock.now = () => Date.now() - 24 * 3_600_000;
+        sends.clock = { now: () => Date.now() - 24 * 3_600_000 };
         again = await h.api(fx.key, 'POST', '/v1/messages', text(), { 'idempotency-key': key });
       } finally {
-        clock.now = realNow;
+        sends.clock = realClock;
       }
       expect(first.status).toBe(202);
       expect(again.body.id).toBe(first.body.id);
