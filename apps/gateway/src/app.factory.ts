@@ -10,18 +10,18 @@ import { openGatewayDatabase } from './database/gateway-data-source';
 import { isBulkImport } from './forwarding/forwarding.service';
 import { installRequestDeadlines } from './forwarding/request-deadline';
 import { setupOpenApi } from './openapi';
+import { ManagementServer } from '@wabridge/telemetry';
 
 export interface GatewayApp {
-import { ManagementServer } from '@wabridge/telemetry';
   app: NestFastifyApplication;
   db: DataSource;
   env: ResolvedGatewayEnv;
   /** `http://host:port` once listening. */
   url: string;
-  close(): Promise<void>;
-}
   /** The management listener (`/health/*`, `/metrics`; ADR 0074). */
   managementUrl: string;
+  close(): Promise<void>;
+}
 
 export interface CreateGatewayOptions {
   /** Print dev defaults and the URL (main.ts); tests stay quiet. */

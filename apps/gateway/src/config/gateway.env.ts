@@ -128,6 +128,8 @@ export type ResolvedGatewayEnv = GatewayEnv & { ADMIN_TOKEN: string; INTERNAL_TO
  * and encryption key so that other local services (which must share them) agree without set-up.
  */
 export function resolveSecrets(env: GatewayEnv, print: (line: string) => void = () => undefined): ResolvedGatewayEnv {
+  // loadConfig (@ProductionSecret) already refuses unset or dev values in production; this only
+  // guards callers that build a GatewayEnv by hand.
   const missing = (['ADMIN_TOKEN', 'INTERNAL_TOKEN', 'ENCRYPTION_KEYS'] as const).filter((k) => !env[k]);
   if (env.NODE_ENV === 'production' && missing.length > 0) {
     throw new ConfigError(missing.map((variable) => ({ variable, reasons: ['is required in production'] })));
@@ -147,5 +149,3 @@ export function resolveSecrets(env: GatewayEnv, print: (line: string) => void = 
   }
   return out;
 }
-  // loadConfig (@ProductionSecret) already refuses unset or dev values in production; this only
-  // guards callers that build a GatewayEnv by hand.
