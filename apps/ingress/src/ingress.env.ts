@@ -45,6 +45,13 @@ export class IngressEnv extends BaseEnv {
   @IsIn(['accept', 'drop'])
   UNKNOWN_NUMBER_POLICY: 'accept' | 'drop' = 'accept';
 
+  /**
+   * At boot the normalizer waits until the app/number registry is read to where it stood
+   * (else every number looks unknown for a moment), at most this long; not ready meanwhile.
+   */
+  @IsInt() @Min(0) @Max(600000)
+  REGISTRY_CATCH_UP_TIMEOUT_MS = 15000;
+
   /** Keys to open app secrets published by the gateway (`wa.app.changed.v1`); unset = env app only. */
   @ProductionSecret({ required: false }) @IsOptional() @IsString()
   ENCRYPTION_KEYS?: string;

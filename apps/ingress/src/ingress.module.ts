@@ -2,15 +2,17 @@ import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@wabridge/config';
 import {
-  ACCOUNT_EVENT_V1, APP_CHANGED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, STATUS_UPDATED_V1, WEBHOOK_RECEIVED_V1,
+  ACCOUNT_EVENT_V1, APP_CHANGED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, STATUS_UPDATED_V1, topicName, WEBHOOK_RECEIVED_V1,
 } from '@wabridge/contracts';
 import { databaseReadinessCheck } from '@wabridge/database';
-import { KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { KAFKA_CLIENT, KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { Kafka } from 'kafkajs';
 import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
 import { APP_REGISTRY, LayeredAppRegistry } from './apps-registry/app-registry';
 import { AppChangedConsumer, SECRET_BOX } from './apps-registry/app-changed.consumer';
 import { NumberChangedConsumer } from './apps-registry/number-changed.consumer';
 import { NUMBER_OWNERSHIP, NumberOwnership } from './apps-registry/number-ownership';
+import { REGISTRY_CATCH_UP, RegistryCatchUp } from './apps-registry/registry-catch-up';
 import { IngressEnv } from './ingress.env';
 import { NormalizerConsumer } from './normalizer/normalizer.consumer';
 import { INGRESS_OPTIONS, NormalizerService } from './normalizer/normalizer.service';
@@ -50,6 +52,13 @@ export class IngressModule {
         { provide: DataSource, useValue: dataSource },
         { provide: INGRESS_OPTIONS, useValue: { dedupeRetentionDays: env.DEDUPE_RETENTION_DAYS, topicSuffix: env.TOPIC_SUFFIX, groupId: env.NORMALIZER_GROUP_ID, unknownNumbers: env.UNKNOWN_NUMBER_POLICY } },
         { provide: NUMBER_OWNERSHIP, useValue: new NumberOwnership() },
+        {
+          provide: REGISTRY_CATCH_UP,
+          inject: [KAFKA_CLIENT],
+          useFactory: (kafka: Kafka) => new RegistryCatchUp(
+            kafka, [APP_CHANGED_V1.topic, NUMBER_CHANGED_V1.topic].map((t) => topicName(t, env.TOPIC_SUFFIX || undefined)), env.REGISTRY_CATCH_UP_TIMEOUT_MS,
+          ),
+        },
         { provide: SECRET_BOX, useValue: env.ENCRYPTION_KEYS ? new SecretBox(env.ENCRYPTION_KEYS) : null },
         {
           provide: APP_REGISTRY,
@@ -61,9 +70,12 @@ export class IngressModule {
         DataSourceCloser,
         {
           provide: 'INGRESS_READINESS',
-          inject: [HealthRegistry, DataSource],
-          useFactory: (health: HealthRegistry, ds: DataSource) => {
+          inject: [HealthRegistry, DataSource, REGISTRY_CATCH_UP],
+          useFactory: (health: HealthRegistry, ds: DataSource, catchUp: RegistryCatchUp) => {
             health.register('postgres', databaseReadinessCheck(ds));
+            health.register('registry', async () => {
+              if (!catchUp.caughtUp) throw new Error('app/number registry not read to its end yet');
+            });
             return true;
           },
         },

@@ -1,9 +1,10 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { APP_CHANGED_V1, AppChangedV1 } from '@wabridge/contracts';
 import { SecretBox } from '@wabridge/config';
-import { PoisonMessageError } from '@wabridge/kafka';
+import { KafkaEventContext, PoisonMessageError } from '@wabridge/kafka';
 import { APP_REGISTRY, LayeredAppRegistry } from './app-registry';
+import { REGISTRY_CATCH_UP, RegistryCatchUp } from './registry-catch-up';
 
 export const SECRET_BOX = Symbol('SECRET_BOX');
 
@@ -15,10 +16,20 @@ export class AppChangedConsumer {
   constructor(
     @Inject(APP_REGISTRY) private readonly registry: LayeredAppRegistry,
     @Inject(SECRET_BOX) private readonly box: SecretBox | null,
+    @Inject(REGISTRY_CATCH_UP) private readonly catchUp: RegistryCatchUp,
   ) {}
 
   @EventPattern(APP_CHANGED_V1.topic)
-  handle(@Payload() event: AppChangedV1): void {
+  handle(@Payload() event: AppChangedV1, @Ctx() ctx: KafkaEventContext): void {
+    try {
+      this.apply(event);
+    } finally {
+      // Read, applied or dead-lettered: either way the registry moved past it.
+      this.catchUp.seen(ctx.meta.realTopic, ctx.meta.partition, ctx.meta.offset);
+    }
+  }
+
+  private apply(event: AppChangedV1): void {
     if (event.deleted) {
       this.registry.remove(event.appId);
       return;

@@ -4,6 +4,7 @@ import { ACCOUNT_EVENT_V1, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, WebhookReceive
 import { KAFKA_CLIENT, KafkaBatchItem, PoisonMessageError } from '@wabridge/kafka';
 import { counter } from '@wabridge/telemetry';
 import { NUMBER_OWNERSHIP, NumberOwnership } from '../apps-registry/number-ownership';
+import { REGISTRY_CATCH_UP, RegistryCatchUp } from '../apps-registry/registry-catch-up';
 import { NormalizedEvent, normalizeWebhook } from './normalize';
 import { ProcessedEventsRepository } from './processed-events.repository';
 import { TransactionalWriter } from './transactional-writer';
@@ -48,6 +49,7 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
     @Inject(KAFKA_CLIENT) kafka: Kafka,
     @Inject(INGRESS_OPTIONS) private readonly options: NormalizerOptions,
     @Inject(NUMBER_OWNERSHIP) private readonly ownership: NumberOwnership,
+    @Inject(REGISTRY_CATCH_UP) private readonly catchUp: RegistryCatchUp,
   ) {
     this.writer = new TransactionalWriter(kafka, options.topicSuffix, options.groupId);
   }
@@ -102,6 +104,8 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
   async handleBatch(items: KafkaBatchItem<WebhookReceivedV1>[]): Promise<void> {
     const last = items[items.length - 1];
     if (!last) return;
+    // Which app owns which number must be known before a change can be judged (ADR 0071).
+    await this.catchUp.wait();
     const events: NormalizedEvent[] = [];
     for (const { payload } of items) {
       let body: unknown;
