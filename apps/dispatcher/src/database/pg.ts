@@ -28,18 +28,28 @@ export class Pg {
     }
   }
 
+  /**
+   * One transaction on a checked-out client. While checked out, the pool no longer listens for
+   * the client's 'error' events: a connection the server ends (a Postgres restart sends 57P01
+   * to every backend) while no query runs would emit one with no listener and crash the
+   * process. We listen, fail the transaction, and hand the broken client back to be discarded.
+   */
   async transaction<T>(fn: (q: (sql: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (err: Error): void => { broken ??= err; };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn((sql, params) => client.query(sql, params));
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch((rollbackErr: Error) => { broken ??= rollbackErr; });
       throw err;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(broken);
     }
   }
 }
