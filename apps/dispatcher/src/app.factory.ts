@@ -12,6 +12,7 @@ import { INestApplication } from '@nestjs/common';
 import { createHttpApp } from '@wabridge/http';
 import { attachKafkaConsumer, EventProducer, KAFKA_CLIENT, KafkaModule, parseBrokers } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
+import { PeriodicJob } from '@wabridge/time';
 import { Clock, systemClock } from './common/clock';
 import { Pg } from './database/pg';
 import { DISPATCHER_MIGRATIONS } from './database/migrations';
@@ -45,33 +46,25 @@ interface Built extends DispatcherParts {
 @Injectable()
 class OutboundRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('OutboundRunner');
-  private pruneTimer: NodeJS.Timeout | null = null;
-  private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly jobs: PeriodicJob[];
 
-  constructor(@Inject(DISPATCHER) private readonly parts: Built) {}
+  constructor(@Inject(DISPATCHER) private readonly parts: Built) {
+    const warn = (what: string) => (err: Error): void => this.log.warn(`${what} failed: ${err.message}`);
+    this.jobs = [
+      // Users reached more than 24 h ago no longer count against the messaging limit.
+      new PeriodicJob(() => parts.state.pruneReach(Date.now()), HOUSEKEEPING_INTERVAL_MS, warn('portfolio_reach prune')),
+      // Settled messages past the retention go.
+      new PeriodicJob(() => parts.repo.pruneSettled(new Date(Date.now() - parts.retentionDays * 86_400_000)), HOUSEKEEPING_INTERVAL_MS, warn('message retention prune')),
+      // Messages that lost their copy in a crash are found and moved on (ADR 0035).
+      new PeriodicJob(() => parts.reconciler.sweep(), parts.sweepIntervalMs, warn('overdue sweep')),
+    ];
+  }
   async onApplicationBootstrap(): Promise<void> {
     await this.parts.consumer.start();
-    // Housekeeping: users reached more than 24 h ago no longer count against the messaging
-    // limit; settled messages past the retention go.
-    const prune = (): void => {
-      this.parts.state.pruneReach(Date.now()).catch((err: Error) => this.log.warn(`portfolio_reach prune failed: ${err.message}`));
-      const before = new Date(Date.now() - this.parts.retentionDays * 86_400_000);
-      this.parts.repo.pruneSettled(before).catch((err: Error) => this.log.warn(`message retention prune failed: ${err.message}`));
-    };
-    prune();
-    this.pruneTimer = setInterval(prune, HOUSEKEEPING_INTERVAL_MS);
-    this.pruneTimer.unref();
-    // Messages that lost their copy in a crash are found and moved on (ADR 0035).
-    const sweep = (): void => {
-      this.parts.reconciler.sweep().catch((err: Error) => this.log.warn(`overdue sweep failed: ${err.message}`));
-    };
-    sweep();
-    this.sweepTimer = setInterval(sweep, this.parts.sweepIntervalMs);
-    this.sweepTimer.unref();
+    for (const job of this.jobs) job.start();
   }
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await Promise.all(this.jobs.map((j) => j.stop()));
     await this.parts.consumer.stop();
     await this.parts.backlog.close();
   }

@@ -1,2 +1,3 @@
 export { Clock, systemClock, ManualClock, Random, systemRandom } from './clock';
 export { TokenBucket } from './token-bucket';
+export { PeriodicJob } from './periodic-job';

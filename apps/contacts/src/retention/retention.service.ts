@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { deleteInChunks } from '@wabridge/database';
+import { PeriodicJob } from '@wabridge/time';
 import { counter } from '@wabridge/telemetry';
 import { CLOCK, Clock } from '../common/clock';
 import { ContactsEnv } from '../contacts.env';
@@ -23,30 +24,22 @@ export interface PruneResult {
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(RetentionService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly job: PeriodicJob;
 
   constructor(
     private readonly ds: DataSource,
     private readonly env: ContactsEnv,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const tick = (): void => {
-      if (this.running) return; // a slow prune is never run twice at once
-      this.running = this.prune()
-        .catch((err: Error) => this.log.warn(`retention prune failed: ${err.message}`))
-        .finally(() => { this.running = null; });
-    };
-    tick();
-    this.timer = setInterval(tick, this.env.CONTACTS_RETENTION_INTERVAL_MS);
-    this.timer.unref();
+  ) {
+    this.job = new PeriodicJob(() => this.prune(), env.CONTACTS_RETENTION_INTERVAL_MS, (err) => this.log.warn(`retention prune failed: ${err.message}`));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.job.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Deletes everything past its retention; returns the counts per table. */

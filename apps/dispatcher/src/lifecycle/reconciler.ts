@@ -24,7 +24,6 @@ export interface ReconcilerOptions {
  */
 export class StuckMessageReconciler {
   private readonly log = new Logger('StuckMessageReconciler');
-  private running: Promise<number> | null = null;
 
   constructor(
     private readonly repo: MessageRepository,
@@ -33,15 +32,8 @@ export class StuckMessageReconciler {
     private readonly options: ReconcilerOptions,
   ) {}
 
-  /** One sweep; returns how many messages it re-queued. Overlapping calls share one sweep. */
-  sweep(): Promise<number> {
-    this.running ??= this.sweepOnce().finally(() => {
-      this.running = null;
-    });
-    return this.running;
-  }
-
-  private async sweepOnce(): Promise<number> {
+  /** One sweep; returns how many messages it re-queued (run by a PeriodicJob: never two at once). */
+  async sweep(): Promise<number> {
     const now = this.clock.now();
     const rows = await this.repo.overdue(new Date(now), this.options.graceMs, this.options.reconcileTimeoutMs, this.options.batch);
     let requeued = 0;

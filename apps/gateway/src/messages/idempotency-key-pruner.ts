@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicJob } from '@wabridge/time';
 import { Clock } from '../auth/rate-limiter';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { CLOCK, GATEWAY_ENV } from '../tokens';
@@ -15,30 +16,22 @@ const CHUNK = 5000;
 @Injectable()
 export class IdempotencyKeyPruner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(IdempotencyKeyPruner.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly job: PeriodicJob;
 
   constructor(
     private readonly messages: MessagesRepository,
     @Inject(GATEWAY_ENV) private readonly env: ResolvedGatewayEnv,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const tick = (): void => {
-      if (this.running) return;
-      this.running = this.prune()
-        .catch((err: Error) => this.log.warn(`idempotency key prune failed: ${err.message}`))
-        .finally(() => { this.running = null; });
-    };
-    tick();
-    this.timer = setInterval(tick, HOUR_MS);
-    this.timer.unref();
+  ) {
+    this.job = new PeriodicJob(() => this.prune(), HOUR_MS, (err) => this.log.warn(`idempotency key prune failed: ${err.message}`));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.job.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Clears every expired key; returns how many. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicJob } from '@wabridge/time';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { GATEWAY_ENV } from '../tokens';
 import { MessagesRepository } from './messages.repository';
@@ -14,29 +15,21 @@ const DAY_MS = 86_400_000;
 @Injectable()
 export class MessageRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(MessageRetentionService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly job: PeriodicJob;
 
   constructor(
     private readonly messages: MessagesRepository,
     @Inject(GATEWAY_ENV) private readonly env: ResolvedGatewayEnv,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const tick = (): void => {
-      if (this.running) return;
-      this.running = this.prune(Date.now())
-        .catch((err: Error) => this.log.warn(`retention prune failed: ${err.message}`))
-        .finally(() => { this.running = null; });
-    };
-    tick();
-    this.timer = setInterval(tick, this.env.GATEWAY_RETENTION_INTERVAL_MS);
-    this.timer.unref();
+  ) {
+    this.job = new PeriodicJob(() => this.prune(Date.now()), env.GATEWAY_RETENTION_INTERVAL_MS, (err) => this.log.warn(`retention prune failed: ${err.message}`));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.job.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   async prune(now: number): Promise<{ messages: number; unmatchedStatuses: number }> {

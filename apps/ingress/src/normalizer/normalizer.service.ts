@@ -3,6 +3,7 @@ import { Kafka } from 'kafkajs';
 import { ACCOUNT_EVENT_V1, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, WebhookReceivedV1 } from '@wabridge/contracts';
 import { KAFKA_CLIENT, KafkaBatchItem, PoisonMessageError } from '@wabridge/kafka';
 import { counter } from '@wabridge/telemetry';
+import { PeriodicJob } from '@wabridge/time';
 import { NUMBER_OWNERSHIP, NumberOwnership } from '../apps-registry/number-ownership';
 import { REGISTRY_CATCH_UP, RegistryCatchUp } from '../apps-registry/registry-catch-up';
 import { NormalizedEvent, normalizeWebhook } from './normalize';
@@ -41,8 +42,8 @@ const unbound = counter('wabridge_ingress_unbound_changes_total', 'Changes namin
 @Injectable()
 export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(NormalizerService.name);
-  private pruneTimer: NodeJS.Timeout | null = null;
   private readonly writer: TransactionalWriter;
+  private readonly pruneJob: PeriodicJob;
 
   constructor(
     private readonly repo: ProcessedEventsRepository,
@@ -52,27 +53,20 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
     @Inject(REGISTRY_CATCH_UP) private readonly catchUp: RegistryCatchUp,
   ) {
     this.writer = new TransactionalWriter(kafka, options.topicSuffix, options.groupId);
+    // Once at boot (a service that was down for days starts clean), then hourly; each run
+    // deletes in chunks until nothing older than the retention is left (ADR 0076).
+    this.pruneJob = new PeriodicJob(async () => {
+      const n = await this.repo.prune(this.options.dedupeRetentionDays);
+      if (n > 0) this.log.log(`pruned ${n} dedupe ids older than ${this.options.dedupeRetentionDays} days`);
+    }, 60 * 60 * 1000, (err) => this.log.warn(`prune failed: ${err.message}`));
   }
 
   onModuleInit(): void {
-    // Once at boot (a service that was down for days starts clean), then hourly; each run
-    // deletes in chunks until nothing older than the retention is left (ADR 0076).
-    let running = false;
-    const prune = (): void => {
-      if (running) return;
-      running = true;
-      this.repo.prune(this.options.dedupeRetentionDays)
-        .then((n) => { if (n > 0) this.log.log(`pruned ${n} dedupe ids older than ${this.options.dedupeRetentionDays} days`); })
-        .catch((err: Error) => this.log.warn(`prune failed: ${err.message}`))
-        .finally(() => { running = false; });
-    };
-    prune();
-    this.pruneTimer = setInterval(prune, 60 * 60 * 1000);
-    this.pruneTimer.unref();
+    this.pruneJob.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.pruneJob.stop();
     await this.writer.close();
   }
 
