@@ -1,75 +1,34 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { freePort, randomSuffix, ServiceProcess, TEST_BROKERS, waitFor } from '@wabridge/testing';
+import { ServiceProcess, waitFor } from '@wabridge/testing';
+import { call, Platform } from './platform-harness';
 
 // GDPR erasure across the platform (ADR 0075): real processes on a fresh database, the sandbox as Meta.
-const BASE_DB = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge';
 const APP = { appId: 'erase-app', appSecret: 'erase-app-secret-123456', verifyToken: 'erase-verify-token' };
 const NUMBER = { phoneNumberId: '109000000000077', displayPhoneNumber: '15550007777', wabaId: '209000000000077', accessToken: 'erase-graph-token' };
 const USER = `4917${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 const OTHER = `4916${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 
-async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : undefined; } catch { /* text body */ }
-  return { status: res.status, body: parsed };
-}
-
-async function withDb<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try { return await fn(c); } finally { await c.end(); }
-}
-
 describe('GDPR erasure end to end: no trace of the number in any schema, and an opted-out number stays refused', () => {
-  const suffix = randomSuffix('erase');
-  const dbName = `wabridge_e2e_${suffix}`;
-  const adminToken = randomBytes(16).toString('hex');
-  const services: ServiceProcess[] = [];
-  const adminUrl = (() => { const u = new URL(BASE_DB); u.pathname = '/postgres'; return u.toString(); })();
-  const dbUrl = (() => { const u = new URL(BASE_DB); u.pathname = `/${dbName}`; return u.toString(); })();
+  const platform = new Platform({
+    app: APP,
+    env: { SUPPRESSION_KEYS: randomBytes(32).toString('base64') },
+    serviceEnv: { sandbox: { STATUS_READ_DELAY_MS: '300' } },
+  });
   let gateway: ServiceProcess;
   let sandbox: ServiceProcess;
   let apiKey: string;
+  let dbUrl: string;
 
   beforeAll(async () => {
-    await withDb(adminUrl, (c) => c.query(`CREATE DATABASE "${dbName}"`));
-    const ports = { sandbox: await freePort(), gateway: await freePort(), ingress: await freePort(), dispatcher: await freePort(), contacts: await freePort() };
-    const common = {
-      KAFKA_BROKERS: TEST_BROKERS.join(','), TOPIC_SUFFIX: suffix, KAFKA_PARTITIONS: '2', DATABASE_URL: dbUrl,
-      ADMIN_TOKEN: adminToken, INTERNAL_TOKEN: randomBytes(16).toString('hex'),
-      ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`, SUPPRESSION_KEYS: randomBytes(32).toString('base64'),
-      META_APP_ID: APP.appId, META_APP_SECRET: APP.appSecret, META_VERIFY_TOKEN: APP.verifyToken,
-      CONTACTS_URL: `http://127.0.0.1:${ports.contacts}`,
-      CONSUMER_GROUP: `gateway-${suffix}`, KAFKA_GROUP_ID: `dispatcher-${suffix}`, CONTACTS_CONSUMER_GROUP: `contacts-${suffix}`,
-      NORMALIZER_GROUP_ID: `ingress-normalizer-${suffix}`,
-    };
-    sandbox = new ServiceProcess('sandbox', ports.sandbox, { ...common, STATUS_READ_DELAY_MS: '300' });
-    gateway = new ServiceProcess('gateway', ports.gateway, common);
-    services.push(sandbox, gateway, new ServiceProcess('ingress', ports.ingress, common),
-      new ServiceProcess('dispatcher', ports.dispatcher, common), new ServiceProcess('contacts', ports.contacts, common));
-    await Promise.all(services.map((s) => s.start(120000)));
-
-    const reg = await call('POST', `${sandbox.url}/_sandbox/numbers`, { ...NUMBER, appSecret: APP.appSecret, callbackUrl: `${services[2]!.url}/webhooks/meta/${APP.appId}` });
-    expect(reg.status).toBe(201);
-    const admin = { authorization: `Bearer ${adminToken}` };
-    expect((await call('POST', `${gateway.url}/admin/v1/apps`, APP, admin)).status).toBe(201);
-    const tenant = await call('POST', `${gateway.url}/admin/v1/tenants`, { name: 'erasure' }, admin);
-    expect(tenant.status).toBe(201);
-    apiKey = tenant.body.apiKey.key;
-    const number = await call('POST', `${gateway.url}/admin/v1/tenants/${tenant.body.id}/phone-numbers`, {
-      ...NUMBER, appId: APP.appId, graphBaseUrl: sandbox.url, graphApiVersion: 'v23.0', mps: 80,
-    }, admin);
-    expect(number.status).toBe(201);
+    await platform.start();
+    apiKey = await platform.onboard(NUMBER);
+    gateway = platform.get('gateway');
+    sandbox = platform.get('sandbox');
+    dbUrl = platform.dbUrl;
   }, 300000);
 
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop()));
-    await withDb(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`)).catch(() => undefined);
-  }, 120000);
+  afterAll(() => platform.stop(), 120000);
 
   const auth = () => ({ authorization: `Bearer ${apiKey}` });
   const dump = (): string => execFileSync('pg_dump', ['--data-only', dbUrl], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -106,8 +65,8 @@ describe('GDPR erasure end to end: no trace of the number in any schema, and an 
 
     await waitFor(async () => {
       const m = (await call('GET', `${gateway.url}/v1/messages/${sent.body.id}`, undefined, auth())).body;
-      const d = await withDb(dbUrl, (c) => c.query('SELECT count(*)::int AS n FROM dispatcher.messages WHERE recipient = $1', [USER]));
-      return m.to === undefined && d.rows[0].n === 0 ? true : undefined;
+      const d = await platform.query<{ n: number }>('dispatcher', 'SELECT count(*)::int AS n FROM messages WHERE recipient = $1', [USER]);
+      return m.to === undefined && d[0]!.n === 0 ? true : undefined;
     }, { timeoutMs: 60000, what: 'the gateway and the dispatcher to scrub the messages' });
 
     const text = dump();
@@ -127,9 +86,9 @@ describe('GDPR erasure end to end: no trace of the number in any schema, and an 
     const refused = await decided(later.body.id);
     expect(refused).toMatchObject({ status: 'rejected', error: { class: 'compliance', message: expect.stringContaining('opted out') } });
     expect((await call('GET', `${sandbox.url}/_sandbox/calls?phoneNumberId=${NUMBER.phoneNumberId}`)).body.calls.length).toBe(callsBefore);
-    const suppressions = await withDb(dbUrl, (c) => c.query('SELECT hash FROM dispatcher.suppressions'));
+    const suppressions = await platform.query<{ hash: string }>('dispatcher', 'SELECT hash FROM suppressions');
     // one per sending key of the contact (the sandbox gives users a BSUID besides the wa_id)
-    expect(suppressions.rows).toHaveLength(contact.userId ? 2 : 1);
-    for (const r of suppressions.rows) expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(suppressions).toHaveLength(contact.userId ? 2 : 1);
+    for (const r of suppressions) expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
   }, 300000);
 });

@@ -13,7 +13,8 @@ export const E2E_APP = { appId: 'e2e-app', appSecret: 'e2e-app-secret-123456', v
 export interface HttpResult { status: number; body: any; headers: Headers }
 
 export async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  // No content-type without a body: Fastify refuses an empty application/json body (DELETE).
+  const res = await fetch(url, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let parsed: unknown = text;
   try { parsed = text ? JSON.parse(text) : undefined; } catch { /* text body */ }
@@ -31,6 +32,8 @@ export async function withAdminDb<T>(fn: (c: Client) => Promise<T>, base = BASE_
 export type ServiceName = 'sandbox' | 'gateway' | 'ingress' | 'dispatcher' | 'contacts';
 
 export interface PlatformOptions {
+  /** The Meta app registered everywhere (default E2E_APP). */
+  app?: { appId: string; appSecret: string; verifyToken: string };
   /** Postgres to use (a dedicated cluster for outage drills); the run's database is created on it. */
   baseDb?: string;
   /** Extra env for every service, and per service. */
@@ -44,10 +47,12 @@ export class Platform {
   readonly adminToken = randomBytes(16).toString('hex');
   readonly services = new Map<ServiceName, ServiceProcess>();
   dbUrl = '';
+  readonly app: { appId: string; appSecret: string; verifyToken: string };
   private readonly baseDb: string;
 
   constructor(private readonly options: PlatformOptions = {}) {
     this.baseDb = options.baseDb ?? BASE_DB;
+    this.app = options.app ?? E2E_APP;
   }
 
   get(name: ServiceName): ServiceProcess {
@@ -65,7 +70,7 @@ export class Platform {
       KAFKA_BROKERS: TEST_BROKERS.join(','), TOPIC_SUFFIX: this.suffix, KAFKA_PARTITIONS: '2', DATABASE_URL: this.dbUrl,
       ADMIN_TOKEN: this.adminToken, INTERNAL_TOKEN: randomBytes(16).toString('hex'),
       ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-      META_APP_ID: E2E_APP.appId, META_APP_SECRET: E2E_APP.appSecret, META_VERIFY_TOKEN: E2E_APP.verifyToken,
+      META_APP_ID: this.app.appId, META_APP_SECRET: this.app.appSecret, META_VERIFY_TOKEN: this.app.verifyToken,
       CONTACTS_URL: `http://127.0.0.1:${ports.contacts}`,
       CONSUMER_GROUP: `gateway-${this.suffix}`, KAFKA_GROUP_ID: `dispatcher-${this.suffix}`, CONTACTS_CONSUMER_GROUP: `contacts-${this.suffix}`,
       NORMALIZER_GROUP_ID: `ingress-normalizer-${this.suffix}`,
@@ -84,19 +89,20 @@ export class Platform {
   async onboard(number: { phoneNumberId: string; displayPhoneNumber: string; wabaId: string; accessToken: string; mps?: number; tier?: string }): Promise<string> {
     const sandbox = this.get('sandbox');
     const reg = await call('POST', `${sandbox.url}/_sandbox/numbers`, {
-      ...number, appSecret: E2E_APP.appSecret, callbackUrl: `${this.get('ingress').url}/webhooks/meta/${E2E_APP.appId}`,
+      ...number, appSecret: this.app.appSecret, callbackUrl: `${this.get('ingress').url}/webhooks/meta/${this.app.appId}`,
     });
     if (reg.status !== 201) throw new Error(`sandbox number: ${reg.status} ${JSON.stringify(reg.body)}`);
     const admin = { authorization: `Bearer ${this.adminToken}` };
     const gw = this.get('gateway').url;
-    const app = await call('POST', `${gw}/admin/v1/apps`, E2E_APP, admin);
+    const app = await call('POST', `${gw}/admin/v1/apps`, this.app, admin);
     if (app.status !== 201 && app.status !== 409) throw new Error(`app: ${app.status} ${JSON.stringify(app.body)}`);
     const tenant = await call('POST', `${gw}/admin/v1/tenants`, { name: `t-${this.suffix}` }, admin);
     if (tenant.status !== 201) throw new Error(`tenant: ${tenant.status} ${JSON.stringify(tenant.body)}`);
     const created = await call('POST', `${gw}/admin/v1/tenants/${tenant.body.id}/phone-numbers`, {
-      ...number, appId: E2E_APP.appId, graphBaseUrl: sandbox.url, graphApiVersion: 'v23.0', mps: number.mps ?? 80,
+      ...number, appId: this.app.appId, graphBaseUrl: sandbox.url, graphApiVersion: 'v23.0', mps: number.mps ?? 80,
     }, admin);
     if (created.status !== 201) throw new Error(`number: ${created.status} ${JSON.stringify(created.body)}`);
+    if (JSON.stringify(created.body).includes(number.accessToken)) throw new Error('the phone number answer carries the access token');
     return tenant.body.apiKey.key as string;
   }
 

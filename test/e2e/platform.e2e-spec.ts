@@ -1,85 +1,43 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { freePort, OtlpReceiver, OtlpSpan, postSignedWebhook, randomSuffix, ServiceProcess, spanAttribute, startOtlpReceiver, TEST_BROKERS, waitFor } from '@wabridge/testing';
+import { OtlpReceiver, OtlpSpan, postSignedWebhook, ServiceProcess, spanAttribute, startOtlpReceiver, waitFor } from '@wabridge/testing';
+import { call, Platform } from './platform-harness';
 
 // The whole platform as real processes on a fresh database and topic suffix, with the
 // sandbox standing in for Meta: what a business sees from its first API call to the read receipt.
-const BASE_DB = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge';
 const APP = { appId: 'e2e-app', appSecret: 'e2e-app-secret-123456', verifyToken: 'e2e-verify-token' };
 const NUMBER = { phoneNumberId: '109000000000001', displayPhoneNumber: '15550009999', wabaId: '209000000000001', accessToken: 'e2e-graph-token' };
 const USER = '4915112345678';
 
-async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : undefined; } catch { /* text body */ }
-  return { status: res.status, body: parsed };
-}
-
-async function withAdminDb<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const url = new URL(BASE_DB);
-  url.pathname = '/postgres';
-  const c = new Client({ connectionString: url.toString() });
-  await c.connect();
-  try { return await fn(c); } finally { await c.end(); }
-}
-
 describe('the platform end to end (gateway, dispatcher, ingress, contacts, sandbox as Meta)', () => {
-  const suffix = randomSuffix('plat');
-  const dbName = `wabridge_e2e_${suffix}`;
-  const adminToken = randomBytes(16).toString('hex');
-  const services: ServiceProcess[] = [];
+  let otlp: OtlpReceiver;
+  let platform: Platform;
+  let suffix: string;
+  let adminToken: string;
   let gateway: ServiceProcess;
   let sandbox: ServiceProcess;
+  let ingress: ServiceProcess;
   let apiKey: string;
-  let otlp: OtlpReceiver;
   let firstMessageId: string;
 
   beforeAll(async () => {
     otlp = await startOtlpReceiver();
-    await withAdminDb((c) => c.query(`CREATE DATABASE "${dbName}"`));
-    const dbUrl = new URL(BASE_DB);
-    dbUrl.pathname = `/${dbName}`;
-    const ports = { sandbox: await freePort(), gateway: await freePort(), ingress: await freePort(), dispatcher: await freePort(), contacts: await freePort() };
-    const common = {
-      KAFKA_BROKERS: TEST_BROKERS.join(','), TOPIC_SUFFIX: suffix, KAFKA_PARTITIONS: '2', DATABASE_URL: dbUrl.toString(),
-      ADMIN_TOKEN: adminToken, INTERNAL_TOKEN: randomBytes(16).toString('hex'),
-      ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-      META_APP_ID: APP.appId, META_APP_SECRET: APP.appSecret, META_VERIFY_TOKEN: APP.verifyToken,
-      CONTACTS_URL: `http://127.0.0.1:${ports.contacts}`,
-      // every consumer group is this run's own
-      CONSUMER_GROUP: `gateway-${suffix}`, KAFKA_GROUP_ID: `dispatcher-${suffix}`, CONTACTS_CONSUMER_GROUP: `contacts-${suffix}`,
-      NORMALIZER_GROUP_ID: `ingress-normalizer-${suffix}`,
+    platform = new Platform({
+      app: APP,
       // what an operator's collector would receive
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlp.url, OTEL_BSP_SCHEDULE_DELAY: '200',
-    };
-    sandbox = new ServiceProcess('sandbox', ports.sandbox, { ...common, STATUS_READ_DELAY_MS: '300' });
-    gateway = new ServiceProcess('gateway', ports.gateway, common);
-    const ingress = new ServiceProcess('ingress', ports.ingress, common);
-    const dispatcher = new ServiceProcess('dispatcher', ports.dispatcher, common);
-    const contacts = new ServiceProcess('contacts', ports.contacts, common);
-    services.push(sandbox, gateway, ingress, dispatcher, contacts);
-    await Promise.all(services.map((s) => s.start(120000)));
-
-    const reg = await call('POST', `${sandbox.url}/_sandbox/numbers`, { ...NUMBER, appSecret: APP.appSecret, callbackUrl: `${ingress.url}/webhooks/meta/${APP.appId}` });
-    expect(reg.status).toBe(201);
-    const admin = { authorization: `Bearer ${adminToken}` };
-    expect((await call('POST', `${gateway.url}/admin/v1/apps`, APP, admin)).status).toBe(201);
-    const tenant = await call('POST', `${gateway.url}/admin/v1/tenants`, { name: 'acme' }, admin);
-    expect(tenant.status).toBe(201);
-    apiKey = tenant.body.apiKey.key;
-    const number = await call('POST', `${gateway.url}/admin/v1/tenants/${tenant.body.id}/phone-numbers`, {
-      ...NUMBER, appId: APP.appId, graphBaseUrl: sandbox.url, graphApiVersion: 'v23.0', mps: 80,
-    }, admin);
-    expect(number.status).toBe(201);
-    expect(JSON.stringify(number.body)).not.toContain(NUMBER.accessToken);
+      env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlp.url, OTEL_BSP_SCHEDULE_DELAY: '200' },
+      serviceEnv: { sandbox: { STATUS_READ_DELAY_MS: '300' } },
+    });
+    suffix = platform.suffix;
+    adminToken = platform.adminToken;
+    await platform.start();
+    gateway = platform.get('gateway');
+    sandbox = platform.get('sandbox');
+    ingress = platform.get('ingress');
+    apiKey = await platform.onboard(NUMBER); // also checks that no answer carries the access token
   }, 300000);
 
   afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop()));
+    await platform?.stop();
     await otlp?.close();
-    await withAdminDb((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`)).catch(() => undefined);
   }, 120000);
 
   const auth = () => ({ authorization: `Bearer ${apiKey}` });
@@ -175,7 +133,7 @@ describe('the platform end to end (gateway, dispatcher, ingress, contacts, sandb
   it('a Meta app registered through the gateway is verified by ingress without a restart', async () => {
     const app2 = { appId: `app2-${suffix}`, appSecret: 'second-app-secret-987', verifyToken: 'second-verify' };
     expect((await call('POST', `${gateway.url}/admin/v1/apps`, app2, { authorization: `Bearer ${adminToken}` })).status).toBe(201);
-    const ingressUrl = services[2]!.url;
+    const ingressUrl = ingress.url;
     const challenge = await waitFor(async () => {
       const r = await fetch(`${ingressUrl}/webhooks/meta/${app2.appId}?hub.mode=subscribe&hub.verify_token=${app2.verifyToken}&hub.challenge=77`);
       return r.status === 200 ? r.text() : undefined;
