@@ -11,7 +11,7 @@ import { call, E2E_APP, HttpResult, Platform } from './platform-harness';
 // cluster is stopped, never the shared one. Oracles outside the processes: the DLQ topics' high
 // watermarks, wa.inbound.message.v1 itself, the contacts API, the dispatcher's view of consent,
 // and the sandbox's Graph call log.
-const NUMBER = { phoneNumberId: '109000000000088', displayPhoneNumber: '15550008888', wabaId: '209000000000088', accessToken: 'pg-outage-graph-token', mps: 80 };
+const NUMBER = { phoneNumberId: '109000000000088', displayPhoneNumber: '15550008888', wabaId: '209000000000088', accessToken: 'pg-outage-graph-token', mps: 80, tier: '2000' };
 const WEBHOOKS = Number(process.env.OUTAGE_WEBHOOKS ?? 3000);
 const USERS = Math.min(500, Math.floor(WEBHOOKS / 6)); // each writes about 6 times over the load
 const STOPPERS = 25; // users 0..24 write STOP from the outage on
@@ -73,7 +73,7 @@ describe('Postgres stopped for 2 minutes mid-load (ingress, contacts, dispatcher
       baseDb: pg.url(),
       serviceEnv: {
         gateway: { RATE_LIMIT_PER_MINUTE: '1000000' },
-        sandbox: { DEFAULT_TIER: 'unlimited', STATUS_READ_RATE: '0' },
+        sandbox: { STATUS_READ_RATE: '0' },
       },
     });
     await platform.start();
