@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConsumerOptions, attachKafkaConsumer, parseBrokers } from '@wabridge/kafka';
+import { isPgUnavailable } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
 import { Clock, systemClock } from './common/clock';
 import { ContactsEnv } from './contacts.env';
@@ -25,7 +26,7 @@ export async function createContactsApp(env: ContactsEnv, options: ContactsAppOp
   try {
     @Module({ imports: [ContactsModule.forRoot(env, ds, options.clock ?? systemClock)] })
     class ContactsRootModule {}
-    const app = await createHttpApp(ContactsRootModule, { logLevel: env.LOG_LEVEL, bodyLimit: BODY_LIMIT, requestTimeoutMs: env.CONTACTS_REQUEST_TIMEOUT_MS });
+    const app = await createHttpApp(ContactsRootModule, { logLevel: env.LOG_LEVEL, bodyLimit: BODY_LIMIT, requestTimeoutMs: env.CONTACTS_REQUEST_TIMEOUT_MS, unavailable: isPgUnavailable });
     attachKafkaConsumer(app, {
       connection: { clientId: 'contacts-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
       consumer: { groupId: env.CONTACTS_CONSUMER_GROUP, partitionsConsumedConcurrently: env.CONTACTS_CONSUMER_CONCURRENCY, ...options.consumer },

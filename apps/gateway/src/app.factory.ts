@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@wabridge/config';
+import { isPgUnavailable } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
 import { dlqTopicFor, topicName } from '@wabridge/contracts';
 import { attachKafkaConsumer, createKafka, ensureTopics, parseBrokers } from '@wabridge/kafka';
@@ -41,7 +42,7 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
   let app: NestFastifyApplication;
   try {
     const longest = Math.max(env.REQUEST_TIMEOUT_MS, env.FORWARD_IMPORT_TIMEOUT_MS);
-    app = await createHttpApp(GatewayModule.forRoot(env, db), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL, requestTimeoutMs: longest + 1000 });
+    app = await createHttpApp(GatewayModule.forRoot(env, db), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL, requestTimeoutMs: longest + 1000, unavailable: isPgUnavailable });
     const fastify = app.getHttpAdapter().getInstance();
     // Bodies of other content types (media uploads) are not parsed: they stream to the service.
     fastify.addContentTypeParser('*', (_req, payload, done) => done(null, payload));

@@ -1,7 +1,7 @@
 import { DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { HttpErrorFilter } from './http-error.filter';
+import { ErrorMappingOptions, HttpErrorFilter } from './http-error.filter';
 import { apiValidationPipe } from './validation';
 
 export interface HttpAppOptions {
@@ -15,6 +15,8 @@ export interface HttpAppOptions {
    * signatures over the exact bytes (Meta webhooks). Limited by `bodyLimit`.
    */
   rawBodies?: boolean;
+  /** Errors answered 503 + Retry-After instead of 500 (a dependency is away; ADR 0064). */
+  unavailable?: ErrorMappingOptions['unavailable'];
 }
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -44,7 +46,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     fastify.removeAllContentTypeParsers();
     fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit ?? 1024 * 1024 }, (_req, body, done) => done(null, body));
   }
-  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalFilters(new HttpErrorFilter({ unavailable: options.unavailable }));
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
   return app;

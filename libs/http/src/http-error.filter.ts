@@ -15,8 +15,19 @@ interface FastifyLikeError {
   message?: string;
 }
 
+export interface ErrorMappingOptions {
+  /**
+   * Errors that mean a dependency is away right now (e.g. `isPgUnavailable` from
+   * @wabridge/database): answered 503 with Retry-After, as a client should retry them, not 500
+   * (ADR 0064). This library knows no database; the service says what counts.
+   */
+  unavailable?: (err: unknown) => boolean;
+}
+
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 /** Maps any error to `{error:{code,message,details?}}`; never leaks a stack trace. */
-export function toErrorBody(exception: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+export function toErrorBody(exception: unknown, options: ErrorMappingOptions = {}): { status: number; body: ErrorBody; headers?: Record<string, string> } {
   if (exception instanceof ApiError) {
     const error: ErrorBody['error'] = { code: exception.code, message: exception.message };
     if (exception.details !== undefined) error.details = exception.details;
@@ -35,6 +46,13 @@ export function toErrorBody(exception: unknown): { status: number; body: ErrorBo
     const message = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large' : (fe.message ?? 'bad request');
     return { status: fe.statusCode, body: { error: { code: STATUS_CODES[fe.statusCode] ?? 'invalid_request', message } } };
   }
+  if (options.unavailable?.(exception) === true) {
+    return {
+      status: 503,
+      body: { error: { code: 'unavailable', message: 'a dependency of this service is unavailable; retry later' } },
+      headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+    };
+  }
   return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
 }
 
@@ -46,10 +64,16 @@ export function toErrorBody(exception: unknown): { status: number; body: ErrorBo
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly log = new Logger('HttpErrorFilter');
 
+  constructor(private readonly options: ErrorMappingOptions = {}) {}
+
   catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType() !== 'http') return throwError(() => exception);
-    const { status, body, headers } = toErrorBody(exception);
-    if (status >= 500) this.log.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    const { status, body, headers } = toErrorBody(exception, this.options);
+    if (status === 503 && this.options.unavailable?.(exception) === true) {
+      this.log.warn(`503: ${exception instanceof Error ? exception.message : String(exception)}`); // one line per request, no stack: an outage is not a bug
+    } else if (status >= 500) {
+      this.log.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     for (const [k, v] of Object.entries(headers ?? {})) void reply.header(k, v);
     // A route may have set another content type (e.g. text/plain) before failing.

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { IsInt, IsString, Max } from 'class-validator';
-import { ApiError, createHttpApp, safeEqual } from './index';
+import { ApiError, createHttpApp, safeEqual, toErrorBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from './index';
 
 class CreateThing {
   @IsString() name!: string;
@@ -24,6 +24,10 @@ class ThingController {
   @Get('/http-exception')
   httpException(): never {
     throw new BadRequestException('nope');
+  }
+  @Get('/db-away')
+  dbAway(): never {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
   }
 }
 
@@ -75,8 +79,40 @@ describe('http app conventions', () => {
     expect((await inject({ method: 'GET', url: '/http-exception' })).json()).toEqual({ error: { code: 'invalid_request', message: 'nope' } });
   });
 
+  it('answers 500 for an error no one classified (no `unavailable` option)', async () => {
+    const res = await inject({ method: 'GET', url: '/db-away' });
+    expect(res.statusCode).toBe(500);
+    expect(res.headers['retry-after']).toBeUndefined();
+  });
+
   it('compares secrets of different lengths safely', () => {
     expect(safeEqual('abc', 'abc')).toBe(true);
     expect(safeEqual('abc', 'abcd')).toBe(false);
+  });
+});
+
+describe('http app with an `unavailable` classifier (ADR 0064)', () => {
+  let app: Awaited<ReturnType<typeof createHttpApp>>;
+  beforeAll(async () => {
+    app = await createHttpApp(TestModule, { logLevel: 'silent', unavailable: (err) => (err as { code?: string }).code === 'ECONNREFUSED' });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+
+  it('answers 503 with Retry-After for a dependency that is away, 500 for anything else', async () => {
+    const away = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/db-away' });
+    expect(away.statusCode).toBe(503);
+    expect(away.headers['retry-after']).toBe(String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+    expect(away.json()).toEqual({ error: { code: 'unavailable', message: expect.stringContaining('retry later') } });
+    expect(away.body).not.toContain('5432');
+    const boom = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/boom' });
+    expect(boom.statusCode).toBe(500);
+  });
+
+  it('toErrorBody takes the same classifier (filters of other shapes, e.g. the Cloud API route)', () => {
+    const err = Object.assign(new Error('x'), { code: 'ECONNREFUSED' });
+    expect(toErrorBody(err).status).toBe(500);
+    expect(toErrorBody(err, { unavailable: () => true })).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
   });
 });

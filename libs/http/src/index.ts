@@ -1,5 +1,5 @@
 export { ApiError, ErrorBody } from './api-error';
-export { HttpErrorFilter, toErrorBody } from './http-error.filter';
+export { HttpErrorFilter, toErrorBody, UNAVAILABLE_RETRY_AFTER_SECONDS, type ErrorMappingOptions } from './http-error.filter';
 export { apiValidationPipe, validateOrThrow, describeValidationErrors, FieldProblem } from './validation';
 export { createHttpApp, HttpAppOptions, nestLogLevels } from './create-http-app';
 export { InternalAuthGuard, TenantId, safeEqual, INTERNAL_TOKEN_HEADER, TENANT_HEADER } from './internal-auth.guard';

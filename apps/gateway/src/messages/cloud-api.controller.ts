@@ -1,6 +1,7 @@
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Headers, HttpCode, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { isPgUnavailable } from '@wabridge/database';
 import { ApiError, toErrorBody } from '@wabridge/http';
 import { metaErrorBody, MetaErrorBody } from '@wabridge/meta';
 import { RegistryService } from '../accounts/registry.service';
@@ -18,7 +19,7 @@ export function toMetaError(exception: unknown): { status: number; body: MetaErr
   if (exception instanceof SendValidationError) {
     return { status: 400, body: metaErrorBody(100, '(#100) Invalid parameter', { details: exception.message }) };
   }
-  const { status, body, headers } = toErrorBody(exception);
+  const { status, body, headers } = toErrorBody(exception, { unavailable: isPgUnavailable });
   const message = body.error.message;
   switch (status) {
     case 401:
