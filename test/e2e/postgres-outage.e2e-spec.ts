@@ -103,6 +103,7 @@ describe('Postgres stopped for 2 minutes mid-load (ingress, contacts, dispatcher
     const wamids: string[] = [];
     const webhookStatuses = new Map<number, number>();
     let duplicatesPosted = 0;
+    const acknowledged: string[] = []; // wamids whose webhook ingress answered 200
     let nextHook = 0;
     const hookWorker = async (): Promise<void> => {
       while (nextHook < WEBHOOKS) {
@@ -125,6 +126,7 @@ describe('Postgres stopped for 2 minutes mid-load (ingress, contacts, dispatcher
           }
           if (copy === 1) duplicatesPosted++;
         }
+        acknowledged.push(wamid);
       }
     };
 
@@ -159,22 +161,51 @@ describe('Postgres stopped for 2 minutes mid-load (ingress, contacts, dispatcher
 
     // --- the outage, while both loads run ---
     const readyDuring: Record<string, number> = {};
+    const apiDuring: Record<string, string> = {};
     const outage = (async () => {
       await sleep(outageStart - Date.now());
       await pg.stop('fast');
       const stoppedAt = Date.now();
       await sleep(OUTAGE_MS / 2);
       for (const [name, s] of platform.services) readyDuring[name] = (await fetch(`${s.managementUrl}/health/ready`).catch(() => null))?.status ?? 0;
+      // What an API client sees meanwhile: 503 + Retry-After (retry), not 500.
+      for (const [what, path] of [['contacts', `/v1/contacts?phoneNumberId=${NUMBER.phoneNumberId}`], ['messages', '/v1/messages']] as const) {
+        const r = await call('GET', `${gw}${path}`, undefined, auth).catch(() => ({ status: 0, headers: new Headers() }));
+        apiDuring[what] = `${r.status} retry-after=${r.headers.get('retry-after')}`;
+      }
       await sleep(Math.max(0, stoppedAt + OUTAGE_MS - Date.now()));
       await pg.start();
       pgBack = Date.now();
       return pgBack;
     })();
 
+    // From the moment Postgres is back: when is every service ready, and when has the backlog
+    // of webhooks acknowledged before that reached the topic?
+    let allReadyAt: number | undefined;
+    let backlogDrainedAt: number | undefined;
+    const acknowledgedBeforeBack: string[] = [];
+    const recovery = (async () => {
+      await outage;
+      acknowledgedBeforeBack.push(...acknowledged);
+      const deadline = Date.now() + 180000;
+      while ((allReadyAt === undefined || backlogDrainedAt === undefined) && Date.now() < deadline) {
+        if (allReadyAt === undefined) {
+          const statuses = await Promise.all([...platform.services.values()].map((s) => fetch(`${s.managementUrl}/health/ready`).then((r) => r.status, () => 0)));
+          if (statuses.every((st) => st === 200)) allReadyAt = Date.now();
+        }
+        if (backlogDrainedAt === undefined) {
+          const seen = new Set(inbound!.messages.map((m) => m.value.wamid));
+          if (acknowledgedBeforeBack.every((w) => seen.has(w))) backlogDrainedAt = Date.now();
+        }
+        await sleep(250);
+      }
+    })();
+
     const [pgBackAt] = await Promise.all([
       outage,
       ...Array.from({ length: 16 }, hookWorker),
       ...Array.from({ length: 4 }, sendWorker),
+      recovery,
     ]);
     const loadDoneAt = Date.now();
 
@@ -298,6 +329,7 @@ describe('Postgres stopped for 2 minutes mid-load (ingress, contacts, dispatcher
     }
     const dlqTotal = Object.values(dlq).reduce((a, b) => a + b, 0);
 
+    const since = (t: number | undefined): string => (t === undefined ? '?' : `${((t - pgBackAt) / 1000).toFixed(1)}s`);
     const fmt = (m: Map<number, number>): string => [...m.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}:${n}`).join(' ');
     console.log([
       `postgres outage drill: ${OUTAGE_MS / 1000}s outage`,
@@ -306,8 +338,8 @@ describe('Postgres stopped for 2 minutes mid-load (ingress, contacts, dispatcher
       `sends accepted ${accepted.size}/${SENDS} (answers ${fmt(sendStatuses)}), sent ${sent.size}, missing ${sendsMissing.length}, doubled ${sendsDoubled.length} (by recipient ${recipientsDoubled.length})`,
       `opt-outs ${STOPPERS} known to dispatcher, ${refusedIds.length} later sends refused, 0 Graph calls for them`,
       `DLQ ${dlqTotal} ${JSON.stringify(dlq)} over ${dlqTopics.length} DLQ topics`,
-      `readiness during outage ${JSON.stringify(readyDuring)}`,
-      `recovery after Postgres back: first send accepted +${firstAcceptAfterOutage === undefined ? '?' : ((firstAcceptAfterOutage - pgBackAt) / 1000).toFixed(1)}s, load done +${((loadDoneAt - pgBackAt) / 1000).toFixed(1)}s, all ready +${((readyAt - pgBackAt) / 1000).toFixed(1)}s, all inbound +${((inboundAllAt - pgBackAt) / 1000).toFixed(1)}s, all sent +${((sendsAllAt - pgBackAt) / 1000).toFixed(1)}s`,
+      `readiness during outage ${JSON.stringify(readyDuring)}, API during outage ${JSON.stringify(apiDuring)}`,
+      `after Postgres is back: first send accepted +${since(firstAcceptAfterOutage)}, every service ready +${since(allReadyAt ?? readyAt)}, ${acknowledgedBeforeBack.length} webhooks acknowledged before it on the topic +${since(backlogDrainedAt)}, load done +${since(loadDoneAt)}, all inbound +${since(inboundAllAt)}, all sent +${since(sendsAllAt)}`,
     ].join(' | '));
 
     expect(dlq).toEqual(Object.fromEntries(Object.keys(dlq).map((k) => [k, 0])));
@@ -319,5 +351,8 @@ describe('Postgres stopped for 2 minutes mid-load (ingress, contacts, dispatcher
     expect(recipientsDoubled).toEqual([]);
     for (const [name, s] of platform.services) expect({ name, exitCode: s.exitCode }).toEqual({ name, exitCode: null });
     expect(Object.values(readyDuring).some((s) => s === 503)).toBe(true); // the outage was seen
+    // The gateway told clients to come back (503 + Retry-After), never "internal error".
+    expect(sendStatuses.get(500) ?? 0).toBe(0);
+    expect(apiDuring).toEqual({ contacts: '503 retry-after=5', messages: '503 retry-after=5' });
   }, 420000);
 });
