@@ -33,4 +33,15 @@ describe('NumberOwnership', () => {
     expect(o.check('app-a', { phoneNumberId: '111' })).toEqual({ verdict: 'unknown' });
     expect(o.size).toBe(1);
   });
+
+  it('knows the tenant of a registered number, follows a move and forgets a deleted one', () => {
+    const o = new NumberOwnership();
+    o.apply({ phoneNumberId: '111', appId: 'app-a', wabaId: 'waba-a', tenantId: 't-a' });
+    expect(o.tenantOf('111')).toBe('t-a');
+    expect(o.tenantOf('999')).toBeUndefined();
+    o.apply({ phoneNumberId: '111', appId: 'app-a', wabaId: 'waba-a', tenantId: 't-b' });
+    expect(o.tenantOf('111')).toBe('t-b');
+    o.apply({ phoneNumberId: '111', appId: 'app-a', wabaId: 'waba-a', tenantId: 't-b', deleted: true });
+    expect(o.tenantOf('111')).toBeUndefined();
+  });
 });

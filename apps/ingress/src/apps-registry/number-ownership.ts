@@ -9,15 +9,16 @@ export type Binding =
   | { verdict: 'foreign'; owners: string[]; by: 'phone-number' | 'waba' };
 
 /**
- * Which Meta app each phone number (and so each WABA) belongs to, from the gateway's compacted
- * `wa.number.changed.v1`. A webhook is signed by one app; every change in it must name that
- * app's numbers/WABAs, or it is forged by another app that knows our number ids.
+ * Which Meta app and which tenant each phone number (and so each WABA) belongs to, from the
+ * gateway's compacted `wa.number.changed.v1`. A webhook is signed by one app; every change in
+ * it must name that app's numbers/WABAs, or it is forged by another app that knows our number
+ * ids. The tenant is stamped on the typed events so no consumer has to look it up (ADR 0090).
  */
 export class NumberOwnership {
-  private readonly numbers = new Map<string, { appId: string; wabaId: string }>();
+  private readonly numbers = new Map<string, { appId: string; wabaId: string; tenantId?: string }>();
   private readonly wabas = new Map<string, Map<string, string>>();
 
-  apply(ev: Pick<NumberChangedV1, 'phoneNumberId' | 'appId' | 'wabaId' | 'deleted'>): void {
+  apply(ev: Pick<NumberChangedV1, 'phoneNumberId' | 'appId' | 'wabaId' | 'deleted'> & Partial<Pick<NumberChangedV1, 'tenantId'>>): void {
     const previous = this.numbers.get(ev.phoneNumberId);
     if (previous) {
       const numbers = this.wabas.get(previous.wabaId);
@@ -26,7 +27,7 @@ export class NumberOwnership {
       this.numbers.delete(ev.phoneNumberId);
     }
     if (ev.deleted) return;
-    this.numbers.set(ev.phoneNumberId, { appId: ev.appId, wabaId: ev.wabaId });
+    this.numbers.set(ev.phoneNumberId, { appId: ev.appId, wabaId: ev.wabaId, tenantId: ev.tenantId });
     const numbers = this.wabas.get(ev.wabaId) ?? new Map<string, string>();
     numbers.set(ev.phoneNumberId, ev.appId);
     this.wabas.set(ev.wabaId, numbers);
@@ -51,6 +52,11 @@ export class NumberOwnership {
       }
     }
     return known ? { verdict: 'bound' } : { verdict: 'unknown' };
+  }
+
+  /** The tenant that registered this number, or undefined when none has (or it was deleted). */
+  tenantOf(phoneNumberId: string): string | undefined {
+    return this.numbers.get(phoneNumberId)?.tenantId;
   }
 
   get size(): number {

@@ -92,6 +92,18 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
+   * Inbound messages and statuses carry the tenant of their number (field and `tenant-id`
+   * header), read from the registry this instance caught up with; a number no tenant has
+   * registered leaves both absent rather than guessed (ADR 0090).
+   */
+  private stampTenant(e: NormalizedEvent): NormalizedEvent {
+    if (e.topic === ACCOUNT_EVENT_V1.topic) return e;
+    const tenantId = this.ownership.tenantOf(e.value.phoneNumberId);
+    if (tenantId) e.value.tenantId = tenantId;
+    return e;
+  }
+
+  /**
    * One consumed batch of raw webhooks → one Postgres transaction (dedupe claims) around one
    * Kafka transaction (typed events + the batch's offset).
    */
@@ -109,14 +121,17 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
         // Ingress only produces bodies it parsed, so this is a foreign or corrupt message.
         throw new PoisonMessageError('raw body is not JSON');
       }
-      events.push(...normalizeWebhook(body, payload.appId, payload.receivedAt).filter((e) => this.boundToSigner(e)));
+      events.push(...normalizeWebhook(body, payload.appId, payload.receivedAt).filter((e) => this.boundToSigner(e)).map((e) => this.stampTenant(e)));
     }
     // The same id may repeat inside one body or batch; the first occurrence wins.
     const unique = [...new Map(events.map((e) => [e.dedupeKey, e])).values()];
     await this.repo.withClaims(unique.map((e) => ({ key: e.dedupeKey, topic: e.topic })), async (fresh) => {
       const out = unique.filter((e) => fresh.has(e.dedupeKey));
       await this.writer.write(
-        out.map((e) => ({ topic: e.topic, key: e.key, value: e.value, eventType: EVENT_TYPES[e.topic] ?? 'Event' })),
+        out.map((e) => ({
+          topic: e.topic, key: e.key, value: e.value, eventType: EVENT_TYPES[e.topic] ?? 'Event',
+          tenantId: e.topic === ACCOUNT_EVENT_V1.topic ? undefined : e.value.tenantId,
+        })),
         last.meta,
       );
       for (const e of out) produced.inc({ topic: e.topic });

@@ -12,6 +12,8 @@ export interface TypedOutput {
   key: string;
   value: unknown;
   eventType: string;
+  /** Sets the `tenant-id` header when known. */
+  tenantId?: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export class TransactionalWriter {
         const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
         for (const o of outputs) {
           const headers: Record<string, string> = { [HEADER.eventType]: o.eventType, [HEADER.schemaVersion]: '1' };
+          if (o.tenantId) headers[HEADER.tenantId] = o.tenantId;
           propagation.inject(spanContext, headers);
           const t = topicName(o.topic, this.suffix);
           const list = byTopic.get(t) ?? [];

@@ -25,6 +25,12 @@ export class InboundMessageV1 {
   @IsOptional() @IsString() displayPhoneNumber?: string;
   @IsString() wabaId!: string;
   @IsString() appId!: string;
+  /**
+   * The tenant that owns `phoneNumberId` when ingress normalized it (from the gateway's
+   * `wa.number.changed.v1`); also the `tenant-id` header. Absent for a number no tenant has
+   * registered. Optional so events written before it existed stay valid.
+   */
+  @IsOptional() @IsString() tenantId?: string;
   @IsOptional() @IsString() waId?: string;
   @IsOptional() @IsString() userId?: string;
   @IsOptional() @IsString() parentUserId?: string;

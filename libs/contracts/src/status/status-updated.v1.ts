@@ -13,6 +13,8 @@ export class StatusUpdatedV1 {
   @IsOptional() @IsString() displayPhoneNumber?: string;
   @IsString() wabaId!: string;
   @IsString() appId!: string;
+  /** The number's tenant when ingress normalized it; also the `tenant-id` header; absent for an unregistered number. */
+  @IsOptional() @IsString() tenantId?: string;
   @IsOptional() @IsString() recipientId?: string;
   @IsOptional() @IsString() recipientUserId?: string;
   @IsOptional() @IsString() recipientParentUserId?: string;
