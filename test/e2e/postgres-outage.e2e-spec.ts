@@ -19,6 +19,8 @@ const SENDS = Number(process.env.OUTAGE_SENDS ?? 300);
 const LEAD_MS = 20000; // load before Postgres stops
 const OUTAGE_MS = Number(process.env.OUTAGE_MS ?? 120000);
 const TAIL_MS = 20000; // load after it is back
+// `fast` (clean shutdown, backends get 57P01) or `immediate` (like a crash: sockets just close, recovery at start)
+const STOP_MODE = process.env.OUTAGE_STOP_MODE === 'immediate' ? 'immediate' : 'fast';
 const LOAD_MS = LEAD_MS + OUTAGE_MS + TAIL_MS;
 const DUPLICATE_EVERY = 20; // Meta delivers every 20th webhook twice
 const REQUEST_TIMEOUT_MS = 15000;
@@ -164,7 +166,7 @@ describe('Postgres stopped for 2 minutes mid-load (ingress, contacts, dispatcher
     const apiDuring: Record<string, string> = {};
     const outage = (async () => {
       await sleep(outageStart - Date.now());
-      await pg.stop('fast');
+      await pg.stop(STOP_MODE);
       const stoppedAt = Date.now();
       await sleep(OUTAGE_MS / 2);
       for (const [name, s] of platform.services) readyDuring[name] = (await fetch(`${s.managementUrl}/health/ready`).catch(() => null))?.status ?? 0;
@@ -332,7 +334,7 @@ describe('Postgres stopped for 2 minutes mid-load (ingress, contacts, dispatcher
     const since = (t: number | undefined): string => (t === undefined ? '?' : `${((t - pgBackAt) / 1000).toFixed(1)}s`);
     const fmt = (m: Map<number, number>): string => [...m.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}:${n}`).join(' ');
     console.log([
-      `postgres outage drill: ${OUTAGE_MS / 1000}s outage`,
+      `postgres outage drill: ${OUTAGE_MS / 1000}s outage (stop -m ${STOP_MODE})`,
       `webhooks ${WEBHOOKS} (+${duplicatesPosted} Meta duplicates; answers ${fmt(webhookStatuses)})`,
       `inbound on topic ${inCounts.size}/${WEBHOOKS}, missing ${inMissing.length}, doubled ${inDoubled.length}`,
       `sends accepted ${accepted.size}/${SENDS} (answers ${fmt(sendStatuses)}), sent ${sent.size}, missing ${sendsMissing.length}, doubled ${sendsDoubled.length} (by recipient ${recipientsDoubled.length})`,
