@@ -34,6 +34,12 @@ describe('OpenAPI document', () => {
       'POST /admin/v1/tenants/{tenantId}/phone-numbers', 'PATCH /admin/v1/tenants/{tenantId}/phone-numbers/{phoneNumberId}',
       'POST /v1/messages', 'GET /v1/messages', 'GET /v1/messages/{id}', 'POST /v1/messages/{wamid}/read',
       'POST /{version}/{phoneNumberId}/messages', 'GET /v1/templates', 'POST /v1/templates', 'DELETE /v1/templates/{id}',
+      'POST /v1/webhook-endpoints', 'GET /v1/webhook-endpoints', 'GET /v1/webhook-endpoints/{id}', 'PATCH /v1/webhook-endpoints/{id}',
+      'DELETE /v1/webhook-endpoints/{id}', 'POST /v1/webhook-endpoints/{id}/replay', 'GET /v1/webhook-endpoints/{id}/deliveries',
+      'POST /v1/webhook-endpoints/{id}/test', 'POST /v1/webhook-endpoints/{id}/rotate-secret',
     ]));
+    // one route per operation with its shapes, not the catch-all's eight bare methods
+    expect(Object.keys(doc.paths['/v1/webhook-endpoints'] ?? {}).sort()).toEqual(['get', 'post']);
+    expect(doc.paths).not.toHaveProperty('/v1/webhook-endpoints/{path}');
   });
 });

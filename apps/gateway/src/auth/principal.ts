@@ -1,7 +1,11 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
-export const SCOPES = ['messages:send', 'messages:read', 'contacts', 'media', 'admin'] as const;
+/**
+ * Every scope a tenant API key can hold. `webhooks` manages webhook endpoints (ADR 0091);
+ * keys issued before it existed reach it only through `admin` (every first key has it).
+ */
+export const SCOPES = ['messages:send', 'messages:read', 'contacts', 'media', 'webhooks', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**

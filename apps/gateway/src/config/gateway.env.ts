@@ -77,6 +77,10 @@ export class GatewayEnv extends BaseEnv {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   ANALYTICS_URL = 'http://127.0.0.1:3005';
 
+  /** The notifier (webhook endpoints and deliveries), behind `/v1/webhook-endpoints…`. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  NOTIFIER_URL = 'http://127.0.0.1:3006';
+
   @IsInt() @Min(100)
   FORWARD_TIMEOUT_MS = 10000;
 

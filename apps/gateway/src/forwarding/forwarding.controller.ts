@@ -1,4 +1,4 @@
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { All, Controller, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuthGuard } from '../auth/api-auth.guard';
@@ -6,9 +6,10 @@ import { CurrentPrincipal, Principal, RequireScopes } from '../auth/principal';
 import { ForwardingService } from './forwarding.service';
 
 /**
- * `/v1/contacts…`, `/v1/media…`, `/v1/analytics…` belong to internal services (DESIGN.md §11);
- * the gateway authenticates, checks the scope and forwards. Analytics is read-only data about
- * messages, so it needs `messages:read`.
+ * `/v1/contacts…`, `/v1/media…`, `/v1/analytics…`, `/v1/webhook-endpoints…` belong to internal
+ * services (DESIGN.md §11); the gateway authenticates, checks the scope and forwards. Analytics
+ * is read-only data about messages, so it needs `messages:read`; webhook endpoints need
+ * `webhooks` (ADR 0091).
  */
 @Controller('v1')
 @UseGuards(ApiAuthGuard)
@@ -33,5 +34,13 @@ export class ForwardingController {
   @RequireScopes('messages:read')
   analytics(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.forwarding.forward('analytics', p, req, reply);
+  }
+
+  /** Documented route by route in openapi.ts (`WEBHOOK_ENDPOINT_PATHS`), not as one catch-all. */
+  @All(['webhook-endpoints', 'webhook-endpoints/*'])
+  @RequireScopes('webhooks')
+  @ApiExcludeEndpoint()
+  webhookEndpoints(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.forwarding.forward('webhook-endpoints', p, req, reply);
   }
 }

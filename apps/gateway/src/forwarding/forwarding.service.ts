@@ -7,7 +7,10 @@ import { Principal } from '../auth/principal';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { GATEWAY_ENV } from '../tokens';
 
-export type ForwardTarget = 'contacts' | 'media' | 'analytics';
+export type ForwardTarget = 'contacts' | 'media' | 'analytics' | 'webhook-endpoints';
+
+/** The service behind each forwarded prefix, as named in error messages. */
+const SERVICE_OF: Record<ForwardTarget, string> = { contacts: 'contacts', media: 'media', analytics: 'analytics', 'webhook-endpoints': 'notifier' };
 
 function uploadTooLarge(max: number): ApiError {
   // The rest of the upload is not read: the connection closes after this answer.
@@ -90,7 +93,10 @@ export class ForwardingService {
 
   constructor(@Inject(GATEWAY_ENV) private readonly env: ResolvedGatewayEnv) {
     const strip = (u: string): string => u.replace(/\/+$/, '');
-    this.bases = { contacts: strip(env.CONTACTS_URL), media: strip(env.MEDIA_URL), analytics: strip(env.ANALYTICS_URL) };
+    this.bases = {
+      contacts: strip(env.CONTACTS_URL), media: strip(env.MEDIA_URL), analytics: strip(env.ANALYTICS_URL),
+      'webhook-endpoints': strip(env.NOTIFIER_URL),
+    };
   }
 
   async forward(target: ForwardTarget, principal: Principal, req: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -137,9 +143,9 @@ export class ForwardingService {
       if (reply.sent) return; // the request deadline already answered (408) and closed the connection
       if (limit.exceeded) throw uploadTooLarge(maxUpload);
       if ((err as Error).name === 'TimeoutError') {
-        throw new ApiError(504, 'upstream_timeout', `the ${target} service did not answer within ${timeoutMs} ms`);
+        throw new ApiError(504, 'upstream_timeout', `the ${SERVICE_OF[target]} service did not answer within ${timeoutMs} ms`);
       }
-      throw new ApiError(502, 'upstream_unavailable', `the ${target} service is unavailable`);
+      throw new ApiError(502, 'upstream_unavailable', `the ${SERVICE_OF[target]} service is unavailable`);
     }
     void reply.status(res.status);
     for (const h of PASS_RESPONSE_HEADERS) {

@@ -1,0 +1,166 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+
+/**
+ * `/v1/webhook-endpoints…` is forwarded to the notifier by one catch-all route, which Nest would
+ * document as eight methods with no shapes; these are the routes and shapes of DESIGN §12
+ * ("Webhook endpoints"), written out. The notifier owns the behaviour (docs/notifier.md).
+ */
+
+// DESIGN §12's event types (PUBLIC_EVENT_TYPES in libs/contracts once the notifier's model lands).
+const EVENT_TYPES = [
+  'message.received', 'message.status', 'message.accepted', 'message.rejected', 'message.retry_scheduled',
+  'message.dead_lettered', 'template.status', 'number.changed', 'contact.changed', 'account.alert',
+];
+
+const TAG = 'webhook endpoints (forwarded to the notifier)';
+const SECURITY = [{ apiKey: [] }];
+const ERROR = { $ref: '#/components/schemas/WebhookEndpointError' };
+const errors = (...codes: number[]): Record<string, unknown> =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'error', content: { 'application/json': { schema: ERROR } } }]));
+const ERROR_TEXT: Record<number, string> = {
+  400: 'invalid body, query or path', 401: 'missing or invalid API key', 403: 'the key lacks the `webhooks` scope',
+  404: 'no such endpoint for this tenant', 502: 'the notifier is unavailable', 504: 'the notifier did not answer in time',
+};
+const json = (schema: unknown, description: string): Record<string, unknown> => ({ description, content: { 'application/json': { schema } } });
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The endpoint id' };
+
+const SCHEMAS: Record<string, unknown> = {
+  WebhookEventType: { type: 'string', enum: EVENT_TYPES },
+  CreateWebhookEndpoint: {
+    type: 'object',
+    required: ['url'],
+    properties: {
+      url: { type: 'string', format: 'uri', description: 'HTTPS outside development; private, loopback and metadata targets are refused unless the operator allows them' },
+      fallbackUrl: { type: 'string', format: 'uri', description: 'Receives an event once the primary URL has exhausted its retries' },
+      events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEventType' }, description: 'Event types to deliver; all when absent' },
+      phoneNumberIds: { type: 'array', items: { type: 'string', pattern: '^\\d{1,32}$' }, description: 'Only events of these numbers; all when absent' },
+      description: { type: 'string' },
+    },
+    example: { url: 'https://crm.example.com/hooks/whatsapp', events: ['message.received', 'message.status'] },
+  },
+  UpdateWebhookEndpoint: {
+    type: 'object',
+    properties: {
+      url: { type: 'string', format: 'uri' },
+      fallbackUrl: { type: 'string', format: 'uri', nullable: true },
+      events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEventType' } },
+      phoneNumberIds: { type: 'array', items: { type: 'string' } },
+      description: { type: 'string' },
+      enabled: { type: 'boolean' },
+    },
+  },
+  WebhookEndpoint: {
+    type: 'object',
+    required: ['id', 'url', 'events', 'enabled'],
+    properties: {
+      id: { type: 'string' },
+      url: { type: 'string' },
+      fallbackUrl: { type: 'string' },
+      events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEventType' } },
+      phoneNumberIds: { type: 'array', items: { type: 'string' } },
+      description: { type: 'string' },
+      enabled: { type: 'boolean' },
+    },
+  },
+  CreatedWebhookEndpoint: {
+    allOf: [
+      { $ref: '#/components/schemas/WebhookEndpoint' },
+      {
+        type: 'object',
+        required: ['secret'],
+        properties: { secret: { type: 'string', pattern: '^whsec_', description: 'Signing secret, `whsec_<base64>`; shown only here (and on rotation)' } },
+      },
+    ],
+    example: { id: '01JEXAMPLE0000000000000000', url: 'https://crm.example.com/hooks/whatsapp', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', events: ['message.received', 'message.status'], enabled: true },
+  },
+  WebhookDelivery: {
+    type: 'object',
+    properties: {
+      eventId: { type: 'string', description: 'The `webhook-id` header' },
+      type: { $ref: '#/components/schemas/WebhookEventType' },
+      attempt: { type: 'integer' },
+      statusCode: { type: 'integer', nullable: true },
+      latencyMs: { type: 'integer', nullable: true },
+      error: { type: 'string', nullable: true },
+      url: { type: 'string', description: 'The primary or the fallback URL' },
+      at: { type: 'string', format: 'date-time' },
+    },
+  },
+  WebhookEndpointError: {
+    type: 'object',
+    properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+  },
+};
+
+const op = (operationId: string, summary: string, rest: Record<string, unknown>): Record<string, unknown> => ({
+  operationId, summary, tags: [TAG], security: SECURITY, ...rest,
+});
+
+export const WEBHOOK_ENDPOINT_PATHS: Record<string, Record<string, unknown>> = {
+  '/v1/webhook-endpoints': {
+    post: op('WebhookEndpoints_create', 'Register an endpoint; the answer shows its signing secret once', {
+      requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateWebhookEndpoint' } } } },
+      responses: { '201': json({ $ref: '#/components/schemas/CreatedWebhookEndpoint' }, 'the endpoint, with its secret'), ...errors(400, 401, 403, 502, 504) },
+    }),
+    get: op('WebhookEndpoints_list', "The tenant's endpoints (no secrets)", {
+      responses: {
+        '200': json({ type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/WebhookEndpoint' } } } }, 'the endpoints'),
+        ...errors(401, 403, 502, 504),
+      },
+    }),
+  },
+  '/v1/webhook-endpoints/{id}': {
+    get: op('WebhookEndpoints_get', 'One endpoint (no secret)', {
+      parameters: [idParam],
+      responses: { '200': json({ $ref: '#/components/schemas/WebhookEndpoint' }, 'the endpoint'), ...errors(401, 403, 404, 502, 504) },
+    }),
+    patch: op('WebhookEndpoints_update', 'Change URL, fallback, filters, description or enable/disable', {
+      parameters: [idParam],
+      requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/UpdateWebhookEndpoint' } } } },
+      responses: { '200': json({ $ref: '#/components/schemas/WebhookEndpoint' }, 'the endpoint'), ...errors(400, 401, 403, 404, 502, 504) },
+    }),
+    delete: op('WebhookEndpoints_delete', 'Remove the endpoint; nothing more is delivered to it', {
+      parameters: [idParam],
+      responses: { '204': { description: 'removed' }, ...errors(401, 403, 404, 502, 504) },
+    }),
+  },
+  '/v1/webhook-endpoints/{id}/replay': {
+    post: op('WebhookEndpoints_replay', 'Deliver again the events of a time range (optionally of some types)', {
+      parameters: [
+        idParam,
+        { name: 'since', in: 'query', required: true, schema: { type: 'string', format: 'date-time' } },
+        { name: 'until', in: 'query', required: false, schema: { type: 'string', format: 'date-time' }, description: 'Now when absent' },
+        { name: 'types', in: 'query', required: false, schema: { type: 'string' }, description: 'Comma-separated event types; all when absent' },
+      ],
+      responses: { '202': { description: 'replay scheduled' }, ...errors(400, 401, 403, 404, 502, 504) },
+    }),
+  },
+  '/v1/webhook-endpoints/{id}/deliveries': {
+    get: op('WebhookEndpoints_deliveries', 'The delivery log: status code, latency, attempt, error', {
+      parameters: [idParam, { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } }],
+      responses: {
+        '200': json({ type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/WebhookDelivery' } }, nextCursor: { type: 'string', nullable: true } } }, 'deliveries, newest first'),
+        ...errors(401, 403, 404, 502, 504),
+      },
+    }),
+  },
+  '/v1/webhook-endpoints/{id}/test': {
+    post: op('WebhookEndpoints_test', 'Send a signed test event to the endpoint now', {
+      parameters: [idParam],
+      responses: { '202': { description: 'test event queued' }, ...errors(401, 403, 404, 502, 504) },
+    }),
+  },
+  '/v1/webhook-endpoints/{id}/rotate-secret': {
+    post: op('WebhookEndpoints_rotateSecret', 'A new signing secret (shown once); the old one keeps signing too for an overlap period', {
+      parameters: [idParam],
+      responses: { '200': json({ type: 'object', properties: { secret: { type: 'string', pattern: '^whsec_' } } }, 'the new secret'), ...errors(401, 403, 404, 502, 504) },
+    }),
+  },
+};
+
+/** Adds the forwarded webhook-endpoint routes and their schemas to the gateway's document. */
+export function addWebhookEndpointPaths(doc: OpenAPIObject): void {
+  Object.assign(doc.paths, WEBHOOK_ENDPOINT_PATHS);
+  doc.components ??= {};
+  doc.components.schemas = { ...(doc.components.schemas ?? {}), ...(SCHEMAS as NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>) };
+}
