@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DEV_ENCRYPTION_KEYS, DEV_INTERNAL_TOKEN, SecretBox } from '@wabridge/config';
 import { freshTestSchema } from '@wabridge/database';
-import { freePort, randomSuffix, REPO_ROOT, ServiceProcess, TEST_BROKERS } from '@wabridge/testing';
+import { freePort, randomSuffix, REPO_ROOT, ServiceProcess, TEST_BROKERS, waitFor } from '@wabridge/testing';
 
 const strong = {
   ADMIN_TOKEN: 'adm-real-secret-0123456789abcdef',
@@ -67,7 +67,8 @@ describe('production refuses development secrets (built services)', () => {
     });
     try {
       await ingress.start();
-      expect((await fetch(`${ingress.managementUrl}/health/ready`)).status).toBe(200);
+      // ready once Kafka, Postgres and the app/number registry are caught up
+      await waitFor(async () => (await fetch(`${ingress.managementUrl}/health/ready`)).status === 200, { timeoutMs: 30000, what: 'ingress ready' });
       expect((await fetch(`${ingress.managementUrl}/metrics`)).status).toBe(200);
       expect((await fetch(`${ingress.url}/metrics`)).status).toBe(404);
       expect((await fetch(`${ingress.url}/health/live`)).status).toBe(404);

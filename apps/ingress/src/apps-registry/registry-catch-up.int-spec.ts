@@ -19,6 +19,15 @@ describe('ingress reads the number registry before it judges its first webhook (
     await h?.close();
   });
 
+  it('turns ready without waiting for a first webhook', async () => {
+    const fresh = await startIngress();
+    try {
+      await waitFor(async () => (await fetch(`${fresh.managementUrl}/health/ready`)).status === 200, { what: 'ready with no webhook', timeoutMs: 30000 });
+    } finally {
+      await fresh.close();
+    }
+  }, 60000);
+
   it('drops a forged change that arrives right at boot, for a number registered long before', async () => {
     await createTestTopics(suffix, [APP_CHANGED_V1, NUMBER_CHANGED_V1, INBOUND_MESSAGE_V1]);
     const producer = new EventProducer(createKafka(testConnection(suffix, 'catch-up-test')), suffix);

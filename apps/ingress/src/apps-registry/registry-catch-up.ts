@@ -39,10 +39,18 @@ export class RegistryCatchUp {
     return true;
   }
 
-  /** Resolves once caught up with the registry as it was at the first call, or after the timeout. */
+  /**
+   * Resolves once caught up with the registry as it was at the first call, or after the
+   * timeout. Called at boot (so readiness turns true without waiting for a webhook) and before
+   * each normalizer batch.
+   */
   async wait(): Promise<void> {
     if (this.done) return;
-    this.targets ??= await (this.snapshotting ??= this.snapshot());
+    this.snapshotting ??= this.snapshot().catch((err: unknown) => {
+      this.snapshotting = null; // the next call tries again (Kafka away at boot)
+      throw err;
+    });
+    this.targets ??= await this.snapshotting;
     const deadline = Date.now() + this.timeoutMs;
     while (!this.caughtUp) {
       if (Date.now() > deadline) {

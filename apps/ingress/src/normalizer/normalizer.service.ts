@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { ACCOUNT_EVENT_V1, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, WebhookReceivedV1 } from '@wabridge/contracts';
 import { KAFKA_CLIENT, KafkaBatchItem, PoisonMessageError } from '@wabridge/kafka';
@@ -40,7 +40,7 @@ const unbound = counter('wabridge_ingress_unbound_changes_total', 'Changes namin
  * (a crash mid-way replays nothing twice). See docs/adr/0002-ingress-exactly-once.md.
  */
 @Injectable()
-export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
+export class NormalizerService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(NormalizerService.name);
   private readonly writer: TransactionalWriter;
   private readonly pruneJob: PeriodicJob;
@@ -63,6 +63,11 @@ export class NormalizerService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.pruneJob.start();
+  }
+
+  onApplicationBootstrap(): void {
+    // Read the registry to its end now, not at the first webhook: readiness depends on it.
+    this.catchUp.wait().catch((err: Error) => this.log.warn(`registry catch-up: ${err.message}; retried with the first batch`));
   }
 
   async onApplicationShutdown(): Promise<void> {
