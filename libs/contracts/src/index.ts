@@ -14,3 +14,5 @@ export * from './contact/contact-changed.v1';
 export * from './outbound/outbound-retry.v1';
 export * from './outbound/outbound-dlq.v1';
 export * from './outbound/message-lifecycle';
+export * from './public/public-event';
+export * from './public/public-events.v1';

@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { Queryable } from '../database/queryable';
+
+export interface ClaimedDelivery {
+  id: string;
+  endpoint_id: string;
+  tenant_id: string;
+  event_id: string;
+  target: 'primary' | 'fallback';
+  attempts: number;
+  body: Record<string, unknown>;
+}
+
+export interface DeliveryLogRow {
+  id: string;
+  event_id: string;
+  type: string;
+  origin: string;
+  status: string;
+  target: string;
+  attempts: number;
+  last_status_code: number | null;
+  last_latency_ms: number | null;
+  last_error: string | null;
+  next_attempt_at: Date;
+  last_attempt_at: Date | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+/** Deliveries: the worker's claims and outcomes, the delivery log, replays. */
+@Injectable()
+export class DeliveriesRepository {
+  /**
+   * Due deliveries, at most `perEndpoint` per endpoint (so one endpoint's backlog cannot fill a
+   * claim), each the oldest pending of its conversation (order per endpoint + conversation),
+   * skipping rows another instance holds. Caller runs it in a transaction and leases what it keeps.
+   */
+  async candidates(q: Queryable, now: Date, perEndpoint: number, skipEndpoints: string[]): Promise<{ id: string; endpoint_id: string }[]> {
+    return q.query(
+      `SELECT c.id::text, c.endpoint_id FROM endpoints e
+       CROSS JOIN LATERAL (
+         SELECT d.id, d.endpoint_id FROM deliveries d
+         WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= $1
+           AND (d.locked_until IS NULL OR d.locked_until <= $1)
+           AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.conversation_key = d.conversation_key
+                           AND p.status = 'pending' AND p.id < d.id)
+         ORDER BY d.id LIMIT $2
+         FOR UPDATE OF d SKIP LOCKED
+       ) c
+       WHERE e.enabled AND NOT (e.id = ANY($3))`,
+      [now, perEndpoint, skipEndpoints],
+    );
+  }
+
+  async lease(q: Queryable, ids: string[], until: Date): Promise<ClaimedDelivery[]> {
+    if (ids.length === 0) return [];
+    const [rows] = await q.query<[ClaimedDelivery[], number]>(
+      `UPDATE deliveries d SET locked_until = $2 FROM events ev
+       WHERE d.id = ANY($1::bigint[]) AND ev.id = d.event_id
+       RETURNING d.id::text, d.endpoint_id, d.tenant_id, d.event_id, d.target, d.attempts, ev.body`,
+      [ids, until],
+    );
+    return rows;
+  }
+
+  async delivered(q: Queryable, id: string, r: { statusCode?: number; latencyMs: number }, now: Date): Promise<void> {
+    await q.query(
+      `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_status_code = $2, last_latency_ms = $3, last_error = NULL,
+         last_attempt_at = $4, finished_at = $4, locked_until = NULL WHERE id = $1`,
+      [id, r.statusCode ?? null, r.latencyMs, now],
+    );
+  }
+
+  async failed(q: Queryable, id: string, r: { statusCode?: number; latencyMs: number; error?: string }, next: { target: string; at: Date } | null, now: Date): Promise<void> {
+    await q.query(
+      `UPDATE deliveries SET attempts = attempts + 1, last_status_code = $2, last_latency_ms = $3, last_error = $4, last_attempt_at = $5,
+         locked_until = NULL,
+         status = CASE WHEN $6::timestamptz IS NULL THEN 'dead' ELSE 'pending' END,
+         finished_at = CASE WHEN $6::timestamptz IS NULL THEN $5 ELSE NULL END,
+         next_attempt_at = COALESCE($6, next_attempt_at), target = COALESCE($7, target)
+       WHERE id = $1`,
+      [id, r.statusCode ?? null, r.latencyMs, r.error?.slice(0, 1000) ?? null, now, next?.at ?? null, next?.target ?? null],
+    );
+  }
+
+  /** A test send: one attempt, recorded as finished. */
+  async recordTest(q: Queryable, endpointId: string, tenantId: string, eventId: string, r: { ok: boolean; statusCode?: number; latencyMs: number; error?: string }, now: Date): Promise<string> {
+    const [row] = await q.query<{ id: string }[]>(
+      `INSERT INTO deliveries (endpoint_id, tenant_id, event_id, origin, conversation_key, status, attempts, next_attempt_at, last_status_code,
+         last_latency_ms, last_error, last_attempt_at, created_at, finished_at)
+       VALUES ($1, $2, $3, 'test', 'test', $4, 1, $5, $6, $7, $8, $5, $5, $5) RETURNING id::text`,
+      [endpointId, tenantId, eventId, r.ok ? 'delivered' : 'dead', now, r.statusCode ?? null, r.latencyMs, r.error ?? null],
+    );
+    return row!.id;
+  }
+
+  async log(q: Queryable, tenantId: string, endpointId: string, opts: { status?: string; before?: string; limit: number }): Promise<DeliveryLogRow[]> {
+    return q.query<DeliveryLogRow[]>(
+      `SELECT d.id::text, d.event_id, ev.type, d.origin, d.status, d.target, d.attempts, d.last_status_code, d.last_latency_ms, d.last_error,
+         d.next_attempt_at, d.last_attempt_at, d.created_at, d.finished_at
+       FROM deliveries d JOIN events ev ON ev.id = d.event_id
+       WHERE d.tenant_id = $1 AND d.endpoint_id = $2 AND ($3::text IS NULL OR d.status = $3) AND ($4::bigint IS NULL OR d.id < $4)
+       ORDER BY d.id DESC LIMIT $5`,
+      [tenantId, endpointId, opts.status ?? null, opts.before ?? null, opts.limit],
+    );
+  }
+
+  /** Events of the tenant in [since, until) matching the endpoint's filters and `types`, oldest first. */
+  async replayable(q: Queryable, tenantId: string, since: Date, until: Date, types: string[] | null, limit: number): Promise<{ id: string; type: string; phone_number_id: string | null; conversation_key: string }[]> {
+    return q.query(
+      `SELECT id, type, phone_number_id, conversation_key FROM events
+       WHERE tenant_id = $1 AND occurred_at >= $2 AND occurred_at < $3 AND ($4::text[] IS NULL OR type = ANY($4))
+       ORDER BY occurred_at, id LIMIT $5`,
+      [tenantId, since, until, types, limit],
+    );
+  }
+
+  async pendingCount(q: Queryable): Promise<number> {
+    const [r] = await q.query<{ n: string }[]>(`SELECT count(*)::text AS n FROM deliveries WHERE status = 'pending'`);
+    return Number(r?.n ?? 0);
+  }
+
+  /** Retention: finished deliveries, then events no delivery still needs. */
+  async prune(q: Queryable, before: Date, chunk: number): Promise<number> {
+    const [, d] = await q.query<[unknown[], number]>(
+      `DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status <> 'pending' AND created_at < $1 LIMIT $2)`,
+      [before, chunk],
+    );
+    const [, e] = await q.query<[unknown[], number]>(
+      `DELETE FROM events WHERE id IN (SELECT ev.id FROM events ev WHERE ev.created_at < $1
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = ev.id AND d.status = 'pending') LIMIT $2)`,
+      [before, chunk],
+    );
+    return d + e;
+  }
+}

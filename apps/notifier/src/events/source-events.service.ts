@@ -1,0 +1,145 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  ACCOUNT_EVENT_V1, AccountEventV1, CONTACT_CHANGED_V1, ContactChangedV1, INBOUND_MESSAGE_V1, InboundMessageV1, NumberChangedV1,
+  OUTBOUND_EVENTS_V1, OutboundEventV1, STATUS_UPDATED_V1, StatusUpdatedV1, validateContract, contractFor,
+} from '@wabridge/contracts';
+import { Clock, PeriodicJob } from '@wabridge/time';
+import { CLOCK } from '../common/tokens';
+import { Queryable } from '../database/queryable';
+import { DeliveryWorker } from '../delivery/delivery.worker';
+import { NumbersRepository } from '../numbers/numbers.repository';
+import { EventStore } from './event-store';
+import { fromAccount, fromContact, fromInbound, fromOutbound, fromStatus, MappedEvent } from './public-event.mapper';
+
+/** A consumed source event: the validated payload and the Kafka `tenant-id` header, if any. */
+export interface SourceItem<T> {
+  payload: T;
+  headerTenant?: string;
+}
+
+type Tenants = Awaited<ReturnType<NumbersRepository['lookup']>>;
+type Park = { topic: string; phoneNumberId?: string; wabaId?: string; payload: object };
+
+const PARKED_SWEEP_MS = 10_000;
+
+/** The tenant an inbound/status event names (added by ingress; optional until every producer stamps it). */
+function stampedTenant(e: object, header?: string): string | undefined {
+  const own = (e as { tenantId?: unknown }).tenantId;
+  return typeof own === 'string' && own.length > 0 ? own : header;
+}
+
+/**
+ * Turns source events into public events and deliveries, one transaction per consumed batch
+ * (the consumer commits offsets only after it): at least once end to end, exactly once per
+ * event id in Postgres. Inbound and status events without a tenant are attributed through
+ * `wa.number.changed.v1`; those for a number not announced yet are parked until it is.
+ */
+@Injectable()
+export class SourceEventsService implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger('SourceEvents');
+  private readonly sweep = new PeriodicJob(() => this.releaseParked(), PARKED_SWEEP_MS, (err) => this.log.warn(`parked sweep failed: ${err.message}`));
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly numbers: NumbersRepository,
+    private readonly store: EventStore,
+    private readonly worker: DeliveryWorker,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.sweep.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sweep.stop();
+  }
+
+  async handle(topic: string, items: SourceItem<object>[]): Promise<void> {
+    const created = await this.ds.transaction((em) => this.apply(em, topic, items));
+    if (created > 0) this.worker.wake();
+  }
+
+  async onNumber(e: NumberChangedV1): Promise<void> {
+    await this.numbers.upsert(this.ds, e);
+    await this.releaseParked();
+  }
+
+  /** Parked events whose number is known now go through the normal path (sweep: a park that raced an announcement). */
+  async releaseParked(): Promise<void> {
+    for (;;) {
+      const n = await this.ds.transaction(async (em) => {
+        const parked = await this.numbers.takeResolvable(em);
+        let created = 0;
+        // consecutive runs of one topic keep their order
+        for (let i = 0; i < parked.length; ) {
+          let j = i;
+          while (j < parked.length && parked[j]!.topic === parked[i]!.topic) j++;
+          const topic = parked[i]!.topic;
+          const cls = contractFor(topic)?.cls;
+          const items = parked.slice(i, j).flatMap((p) => {
+            const v = cls ? validateContract(cls, p.payload) : { ok: false as const };
+            return v.ok ? [{ payload: v.value }] : [];
+          });
+          created += await this.apply(em, topic, items);
+          i = j;
+        }
+        return { taken: parked.length, created };
+      });
+      if (n.created > 0) this.worker.wake();
+      if (n.taken > 0) this.log.log(`released ${n.taken} parked event(s)`);
+      if (n.taken < 1000) return;
+    }
+  }
+
+  private async apply(em: Queryable, topic: string, items: SourceItem<object>[]): Promise<number> {
+    if (items.length === 0) return 0;
+    const now = new Date(this.clock.now());
+    const ids = items.map((i) => i.payload as { phoneNumberId?: string; wabaId?: string });
+    const tenants = await this.numbers.lookup(
+      em, [...new Set(ids.flatMap((p) => (p.phoneNumberId ? [p.phoneNumberId] : [])))], [...new Set(ids.flatMap((p) => (p.wabaId ? [p.wabaId] : [])))],
+    );
+    const events: MappedEvent[] = [];
+    const parked: Park[] = [];
+    for (const item of items) this.map(topic, item, tenants, events, parked);
+    await this.numbers.park(em, parked, now);
+    return this.store.write(em, events, now);
+  }
+
+  private map(topic: string, item: SourceItem<object>, tenants: Tenants, out: MappedEvent[], park: Park[]): void {
+    switch (topic) {
+      case INBOUND_MESSAGE_V1.topic:
+      case STATUS_UPDATED_V1.topic: {
+        const e = item.payload as InboundMessageV1 | StatusUpdatedV1;
+        const tenant = stampedTenant(e, item.headerTenant) ?? tenants.byNumber.get(e.phoneNumberId);
+        if (!tenant) park.push({ topic, phoneNumberId: e.phoneNumberId, payload: e });
+        else out.push(topic === INBOUND_MESSAGE_V1.topic ? fromInbound(e as InboundMessageV1, tenant) : fromStatus(e as StatusUpdatedV1, tenant));
+        return;
+      }
+      case OUTBOUND_EVENTS_V1.topic: {
+        const m = fromOutbound(item.payload as OutboundEventV1);
+        if (m) out.push(m);
+        return;
+      }
+      case CONTACT_CHANGED_V1.topic:
+        out.push(fromContact(item.payload as ContactChangedV1));
+        return;
+      case ACCOUNT_EVENT_V1.topic: {
+        const e = item.payload as AccountEventV1;
+        const byNumber = e.phoneNumberId ? tenants.byNumber.get(e.phoneNumberId) : undefined;
+        const list = byNumber ? [byNumber] : e.phoneNumberId ? [] : (tenants.byWaba.get(e.wabaId) ?? []);
+        if (list.length === 0) park.push({ topic, phoneNumberId: e.phoneNumberId, wabaId: e.wabaId, payload: e });
+        for (const t of list) {
+          const m = fromAccount(e, t);
+          if (m) out.push(m);
+        }
+        return;
+      }
+      default:
+        throw new Error(`no mapping for topic ${topic}`);
+    }
+  }
+}
+
+

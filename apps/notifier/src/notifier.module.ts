@@ -1,0 +1,73 @@
+import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SecretBox } from '@wabridge/config';
+import {
+  ACCOUNT_EVENT_V1, CONTACT_CHANGED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, OUTBOUND_EVENTS_V1, STATUS_UPDATED_V1,
+} from '@wabridge/contracts';
+import { databaseReadinessCheck } from '@wabridge/database';
+import { KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
+import { Clock } from '@wabridge/time';
+import { NotifierAuthGuard } from './common/notifier-auth.guard';
+import { CLOCK, SECRET_BOX } from './common/tokens';
+import { DeliveriesRepository } from './delivery/deliveries.repository';
+import { DeliveryWorker } from './delivery/delivery.worker';
+import { EndpointsController } from './endpoints/endpoints.controller';
+import { EndpointsRepository } from './endpoints/endpoints.repository';
+import { EndpointsService } from './endpoints/endpoints.service';
+import { EventStore } from './events/event-store';
+import { SourceConsumers } from './events/source.consumers';
+import { SourceEventsService } from './events/source-events.service';
+import { NotifierEnv } from './notifier.env';
+import { NumbersRepository } from './numbers/numbers.repository';
+import { RetentionService } from './retention.service';
+
+/** Every topic the notifier consumes (one handler each in SourceConsumers). */
+export const NOTIFIER_TOPICS = [INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, OUTBOUND_EVENTS_V1, ACCOUNT_EVENT_V1, CONTACT_CHANGED_V1, NUMBER_CHANGED_V1];
+
+/** Closes the pool last (after the consumer and the worker stopped) and reports Postgres in /health/ready. */
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  constructor(private readonly ds: DataSource, health: HealthRegistry) {
+    health.register('postgres', databaseReadinessCheck(ds));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}
+
+@Module({})
+export class NotifierModule {
+  static forRoot(env: NotifierEnv, ds: DataSource, clock: Clock): DynamicModule {
+    return {
+      module: NotifierModule,
+      imports: [
+        ObservabilityModule.forRoot({ serviceName: 'notifier' }),
+        KafkaModule.forRoot({
+          connection: { clientId: 'notifier', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+          topics: NOTIFIER_TOPICS,
+          extraTopics: [dlqTopicFor(env.NOTIFIER_CONSUMER_GROUP)],
+          partitions: env.KAFKA_PARTITIONS,
+        }),
+      ],
+      controllers: [EndpointsController, SourceConsumers],
+      providers: [
+        { provide: NotifierEnv, useValue: env },
+        { provide: DataSource, useValue: ds },
+        { provide: CLOCK, useValue: clock },
+        { provide: SECRET_BOX, useValue: new SecretBox(env.ENCRYPTION_KEYS) },
+        DatabaseLifecycle,
+        NotifierAuthGuard,
+        NumbersRepository,
+        EndpointsRepository,
+        DeliveriesRepository,
+        EventStore,
+        DeliveryWorker,
+        SourceEventsService,
+        EndpointsService,
+        RetentionService,
+      ],
+    };
+  }
+}
