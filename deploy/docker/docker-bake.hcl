@@ -8,7 +8,7 @@ variable "REGISTRY" { default = "wabridge" }
 variable "TAG" { default = "dev" }
 
 group "default" {
-  targets = ["gateway", "ingress", "dispatcher", "contacts", "sandbox"]
+  targets = ["gateway", "ingress", "dispatcher", "contacts", "notifier", "sandbox"]
 }
 
 target "_common" {
@@ -39,6 +39,12 @@ target "contacts" {
   inherits = ["_common"]
   args     = { APP = "contacts", PORT = "3003" }
   tags     = ["${REGISTRY}/contacts:${TAG}"]
+}
+
+target "notifier" {
+  inherits = ["_common"]
+  args     = { APP = "notifier", PORT = "3006" }
+  tags     = ["${REGISTRY}/notifier:${TAG}"]
 }
 
 target "sandbox" {
