@@ -19,7 +19,8 @@ const errors = (...codes: number[]): Record<string, unknown> =>
   Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'error', content: { 'application/json': { schema: ERROR } } }]));
 const ERROR_TEXT: Record<number, string> = {
   400: 'invalid body, query or path', 401: 'missing or invalid API key', 403: 'the key lacks the `webhooks` scope',
-  404: 'no such endpoint for this tenant', 502: 'the notifier is unavailable', 504: 'the notifier did not answer in time',
+  404: 'no such endpoint for this tenant', 409: 'the tenant has the most endpoints allowed', 502: 'the notifier is unavailable',
+  504: 'the notifier did not answer in time',
 };
 const json = (schema: unknown, description: string): Record<string, unknown> => ({ description, content: { 'application/json': { schema } } });
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The endpoint id' };
@@ -40,26 +41,31 @@ const SCHEMAS: Record<string, unknown> = {
   },
   UpdateWebhookEndpoint: {
     type: 'object',
+    description: 'Only the fields given change; null clears fallbackUrl, events, phoneNumberIds or description',
     properties: {
       url: { type: 'string', format: 'uri' },
       fallbackUrl: { type: 'string', format: 'uri', nullable: true },
-      events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEventType' } },
-      phoneNumberIds: { type: 'array', items: { type: 'string' } },
-      description: { type: 'string' },
-      enabled: { type: 'boolean' },
+      events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEventType' }, nullable: true },
+      phoneNumberIds: { type: 'array', items: { type: 'string', pattern: '^\\d{1,32}$' }, nullable: true },
+      description: { type: 'string', nullable: true },
+      enabled: { type: 'boolean', description: 'false pauses deliveries; true re-enables an endpoint the notifier disabled' },
     },
   },
   WebhookEndpoint: {
     type: 'object',
     required: ['id', 'url', 'events', 'enabled'],
     properties: {
-      id: { type: 'string' },
+      id: { type: 'string', example: 'we_01JEXAMPLE0000000000000000' },
       url: { type: 'string' },
-      fallbackUrl: { type: 'string' },
-      events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEventType' } },
-      phoneNumberIds: { type: 'array', items: { type: 'string' } },
-      description: { type: 'string' },
+      fallbackUrl: { type: 'string', nullable: true },
+      events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEventType' }, nullable: true, description: 'null: every type' },
+      phoneNumberIds: { type: 'array', items: { type: 'string' }, nullable: true, description: "null: every number of the tenant" },
+      description: { type: 'string', nullable: true },
       enabled: { type: 'boolean' },
+      disabledReason: { type: 'string', nullable: true, description: 'Why the notifier disabled it (e.g. failing for days)' },
+      failingSince: { type: 'string', format: 'date-time', nullable: true },
+      createdAt: { type: 'string', format: 'date-time' },
+      updatedAt: { type: 'string', format: 'date-time' },
     },
   },
   CreatedWebhookEndpoint: {
@@ -71,19 +77,25 @@ const SCHEMAS: Record<string, unknown> = {
         properties: { secret: { type: 'string', pattern: '^whsec_', description: 'Signing secret, `whsec_<base64>`; shown only here (and on rotation)' } },
       },
     ],
-    example: { id: '01JEXAMPLE0000000000000000', url: 'https://crm.example.com/hooks/whatsapp', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', events: ['message.received', 'message.status'], enabled: true },
+    example: { id: 'we_01JEXAMPLE0000000000000000', url: 'https://crm.example.com/hooks/whatsapp', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', events: ['message.received', 'message.status'], enabled: true },
   },
   WebhookDelivery: {
     type: 'object',
     properties: {
-      eventId: { type: 'string', description: 'The `webhook-id` header' },
+      id: { type: 'string', description: 'Cursor of the delivery log' },
+      eventId: { type: 'string', description: 'The `webhook-id` header (receivers dedupe by it)' },
       type: { $ref: '#/components/schemas/WebhookEventType' },
-      attempt: { type: 'integer' },
-      statusCode: { type: 'integer', nullable: true },
+      origin: { type: 'string', description: 'What queued it (the event, a replay, a test)' },
+      status: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
+      target: { type: 'string', enum: ['primary', 'fallback'] },
+      attempt: { type: 'integer', description: 'Attempts so far' },
+      statusCode: { type: 'integer', nullable: true, description: 'HTTP status of the last attempt' },
       latencyMs: { type: 'integer', nullable: true },
       error: { type: 'string', nullable: true },
-      url: { type: 'string', description: 'The primary or the fallback URL' },
-      at: { type: 'string', format: 'date-time' },
+      nextAttemptAt: { type: 'string', format: 'date-time', nullable: true },
+      lastAttemptAt: { type: 'string', format: 'date-time', nullable: true },
+      createdAt: { type: 'string', format: 'date-time' },
+      finishedAt: { type: 'string', format: 'date-time', nullable: true },
     },
   },
   WebhookEndpointError: {
@@ -100,7 +112,7 @@ export const WEBHOOK_ENDPOINT_PATHS: Record<string, Record<string, unknown>> = {
   '/v1/webhook-endpoints': {
     post: op('WebhookEndpoints_create', 'Register an endpoint; the answer shows its signing secret once', {
       requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateWebhookEndpoint' } } } },
-      responses: { '201': json({ $ref: '#/components/schemas/CreatedWebhookEndpoint' }, 'the endpoint, with its secret'), ...errors(400, 401, 403, 502, 504) },
+      responses: { '201': json({ $ref: '#/components/schemas/CreatedWebhookEndpoint' }, 'the endpoint, with its secret'), ...errors(400, 401, 403, 409, 502, 504) },
     }),
     get: op('WebhookEndpoints_list', "The tenant's endpoints (no secrets)", {
       responses: {
@@ -132,12 +144,23 @@ export const WEBHOOK_ENDPOINT_PATHS: Record<string, Record<string, unknown>> = {
         { name: 'until', in: 'query', required: false, schema: { type: 'string', format: 'date-time' }, description: 'Now when absent' },
         { name: 'types', in: 'query', required: false, schema: { type: 'string' }, description: 'Comma-separated event types; all when absent' },
       ],
-      responses: { '202': { description: 'replay scheduled' }, ...errors(400, 401, 403, 404, 502, 504) },
+      responses: {
+        '202': json({
+          type: 'object',
+          properties: { endpointId: { type: 'string' }, queued: { type: 'integer', description: 'Deliveries queued' }, since: { type: 'string', format: 'date-time' }, until: { type: 'string', format: 'date-time' } },
+        }, 'replay queued'),
+        ...errors(400, 401, 403, 404, 502, 504),
+      },
     }),
   },
   '/v1/webhook-endpoints/{id}/deliveries': {
     get: op('WebhookEndpoints_deliveries', 'The delivery log: status code, latency, attempt, error', {
-      parameters: [idParam, { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } }],
+      parameters: [
+        idParam,
+        { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['pending', 'delivered', 'dead'] } },
+        { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: '`nextCursor` of the previous page' },
+        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+      ],
       responses: {
         '200': json({ type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/WebhookDelivery' } }, nextCursor: { type: 'string', nullable: true } } }, 'deliveries, newest first'),
         ...errors(401, 403, 404, 502, 504),
@@ -145,15 +168,33 @@ export const WEBHOOK_ENDPOINT_PATHS: Record<string, Record<string, unknown>> = {
     }),
   },
   '/v1/webhook-endpoints/{id}/test': {
-    post: op('WebhookEndpoints_test', 'Send a signed test event to the endpoint now', {
+    post: op('WebhookEndpoints_test', 'Send a signed test event (`account.alert`, kind `webhook-test`) to the primary URL now', {
       parameters: [idParam],
-      responses: { '202': { description: 'test event queued' }, ...errors(401, 403, 404, 502, 504) },
+      responses: {
+        '200': json({
+          type: 'object',
+          properties: {
+            deliveryId: { type: 'string' }, eventId: { type: 'string' }, delivered: { type: 'boolean' },
+            statusCode: { type: 'integer', nullable: true }, latencyMs: { type: 'integer' }, error: { type: 'string', nullable: true },
+          },
+        }, "the attempt's outcome"),
+        ...errors(401, 403, 404, 502, 504),
+      },
     }),
   },
   '/v1/webhook-endpoints/{id}/rotate-secret': {
     post: op('WebhookEndpoints_rotateSecret', 'A new signing secret (shown once); the old one keeps signing too for an overlap period', {
       parameters: [idParam],
-      responses: { '200': json({ type: 'object', properties: { secret: { type: 'string', pattern: '^whsec_' } } }, 'the new secret'), ...errors(401, 403, 404, 502, 504) },
+      responses: {
+        '200': json({
+          type: 'object',
+          properties: {
+            id: { type: 'string' }, secret: { type: 'string', pattern: '^whsec_', description: 'Shown only here' },
+            previousSecretValidUntil: { type: 'string', format: 'date-time', nullable: true, description: 'Until then deliveries carry a signature by each secret' },
+          },
+        }, 'the new secret'),
+        ...errors(401, 403, 404, 502, 504),
+      },
     }),
   },
 };
