@@ -74,11 +74,11 @@ export class DeliveriesRepository {
 
   async failed(q: Queryable, id: string, r: { statusCode?: number; latencyMs: number; error?: string }, next: { target: string; at: Date } | null, now: Date): Promise<void> {
     await q.query(
-      `UPDATE deliveries SET attempts = attempts + 1, last_status_code = $2, last_latency_ms = $3, last_error = $4, last_attempt_at = $5,
+      `UPDATE deliveries SET attempts = attempts + 1, last_status_code = $2, last_latency_ms = $3, last_error = $4, last_attempt_at = $5::timestamptz,
          locked_until = NULL,
          status = CASE WHEN $6::timestamptz IS NULL THEN 'dead' ELSE 'pending' END,
-         finished_at = CASE WHEN $6::timestamptz IS NULL THEN $5 ELSE NULL END,
-         next_attempt_at = COALESCE($6, next_attempt_at), target = COALESCE($7, target)
+         finished_at = CASE WHEN $6::timestamptz IS NULL THEN $5::timestamptz ELSE NULL END,
+         next_attempt_at = COALESCE($6::timestamptz, next_attempt_at), target = COALESCE($7::text, target)
        WHERE id = $1`,
       [id, r.statusCode ?? null, r.latencyMs, r.error?.slice(0, 1000) ?? null, now, next?.at ?? null, next?.target ?? null],
     );
