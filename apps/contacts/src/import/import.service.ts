@@ -52,6 +52,36 @@ interface Pending {
  * is read as the database keeps up, so memory holds one batch, not the file. Bad rows are
  * reported by line and skipped; the rest go in. Re-importing the same file changes nothing.
  */
+/** At most this much of an abandoned upload is read and discarded before answering. */
+const DISCARD_MAX_BYTES = 256 * 1024 * 1024;
+const DISCARD_MAX_MS = 30_000;
+
+/**
+ * Reads and discards the rest of an upload the import stopped reading (a record too large, a
+ * bad header), so the answer reaches the caller on a clean connection: closing a socket with
+ * unread bytes resets it, and the caller (the gateway, mid-upload) may then see the reset
+ * instead of the 413 and answer 502. Bounded in bytes and time (the gateway caps uploads);
+ * false when it gave up (the answer then closes the connection).
+ */
+async function discardRest(body: Readable): Promise<boolean> {
+  if (body.readableEnded || body.destroyed) return true;
+  let seen = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), DISCARD_MAX_MS); });
+  const drained = (async (): Promise<boolean> => {
+    for await (const chunk of body.iterator({ destroyOnReturn: false })) {
+      seen += (chunk as Buffer).length;
+      if (seen > DISCARD_MAX_BYTES) return false;
+    }
+    return true;
+  })().catch(() => false);
+  try {
+    return await Promise.race([drained, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 @Injectable()
 export class ImportService {
   constructor(
@@ -106,7 +136,7 @@ export class ImportService {
             } else await accept(rec.line, obj);
           }
         };
-        for await (const chunk of body) await onRecords(parser.push(decoder.decode(toBytes(chunk), { stream: true })));
+        for await (const chunk of body.iterator({ destroyOnReturn: false })) await onRecords(parser.push(decoder.decode(toBytes(chunk), { stream: true })));
         await onRecords(parser.push(decoder.decode()));
         await onRecords(parser.end());
         if (!header) throw ApiError.badRequest('the CSV is empty (a header row is required)');
@@ -125,7 +155,7 @@ export class ImportService {
             await accept(row.line, value);
           }
         };
-        for await (const chunk of body) await onRows(parser.push(decoder.decode(toBytes(chunk), { stream: true })));
+        for await (const chunk of body.iterator({ destroyOnReturn: false })) await onRows(parser.push(decoder.decode(toBytes(chunk), { stream: true })));
         await onRows(parser.push(decoder.decode()));
         await onRows(parser.end());
       }
@@ -135,10 +165,14 @@ export class ImportService {
       } else if (err instanceof RecordTooLargeError) {
         // Everything before the record goes in (re-importing the fixed file is idempotent).
         if (batch.length > 0) await this.flush(tenantId, batch, report, fail);
+        const clean = await discardRest(body);
         throw new ApiError(413, 'record_too_large',
           `line ${err.line}: one record is larger than ${err.limitBytes} bytes (CONTACTS_IMPORT_MAX_RECORD_BYTES); the rows before it were imported`,
-          { line: err.line, limitBytes: err.limitBytes, report }, { connection: 'close' });
-      } else throw err;
+          { line: err.line, limitBytes: err.limitBytes, report }, clean ? undefined : { connection: 'close' });
+      } else {
+        await discardRest(body);
+        throw err;
+      }
     }
     if (batch.length > 0) await this.flush(tenantId, batch, report, fail);
     return report;
