@@ -97,6 +97,10 @@ describe('dispatcher limits, faults and pauses (real Kafka and Postgres, Graph s
     const before = graph.calls.filter((c) => c.phoneNumberId === n).length;
     expect(graph.calls.filter((c) => c.phoneNumberId === n && c.httpStatus === 200)).toHaveLength(0);
     expect(before).toBeLessThanOrEqual(5); // nothing after the pause was tried
+    // The wait is visible to the customer, with its reason.
+    for (const r of later) {
+      expect(h.eventsFor(r.id).find((e) => e.event === 'retry-scheduled')?.error).toMatchObject({ class: 'auth', message: expect.stringContaining('number paused') });
+    }
     await h.number(n, graph.url, { token: 'good' });
     await waitFor(() => graph.sent().filter((c) => c.phoneNumberId === n).length >= 8, { timeoutMs: 20000, what: 'held messages sent' });
     await h.events.settle(1000);

@@ -414,9 +414,13 @@ export class OutboundProcessor {
   }
 
   private async hold(row: MessageRow, reason: string, error?: ErrorInfo): Promise<null> {
-    const v = await this.repo.transition(row.id, row.version, 'paused', { error: error ?? { class: 'auth', message: reason } as ErrorInfo });
+    const held = error ?? { class: 'auth', message: reason } as ErrorInfo;
+    const v = await this.repo.transition(row.id, row.version, 'paused', { error: held });
     if (v === null) return null;
     metrics.heldMessages.inc();
+    // A visible wait: the customer sees why the message is not going out (no due time: it goes
+    // when the number's configuration is fixed).
+    await this.emit(row.request, 'retry-scheduled', { attempt: row.attempts, error: { ...held, message: held.message.startsWith('number paused') ? held.message : `number paused: ${held.message}` } });
     // A resume may have re-queued the held messages just before this one was held: look again.
     if ((await this.state.freshStatus(row.phone_number_id)) === 'active') {
       await this.defer({ request: row.request }, { ...row, version: v, status: 'paused' }, 'resume', this.clock.now(), {});
