@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { PUBLIC_EVENT_TYPES } from '@wabridge/contracts';
 
 /**
  * `/v1/webhook-endpoints…` is forwarded to the notifier by one catch-all route, which Nest would
@@ -6,11 +7,6 @@ import type { OpenAPIObject } from '@nestjs/swagger';
  * ("Webhook endpoints"), written out. The notifier owns the behaviour (docs/notifier.md).
  */
 
-// DESIGN §12's event types (PUBLIC_EVENT_TYPES in libs/contracts once the notifier's model lands).
-const EVENT_TYPES = [
-  'message.received', 'message.status', 'message.accepted', 'message.rejected', 'message.retry_scheduled',
-  'message.dead_lettered', 'template.status', 'number.changed', 'contact.changed', 'account.alert',
-];
 
 const TAG = 'webhook endpoints (forwarded to the notifier)';
 const SECURITY = [{ apiKey: [] }];
@@ -26,7 +22,7 @@ const json = (schema: unknown, description: string): Record<string, unknown> => 
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The endpoint id' };
 
 const SCHEMAS: Record<string, unknown> = {
-  WebhookEventType: { type: 'string', enum: EVENT_TYPES },
+  WebhookEventType: { type: 'string', enum: [...PUBLIC_EVENT_TYPES] },
   CreateWebhookEndpoint: {
     type: 'object',
     required: ['url'],
