@@ -17,7 +17,7 @@ import { signatureHeader } from './signature';
 import { AttemptResult, WebhookSender } from './webhook-sender';
 
 /** Extra lease beyond the request timeout before another instance may take a claimed delivery over. */
-const LEASE_MARGIN_MS = 30_000;
+const LEASE_MARGIN_MS = 5_000;
 
 /**
  * Sends due deliveries (ADR 0081). Claims from Postgres with `FOR UPDATE SKIP LOCKED` (several
