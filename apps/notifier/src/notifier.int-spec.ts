@@ -231,6 +231,27 @@ describe('notifier (real Kafka, Postgres, HTTP receivers)', () => {
     expect(p99).toBeLessThan(1500);
     expect(hang.received.length).toBeLessThanOrEqual(8); // NOTIFIER_ENDPOINT_CONCURRENCY
   }, 60000);
+  it('measures throughput: 1,000 events over 100 conversations to one local receiver, each once', async () => {
+    const t = `tb-${num()}`;
+    const pn = num();
+    await h.announce(pn, t);
+    const r = await receiver();
+    await h.endpoint(t, { url: r.url });
+    const total = 1000;
+    const sentAt = new Map<string, number>();
+    const started = Date.now();
+    await Promise.all(Array.from({ length: total }, (_, i) => {
+      const wamid = `wamid.tp-${pn}-${i}`;
+      sentAt.set(wamid, Date.now());
+      return h.publish(INBOUND_MESSAGE_V1, `${pn}:${i % 100}`, inbound(pn, `4917${i % 100}`, wamid));
+    }));
+    await waitFor(() => r.accepted().length >= total, { timeoutMs: 60000, what: `${total} deliveries` });
+    const seconds = (Math.max(...r.accepted().map((x) => x.at)) - started) / 1000;
+    const lat = r.accepted().map((x) => x.at - sentAt.get(x.body.data.wamid as string)!).sort((a, b) => a - b);
+    console.log(`throughput: ${total} deliveries in ${seconds.toFixed(2)} s = ${(total / seconds).toFixed(0)}/s; produce→receiver p50 ${lat[total / 2]} ms, p99 ${lat[Math.floor(total * 0.99)]} ms (one endpoint, concurrency 8, same machine)`);
+    expect(new Set(r.accepted().map((x) => x.id)).size).toBe(total);
+    expect(r.accepted()).toHaveLength(total);
+  }, 90000);
 });
 
 describe('notifier SSRF guard on endpoint URLs (no allow-list)', () => {
