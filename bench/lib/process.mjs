@@ -25,12 +25,13 @@ process.on('exit', () => {
 
 /**
  * Starts `node <entry>` with `env` (merged over this process' env) and waits until
- * `GET <readyPath>` answers 2xx on 127.0.0.1:<port>.
+ * `GET <readyPath>` answers 2xx on 127.0.0.1:<port>. `execArgv`: node flags before the entry
+ * (e.g. `--cpu-prof`; the profile is written when the process exits on SIGTERM).
  */
-export async function startNodeProcess({ name, entry, port, managementPort, env = {}, readyPath = '/health/live', timeoutMs = 60000 }) {
+export async function startNodeProcess({ name, entry, port, managementPort, env = {}, execArgv = [], readyPath = '/health/live', timeoutMs = 60000 }) {
   // gateway/ingress serve /health/* and /metrics on MANAGEMENT_PORT only (ADR 0074)
   const management = managementPort ? { MANAGEMENT_PORT: String(managementPort) } : {};
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [...execArgv, entry], {
     env: { ...process.env, ...env, ...management, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
