@@ -16,3 +16,4 @@ export * from './outbound/outbound-dlq.v1';
 export * from './outbound/message-lifecycle';
 export * from './public/public-event';
 export * from './public/public-events.v1';
+export * from './media/media-stored.v1';

@@ -1,0 +1,40 @@
+import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { BaseEnv, ProductionSecret } from '@wabridge/config';
+
+/** Environment of the media service (validated once at boot). */
+export class MediaEnv extends BaseEnv {
+  @IsInt() @Min(0) @Max(65535)
+  PORT = 3004;
+
+  /** Shared secret the gateway sends in `x-internal-token`; requests without it are refused. */
+  @ProductionSecret() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  INTERNAL_TOKEN!: string;
+
+  /** `<id>:<base64 32 bytes>[,…]`: opens the numbers' access tokens (AAD: number, Graph base URL, revision; ADR 0072). */
+  @ProductionSecret() @IsString()
+  ENCRYPTION_KEYS = '';
+
+  /** Postgres schema this service owns. */
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case SQL identifier' })
+  DATABASE_SCHEMA = 'media';
+
+  /** Consumer group (its DLQ is `<group>.dlq.v1`). */
+  @Matches(/^[a-zA-Z0-9._-]+$/)
+  MEDIA_CONSUMER_GROUP = 'media';
+
+  /** Directory of the local filesystem storage (created at boot). */
+  @IsString() @MinLength(1)
+  MEDIA_STORAGE_DIR = '.local/media';
+
+  /** Longest request (an upload is read at disk pace, so this bounds one upload). */
+  @IsInt() @Min(1000) @Max(3600000)
+  MEDIA_REQUEST_TIMEOUT_MS = 600000;
+
+  /** Longest Graph call (an upload of a stored file to Meta, a retrieve). */
+  @IsInt() @Min(100) @Max(3600000)
+  MEDIA_GRAPH_TIMEOUT_MS = 120000;
+
+  /** Media per page of `GET /v1/media`. */
+  @IsInt() @Min(1) @Max(1000)
+  MEDIA_PAGE_SIZE = 100;
+}

@@ -1,0 +1,61 @@
+import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { dlqTopicFor, MEDIA_STORED_V1, NUMBER_CHANGED_V1 } from '@wabridge/contracts';
+import { databaseReadinessCheck } from '@wabridge/database';
+import { KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
+import { CLOCK, Clock } from './common/clock';
+import { MediaAuthGuard } from './common/media-auth.guard';
+import { MediaConsumers } from './consumers.controller';
+import { MediaController } from './media/media.controller';
+import { MediaRepository } from './media/media.repository';
+import { MediaService } from './media/media.service';
+import { MediaEnv } from './media.env';
+import { GraphClient } from './numbers/graph-client';
+import { NumbersRepository } from './numbers/numbers.repository';
+import { MEDIA_STORAGE, MediaStorage } from './storage/media-storage';
+
+export const MEDIA_TOPICS = [NUMBER_CHANGED_V1, MEDIA_STORED_V1];
+
+/** Closes the pool last (after the consumer stopped) and reports Postgres in /health/ready. */
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  constructor(private readonly ds: DataSource, health: HealthRegistry) {
+    health.register('postgres', databaseReadinessCheck(ds));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}
+
+@Module({})
+export class MediaModule {
+  static forRoot(env: MediaEnv, ds: DataSource, storage: MediaStorage, clock: Clock): DynamicModule {
+    return {
+      module: MediaModule,
+      imports: [
+        ObservabilityModule.forRoot({ serviceName: 'media' }),
+        KafkaModule.forRoot({
+          connection: { clientId: 'media', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+          topics: MEDIA_TOPICS,
+          extraTopics: [dlqTopicFor(env.MEDIA_CONSUMER_GROUP)],
+          partitions: env.KAFKA_PARTITIONS,
+        }),
+      ],
+      controllers: [MediaController, MediaConsumers],
+      providers: [
+        { provide: MediaEnv, useValue: env },
+        { provide: DataSource, useValue: ds },
+        { provide: CLOCK, useValue: clock },
+        { provide: MEDIA_STORAGE, useValue: storage },
+        DatabaseLifecycle,
+        MediaAuthGuard,
+        NumbersRepository,
+        MediaRepository,
+        GraphClient,
+        MediaService,
+      ],
+    };
+  }
+}
