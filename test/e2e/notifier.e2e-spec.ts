@@ -100,8 +100,14 @@ class Receiver {
     return this.accepted.filter((d) => (seen.has(d.id) ? false : (seen.add(d.id), true)));
   }
 
+  /** Event ids accepted more than once, and one message/status delivered under two event ids. */
   duplicates(): string[] {
-    return [...this.acceptedCount].filter(([, n]) => n > 1).map(([id]) => id);
+    const byKey = new Map<string, number>();
+    for (const d of this.events()) if (d.type === 'message.received' || d.type === 'message.status') byKey.set(keyOf(d), (byKey.get(keyOf(d)) ?? 0) + 1);
+    return [
+      ...[...this.acceptedCount].filter(([, n]) => n > 1).map(([id]) => id),
+      ...[...byKey].filter(([, n]) => n > 1).map(([key]) => key),
+    ];
   }
 
   /** `message.received:<wamid>`, `message.status:<wamid>:<status>`, else `<type>:<event id>`. */
@@ -176,6 +182,7 @@ describe('notifier end to end: Meta webhooks and sends reach each tenant\'s rece
   let account: TopicCollector<AccountEventV1>;
   const numbers = { A, B, C };
   let fixturesSent = 0;
+  let otherWebhooks = 0;
   let metaAttempts = 0;
 
   beforeAll(async () => {
@@ -247,7 +254,7 @@ describe('notifier end to end: Meta webhooks and sends reach each tenant\'s rece
       return f.raw;
     }));
     const attempts = await mapLimit(posts, 8, (raw) => deliverLikeMeta(`${ingress.url}/webhooks/meta/${APP.appId}`, raw));
-    fixturesSent += posts.length;
+    fixturesSent += files.length;
     metaAttempts += attempts.reduce((a, b) => a + b, 0);
 
     for (const t of ['A', 'B'] as const) {
@@ -289,6 +296,21 @@ describe('notifier end to end: Meta webhooks and sends reach each tenant\'s rece
         expect(d.data).toMatchObject({ tenantId: tenants[t], phoneNumberId: n.phoneNumberId, wabaId: n.wabaId, wamid: expect.any(String), message: { type: expect.any(String) } });
         expect(d.data.from).toBeInstanceOf(Object);
       }
+      // Meta's content object under the message's type, its context and referral, as ingress normalized them
+      let withContent = 0;
+      for (const m of inbound.values().filter((x) => x.phoneNumberId === n.phoneNumberId)) {
+        const d = r.events().find((e) => e.type === 'message.received' && e.data.wamid === m.wamid)!;
+        expect(d.data.message.type).toBe(m.type);
+        const metaType = typeof m.raw['type'] === 'string' ? (m.raw['type'] as string) : m.type;
+        const content = m.raw[metaType] ?? m.raw[m.type];
+        if (content !== undefined) {
+          withContent++;
+          expect({ wamid: m.wamid, content: d.data.message[m.type] }).toEqual({ wamid: m.wamid, content });
+        }
+        for (const extra of ['context', 'referral'] as const) expect(d.data.message[extra]).toEqual(m.raw[extra]);
+        if (m.waId) expect(d.data.from.waId).toBe(m.waId);
+      }
+      expect(withContent).toBeGreaterThanOrEqual(wanted[t].messages.size - 5);
       const text = r.events().find((e) => e.type === 'message.received' && e.data.message.type === 'text');
       expect(text?.data.message.text).toMatchObject({ body: expect.any(String) });
       for (const d of r.events().filter((e) => e.type === 'message.status')) {
@@ -354,7 +376,7 @@ describe('notifier end to end: Meta webhooks and sends reach each tenant\'s rece
           messages: [{ from: c, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: `#${i}` } }],
         };
         metaAttempts += await deliverLikeMeta(url, Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: C.wabaId, changes: [{ field: 'messages', value }] }] })));
-        fixturesSent++;
+        otherWebhooks++;
         sentOrder.get(c)!.push(wamid);
       }
     }
@@ -412,7 +434,8 @@ describe('notifier end to end: Meta webhooks and sends reach each tenant\'s rece
     const attempts = all.reduce((a, r) => a + r.attempts.length, 0);
     const accepted = all.reduce((a, r) => a + r.accepted.length, 0);
     // eslint-disable-next-line no-console
-    console.log(`notifier e2e: ${fixturesSent} webhooks sent (${metaAttempts} POSTs to ingress), events delivered ${JSON.stringify(byType)}, `
+    console.log(`notifier e2e: ${fixturesSent} corpus fixtures × 2 tenants + ${otherWebhooks} outage webhooks + 1 sandbox user message + 1 API send `
+      + `(${metaAttempts} signed POSTs to ingress), events delivered ${JSON.stringify(byType)}, `
       + `duplicates ${duplicates}, deliveries ${attempts} (accepted ${accepted}, refused ${attempts - accepted})`);
   });
 });
