@@ -182,7 +182,7 @@ async function halfPhase(name, topic, server, secret, rate) {
   const complete = await waitForDeliveries(open.events, 60000, `${name} half`);
   const proc = usage.stop();
   const r = { ...analyse(receiver.reset(), open.events, secret), complete, ...open, probe: await probe.stop(), ...cpuOf(proc, open.events) };
-  log(`${name} half (${rate}/s for ${config.halfSec} s): p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.delivered}/${open.events}); load ${machineInfo().loadAvg.join(' ')}`);
+  log(`${name} half (${rate}/s for ${config.halfSec} s): p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.delivered}/${open.events}), ${r.cpuMsPerDelivery} ms CPU each; load ${machineInfo().loadAvg.join(' ')}`);
   return r;
 }
 
@@ -202,6 +202,27 @@ async function internal(method, path, body) {
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * Where the notifier's time goes, from its own tables: Kafka timestamp (= occurredAt here) →
+ * event stored by the consumer (events.created_at) → delivery recorded (finished_at, after the
+ * receiver's 200 and the outcome's commit).
+ */
+async function breakdown(tag) {
+  const db = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
+  await db.connect();
+  try {
+    const { rows: [r] } = await db.query(
+      `SELECT ${['stored', 'delivered'].flatMap((k) => [0.5, 0.99].map((q) => `round((percentile_cont(${q}) WITHIN GROUP (ORDER BY ${k}))::numeric, 1) AS "${k}P${q * 100}"`)).join(', ')}
+       FROM (SELECT extract(epoch FROM ev.created_at - ev.occurred_at) * 1000 AS stored, extract(epoch FROM d.finished_at - ev.created_at) * 1000 AS delivered
+             FROM events ev JOIN deliveries d ON d.event_id = ev.id WHERE ev.body->'data'->>'wamid' LIKE $1) t`,
+      [`%-${tag}-%`],
+    );
+    return { kafkaToStored: { p50: Number(r.storedP50), p99: Number(r.storedP99) }, storedToDeliveryRecorded: { p50: Number(r.deliveredP50), p99: Number(r.deliveredP99) } };
+  } finally {
+    await db.end();
+  }
 }
 
 let exitCode = 0;
@@ -249,6 +270,8 @@ try {
   details.halfRate = halfRate;
   details.phases.notifierHalf = await halfPhase('notifier', notifierTopic, servers.notifier, secret, halfRate);
   details.phases.baselineHalf = await halfPhase('baseline', baselineTopic, servers.baseline, baselineSecret, halfRate);
+  details.notifierHalfBreakdownMs = await breakdown('notifier-half');
+  log(`notifier half breakdown (ms): ${JSON.stringify(details.notifierHalfBreakdownMs)}`);
   const metrics = await fetch(`${servers.notifier.url}/metrics`).then((r) => r.text(), () => '');
   details.notifierMetrics = metrics.split('\n').filter((l) => /^notifier_(delivery_attempts_total|deliveries_dead_total|deliveries_pending)/.test(l));
 } catch (err) {

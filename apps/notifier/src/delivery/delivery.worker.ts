@@ -18,6 +18,10 @@ import { AttemptResult, WebhookSender } from './webhook-sender';
 
 /** Extra lease beyond the request timeout before another instance may take a claimed delivery over. */
 const LEASE_MARGIN_MS = 5_000;
+/** Successful outcomes written in one statement at most. */
+const OUTCOME_BATCH_MAX = 500;
+
+type DeliveredRow = { id: string; statusCode?: number; latencyMs: number; at: Date };
 
 /**
  * Sends due deliveries (ADR 0081). Claims from Postgres with `FOR UPDATE SKIP LOCKED` (several
@@ -40,6 +44,8 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private again = false;
   private stopped = false;
   private rotation = 0;
+  private readonly outcomes: { row: DeliveredRow; succeededEndpoint: string | null; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private flushing: Promise<void> | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -109,14 +115,24 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       const ep = endpoints.get(d.endpoint_id);
       if (!ep) continue;
       this.perEndpoint.set(ep.id, (this.perEndpoint.get(ep.id) ?? 0) + 1);
-      const run: Promise<void> = this.attempt(d, ep)
+      // The endpoint's slot is its HTTP request: freed when the answer is in, while the outcome is
+      // still being written (the row stays leased and pending until then, so neither it nor the
+      // next of its conversation can be claimed meanwhile; order holds).
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        const left = (this.perEndpoint.get(ep.id) ?? 1) - 1;
+        if (left <= 0) this.perEndpoint.delete(ep.id);
+        else this.perEndpoint.set(ep.id, left);
+        this.wake();
+      };
+      const run: Promise<void> = this.attempt(d, ep, release)
         .catch((err: unknown) => this.log.warn(`delivery ${d.id} not recorded (lease expires, it is tried again): ${err instanceof Error ? err.message : String(err)}`))
         .finally(() => {
           this.inFlight.delete(run);
           deliveryMetrics.inFlight.set(this.inFlight.size);
-          const left = (this.perEndpoint.get(ep.id) ?? 1) - 1;
-          if (left <= 0) this.perEndpoint.delete(ep.id);
-          else this.perEndpoint.set(ep.id, left);
+          release();
           this.wake();
         });
       this.inFlight.add(run);
@@ -153,16 +169,16 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     return chosen;
   }
 
-  private async attempt(d: ClaimedDelivery, ep: EndpointRow): Promise<void> {
+  private async attempt(d: ClaimedDelivery, ep: EndpointRow, answered: () => void): Promise<void> {
     const url = d.target === 'fallback' && ep.fallback_url ? ep.fallback_url : ep.url;
     const now = this.clock.now();
     const result = await this.send(ep, url, d.event_id, d.body, now);
+    answered();
     const at = new Date(this.clock.now());
     deliveryMetrics.attemptLatency.observe(result.latencyMs / 1000);
     if (result.ok) {
       deliveryMetrics.attempts.inc({ outcome: 'delivered' });
-      await this.deliveries.delivered(this.ds, d.id, result, at);
-      if (d.target === 'primary') await this.endpoints.markSucceeded(this.ds, ep.id);
+      await this.recordDelivered({ id: d.id, statusCode: result.statusCode, latencyMs: result.latencyMs, at }, d.target === 'primary' ? ep.id : null);
       if (d.attempts === 0) {
         const occurred = Date.parse(String((d.body as { timestamp?: string }).timestamp));
         if (Number.isFinite(occurred)) deliveryMetrics.endToEnd.observe(Math.max(0, at.getTime() - occurred) / 1000);
@@ -178,6 +194,32 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       this.log.warn(`delivery ${d.id} of event ${d.event_id} to endpoint ${ep.id} is dead after ${d.attempts + 1} attempts: ${result.error ?? result.statusCode}`);
     }
     if (d.target === 'primary') await this.failing(ep, at);
+  }
+
+  /**
+   * Records a successful attempt. Outcomes that finish while a write is in flight wait and go
+   * together in the next one (one statement, one commit): with one commit per delivery the WAL
+   * flush, not the HTTP request, limited deliveries per second (bench/README.md, notifier). The
+   * caller's slot is freed only once its outcome is committed, as before.
+   */
+  private recordDelivered(row: DeliveredRow, succeededEndpoint: string | null): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.outcomes.push({ row, succeededEndpoint, resolve, reject });
+      if (!this.flushing) this.flushing = this.flushOutcomes();
+    });
+  }
+
+  private async flushOutcomes(): Promise<void> {
+    while (this.outcomes.length > 0) {
+      const batch = this.outcomes.splice(0, OUTCOME_BATCH_MAX);
+      try {
+        await this.deliveries.delivered(this.ds, batch.map((o) => o.row), [...new Set(batch.flatMap((o) => (o.succeededEndpoint ? [o.succeededEndpoint] : [])))]);
+        for (const o of batch) o.resolve();
+      } catch (err) {
+        for (const o of batch) o.reject(err);
+      }
+    }
+    this.flushing = null;
   }
 
   /** One signed POST; a target the SSRF guard refuses now (DNS changed) is a failed attempt. */

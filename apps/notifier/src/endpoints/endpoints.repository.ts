@@ -87,10 +87,6 @@ export class EndpointsRepository {
     return q.query<EndpointRow[]>(`SELECT * FROM endpoints WHERE id = ANY($1)`, [ids]);
   }
 
-  async markSucceeded(q: Queryable, id: string): Promise<void> {
-    await q.query(`UPDATE endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [id]);
-  }
-
   /** Records a failure; returns the start of the failing streak. */
   async markFailed(q: Queryable, id: string, now: Date): Promise<Date | undefined> {
     const [r] = await q.query<[{ failing_since: Date }[], number]>(
