@@ -27,6 +27,10 @@ const EVENT_TYPES: Record<string, string> = {
 
 const produced = counter('wabridge_ingress_events_total', 'Typed events produced by the normalizer', ['topic']);
 const duplicates = counter('wabridge_ingress_duplicates_total', 'Typed events skipped as duplicates (Meta redeliveries)');
+const replayedClaims = counter(
+  'wabridge_ingress_claims_recorded_after_commit_total',
+  'Dedupe claims written on a retry whose earlier Kafka transaction had committed (nothing produced again)',
+);
 const crossApp = counter(
   'wabridge_ingress_cross_app_dropped_total',
   "Changes dropped because the signing app does not own the phone number/WABA they name (ADR 0071)",
@@ -47,7 +51,7 @@ export class NormalizerService implements OnModuleInit, OnApplicationBootstrap, 
 
   constructor(
     private readonly repo: ProcessedEventsRepository,
-    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(INGRESS_OPTIONS) private readonly options: NormalizerOptions,
     @Inject(NUMBER_OWNERSHIP) private readonly ownership: NumberOwnership,
     @Inject(REGISTRY_CATCH_UP) private readonly catchUp: RegistryCatchUp,
@@ -108,6 +112,19 @@ export class NormalizerService implements OnModuleInit, OnApplicationBootstrap, 
     return e;
   }
 
+  /** Whether the group's committed offset is already past this message (its transaction committed). */
+  private async committedPast(meta: KafkaBatchItem<WebhookReceivedV1>['meta']): Promise<boolean> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [topic] = await admin.fetchOffsets({ groupId: meta.groupId, topics: [meta.realTopic] });
+      const committed = topic?.partitions.find((p) => p.partition === meta.partition)?.offset;
+      return committed !== undefined && committed !== '-1' && BigInt(committed) > BigInt(meta.offset);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   /**
    * One consumed batch of raw webhooks → one Postgres transaction (dedupe claims) around one
    * Kafka transaction (typed events + the batch's offset).
@@ -130,6 +147,15 @@ export class NormalizerService implements OnModuleInit, OnApplicationBootstrap, 
     }
     // The same id may repeat inside one body or batch; the first occurrence wins.
     const unique = [...new Map(events.map((e) => [e.dedupeKey, e])).values()];
+    if (last.meta.attempt > 1 && (await this.committedPast(last.meta))) {
+      // An earlier attempt's Kafka transaction committed (its events and this batch's offset)
+      // and only the Postgres commit of its claims failed (the database went away in between):
+      // record the claims, produce nothing again. Producing again here doubled an inbound
+      // message in the Postgres-outage drill.
+      await this.repo.withClaims(unique.map((e) => ({ key: e.dedupeKey, topic: e.topic })), async () => undefined);
+      replayedClaims.inc(unique.length);
+      return;
+    }
     await this.repo.withClaims(unique.map((e) => ({ key: e.dedupeKey, topic: e.topic })), async (fresh) => {
       const out = unique.filter((e) => fresh.has(e.dedupeKey));
       await this.writer.write(
