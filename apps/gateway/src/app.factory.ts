@@ -47,7 +47,7 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
     // Bodies of other content types (media uploads) are not parsed: they stream to the service.
     fastify.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
     installRequestDeadlines(fastify, (method, url) =>
-      (isBulkImport('contacts', method.toUpperCase(), url) ? env.FORWARD_IMPORT_TIMEOUT_MS : env.REQUEST_TIMEOUT_MS));
+      (isBulkImport('contacts', method.toUpperCase(), url) || isBulkImport('media', method.toUpperCase(), url) ? env.FORWARD_IMPORT_TIMEOUT_MS : env.REQUEST_TIMEOUT_MS));
     setupOpenApi(app);
     if (options.consume !== false) {
       attachKafkaConsumer(app, {

@@ -41,9 +41,16 @@ function capped(source: Readable, max: number, state: { exceeded: boolean }, abo
   return source.pipe(counter);
 }
 
-/** A streamed bulk import: answered only when the whole upload is processed. */
+/**
+ * A streamed bulk upload, answered only when the whole body is processed: a contacts import, or
+ * a media upload (up to Meta's 100 MB documents). Both get the upload cap and deadline
+ * (FORWARD_IMPORT_MAX_BYTES, FORWARD_IMPORT_TIMEOUT_MS) instead of the short ones.
+ */
 export function isBulkImport(target: ForwardTarget, method: string, url: string): boolean {
-  return target === 'contacts' && method === 'POST' && /^\/v1\/contacts\/import(\?|$)/.test(url);
+  if (method !== 'POST') return false;
+  if (target === 'contacts') return /^\/v1\/contacts\/import(\?|$)/.test(url);
+  if (target === 'media') return /^\/v1\/media(\?|$)/.test(url);
+  return false;
 }
 
 /**
