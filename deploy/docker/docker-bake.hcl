@@ -8,7 +8,7 @@ variable "REGISTRY" { default = "wabridge" }
 variable "TAG" { default = "dev" }
 
 group "default" {
-  targets = ["gateway", "ingress", "dispatcher", "contacts", "notifier", "sandbox"]
+  targets = ["gateway", "ingress", "dispatcher", "contacts", "media", "notifier", "sandbox"]
 }
 
 target "_common" {
@@ -39,6 +39,12 @@ target "contacts" {
   inherits = ["_common"]
   args     = { APP = "contacts", PORT = "3003" }
   tags     = ["${REGISTRY}/contacts:${TAG}"]
+}
+
+target "media" {
+  inherits = ["_common"]
+  args     = { APP = "media", PORT = "3004" }
+  tags     = ["${REGISTRY}/media:${TAG}"]
 }
 
 target "notifier" {
