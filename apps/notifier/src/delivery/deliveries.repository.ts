@@ -34,7 +34,7 @@ export class DeliveriesRepository {
   /**
    * Due deliveries, at most `perEndpoint` per endpoint (so one endpoint's backlog cannot fill a
    * claim), each the oldest pending of its conversation (order per endpoint + conversation),
-   * skipping rows another instance holds. Caller runs it in a transaction and leases what it keeps.
+   * skipping rows leased by this or another instance. Reads without row locks: `lease` re-checks.
    * "Oldest of its conversation" is a scalar subquery (min id by deliveries_conversation_idx), not
    * NOT EXISTS: the planner turned that into an anti join that scanned every pending delivery of
    * the endpoint per candidate when the table's statistics were stale (a burst into a fresh
@@ -50,20 +50,26 @@ export class DeliveriesRepository {
            AND d.id = (SELECT min(p.id) FROM deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.conversation_key = d.conversation_key
                        AND p.status = 'pending')
          ORDER BY d.id LIMIT $2
-         FOR UPDATE OF d SKIP LOCKED
        ) c
        WHERE e.enabled AND NOT (e.id = ANY($3))`,
       [now, perEndpoint, skipEndpoints],
     );
   }
 
-  async lease(q: Queryable, ids: string[], until: Date): Promise<ClaimedDelivery[]> {
+  /**
+   * Leases those of `ids` that are still due, pending and not leased (ADR 0095: an optimistic
+   * claim in one statement; a row another instance leased or finished since `candidates` read it
+   * is left out, and being the oldest pending of its conversation cannot have changed while it
+   * stayed pending, since later rows have larger ids).
+   */
+  async lease(q: Queryable, ids: string[], now: Date, until: Date): Promise<ClaimedDelivery[]> {
     if (ids.length === 0) return [];
     const [rows] = await q.query<[ClaimedDelivery[], number]>(
       `UPDATE deliveries d SET locked_until = $2 FROM events ev
        WHERE d.id = ANY($1::bigint[]) AND ev.id = d.event_id
+         AND d.status = 'pending' AND d.next_attempt_at <= $3 AND (d.locked_until IS NULL OR d.locked_until <= $3)
        RETURNING d.id::text, d.endpoint_id, d.tenant_id, d.event_id, d.target, d.attempts, ev.body`,
-      [ids, until],
+      [ids, until, now],
     );
     return rows;
   }

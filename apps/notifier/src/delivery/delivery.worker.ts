@@ -24,9 +24,9 @@ const OUTCOME_BATCH_MAX = 500;
 type DeliveredRow = { id: string; statusCode?: number; latencyMs: number; at: Date };
 
 /**
- * Sends due deliveries (ADR 0081). Claims from Postgres with `FOR UPDATE SKIP LOCKED` (several
- * instances share the work) and leases what it takes; a crash leaves a lease that expires, so
- * the delivery is attempted again (at least once). Fairness: each claim takes at most the
+ * Sends due deliveries (ADR 0081). Reads due candidates and leases them with a conditional
+ * update (ADR 0095: several instances share the work; a row leased elsewhere meanwhile is
+ * skipped). A crash leaves a lease that expires, so the delivery is attempted again (at least once). Fairness: each claim takes at most the
  * per-endpoint limit from each endpoint, endpoints at their limit are skipped, and the global
  * capacity is dealt round-robin across endpoints, so one slow or hanging endpoint holds at most
  * NOTIFIER_ENDPOINT_CONCURRENCY slots and delays nobody else.
@@ -104,12 +104,15 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const limit = this.env.NOTIFIER_ENDPOINT_CONCURRENCY;
     const full = [...this.perEndpoint].filter(([, n]) => n >= limit).map(([id]) => id);
     const now = new Date(this.clock.now());
-    const claimed = await this.ds.transaction(async (em) => {
-      const candidates = await this.deliveries.candidates(em, now, limit, full);
-      const chosen = this.deal(candidates, capacity);
-      return this.deliveries.lease(em, chosen, new Date(now.getTime() + this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS));
-    });
-    if (claimed.length === 0) return;
+    // two autocommit statements, no transaction held across round trips (ADR 0095)
+    const candidates = await this.deliveries.candidates(this.ds, now, limit, full);
+    const chosen = this.deal(candidates, capacity);
+    const claimed = await this.deliveries.lease(this.ds, chosen, now, new Date(now.getTime() + this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS));
+    if (claimed.length === 0) {
+      // another instance leased what this one chose: look again
+      if (chosen.length > 0) this.again = true;
+      return;
+    }
     const endpoints = new Map((await this.endpoints.byIds(this.ds, [...new Set(claimed.map((c) => c.endpoint_id))])).map((e) => [e.id, e]));
     for (const d of claimed.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) {
       const ep = endpoints.get(d.endpoint_id);
