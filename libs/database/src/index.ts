@@ -19,3 +19,4 @@ export {
 } from './pg-errors';
 export { freshTestSchema, DEFAULT_TEST_DATABASE_URL, type TestSchema } from './testing/fresh-test-schema';
 export { deleteInChunks, rowCountRunner, type RowCountRunner } from './delete-in-chunks';
+export { openServiceDatabase } from './open-service-database';

@@ -3,3 +3,4 @@ export { HttpErrorFilter, toErrorBody, UNAVAILABLE_RETRY_AFTER_SECONDS, type Err
 export { apiValidationPipe, validateOrThrow, describeValidationErrors, FieldProblem } from './validation';
 export { createHttpApp, HttpAppOptions, nestLogLevels } from './create-http-app';
 export { InternalAuthGuard, TenantId, safeEqual, INTERNAL_TOKEN_HEADER, TENANT_HEADER } from './internal-auth.guard';
+export { discardRest } from './discard-rest';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { ulid } from 'ulid';
-import { ApiError } from '@wabridge/http';
+import { ApiError, discardRest } from '@wabridge/http';
 import { counter } from '@wabridge/telemetry';
 import { CLOCK, Clock } from '../common/clock';
 import { ContactsEnv } from '../contacts.env';
@@ -52,36 +52,6 @@ interface Pending {
  * is read as the database keeps up, so memory holds one batch, not the file. Bad rows are
  * reported by line and skipped; the rest go in. Re-importing the same file changes nothing.
  */
-/** At most this much of an abandoned upload is read and discarded before answering. */
-const DISCARD_MAX_BYTES = 256 * 1024 * 1024;
-const DISCARD_MAX_MS = 30_000;
-
-/**
- * Reads and discards the rest of an upload the import stopped reading (a record too large, a
- * bad header), so the answer reaches the caller on a clean connection: closing a socket with
- * unread bytes resets it, and the caller (the gateway, mid-upload) may then see the reset
- * instead of the 413 and answer 502. Bounded in bytes and time (the gateway caps uploads);
- * false when it gave up (the answer then closes the connection).
- */
-async function discardRest(body: Readable): Promise<boolean> {
-  if (body.readableEnded || body.destroyed) return true;
-  let seen = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), DISCARD_MAX_MS); });
-  const drained = (async (): Promise<boolean> => {
-    for await (const chunk of body.iterator({ destroyOnReturn: false })) {
-      seen += (chunk as Buffer).length;
-      if (seen > DISCARD_MAX_BYTES) return false;
-    }
-    return true;
-  })().catch(() => false);
-  try {
-    return await Promise.race([drained, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 @Injectable()
 export class ImportService {
   constructor(

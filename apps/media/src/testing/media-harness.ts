@@ -94,7 +94,7 @@ export class MediaHarness {
     await waitFor(async () => (await this.pg.query('SELECT 1 FROM numbers WHERE phone_number_id = $1', [n.phoneNumberId])).rowCount === 1, { timeoutMs: 30000, what: `number ${n.phoneNumberId} applied` });
   }
 
-  async http<T = any>(method: string, path: string, opts: { tenant?: string; body?: BodyInit; headers?: Record<string, string>; raw?: boolean } = {}): Promise<Reply<T>> {
+  async http<T = any>(method: string, path: string, opts: { tenant?: string; body?: RequestInit['body']; headers?: Record<string, string>; raw?: boolean } = {}): Promise<Reply<T>> {
     const headers: Record<string, string> = { 'x-internal-token': INTERNAL_TOKEN, ...(opts.tenant ? { 'x-tenant-id': opts.tenant } : {}), ...(opts.headers ?? {}) };
     const init: RequestInit & { duplex?: 'half' } = { method, headers, body: opts.body };
     if (opts.body instanceof ReadableStream) init.duplex = 'half';
