@@ -62,16 +62,31 @@ export class DeliveriesRepository {
    * is left out, and being the oldest pending of its conversation cannot have changed while it
    * stayed pending, since later rows have larger ids).
    */
-  async lease(q: Queryable, ids: string[], now: Date, until: Date): Promise<ClaimedDelivery[]> {
+  async lease(q: Queryable, ids: string[], now: Date, until: Date[]): Promise<ClaimedDelivery[]> {
     if (ids.length === 0) return [];
     const [rows] = await q.query<[ClaimedDelivery[], number]>(
-      `UPDATE deliveries d SET locked_until = $2 FROM events ev
-       WHERE d.id = ANY($1::bigint[]) AND ev.id = d.event_id
+      `UPDATE deliveries d SET locked_until = t.until FROM unnest($1::bigint[], $2::timestamptz[]) AS t(id, until), events ev
+       WHERE d.id = t.id AND ev.id = d.event_id
          AND d.status = 'pending' AND d.next_attempt_at <= $3 AND (d.locked_until IS NULL OR d.locked_until <= $3)
        RETURNING d.id::text, d.endpoint_id, d.tenant_id, d.event_id, d.target, d.attempts, ev.body`,
       [ids, until, now],
     );
     return rows;
+  }
+
+  /** Extends a lease this instance still holds (`held` is its current end); false if it was lost. */
+  async renew(q: Queryable, id: string, held: Date, until: Date): Promise<boolean> {
+    const [rows] = await q.query<[unknown[], number]>(
+      `UPDATE deliveries SET locked_until = $3 WHERE id = $1 AND status = 'pending' AND locked_until = $2 RETURNING id`,
+      [id, held, until],
+    );
+    return rows.length > 0;
+  }
+
+  /** Gives leases back (deliveries leased but not attempted, at shutdown). */
+  async unlease(q: Queryable, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await q.query(`UPDATE deliveries SET locked_until = NULL WHERE id = ANY($1::bigint[]) AND status = 'pending'`, [ids]);
   }
 
   /**

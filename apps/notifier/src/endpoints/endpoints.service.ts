@@ -89,13 +89,16 @@ export class EndpointsService {
       description: body.description, enabled: body.enabled,
     };
     const row = await this.endpoints.update(this.ds, tenantId, id, changes, new Date(this.clock.now()));
+    this.worker.forgetEndpoint(id);
     if (!row) throw ApiError.notFound('webhook endpoint');
     if (body.enabled === true) this.worker.wake();
     return endpointView(row);
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
-    if (!(await this.endpoints.remove(this.ds, tenantId, id))) throw ApiError.notFound('webhook endpoint');
+    const removed = await this.endpoints.remove(this.ds, tenantId, id);
+    this.worker.forgetEndpoint(id);
+    if (!removed) throw ApiError.notFound('webhook endpoint');
   }
 
   /** A new secret, shown once; the previous one keeps signing for NOTIFIER_SECRET_OVERLAP_MS. */
@@ -104,6 +107,7 @@ export class EndpointsService {
     const secret = newWebhookSecret();
     const now = this.clock.now();
     const row = await this.endpoints.rotate(this.ds, tenantId, id, this.box.seal(secret, secretAad(id)), new Date(now + this.env.NOTIFIER_SECRET_OVERLAP_MS), new Date(now));
+    this.worker.forgetEndpoint(id);
     if (!row) throw ApiError.notFound('webhook endpoint');
     return { id, secret, previousSecretValidUntil: row.previous_secret_until?.toISOString() ?? null };
   }

@@ -28,32 +28,36 @@ export class EventStore {
   async write(q: Queryable, events: MappedEvent[], now: Date, options: { origin?: DeliveryOrigin; exceptEndpoint?: string; fanOut?: boolean } = {}): Promise<number> {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
     if (unique.length === 0) return 0;
-    const inserted = await q.query<{ id: string }[]>(
-      `INSERT INTO events (id, tenant_id, type, phone_number_id, conversation_key, body, occurred_at, created_at)
-       SELECT t.id, t.tenant, t.type, t.pn, t.conv, t.body::jsonb, t.at, $8
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[]) AS t(id, tenant, type, pn, conv, body, at)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
+    // One statement (ADR 0096): the events, and for those new here one delivery per matching
+    // enabled endpoint of their tenant, in event order (then endpoint id). Atomic by itself, so a
+    // consumed batch needs no transaction around it; an event seen again creates no delivery.
+    const [row] = await q.query<{ n: string }[]>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+           WITH ORDINALITY AS t(id, tenant, type, pn, conv, body, at, ord)
+       ), ins AS (
+         INSERT INTO events (id, tenant_id, type, phone_number_id, conversation_key, body, occurred_at, created_at)
+         SELECT i.id, i.tenant, i.type, i.pn, i.conv, i.body::jsonb, i.at, $8 FROM input i ORDER BY i.ord
+         ON CONFLICT (id) DO NOTHING RETURNING id
+       ), dl AS (
+         INSERT INTO deliveries (endpoint_id, tenant_id, event_id, origin, conversation_key, status, next_attempt_at, created_at)
+         SELECT e.id, i.tenant, i.id, $9, i.conv, 'pending', $8, $8
+         FROM input i JOIN ins ON ins.id = i.id
+         JOIN endpoints e ON e.enabled AND e.tenant_id = i.tenant AND e.id IS DISTINCT FROM $10::text
+           AND (e.events IS NULL OR i.type = ANY(e.events))
+           AND (e.phone_number_ids IS NULL OR i.pn IS NULL OR i.pn = ANY(e.phone_number_ids))
+         WHERE $11::boolean
+         ORDER BY i.ord, e.id
+         ON CONFLICT DO NOTHING RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM dl)::text AS n`,
       [
         unique.map((e) => e.id), unique.map((e) => e.tenantId), unique.map((e) => e.type), unique.map((e) => e.phoneNumberId),
         unique.map((e) => e.conversationKey), unique.map((e) => JSON.stringify(e.body)), unique.map((e) => e.occurredAt), now,
+        options.origin ?? 'live', options.exceptEndpoint ?? null, options.fanOut !== false,
       ],
     );
-    const fresh = new Set(inserted.map((r) => r.id));
-    const created = unique.filter((e) => fresh.has(e.id));
-    if (created.length === 0 || options.fanOut === false) return 0;
-    const endpoints = await q.query<EndpointFilter[]>(
-      `SELECT id, tenant_id, events, phone_number_ids FROM endpoints WHERE enabled AND tenant_id = ANY($1) ORDER BY id`,
-      [[...new Set(created.map((e) => e.tenantId))]],
-    );
-    const rows: { endpoint: string; tenant: string; event: string; conv: string }[] = [];
-    for (const e of created) {
-      for (const ep of endpoints) {
-        if (ep.tenant_id !== e.tenantId || ep.id === options.exceptEndpoint) continue;
-        if (endpointMatches(ep, e.type, e.phoneNumberId)) rows.push({ endpoint: ep.id, tenant: e.tenantId, event: e.id, conv: e.conversationKey });
-      }
-    }
-    await this.insertDeliveries(q, rows, options.origin ?? 'live', now);
-    return rows.length;
+    return Number(row?.n ?? 0);
   }
 
   /** Pending deliveries in the given order (their ids keep it: the worker sends each conversation in id order). */

@@ -56,8 +56,20 @@ export class SourceEventsService implements OnModuleInit, OnApplicationShutdown 
     await this.sweep.stop();
   }
 
+  /**
+   * A consumed batch: one statement when nothing is parked (events and deliveries, atomic by
+   * itself, ADR 0096), else parking and storing in one transaction.
+   */
   async handle(topic: string, items: SourceItem<object>[]): Promise<void> {
-    const created = await this.ds.transaction((em) => this.apply(em, topic, items));
+    if (items.length === 0) return;
+    const now = new Date(this.clock.now());
+    const { events, parked } = await this.mapAll(this.ds, topic, items);
+    const created = parked.length === 0
+      ? await this.store.write(this.ds, events, now)
+      : await this.ds.transaction(async (em) => {
+        await this.numbers.park(em, parked, now);
+        return this.store.write(em, events, now);
+      });
     if (created > 0) this.worker.wake();
   }
 
@@ -96,15 +108,28 @@ export class SourceEventsService implements OnModuleInit, OnApplicationShutdown 
   private async apply(em: Queryable, topic: string, items: SourceItem<object>[]): Promise<number> {
     if (items.length === 0) return 0;
     const now = new Date(this.clock.now());
-    const ids = items.map((i) => i.payload as { phoneNumberId?: string; wabaId?: string });
-    const tenants = await this.numbers.lookup(
-      em, [...new Set(ids.flatMap((p) => (p.phoneNumberId ? [p.phoneNumberId] : [])))], [...new Set(ids.flatMap((p) => (p.wabaId ? [p.wabaId] : [])))],
-    );
+    const { events, parked } = await this.mapAll(em, topic, items);
+    await this.numbers.park(em, parked, now);
+    return this.store.write(em, events, now);
+  }
+
+  /** Maps a batch; numbers are looked up only for events that carry no tenant (ingress stamps inbound and status events). */
+  private async mapAll(q: Queryable, topic: string, items: SourceItem<object>[]): Promise<{ events: MappedEvent[]; parked: Park[] }> {
+    const needLookup = items.filter((i) => !this.knowsTenant(topic, i));
+    const ids = needLookup.map((i) => i.payload as { phoneNumberId?: string; wabaId?: string });
+    const tenants: Tenants = ids.length === 0
+      ? { byNumber: new Map(), byWaba: new Map() }
+      : await this.numbers.lookup(q, [...new Set(ids.flatMap((p) => (p.phoneNumberId ? [p.phoneNumberId] : [])))], [...new Set(ids.flatMap((p) => (p.wabaId ? [p.wabaId] : [])))]);
     const events: MappedEvent[] = [];
     const parked: Park[] = [];
     for (const item of items) this.map(topic, item, tenants, events, parked);
-    await this.numbers.park(em, parked, now);
-    return this.store.write(em, events, now);
+    return { events, parked };
+  }
+
+  /** Whether `map` can attribute the item without the numbers table. */
+  private knowsTenant(topic: string, item: SourceItem<object>): boolean {
+    if (topic === INBOUND_MESSAGE_V1.topic || topic === STATUS_UPDATED_V1.topic) return stampedTenant(item.payload, item.headerTenant) !== undefined;
+    return topic === OUTBOUND_EVENTS_V1.topic || topic === CONTACT_CHANGED_V1.topic;
   }
 
   private map(topic: string, item: SourceItem<object>, tenants: Tenants, out: MappedEvent[], park: Park[]): void {
