@@ -9,6 +9,8 @@ export interface EnsureTopicsOptions {
   extraTopics?: string[];
 }
 
+const CREATE_TIMEOUT_MS = 60000;
+
 /**
  * Creates every topic the service uses (never relying on broker auto-create). Existing topics
  * are left alone; compacted specs get `cleanup.policy=compact`.
@@ -32,13 +34,22 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], op
     };
     for (const spec of specs) add(topicName(spec.topic, options.suffix), spec.compacted === true);
     for (const extra of options.extraTopics ?? []) add(topicName(extra, options.suffix), false);
-    if (wanted.length > 0) {
+    // Several services boot at once and create the same topics: a create can fail because
+    // another one won, or report "This server does not host this topic-partition" while the
+    // metadata of topics just created spreads. Only what is still missing is created again,
+    // until it exists (bounded); a service that exited here failed its whole boot.
+    let missing = wanted;
+    const deadline = Date.now() + CREATE_TIMEOUT_MS;
+    while (missing.length > 0) {
       try {
-        await admin.createTopics({ topics: wanted, waitForLeaders: true, timeout: 15000 });
+        await admin.createTopics({ topics: missing, waitForLeaders: true, timeout: 15000 });
+        break;
       } catch (err) {
-        // Another instance may have created them concurrently; only re-throw if still missing.
-        const now = new Set(await admin.listTopics());
-        if (wanted.some((t) => !now.has(t.topic))) throw err;
+        const now = new Set(await admin.listTopics().catch(() => [] as string[]));
+        missing = missing.filter((t) => !now.has(t.topic));
+        if (missing.length === 0) break;
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 500));
       }
     }
     await waitForLeaders(admin, [
