@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { isPgUnavailable } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
 import { attachKafkaConsumer, ConsumerOptions, parseBrokers } from '@wabridge/kafka';
-import { Clock, systemClock } from './common/clock';
+import { Clock, systemClock } from '@wabridge/time';
 import { openMediaDatabase } from './database/data-source';
 import { MediaEnv } from './media.env';
 import { MediaModule } from './media.module';

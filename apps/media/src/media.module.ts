@@ -4,7 +4,8 @@ import { dlqTopicFor, MEDIA_STORED_V1, NUMBER_CHANGED_V1 } from '@wabridge/contr
 import { databaseReadinessCheck } from '@wabridge/database';
 import { KafkaModule, parseBrokers } from '@wabridge/kafka';
 import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
-import { CLOCK, Clock } from './common/clock';
+import { Clock } from '@wabridge/time';
+import { CLOCK } from './media.tokens';
 import { MediaAuthGuard } from './common/media-auth.guard';
 import { MediaConsumers } from './consumers.controller';
 import { MediaController } from './media/media.controller';

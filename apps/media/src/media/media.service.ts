@@ -5,7 +5,8 @@ import { HEADER, MEDIA_STORED_V1, MediaStoredV1 } from '@wabridge/contracts';
 import { ApiError, discardRest } from '@wabridge/http';
 import { EventProducer } from '@wabridge/kafka';
 import { counter } from '@wabridge/telemetry';
-import { CLOCK, Clock } from '../common/clock';
+import { Clock } from '@wabridge/time';
+import { CLOCK } from '../media.tokens';
 import { MediaEnv } from '../media.env';
 import { GraphClient } from '../numbers/graph-client';
 import { NumbersRepository } from '../numbers/numbers.repository';
@@ -75,7 +76,7 @@ export class MediaService {
     }
     const row: MediaRow = {
       id, tenantId: input.tenantId, phoneNumberId: input.phoneNumberId, direction: 'outbound', mimeType: kind.mimeType, size: stored.size,
-      sha256: stored.sha256, filename: input.filename?.slice(0, 255) || null, storageKey: id, metaMediaId: null, wamid: null, createdAt: this.clock.now(),
+      sha256: stored.sha256, filename: input.filename?.slice(0, 255) || null, storageKey: id, metaMediaId: null, wamid: null, createdAt: new Date(this.clock.now()),
     };
     try {
       await this.media.insert(row);
@@ -87,7 +88,7 @@ export class MediaService {
     if (number && this.storage.localPath) {
       const metaMediaId = await this.graph.upload(number, this.storage.localPath(id), kind.mimeType, row.filename ?? `${id}.${extensionOf(kind.mimeType)}`);
       if (metaMediaId) {
-        await this.media.setMetaMediaId(id, metaMediaId, this.clock.now());
+        await this.media.setMetaMediaId(id, metaMediaId, new Date(this.clock.now()));
         row.metaMediaId = metaMediaId;
       }
     }
