@@ -1,9 +1,9 @@
-import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CONTACT_CHANGED_V1, CONTACT_ERASED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
-import { databaseReadinessCheck } from '@wabridge/database';
+import { DatabaseLifecycle } from '@wabridge/database';
 import { parseBrokers, KafkaModule } from '@wabridge/kafka';
-import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
+import { ObservabilityModule } from '@wabridge/telemetry';
 import { CLOCK, Clock } from './common/clock';
 import { ContactsAuthGuard } from './common/contacts-auth.guard';
 import { ContactsConsumers } from './consumers.controller';
@@ -23,18 +23,6 @@ import { SettingsRepository } from './settings/settings.repository';
 import { StatusService } from './status/status.service';
 
 export const CONTACTS_TOPICS = [INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, NUMBER_CHANGED_V1, CONTACT_CHANGED_V1, CONTACT_ERASED_V1];
-
-/** Closes the pool last (after the consumer stopped) and reports Postgres in /health/ready. */
-@Injectable()
-class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(private readonly ds: DataSource, health: HealthRegistry) {
-    health.register('postgres', databaseReadinessCheck(ds));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.ds.isInitialized) await this.ds.destroy();
-  }
-}
 
 @Module({})
 export class ContactsModule {

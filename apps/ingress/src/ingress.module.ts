@@ -1,10 +1,10 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@wabridge/config';
 import {
   ACCOUNT_EVENT_V1, APP_CHANGED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, STATUS_UPDATED_V1, topicName, WEBHOOK_RECEIVED_V1,
 } from '@wabridge/contracts';
-import { databaseReadinessCheck } from '@wabridge/database';
+import { DatabaseLifecycle } from '@wabridge/database';
 import { KAFKA_CLIENT, KafkaModule, parseBrokers } from '@wabridge/kafka';
 import { Kafka } from 'kafkajs';
 import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
@@ -21,15 +21,6 @@ import { WebhookController } from './webhooks/webhook.controller';
 import { WebhookIntakeService } from './webhooks/webhook-intake.service';
 
 export const INGRESS_TOPICS = [WEBHOOK_RECEIVED_V1, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, ACCOUNT_EVENT_V1, APP_CHANGED_V1, NUMBER_CHANGED_V1];
-
-/** Closes the pool after consumers and HTTP have stopped (shutdown hooks run last). */
-@Injectable()
-class DataSourceCloser implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly ds: DataSource) {}
-  async onApplicationShutdown(): Promise<void> {
-    if (this.ds.isInitialized) await this.ds.destroy();
-  }
-}
 
 @Module({})
 export class IngressModule {
@@ -67,12 +58,11 @@ export class IngressModule {
         { provide: ProcessedEventsRepository, inject: [DataSource], useFactory: (ds: DataSource) => new ProcessedEventsRepository(ds) },
         WebhookIntakeService,
         NormalizerService,
-        DataSourceCloser,
+        DatabaseLifecycle,
         {
           provide: 'INGRESS_READINESS',
-          inject: [HealthRegistry, DataSource, REGISTRY_CATCH_UP],
-          useFactory: (health: HealthRegistry, ds: DataSource, catchUp: RegistryCatchUp) => {
-            health.register('postgres', databaseReadinessCheck(ds));
+          inject: [HealthRegistry, REGISTRY_CATCH_UP],
+          useFactory: (health: HealthRegistry, catchUp: RegistryCatchUp) => {
             health.register('registry', async () => {
               if (!catchUp.caughtUp) throw new Error('app/number registry not read to its end yet');
             });

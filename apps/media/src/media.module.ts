@@ -1,9 +1,9 @@
-import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { dlqTopicFor, MEDIA_STORED_V1, NUMBER_CHANGED_V1 } from '@wabridge/contracts';
-import { databaseReadinessCheck } from '@wabridge/database';
+import { DatabaseLifecycle } from '@wabridge/database';
 import { KafkaModule, parseBrokers } from '@wabridge/kafka';
-import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
+import { ObservabilityModule } from '@wabridge/telemetry';
 import { Clock } from '@wabridge/time';
 import { CLOCK } from './media.tokens';
 import { MediaAuthGuard } from './common/media-auth.guard';
@@ -17,18 +17,6 @@ import { NumbersRepository } from './numbers/numbers.repository';
 import { MEDIA_STORAGE, MediaStorage } from './storage/media-storage';
 
 export const MEDIA_TOPICS = [NUMBER_CHANGED_V1, MEDIA_STORED_V1];
-
-/** Closes the pool last (after the consumer stopped) and reports Postgres in /health/ready. */
-@Injectable()
-class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(private readonly ds: DataSource, health: HealthRegistry) {
-    health.register('postgres', databaseReadinessCheck(ds));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.ds.isInitialized) await this.ds.destroy();
-  }
-}
 
 @Module({})
 export class MediaModule {

@@ -1,12 +1,12 @@
-import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@wabridge/config';
 import {
   ACCOUNT_EVENT_V1, CONTACT_CHANGED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, OUTBOUND_EVENTS_V1, STATUS_UPDATED_V1,
 } from '@wabridge/contracts';
-import { databaseReadinessCheck } from '@wabridge/database';
+import { DatabaseLifecycle } from '@wabridge/database';
 import { KafkaModule, parseBrokers } from '@wabridge/kafka';
-import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
+import { ObservabilityModule } from '@wabridge/telemetry';
 import { Clock } from '@wabridge/time';
 import { NotifierAuthGuard } from './common/notifier-auth.guard';
 import { CLOCK, SECRET_BOX } from './common/tokens';
@@ -24,18 +24,6 @@ import { RetentionService } from './retention.service';
 
 /** Every topic the notifier consumes (one handler each in SourceConsumers). */
 export const NOTIFIER_TOPICS = [INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, OUTBOUND_EVENTS_V1, ACCOUNT_EVENT_V1, CONTACT_CHANGED_V1, NUMBER_CHANGED_V1];
-
-/** Closes the pool last (after the consumer and the worker stopped) and reports Postgres in /health/ready. */
-@Injectable()
-class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(private readonly ds: DataSource, health: HealthRegistry) {
-    health.register('postgres', databaseReadinessCheck(ds));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.ds.isInitialized) await this.ds.destroy();
-  }
-}
 
 @Module({})
 export class NotifierModule {

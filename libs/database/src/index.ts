@@ -20,3 +20,4 @@ export {
 export { freshTestSchema, DEFAULT_TEST_DATABASE_URL, type TestSchema } from './testing/fresh-test-schema';
 export { deleteInChunks, rowCountRunner, type RowCountRunner } from './delete-in-chunks';
 export { openServiceDatabase } from './open-service-database';
+export { DatabaseLifecycle } from './database-lifecycle';
