@@ -17,3 +17,5 @@ export * from './outbound/message-lifecycle';
 export * from './public/public-event';
 export * from './public/public-events.v1';
 export * from './media/media-stored.v1';
+export * from './media/media-failed.v1';
+export * from './media/inbound-media-id';
