@@ -4,3 +4,7 @@ export { apiValidationPipe, validateOrThrow, describeValidationErrors, FieldProb
 export { createHttpApp, HttpAppOptions, nestLogLevels } from './create-http-app';
 export { InternalAuthGuard, TenantId, safeEqual, INTERNAL_TOKEN_HEADER, TENANT_HEADER } from './internal-auth.guard';
 export { discardRest } from './discard-rest';
+export {
+  TargetGuard, TargetGuardOptions, TargetRefusedError, CheckedTarget, isBlockedAddress, describeBlockedAddress, unmapIPv4,
+} from './ssrf/target-guard';
+export { guardedGet, GuardedGetOptions, GuardedResponse, UpstreamFetchError, pinnedLookup } from './ssrf/guarded-get';

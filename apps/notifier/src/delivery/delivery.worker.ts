@@ -9,7 +9,7 @@ import { endpointSecrets } from '../endpoints/endpoint-secrets';
 import { EventStore } from '../events/event-store';
 import { notice } from '../events/public-event.mapper';
 import { NotifierEnv, requireHttps, retrySchedule } from '../notifier.env';
-import { TargetGuard, TargetRefusedError } from '../ssrf/target-guard';
+import { TargetGuard, TargetRefusedError } from '@wabridge/http';
 import { ClaimedDelivery, DeliveriesRepository } from './deliveries.repository';
 import { deliveryMetrics } from './delivery.metrics';
 import { nextStep } from './retry-policy';
@@ -67,7 +67,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.schedule = retrySchedule(env);
     this.sender = new WebhookSender(env.NOTIFIER_REQUEST_TIMEOUT_MS);
-    this.guard = new TargetGuard({ allow: env.NOTIFIER_ALLOWED_TARGETS, requireHttps: requireHttps(env) });
+    this.guard = new TargetGuard({ allow: env.NOTIFIER_ALLOWED_TARGETS, allowSource: 'NOTIFIER_ALLOWED_TARGETS', purpose: 'webhooks', requireHttps: requireHttps(env) });
   }
 
   onModuleInit(): void {

@@ -1,7 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
-import { CheckedTarget } from '../ssrf/target-guard';
+import { CheckedTarget, pinnedLookup } from '@wabridge/http';
 
 export interface AttemptResult {
   ok: boolean;
@@ -25,10 +24,7 @@ export class WebhookSender {
 
   post(target: CheckedTarget, headers: Record<string, string>, body: string): Promise<AttemptResult> {
     const started = performance.now();
-    const lookup: LookupFunction = (_host, options, cb) => {
-      if ((options as { all?: boolean }).all) (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
-      else cb(null, target.address, target.family);
-    };
+    const lookup = pinnedLookup(target);
     const secure = target.url.protocol === 'https:';
     return new Promise<AttemptResult>((resolve) => {
       let settled = false;

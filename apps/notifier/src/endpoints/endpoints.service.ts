@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ulid } from 'ulid';
 import { SecretBox } from '@wabridge/config';
 import { PUBLIC_EVENT_TYPES } from '@wabridge/contracts';
-import { ApiError } from '@wabridge/http';
+import { ApiError, TargetGuard, TargetRefusedError } from '@wabridge/http';
 import { Clock } from '@wabridge/time';
 import { CLOCK, SECRET_BOX } from '../common/tokens';
 import { DeliveriesRepository } from '../delivery/deliveries.repository';
@@ -12,7 +12,6 @@ import { newWebhookSecret } from '../delivery/signature';
 import { EventStore, endpointMatches } from '../events/event-store';
 import { notice } from '../events/public-event.mapper';
 import { NotifierEnv, requireHttps } from '../notifier.env';
-import { TargetGuard, TargetRefusedError } from '../ssrf/target-guard';
 import { CreateEndpointBody, DeliveriesQuery, PatchEndpointBody, ReplayQuery } from './dto/endpoints.dto';
 import { secretAad } from './endpoint-secrets';
 import { deliveryView, endpointView } from './endpoint.view';
@@ -36,7 +35,7 @@ export class EndpointsService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
   ) {
-    this.guard = new TargetGuard({ allow: env.NOTIFIER_ALLOWED_TARGETS, requireHttps: requireHttps(env) });
+    this.guard = new TargetGuard({ allow: env.NOTIFIER_ALLOWED_TARGETS, allowSource: 'NOTIFIER_ALLOWED_TARGETS', purpose: 'webhooks', requireHttps: requireHttps(env) });
   }
 
   /** 400 naming the field when a URL is refused by the SSRF guard (checked again at every delivery). */

@@ -1,7 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import { lookup } from 'node:dns/promises';
 
-/** Why a webhook URL may not be called (answered as 400 at creation, a failed attempt at delivery). */
+/** Why a URL may not be called (a webhook target, a media link): the message names the reason. */
 export class TargetRefusedError extends Error {
   constructor(message: string) {
     super(message);
@@ -9,27 +9,52 @@ export class TargetRefusedError extends Error {
   }
 }
 
-/** A URL checked for delivery: connect to `address` (checked), never resolve `url`'s host again. */
+/** A checked URL: connect to `address` (checked), never resolve `url`'s host again. */
 export interface CheckedTarget {
   url: URL;
   address: string;
   family: 4 | 6;
 }
 
-/** Addresses no tenant's webhook may reach: loopback, private, link-local (cloud metadata), CGNAT, multicast, reserved. */
-const BLOCKED_V4: [string, number][] = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+/**
+ * Addresses no tenant-chosen URL may reach — loopback, private, link-local (cloud metadata),
+ * CGNAT, multicast, reserved — each with the name a refusal gives it. Checked in order, so a
+ * narrower range listed first names the address (`::1` before `::/96`).
+ */
+const BLOCKED_V4: [string, number, string][] = [
+  ['0.0.0.0', 8, 'a "this network" (unspecified)'], ['10.0.0.0', 8, 'a private (RFC 1918)'], ['100.64.0.0', 10, 'a carrier-grade NAT (shared)'],
+  ['127.0.0.0', 8, 'a loopback'], ['169.254.169.254', 32, 'the cloud metadata'], ['169.254.0.0', 16, 'a link-local'],
+  ['172.16.0.0', 12, 'a private (RFC 1918)'], ['192.0.0.0', 24, 'a reserved (IETF protocol)'], ['192.0.2.0', 24, 'a documentation'],
+  ['192.88.99.0', 24, 'a reserved (6to4 relay)'], ['192.168.0.0', 16, 'a private (RFC 1918)'], ['198.18.0.0', 15, 'a benchmarking'],
+  ['198.51.100.0', 24, 'a documentation'], ['203.0.113.0', 24, 'a documentation'], ['224.0.0.0', 4, 'a multicast'], ['240.0.0.0', 4, 'a reserved'],
 ];
-const BLOCKED_V6: [string, number][] = [
-  ['::', 128], ['::1', 128], ['::', 96] /* IPv4-compatible (deprecated) */, ['64:ff9b::', 96] /* NAT64 */, ['64:ff9b:1::', 48],
-  ['100::', 64] /* discard */, ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
+const BLOCKED_V6: [string, number, string][] = [
+  ['::', 128, 'the unspecified'], ['::1', 128, 'a loopback'], ['::', 96, 'an IPv4-compatible (deprecated)'], ['64:ff9b::', 96, 'a NAT64'],
+  ['64:ff9b:1::', 48, 'a NAT64 (local-use)'], ['100::', 64, 'a discard-only'], ['2001:db8::', 32, 'a documentation'],
+  ['fc00::', 7, 'a unique-local (private)'], ['fe80::', 10, 'a link-local'], ['fec0::', 10, 'a site-local (deprecated)'], ['ff00::', 8, 'a multicast'],
 ];
 
 const blocked = new BlockList();
 for (const [a, p] of BLOCKED_V4) blocked.addSubnet(a, p, 'ipv4');
 for (const [a, p] of BLOCKED_V6) blocked.addSubnet(a, p, 'ipv6');
+const NAMED = [
+  ...BLOCKED_V4.map(([a, p, name]) => ({ a, p, name, family: 'ipv4' as const })),
+  ...BLOCKED_V6.map(([a, p, name]) => ({ a, p, name, family: 'ipv6' as const })),
+].map(({ a, p, name, family }) => {
+  const list = new BlockList();
+  list.addSubnet(a, p, family);
+  return { list, name, family };
+});
+
+/** What kind of internal address `address` is, e.g. "a loopback address"; undefined when public. */
+export function describeBlockedAddress(address: string): string | undefined {
+  const a = unmapIPv4(address);
+  const v = isIP(a);
+  if (v === 0) return 'not an IP';
+  const family = v === 4 ? 'ipv4' : 'ipv6';
+  const hit = NAMED.find((n) => n.family === family && n.list.check(a, family));
+  return hit ? `${hit.name} address` : undefined;
+}
 
 /** `::ffff:a.b.c.d` and `::ffff:xxxx:yyyy` → `a.b.c.d` (so a mapped address is judged as IPv4). */
 export function unmapIPv4(address: string): string {
@@ -45,7 +70,7 @@ export function unmapIPv4(address: string): string {
   return address;
 }
 
-/** True when `address` (an IP literal) is in a range webhooks may not reach. */
+/** True when `address` (an IP literal) is in a range tenant-chosen URLs may not reach. */
 export function isBlockedAddress(address: string): boolean {
   const a = unmapIPv4(address);
   const v = isIP(a);
@@ -57,13 +82,17 @@ export function isBlockedAddress(address: string): boolean {
 export interface TargetGuardOptions {
   /** Hosts or CIDRs allowed although private (`127.0.0.1/32`, `::1/128`, `receiver.internal`). */
   allow?: string;
+  /** The variable `allow` came from, named when an entry is malformed (e.g. `NOTIFIER_ALLOWED_TARGETS`). */
+  allowSource?: string;
   requireHttps?: boolean;
+  /** What the URL is for, named in refusals ("webhooks", "media links"). */
+  purpose?: string;
   /** DNS resolution (tests inject one); default dns.lookup with every address. */
   resolve?: (host: string) => Promise<{ address: string; family: number }[]>;
 }
 
 /**
- * The SSRF guard of webhook targets (ADR 0082). A URL passes when it is http(s) (https in
+ * The SSRF guard of tenant-chosen URLs: webhook targets (ADR 0082), media links (ADR 0109). A URL passes when it is http(s) (https in
  * production), has no credentials, and every address its host resolves to is public or in the
  * operator's allow-list. The caller connects to the returned address (no second resolution,
  * so a DNS answer that changes between check and connect cannot redirect the request).
@@ -82,7 +111,7 @@ export class TargetGuard {
         continue;
       }
       const prefix = bits === undefined ? (v === 4 ? 32 : 128) : Number(bits);
-      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (v === 4 ? 32 : 128)) throw new Error(`NOTIFIER_ALLOWED_TARGETS: bad prefix in "${entry}"`);
+      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (v === 4 ? 32 : 128)) throw new Error(`${options.allowSource ?? 'allow-list'}: bad prefix in "${entry}"`);
       this.allowed.addSubnet(addr!, prefix, v === 4 ? 'ipv4' : 'ipv6');
     }
     this.resolve = options.resolve ?? ((host) => lookup(host, { all: true, verbatim: true }));
@@ -130,7 +159,7 @@ export class TargetGuard {
       const bad = addresses.find((a) => isBlockedAddress(a.address) && !this.allowedAddress(a.address));
       if (bad) {
         throw new TargetRefusedError(
-          `resolves to ${unmapIPv4(bad.address)}, a loopback, private, link-local or otherwise internal address (not allowed for webhooks)`,
+          `resolves to ${unmapIPv4(bad.address)}, ${describeBlockedAddress(bad.address) ?? 'an internal address'} (not allowed for ${this.options.purpose ?? 'outbound requests'})`,
         );
       }
     }

@@ -61,3 +61,26 @@ describe('TargetGuard (SSRF)', () => {
     await expect(guard.check('not a url')).rejects.toThrow('valid URL');
   });
 });
+
+describe('TargetGuard refusals name the kind of address', () => {
+  it.each([
+    ['http://127.0.0.1:8080/x.jpg', 'resolves to 127.0.0.1, a loopback address'],
+    ['http://169.254.169.254/latest/meta-data', 'resolves to 169.254.169.254, the cloud metadata address'],
+    ['http://169.254.1.1/', 'a link-local address'],
+    ['http://10.0.0.5/a.jpg', 'resolves to 10.0.0.5, a private (RFC 1918) address'],
+    ['http://100.64.0.1/', 'a carrier-grade NAT (shared) address'],
+    ['http://[::1]/', 'resolves to ::1, a loopback address'],
+    ['http://[fd00::1]/', 'a unique-local (private) address'],
+  ])('%s → "%s"', async (url, reason) => {
+    await expect(new TargetGuard({ purpose: 'media links' }).check(url)).rejects.toThrow(`${reason} (not allowed for media links)`);
+  });
+
+  it('names a host that resolves to loopback by its address', async () => {
+    const guard = new TargetGuard({ resolve: resolveTo('127.0.0.1') });
+    await expect(guard.check('http://localhost/x.jpg')).rejects.toThrow('resolves to 127.0.0.1, a loopback address');
+  });
+
+  it('names the variable of a malformed allow-list entry', () => {
+    expect(() => new TargetGuard({ allow: '10.0.0.0/99', allowSource: 'MEDIA_LINK_ALLOWED_TARGETS' })).toThrow('MEDIA_LINK_ALLOWED_TARGETS: bad prefix');
+  });
+});
