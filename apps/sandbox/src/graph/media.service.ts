@@ -31,6 +31,8 @@ export const DOWNLOAD_PATH = '/whatsapp_business/attachments';
 @Injectable()
 export class MediaService {
   private readonly urlKey = randomBytes(32);
+  /** Downloads still to answer as expired (`POST /_sandbox/media/expire-next-urls`). */
+  private expiring = 0;
 
   constructor(
     private readonly store: MediaStore,
@@ -85,12 +87,26 @@ export class MediaService {
     if (!mid || !ext || !hash || !/^\d+$/.test(ext)) return null;
     if (!this.hashMatches(mid, ext, hash)) return null;
     if (Number(ext) * 1000 < this.clock.now()) return null;
+    if (this.expiring > 0) {
+      this.expiring--;
+      return null;
+    }
     const media = this.store.get(mid);
     if (!media) return null;
     const number = this.numbers.get(media.phoneNumberId);
     const token = bearerToken(authorization);
     if (!number || token === undefined || !this.numbers.wabaTokenValid(number.wabaId, token)) return 'unauthorized';
     return media;
+  }
+
+  /**
+   * The next `count` downloads of valid URLs answer as if the URL had expired (404), as Meta's
+   * do once their 5 minutes are over: lets a client's fresh-URL retry be tested without waiting.
+   * Returns how many are still to come.
+   */
+  expireNextDownloads(count: number): number {
+    this.expiring += count;
+    return this.expiring;
   }
 
   /** A download URL for `media` (also used for inbound media the simulated user sends). */
