@@ -13,6 +13,8 @@ import { ApiAuthGuard } from './auth/api-auth.guard';
 import { ApiKeyVerifier } from './auth/api-key.verifier';
 import { RateLimiter, systemClock } from './auth/rate-limiter';
 import { ResolvedGatewayEnv } from './config/gateway.env';
+import { CloudMediaController } from './forwarding/cloud-media.controller';
+import { CloudMediaService } from './forwarding/cloud-media.service';
 import { ForwardingController } from './forwarding/forwarding.controller';
 import { ForwardingService } from './forwarding/forwarding.service';
 import { GraphClient } from './graph/graph.client';
@@ -56,7 +58,7 @@ export class GatewayModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [AdminController, MessagesController, CloudApiController, TemplatesController, ForwardingController, MessageProjectionConsumer, TemplateEventsConsumer, ContactErasureConsumer],
+      controllers: [AdminController, MessagesController, CloudApiController, TemplatesController, ForwardingController, CloudMediaController, MessageProjectionConsumer, TemplateEventsConsumer, ContactErasureConsumer],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: DATA_SOURCE, useValue: db },
@@ -78,6 +80,7 @@ export class GatewayModule {
         TemplatesService,
         GraphClient,
         ForwardingService,
+        CloudMediaService,
       ],
     };
   }

@@ -37,6 +37,7 @@ describe('OpenAPI document', () => {
       'POST /v1/webhook-endpoints', 'GET /v1/webhook-endpoints', 'GET /v1/webhook-endpoints/{id}', 'PATCH /v1/webhook-endpoints/{id}',
       'DELETE /v1/webhook-endpoints/{id}', 'POST /v1/webhook-endpoints/{id}/replay', 'GET /v1/webhook-endpoints/{id}/deliveries',
       'POST /v1/webhook-endpoints/{id}/test', 'POST /v1/webhook-endpoints/{id}/rotate-secret',
+      'POST /{version}/{phoneNumberId}/media', 'GET /{version}/{mediaId}', 'DELETE /{version}/{mediaId}',
     ]));
     // one route per operation with its shapes, not the catch-all's eight bare methods
     expect(Object.keys(doc.paths['/v1/webhook-endpoints'] ?? {}).sort()).toEqual(['get', 'post']);

@@ -4,6 +4,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
+import { addCloudMediaPaths } from './forwarding/cloud-media.openapi';
 import { addWebhookEndpointPaths } from './forwarding/webhook-endpoints.openapi';
 
 /** The send body of `POST /v1/messages` (the `<type>` object is Meta's, validated per type). */
@@ -36,8 +37,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Wabridge gateway')
     .setDescription(
       'Public API of the Wabridge WhatsApp Business platform: tenant API (API key as Bearer), ' +
-        'Cloud-API-compatible send route, and the operator API under /admin/v1 (ADMIN_TOKEN). ' +
-        'Errors: {error:{code,message,details?}} (Meta\'s error shape on the Cloud API route).',
+        'Cloud-API-compatible send and media routes, and the operator API under /admin/v1 (ADMIN_TOKEN). ' +
+        'Errors: {error:{code,message,details?}} (Meta\'s error shape on the Cloud API routes).',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key wbk_live_…' }, 'apiKey')
@@ -45,6 +46,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const doc = SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
   addWebhookEndpointPaths(doc);
+  addCloudMediaPaths(doc);
   // Stable order, so the checked-in copy diffs cleanly.
   doc.paths = Object.fromEntries(Object.entries(doc.paths).sort(([a], [b]) => a.localeCompare(b)));
   return doc;

@@ -41,6 +41,9 @@ function capped(source: Readable, max: number, state: { exceeded: boolean }, abo
   return source.pipe(counter);
 }
 
+/** Meta's upload path, as `CloudMediaController` routes it (version `v23.0`, numeric number id). */
+export const CLOUD_MEDIA_UPLOAD = /^\/v\d+\.\d+\/\d{1,32}\/media(\?|$)/;
+
 /**
  * A streamed bulk upload, answered only when the whole body is processed: a contacts import, or
  * a media upload (up to Meta's 100 MB documents). Both get the upload cap and deadline
@@ -49,7 +52,8 @@ function capped(source: Readable, max: number, state: { exceeded: boolean }, abo
 export function isBulkImport(target: ForwardTarget, method: string, url: string): boolean {
   if (method !== 'POST') return false;
   if (target === 'contacts') return /^\/v1\/contacts\/import(\?|$)/.test(url);
-  if (target === 'media') return /^\/v1\/media(\?|$)/.test(url);
+  // `/v1/media` and the Cloud-API-compatible `POST /{version}/{phone-number-id}/media` (ADR 0105)
+  if (target === 'media') return /^\/v1\/media(\?|$)/.test(url) || CLOUD_MEDIA_UPLOAD.test(url);
   return false;
 }
 
@@ -91,6 +95,16 @@ export function forwardPath(target: ForwardTarget, url: string): string {
 const PASS_REQUEST_HEADERS = ['content-type', 'accept', 'idempotency-key', 'if-none-match', 'range'];
 const PASS_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'cache-control', 'etag', 'location', 'retry-after', 'content-range', 'accept-ranges', 'last-modified'];
 
+export interface UpstreamCall {
+  method: string;
+  /** Path and query under `/v1/<target>` (checked by `forwardPath`). */
+  path: string;
+  /** A streamed upload: FORWARD_IMPORT_MAX_BYTES and FORWARD_IMPORT_TIMEOUT_MS instead of the short ones. */
+  upload: boolean;
+  /** Pass the request's body on (methods other than GET/HEAD). */
+  body: boolean;
+}
+
 /**
  * Forwards a tenant's request to an internal service with the resolved tenant id and the
  * internal token (the service trusts nothing else). Bodies are streamed both ways (media
@@ -110,52 +124,8 @@ export class ForwardingService {
 
   async forward(target: ForwardTarget, principal: Principal, req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const method = req.method.toUpperCase();
-    const base = this.bases[target];
-    const url = `${base}${forwardPath(target, req.url)}`;
-    // Belt and braces: what fetch will actually call must still be under the prefix.
-    const resolved = new URL(url);
-    const basePath = new URL(base).pathname.replace(/\/+$/, '');
-    if (resolved.origin !== new URL(base).origin || !`${resolved.pathname}/`.startsWith(`${basePath}/v1/${target}/`)) {
-      throw new ApiError(400, 'invalid_path', `the path must stay under /v1/${target}`);
-    }
-    const bulkImport = isBulkImport(target, method, req.url);
-    const maxUpload = this.env.FORWARD_IMPORT_MAX_BYTES;
-    if (bulkImport && Number(req.headers['content-length'] ?? 0) > maxUpload) throw uploadTooLarge(maxUpload);
-    const headers: Record<string, string> = {};
-    for (const h of PASS_REQUEST_HEADERS) {
-      const v = req.headers[h];
-      if (typeof v === 'string') headers[h] = v;
-    }
-    headers[INTERNAL_TOKEN_HEADER] = this.env.INTERNAL_TOKEN;
-    headers[TENANT_HEADER] = principal.tenantId;
-    injectTraceHeaders(headers);
-    let body: RequestInit['body'];
-    const b: unknown = req.body;
-    const limit = { exceeded: false };
-    const cut = new AbortController();
-    if (method !== 'GET' && method !== 'HEAD' && b !== undefined && b !== null) {
-      if (b instanceof Readable) body = Readable.toWeb(bulkImport ? capped(b, maxUpload, limit, cut) : b) as unknown as RequestInit['body'];
-      else if (typeof b === 'string' || Buffer.isBuffer(b)) body = b as RequestInit['body'];
-      else {
-        body = JSON.stringify(b);
-        headers['content-type'] = 'application/json';
-      }
-    }
-    const timeoutMs = bulkImport ? this.env.FORWARD_IMPORT_TIMEOUT_MS : this.env.FORWARD_TIMEOUT_MS;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method, headers, body, redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), cut.signal]),
-        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-      } as RequestInit);
-    } catch (err) {
-      if (reply.sent) return; // the request deadline already answered (408) and closed the connection
-      if (limit.exceeded) throw uploadTooLarge(maxUpload);
-      if ((err as Error).name === 'TimeoutError') {
-        throw new ApiError(504, 'upstream_timeout', `the ${SERVICE_OF[target]} service did not answer within ${timeoutMs} ms`);
-      }
-      throw new ApiError(502, 'upstream_unavailable', `the ${SERVICE_OF[target]} service is unavailable`);
-    }
+    const res = await this.call(target, principal, req, reply, { method, path: req.url, upload: isBulkImport(target, method, req.url), body: true });
+    if (!res) return;
     void reply.status(res.status);
     for (const h of PASS_RESPONSE_HEADERS) {
       const v = res.headers.get(h);
@@ -166,5 +136,60 @@ export class ForwardingService {
       return;
     }
     await reply.send(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream));
+  }
+
+  /**
+   * Calls the service under `/v1/<target>` for this request (confined, tenant and internal token
+   * set, the body streamed and capped as an upload when `upload`) and hands back its answer
+   * unread, for routes that reshape it (the Cloud API media routes, ADR 0105). Undefined when
+   * the request deadline has already answered the client.
+   */
+  async call(target: ForwardTarget, principal: Principal, req: FastifyRequest, reply: FastifyReply, options: UpstreamCall): Promise<Response | undefined> {
+    const { method, upload: bulkImport } = options;
+    const base = this.bases[target];
+    const url = `${base}${forwardPath(target, options.path)}`;
+    // Belt and braces: what fetch will actually call must still be under the prefix.
+    const resolved = new URL(url);
+    const basePath = new URL(base).pathname.replace(/\/+$/, '');
+    if (resolved.origin !== new URL(base).origin || !`${resolved.pathname}/`.startsWith(`${basePath}/v1/${target}/`)) {
+      throw new ApiError(400, 'invalid_path', `the path must stay under /v1/${target}`);
+    }
+    const maxUpload = this.env.FORWARD_IMPORT_MAX_BYTES;
+    if (bulkImport && Number(req.headers['content-length'] ?? 0) > maxUpload) throw uploadTooLarge(maxUpload);
+    const headers: Record<string, string> = {};
+    for (const h of PASS_REQUEST_HEADERS) {
+      const v = req.headers[h];
+      // without the body its content type would make the service parse an empty one
+      if (typeof v === 'string' && (options.body || h !== 'content-type')) headers[h] = v;
+    }
+    headers[INTERNAL_TOKEN_HEADER] = this.env.INTERNAL_TOKEN;
+    headers[TENANT_HEADER] = principal.tenantId;
+    injectTraceHeaders(headers);
+    let body: RequestInit['body'];
+    const b: unknown = req.body;
+    const limit = { exceeded: false };
+    const cut = new AbortController();
+    if (options.body && method !== 'GET' && method !== 'HEAD' && b !== undefined && b !== null) {
+      if (b instanceof Readable) body = Readable.toWeb(bulkImport ? capped(b, maxUpload, limit, cut) : b) as unknown as RequestInit['body'];
+      else if (typeof b === 'string' || Buffer.isBuffer(b)) body = b as RequestInit['body'];
+      else {
+        body = JSON.stringify(b);
+        headers['content-type'] = 'application/json';
+      }
+    }
+    const timeoutMs = bulkImport ? this.env.FORWARD_IMPORT_TIMEOUT_MS : this.env.FORWARD_TIMEOUT_MS;
+    try {
+      return await fetch(url, {
+        method, headers, body, redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), cut.signal]),
+        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (err) {
+      if (reply.sent) return undefined; // the request deadline already answered (408) and closed the connection
+      if (limit.exceeded) throw uploadTooLarge(maxUpload);
+      if ((err as Error).name === 'TimeoutError') {
+        throw new ApiError(504, 'upstream_timeout', `the ${SERVICE_OF[target]} service did not answer within ${timeoutMs} ms`);
+      }
+      throw new ApiError(502, 'upstream_unavailable', `the ${SERVICE_OF[target]} service is unavailable`);
+    }
   }
 }
