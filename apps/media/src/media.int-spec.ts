@@ -1,6 +1,7 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { waitFor } from '@wabridge/testing';
 import { MediaHarness, startSandbox } from './testing/media-harness';
 
 const PN = '106540352242922';
@@ -22,10 +23,6 @@ function form(bytes: Buffer, type: string, filename: string): FormData {
   f.append('file', new Blob([bytes], { type }), filename);
   return f;
 }
-
-// A full collection on demand (the test runs without --expose-gc).
-setFlagsFromString('--expose-gc');
-const forceGc = runInNewContext('gc') as () => void;
 
 describe('media service (real Postgres, Kafka, sandbox)', () => {
   const h = new MediaHarness();
@@ -113,15 +110,26 @@ describe('media service (real Postgres, Kafka, sandbox)', () => {
     expect((await h.http('GET', `/v1/media/${up.body.id}`, { tenant: A })).status).toBe(404);
   });
 
-  it('uploads a 90 MB document streamed, with flat memory and the right sha256', async () => {
+  it('uploads a 90 MB document streamed to disk while it arrives, with the right sha256', async () => {
     const total = 90 * 1024 * 1024;
     const chunk = Buffer.alloc(64 * 1024, 0x41);
     const header = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
     const hash = createHash('sha256');
     let sent = 0;
+    let onDisk = 0;
+    // Streaming, shown without timing or memory sampling: after 60 MB the client stops sending
+    // until the service's part file holds at least 30 MB. A service that buffered the whole
+    // body before writing would never write it, and this upload would fail.
     const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
+      async pull(controller) {
         if (sent >= total) return controller.close();
+        if (sent >= 60 * 1024 * 1024 && onDisk === 0) {
+          onDisk = await waitFor(async () => {
+            const sizes = await Promise.all((await readdir(h.storageDir)).filter((f) => f.endsWith('.part')).map(async (f) => (await stat(join(h.storageDir, f))).size));
+            const biggest = Math.max(0, ...sizes);
+            return biggest >= 30 * 1024 * 1024 ? biggest : undefined;
+          }, { what: 'the part file to hold 30 MB while the upload is still being sent', timeoutMs: 60000 });
+        }
         let piece = sent === 0 ? Buffer.concat([header, chunk.subarray(header.length)]) : chunk;
         if (sent + piece.length > total) piece = piece.subarray(0, total - sent);
         sent += piece.length;
@@ -129,30 +137,15 @@ describe('media service (real Postgres, Kafka, sandbox)', () => {
         controller.enqueue(piece);
       },
     });
-    forceGc();
-    const base = process.memoryUsage();
-    let peakRss = base.rss;
-    let peakHeap = base.heapUsed;
-    let peakBuffers = base.arrayBuffers;
-    // Live memory, not garbage waiting for a collection: collect before each sample (under load
-    // a lagging GC once showed 79 MB of dead chunks as ArrayBuffer growth).
-    const sampler = setInterval(() => {
-      forceGc();
-      const m = process.memoryUsage();
-      peakRss = Math.max(peakRss, m.rss);
-      peakHeap = Math.max(peakHeap, m.heapUsed);
-      peakBuffers = Math.max(peakBuffers, m.arrayBuffers);
-    }, 250); // a full collection is not free: in a shared test process the heap is large
     // a number no tenant announced: stored here, no Graph upload (the sandbox buffers uploads in memory)
-    const r = await h.http('POST', '/v1/media?phoneNumberId=unannounced-1', { tenant: A, body, headers: { 'content-type': 'application/pdf' } }).finally(() => clearInterval(sampler));
-    const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
-    process.stdout.write(`90 MB upload: peak RSS ${mb(peakRss)} MB (+${mb(peakRss - base.rss)} MB over ${mb(base.rss)} MB), peak heap growth +${mb(peakHeap - base.heapUsed)} MB, peak ArrayBuffer growth +${mb(peakBuffers - base.arrayBuffers)} MB\n`);
+    const r = await h.http('POST', '/v1/media?phoneNumberId=unannounced-1', { tenant: A, body, headers: { 'content-type': 'application/pdf' } });
+    expect(onDisk).toBeGreaterThanOrEqual(30 * 1024 * 1024);
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ mimeType: 'application/pdf', size: total, sha256: hash.digest('hex') });
     expect(r.body.metaMediaId).toBeUndefined();
-    // client and server share this process; live memory (heap + buffers) stays far below the file's
-    // 90 MB. RSS is reported, not asserted: freed chunks return to the OS at the allocator's pace.
-    expect(peakHeap - base.heapUsed).toBeLessThan(32 * 1024 * 1024);
-    expect(peakBuffers - base.arrayBuffers).toBeLessThan(64 * 1024 * 1024);
+    // the stored object is the whole file
+    expect((await stat(join(h.storageDir, r.body.id))).size).toBe(total);
+    // Peak RSS of the service during a 90 MB upload is measured by `npm run bench -- media`
+    // (the service as its own process), not here: this process also runs the client and Jest.
   }, 120000);
 });
