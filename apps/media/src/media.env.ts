@@ -37,4 +37,37 @@ export class MediaEnv extends BaseEnv {
   /** Media per page of `GET /v1/media`. */
   @IsInt() @Min(1) @Max(1000)
   MEDIA_PAGE_SIZE = 100;
+
+  // ---- inbound media (ADR 0103) ----
+
+  /** Longest `GET /{media-id}` (the URL lookup). */
+  @IsInt() @Min(100) @Max(600000)
+  MEDIA_INBOUND_RETRIEVE_TIMEOUT_MS = 15000;
+
+  /** Longest download of one inbound object, whole body included (100 MB documents at a modest pace). */
+  @IsInt() @Min(100) @Max(3600000)
+  MEDIA_INBOUND_DOWNLOAD_TIMEOUT_MS = 300000;
+
+  /** Tries per round (the consumer's own round, then each durable round), each with fresh URLs. */
+  @IsInt() @Min(1) @Max(10)
+  MEDIA_INBOUND_TRIES = 3;
+
+  /** Pause before the second try of a round (doubling after). */
+  @IsInt() @Min(0) @Max(60000)
+  MEDIA_INBOUND_RETRY_BASE_MS = 500;
+
+  /** Rounds (the consumer's included) before a transiently failing object is recorded as failed. */
+  @IsInt() @Min(1) @Max(1000)
+  MEDIA_INBOUND_MAX_ROUNDS = 12;
+
+  /** Pause before the first durable round (doubling, capped by MEDIA_INBOUND_ROUND_BACKOFF_MAX_MS). */
+  @IsInt() @Min(10) @Max(3600000)
+  MEDIA_INBOUND_ROUND_BACKOFF_MS = 10000;
+
+  @IsInt() @Min(10) @Max(86400000)
+  MEDIA_INBOUND_ROUND_BACKOFF_MAX_MS = 900000;
+
+  /** How often due retries and unannounced outcomes are swept. */
+  @IsInt() @Min(10) @Max(3600000)
+  MEDIA_INBOUND_SWEEP_MS = 5000;
 }

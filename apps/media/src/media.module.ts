@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { dlqTopicFor, MEDIA_STORED_V1, NUMBER_CHANGED_V1 } from '@wabridge/contracts';
+import { dlqTopicFor, INBOUND_MESSAGE_V1, MEDIA_FAILED_V1, MEDIA_STORED_V1, NUMBER_CHANGED_V1 } from '@wabridge/contracts';
 import { DatabaseLifecycle } from '@wabridge/database';
 import { KafkaModule, parseBrokers } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
@@ -8,6 +8,12 @@ import { Clock } from '@wabridge/time';
 import { CLOCK } from './media.tokens';
 import { MediaAuthGuard } from './common/media-auth.guard';
 import { MediaConsumers } from './consumers.controller';
+import { InboundMediaConsumer } from './inbound/inbound-media.consumer';
+import { InboundMediaFetcher } from './inbound/inbound-media.fetcher';
+import { InboundMediaRepository } from './inbound/inbound-media.repository';
+import { InboundMediaService } from './inbound/inbound-media.service';
+import { InboundMediaSweeper } from './inbound/inbound-media.sweeper';
+import { MetaMediaClient } from './inbound/meta-media.client';
 import { MediaController } from './media/media.controller';
 import { MediaRepository } from './media/media.repository';
 import { MediaService } from './media/media.service';
@@ -16,7 +22,7 @@ import { GraphClient } from './numbers/graph-client';
 import { NumbersRepository } from './numbers/numbers.repository';
 import { MEDIA_STORAGE, MediaStorage } from './storage/media-storage';
 
-export const MEDIA_TOPICS = [NUMBER_CHANGED_V1, MEDIA_STORED_V1];
+export const MEDIA_TOPICS = [NUMBER_CHANGED_V1, MEDIA_STORED_V1, INBOUND_MESSAGE_V1, MEDIA_FAILED_V1];
 
 @Module({})
 export class MediaModule {
@@ -32,7 +38,7 @@ export class MediaModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [MediaController, MediaConsumers],
+      controllers: [MediaController, MediaConsumers, InboundMediaConsumer],
       providers: [
         { provide: MediaEnv, useValue: env },
         { provide: DataSource, useValue: ds },
@@ -44,6 +50,11 @@ export class MediaModule {
         MediaRepository,
         GraphClient,
         MediaService,
+        InboundMediaRepository,
+        MetaMediaClient,
+        InboundMediaFetcher,
+        InboundMediaService,
+        InboundMediaSweeper,
       ],
     };
   }

@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
 import { MigrationClass, openServiceDatabase } from '@wabridge/database';
 import { CreateMedia1766000000000 } from './migrations/1766000000000-CreateMedia';
+import { CreateInboundMedia1766000000100 } from './migrations/1766000000100-CreateInboundMedia';
 
-export const MIGRATIONS: MigrationClass[] = [CreateMedia1766000000000];
+export const MIGRATIONS: MigrationClass[] = [CreateMedia1766000000000, CreateInboundMedia1766000000100];
 
 /** The media schema, migrated (runs at boot; replicas wait on the migration lock). */
 export function openMediaDatabase(options: { url: string; schema: string }): Promise<DataSource> {

@@ -6,6 +6,8 @@ import { ApiError, discardRest } from '@wabridge/http';
 import { EventProducer } from '@wabridge/kafka';
 import { counter } from '@wabridge/telemetry';
 import { Clock } from '@wabridge/time';
+import { inboundUnavailable } from '../inbound/inbound-media.errors';
+import { InboundMediaRepository } from '../inbound/inbound-media.repository';
 import { CLOCK } from '../media.tokens';
 import { MediaEnv } from '../media.env';
 import { GraphClient } from '../numbers/graph-client';
@@ -40,6 +42,7 @@ export class MediaService {
     private readonly env: MediaEnv,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly inbound: InboundMediaRepository,
   ) {}
 
   /** Sniffs, checks the kind's limit, stores (streamed, hashed), then uploads to the number's Graph. */
@@ -99,7 +102,11 @@ export class MediaService {
 
   async get(tenantId: string, id: string): Promise<MediaRow> {
     const row = await this.media.find(tenantId, id);
-    if (!row) throw ApiError.notFound(`media ${id}`);
+    if (!row) {
+      // an inbound id the notifier announced before the object was stored: say why (ADR 0102)
+      const state = await this.inbound.findState(tenantId, id);
+      throw (state && inboundUnavailable(state)) ?? ApiError.notFound(`media ${id}`);
+    }
     return row;
   }
 

@@ -28,11 +28,17 @@ export interface Reply<T = any> {
   body: T;
 }
 
-/** Meta's stand-in on 127.0.0.1:0 with the given numbers (webhooks swallowed). */
-export async function startSandbox(numbers: { phoneNumberId: string; wabaId: string; accessToken: string }[]): Promise<{ url: string; close(): Promise<void> }> {
+/** Meta's stand-in on 127.0.0.1:0 with the given numbers (webhooks swallowed, or handed to `onWebhook` parsed). */
+export async function startSandbox(
+  numbers: { phoneNumberId: string; wabaId: string; accessToken: string }[],
+  options: { onWebhook?: (body: any) => void } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const app = await createSandboxApp({
     logger: false,
-    poster: async () => 200,
+    poster: async (_url: string, raw: Buffer) => {
+      options.onWebhook?.(JSON.parse(raw.toString('utf8')));
+      return 200;
+    },
     numbers: numbers.map((n) => ({ ...n, displayPhoneNumber: '15550100000', appSecret: 'sandbox-secret', callbackUrl: 'http://127.0.0.1:9/unused' })),
   });
   await app.listen(0, '127.0.0.1');
@@ -53,7 +59,8 @@ export class MediaHarness {
   producer!: EventProducer;
   pg!: Client;
 
-  async start(): Promise<this> {
+  /** `extraEnv`: extra variables for this media service (e.g. MEDIA_LINK_ALLOWED_TARGETS). */
+  async start(extraEnv: Record<string, string> = {}): Promise<this> {
     this.keySpec = SecretBox.generateKeySpec();
     this.box = new SecretBox(this.keySpec);
     this.testSchema = await freshTestSchema('media', { url: DATABASE_URL });
@@ -61,7 +68,7 @@ export class MediaHarness {
     const env = loadConfig(MediaEnv, {
       INTERNAL_TOKEN, DATABASE_URL, DATABASE_SCHEMA: this.testSchema.schema, TOPIC_SUFFIX: this.suffix, KAFKA_PARTITIONS: '3',
       MEDIA_CONSUMER_GROUP: `media-${this.suffix}`, LOG_LEVEL: 'error', PORT: '0', ENCRYPTION_KEYS: this.keySpec,
-      MEDIA_STORAGE_DIR: this.storageDir, MEDIA_GRAPH_TIMEOUT_MS: '10000', KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+      MEDIA_STORAGE_DIR: this.storageDir, MEDIA_GRAPH_TIMEOUT_MS: '10000', KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', ...extraEnv,
     });
     this.app = await createMediaApp(env, { consumer: { handlerRetryBaseMs: 50 } });
     await this.app.listen(0, '127.0.0.1');

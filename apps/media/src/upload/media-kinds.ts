@@ -137,3 +137,9 @@ const EXTENSIONS: Record<string, string> = {
 export function extensionOf(mimeType: string): string {
   return EXTENSIONS[mimeType] ?? 'bin';
 }
+
+/** The largest object WhatsApp admits for a kind (a sticker: the animated limit); inbound media knows its kind from the message type. */
+export function maxBytesOfKind(kind: MediaKind): number {
+  if (kind === 'sticker') return 500 * KB;
+  return Math.max(...Object.values(KINDS).filter((k) => k.kind === kind).map((k) => k.maxBytes));
+}
