@@ -1,4 +1,4 @@
-import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { BaseEnv, ProductionSecret } from '@wabridge/config';
 
 /** Environment of the media service (validated once at boot). */
@@ -70,4 +70,38 @@ export class MediaEnv extends BaseEnv {
   /** How often due retries and unannounced outcomes are swept. */
   @IsInt() @Min(10) @Max(3600000)
   MEDIA_INBOUND_SWEEP_MS = 5000;
+
+  /**
+   * A Meta media id older than this is not reused for a send: the object is uploaded to Graph
+   * again (Meta keeps uploaded media 30 days; the margin covers the send's own delays). ADR 0110.
+   */
+  @IsInt() @Min(1) @Max(29 * 24)
+  MEDIA_META_ID_MAX_AGE_HOURS = 25 * 24;
+
+  /**
+   * Hosts or CIDRs a `link` send may fetch although private/loopback (e.g. `127.0.0.1/32` in
+   * tests). Empty = public addresses only (ADR 0109).
+   */
+  @IsOptional() @IsString()
+  MEDIA_LINK_ALLOWED_TARGETS = '';
+
+  /** Require https links; default: only under NODE_ENV=production. */
+  @IsOptional() @IsIn(['true', 'false'])
+  MEDIA_LINK_REQUIRE_HTTPS?: 'true' | 'false';
+
+  /** Redirects a link fetch follows (each target checked again). */
+  @IsInt() @Min(0) @Max(10)
+  MEDIA_LINK_MAX_REDIRECTS = 3;
+
+  /** Until a link's host accepts the connection. */
+  @IsInt() @Min(100) @Max(60000)
+  MEDIA_LINK_CONNECT_TIMEOUT_MS = 5000;
+
+  /** Whole link fetch, body included (the gateway waits MEDIA_RESOLVE_LINK_TIMEOUT_MS for it plus the Graph upload). */
+  @IsInt() @Min(100) @Max(600000)
+  MEDIA_LINK_TIMEOUT_MS = 30000;
+}
+
+export function linkRequiresHttps(env: MediaEnv): boolean {
+  return env.MEDIA_LINK_REQUIRE_HTTPS ? env.MEDIA_LINK_REQUIRE_HTTPS === 'true' : env.NODE_ENV === 'production';
 }

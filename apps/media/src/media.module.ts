@@ -20,6 +20,10 @@ import { MediaService } from './media/media.service';
 import { MediaEnv } from './media.env';
 import { GraphClient } from './numbers/graph-client';
 import { NumbersRepository } from './numbers/numbers.repository';
+import { LinkImporter } from './resolve/link-importer';
+import { MetaIdsRepository } from './resolve/meta-ids.repository';
+import { ResolveController } from './resolve/resolve.controller';
+import { ResolveService } from './resolve/resolve.service';
 import { MEDIA_STORAGE, MediaStorage } from './storage/media-storage';
 
 export const MEDIA_TOPICS = [NUMBER_CHANGED_V1, MEDIA_STORED_V1, INBOUND_MESSAGE_V1, MEDIA_FAILED_V1];
@@ -38,7 +42,7 @@ export class MediaModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [MediaController, MediaConsumers, InboundMediaConsumer],
+      controllers: [MediaController, MediaConsumers, InboundMediaConsumer, ResolveController],
       providers: [
         { provide: MediaEnv, useValue: env },
         { provide: DataSource, useValue: ds },
@@ -55,6 +59,9 @@ export class MediaModule {
         InboundMediaFetcher,
         InboundMediaService,
         InboundMediaSweeper,
+        MetaIdsRepository,
+        LinkImporter,
+        ResolveService,
       ],
     };
   }

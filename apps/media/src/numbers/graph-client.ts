@@ -29,6 +29,12 @@ export class GraphClient {
    * (counted and logged: the caller answers without a Meta id, to be uploaded later on demand).
    */
   async upload(n: KnownNumber, path: string, mimeType: string, filename: string): Promise<string | undefined> {
+    const result = await this.uploadExplained(n, path, mimeType, filename);
+    return 'metaMediaId' in result ? result.metaMediaId : undefined;
+  }
+
+  /** As `upload`, but a failure comes back with its reason (a re-upload on demand reports it to the sender). */
+  async uploadExplained(n: KnownNumber, path: string, mimeType: string, filename: string): Promise<{ metaMediaId: string } | { failure: string }> {
     try {
       const form = new FormData();
       form.append('messaging_product', 'whatsapp');
@@ -40,16 +46,16 @@ export class GraphClient {
       if (!res.ok) {
         graphUploads.inc({ outcome: 'refused' });
         this.log.warn(`Graph upload for ${n.phoneNumberId} answered ${res.status}: ${text.slice(0, 300)}`);
-        return undefined;
+        return { failure: `Graph answered ${res.status}: ${text.slice(0, 300)}` };
       }
       const id = (JSON.parse(text) as { id?: unknown }).id;
       if (typeof id !== 'string') throw new Error(`no id in Graph's answer: ${text.slice(0, 300)}`);
       graphUploads.inc({ outcome: 'uploaded' });
-      return id;
+      return { metaMediaId: id };
     } catch (err) {
       graphUploads.inc({ outcome: 'failed' });
       this.log.warn(`Graph upload for ${n.phoneNumberId} failed: ${(err as Error).message}`);
-      return undefined;
+      return { failure: `Graph upload failed: ${(err as Error).message}` };
     }
   }
 }

@@ -32,6 +32,16 @@ const KINDS: Record<string, { kind: MediaKind; maxBytes: number }> = {
 };
 
 export const SUPPORTED_MIME_TYPES = Object.keys(KINDS);
+
+/** The WhatsApp kind a stored type is sent as (undefined for a type not on Meta's list). */
+export function kindOfMimeType(mimeType: string): MediaKind | undefined {
+  return KINDS[mimeType]?.kind;
+}
+
+/** The types a send of `kind` takes (documents: every document type). */
+export function mimeTypesOfKind(kind: MediaKind): string[] {
+  return SUPPORTED_MIME_TYPES.filter((m) => KINDS[m]?.kind === kind);
+}
 /** The largest object any kind admits (the multipart file limit sits just above it). */
 export const MAX_MEDIA_BYTES = 100 * MB;
 /** Bytes read before sniffing (file-type's recommended sample size). */
