@@ -8,7 +8,7 @@ import { Clock, systemClock } from '@wabridge/time';
 import { openMediaDatabase } from './database/data-source';
 import { MediaEnv } from './media.env';
 import { MediaModule } from './media.module';
-import { LocalFileStorage } from './storage/local-storage';
+import { openMediaStorage } from './storage/open-storage';
 import { registerUploadBodyParsers } from './upload/body-parsers';
 import { MAX_MEDIA_BYTES } from './upload/media-kinds';
 
@@ -25,8 +25,7 @@ const BODY_LIMIT = 1024 * 1024;
  * consumer is running; the caller only has to `listen`.
  */
 export async function createMediaApp(env: MediaEnv, options: MediaAppOptions = {}): Promise<NestFastifyApplication> {
-  const storage = new LocalFileStorage(env.MEDIA_STORAGE_DIR);
-  await storage.init();
+  const storage = await openMediaStorage(env);
   const ds = await openMediaDatabase({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA });
   try {
     @Module({ imports: [MediaModule.forRoot(env, ds, storage, options.clock ?? systemClock)] })

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { BaseEnv, ProductionSecret } from '@wabridge/config';
 
 /** Environment of the media service (validated once at boot). */
@@ -21,6 +21,50 @@ export class MediaEnv extends BaseEnv {
   /** Consumer group (its DLQ is `<group>.dlq.v1`). */
   @Matches(/^[a-zA-Z0-9._-]+$/)
   MEDIA_CONSUMER_GROUP = 'media';
+
+  /** Where media bytes live: `local` (MEDIA_STORAGE_DIR) or `s3` (an S3-compatible bucket, MEDIA_S3_*; ADR 0107). */
+  @IsIn(['local', 's3'])
+  MEDIA_STORAGE: 'local' | 's3' = 'local';
+
+  /** Bucket of the s3 storage; required with MEDIA_STORAGE=s3, and it must exist (the service does not create it). */
+  @ValidateIf((e: MediaEnv) => e.MEDIA_STORAGE === 's3')
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/, { message: 'must name an existing bucket when MEDIA_STORAGE=s3' })
+  MEDIA_S3_BUCKET?: string;
+
+  /** S3 API endpoint (MinIO, R2, Ceph, S3Proxy: `https://host[:port]`); unset = AWS's endpoint for MEDIA_S3_REGION. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+\/?$/, { message: 'must be an http(s)://host[:port] URL' })
+  MEDIA_S3_ENDPOINT?: string;
+
+  /** Signing region (`auto` for R2; any value for MinIO/Ceph unless configured otherwise). */
+  @Matches(/^[a-z0-9-]{1,40}$/, { message: 'must be a region name such as us-east-1 or auto' })
+  MEDIA_S3_REGION = 'us-east-1';
+
+  /** `true`: path-style URLs (`host/bucket/key`), as MinIO, Ceph and S3Proxy usually need. */
+  @IsBoolean()
+  MEDIA_S3_FORCE_PATH_STYLE = false;
+
+  /** Static credentials (both or neither); unset = the AWS SDK's default chain (env, profile, web identity, instance role). */
+  @ValidateIf((e: MediaEnv) => e.MEDIA_S3_SECRET_ACCESS_KEY !== undefined)
+  @IsString() @MinLength(1, { message: 'must be set together with MEDIA_S3_SECRET_ACCESS_KEY' })
+  MEDIA_S3_ACCESS_KEY_ID?: string;
+
+  @ProductionSecret({ required: false })
+  @ValidateIf((e: MediaEnv) => e.MEDIA_S3_ACCESS_KEY_ID !== undefined)
+  @IsString() @MinLength(1, { message: 'must be set together with MEDIA_S3_ACCESS_KEY_ID' })
+  MEDIA_S3_SECRET_ACCESS_KEY?: string;
+
+  /** Prepended to every object key (e.g. `media/`), so the bucket can be shared. */
+  @Matches(/^[A-Za-z0-9!_.*'()/-]{0,200}$/, { message: 'may hold only letters, digits and !_.*\'()/-' })
+  MEDIA_S3_PREFIX = '';
+
+  /** Longest S3 request until its answer starts, and longest idle socket while bytes stream. */
+  @IsInt() @Min(100) @Max(600000)
+  MEDIA_S3_TIMEOUT_MS = 30000;
+
+  /** Multipart part size (S3's minimum is 5); one upload holds about four to six parts in memory. */
+  @IsInt() @Min(5) @Max(512)
+  MEDIA_S3_PART_SIZE_MB = 5;
 
   /** Directory of the local filesystem storage (created at boot). */
   @IsString() @MinLength(1)

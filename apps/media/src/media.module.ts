@@ -25,6 +25,7 @@ import { MetaIdsRepository } from './resolve/meta-ids.repository';
 import { ResolveController } from './resolve/resolve.controller';
 import { ResolveService } from './resolve/resolve.service';
 import { MEDIA_STORAGE, MediaStorage } from './storage/media-storage';
+import { StorageLifecycle } from './storage/storage-lifecycle';
 
 export const MEDIA_TOPICS = [NUMBER_CHANGED_V1, MEDIA_STORED_V1, INBOUND_MESSAGE_V1, MEDIA_FAILED_V1];
 
@@ -49,6 +50,7 @@ export class MediaModule {
         { provide: CLOCK, useValue: clock },
         { provide: MEDIA_STORAGE, useValue: storage },
         DatabaseLifecycle,
+        StorageLifecycle,
         MediaAuthGuard,
         NumbersRepository,
         MediaRepository,

@@ -37,6 +37,10 @@ export interface MediaStorage {
   /** The file path of an object, when the storage is local (for file-backed uploads to Graph). */
   localPath?(key: string): string;
   delete(key: string): Promise<void>;
+  /** Resolves when a remote storage answers (`/health/ready`); absent for local storage. */
+  ready?(): Promise<void>;
+  /** Releases connections at shutdown. */
+  close?(): Promise<void>;
 }
 
 export const MEDIA_STORAGE = Symbol('MEDIA_STORAGE');
