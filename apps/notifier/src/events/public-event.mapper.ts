@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  ACCOUNT_EVENT_V1, AccountEventV1, CONTACT_CHANGED_V1, ContactChangedV1, INBOUND_MESSAGE_V1, InboundMessageV1, OUTBOUND_EVENTS_V1,
+  ACCOUNT_EVENT_V1, AccountEventV1, CONTACT_CHANGED_V1, ContactChangedV1, INBOUND_MESSAGE_V1, inboundMediaIdOf, InboundMessageV1, OUTBOUND_EVENTS_V1,
   OutboundEventV1, PublicEventBody, PublicEventType, STATUS_UPDATED_V1, StatusUpdatedV1,
 } from '@wabridge/contracts';
 
@@ -41,13 +41,23 @@ function event(id: string, tenantId: string, type: PublicEventType, phoneNumberI
   };
 }
 
+/**
+ * A media message's content object plus `mediaId`: our id of the object the media service stores
+ * (deterministic from tenant and Meta's media id, ADR 0102), so a receiver can fetch
+ * `GET /v1/media/:id` instead of Meta's short-lived URL; Meta's fields stay untouched.
+ */
+export function withOurMediaId(e: InboundMessageV1, tenantId: string, content: unknown): unknown {
+  const mediaId = inboundMediaIdOf(e, tenantId);
+  return mediaId === undefined ? content : { ...(content as Record<string, unknown>), mediaId };
+}
+
 /** `wa.inbound.message.v1` → `message.received`: Meta's content object under its type, with context and referral. */
 export function fromInbound(e: InboundMessageV1, tenantId: string): MappedEvent {
   const raw = e.raw;
   const metaType = typeof raw['type'] === 'string' ? (raw['type'] as string) : (e.metaType ?? e.type);
   const message: Record<string, unknown> = { type: e.type };
   const content = raw[metaType] ?? raw[e.type];
-  if (content !== undefined) message[e.type] = content;
+  if (content !== undefined) message[e.type] = withOurMediaId(e, tenantId, content);
   for (const extra of ['context', 'referral', 'errors'] as const) {
     if (raw[extra] !== undefined) message[extra] = raw[extra];
   }
