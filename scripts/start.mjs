@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startLocalReceiver } from './lib/local-receiver.mjs';
-import { buildAll, DEFAULT_DATABASE_URL, ensureDatabase, ensureKafka, ROOT, run } from './lib/stack.mjs';
+import { buildAll, DEFAULT_DATABASE_URL, ensureDatabase, ensureKafka, ensureS3, ROOT, run } from './lib/stack.mjs';
 
 const OFFSET = Number(process.env.PORT_OFFSET ?? 0);
 if (!Number.isInteger(OFFSET) || OFFSET < 0 || OFFSET > 20000) throw new Error(`PORT_OFFSET must be an integer 0…20000, got ${process.env.PORT_OFFSET}`);
@@ -62,6 +62,8 @@ console.log(`wabridge: node ${process.version}`);
 // A broker that was already up (another checkout's, a shared one) is left running at the end.
 const kafkaWasUp = spawnSync(process.execPath, [join(ROOT, 'scripts/kafka/wait.mjs'), '--timeout', '2000'], { cwd: ROOT, stdio: 'ignore' }).status === 0;
 ensureKafka();
+// MEDIA_STORAGE=s3 npm start: media objects in the local S3 server (started here, stopped at the end if it was not up)
+const s3 = process.env.MEDIA_STORAGE === 's3' ? ensureS3() : undefined;
 await ensureDatabase(env.DATABASE_URL);
 // A service that does not build is skipped (with a line saying so) rather than taking the
 // whole stack down; only the notifier is young enough for that today.
@@ -89,6 +91,7 @@ async function stopAll(code = 0) {
   receiver?.server.closeAllConnections();
   receiver?.server.close();
   if (process.env.KEEP_KAFKA !== '1' && !kafkaWasUp) run('bash', [join(ROOT, 'scripts/kafka/stop.sh')]);
+  if (s3 && !s3.wasUp) run('bash', [join(ROOT, 'scripts/s3/stop.sh')]);
   process.exit(code);
 }
 process.on('SIGINT', () => void stopAll(0));
@@ -109,6 +112,7 @@ async function waitLive(url, child, name) {
 const links = {
   gateway: { CONTACTS_URL: urlOf(3003), MEDIA_URL: urlOf(3004), ANALYTICS_URL: urlOf(3005), NOTIFIER_URL: urlOf(3006) },
   sandbox: { SANDBOX_CALLBACK_URL: `${urlOf(3001)}/webhooks/meta/${env.META_APP_ID}` },
+  media: s3?.env ?? {},
 };
 
 const started = [];

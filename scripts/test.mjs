@@ -3,10 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAll, ensureDatabase, ensureKafka, ROOT } from './lib/stack.mjs';
+import { buildAll, ensureDatabase, ensureKafka, ensureS3, ROOT } from './lib/stack.mjs';
 
 console.log(`node ${process.version} (${process.execPath})`);
 ensureKafka();
+ensureS3(); // the media S3 storage's tests (ADR 0107)
 await ensureDatabase();
 buildAll();
 

@@ -23,6 +23,35 @@ export function ensureKafka() {
   run('bash', [join(ROOT, 'scripts/kafka/start.sh')]);
 }
 
+/**
+ * Starts the local S3 server (S3Proxy, scripts/s3/start.sh; idempotent) unless MEDIA_S3_ENDPOINT
+ * names another one. Returns whether it was already up and the media service's MEDIA_S3_* for it
+ * (only those the caller's environment does not set). ADR 0107.
+ */
+export function ensureS3() {
+  const local = `http://127.0.0.1:${process.env.S3_PORT ?? 9311}`;
+  const endpoint = process.env.MEDIA_S3_ENDPOINT;
+  if (endpoint && endpoint.replace(/\/$/, '') !== local && endpoint.replace(/\/$/, '') !== local.replace('127.0.0.1', 'localhost')) {
+    console.log(`s3: using MEDIA_S3_ENDPOINT=${endpoint}`);
+    return { wasUp: true, env: {} };
+  }
+  const media = {
+    MEDIA_S3_ENDPOINT: local,
+    MEDIA_S3_BUCKET: 'wabridge-media',
+    MEDIA_S3_FORCE_PATH_STYLE: 'true',
+    // the local server's development credentials (scripts/s3/env.sh)
+    MEDIA_S3_ACCESS_KEY_ID: process.env.S3_ACCESS_KEY_ID ?? 'local-s3-access-key',
+    MEDIA_S3_SECRET_ACCESS_KEY: process.env.S3_SECRET_ACCESS_KEY ?? 'local-s3-secret-key',
+  };
+  const env = Object.fromEntries(Object.entries(media).filter(([k]) => !process.env[k]));
+  const bucket = process.env.MEDIA_S3_BUCKET ?? media.MEDIA_S3_BUCKET;
+  const probe = ['--no-warnings', join(ROOT, 'scripts/s3/wait.mjs'), '--port', local.split(':').pop(), '--access-key-id', media.MEDIA_S3_ACCESS_KEY_ID,
+    '--secret-access-key', media.MEDIA_S3_SECRET_ACCESS_KEY, '--timeout', '0'];
+  const wasUp = spawnSync(process.execPath, probe, { cwd: ROOT, stdio: 'ignore' }).status === 0;
+  run('bash', [join(ROOT, 'scripts/s3/start.sh')], { env: { ...process.env, S3_BUCKET: bucket } });
+  return { wasUp, env };
+}
+
 /** Creates the platform database if missing (services create and migrate their own schemas). */
 export async function ensureDatabase(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) {
   const target = new URL(url);

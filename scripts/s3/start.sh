@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 wait_args=(--port "$S3_PORT" --access-key-id "$S3_ACCESS_KEY_ID" --secret-access-key "$S3_SECRET_ACCESS_KEY" --bucket "$S3_BUCKET")
 
-if node --no-warnings "$ROOT_DIR/scripts/s3/wait.mjs" "${wait_args[@]}" --timeout 2000 >/dev/null 2>&1; then
+if node --no-warnings "$ROOT_DIR/scripts/s3/wait.mjs" "${wait_args[@]}" --timeout 0 >/dev/null 2>&1; then
   echo "s3: already up on 127.0.0.1:$S3_PORT"
   exit 0
 fi

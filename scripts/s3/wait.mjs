@@ -21,7 +21,8 @@ const s3 = new S3Client({
 });
 
 let lastError = 'no answer';
-while (Date.now() < deadline) {
+// at least one try (`--timeout 0`: is it up now?)
+do {
   try {
     await s3.send(new ListBucketsCommand({}));
     if (bucket) {
@@ -35,8 +36,8 @@ while (Date.now() < deadline) {
     process.exit(0);
   } catch (err) {
     lastError = err?.message || err?.name || String(err);
-    await new Promise((r) => setTimeout(r, 250));
+    if (Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
   }
-}
+} while (Date.now() < deadline);
 process.stderr.write(`s3: not ready: ${lastError}\n`);
 process.exit(1);
