@@ -85,6 +85,17 @@ export class GatewayEnv extends BaseEnv {
   FORWARD_TIMEOUT_MS = 10000;
 
   /**
+   * How long a send naming our media id waits for the media service to resolve it to a Meta id
+   * (a re-upload to Graph included). Below Fastify's 60 s idle-connection timeout. ADR 0111.
+   */
+  @IsInt() @Min(100) @Max(55000)
+  MEDIA_RESOLVE_TIMEOUT_MS = 30000;
+
+  /** The same for a send carrying a `link` (fetched by the media service, then uploaded to Graph). */
+  @IsInt() @Min(100) @Max(55000)
+  MEDIA_RESOLVE_LINK_TIMEOUT_MS = 50000;
+
+  /**
    * Timeout for forwarded bulk uploads (`POST /v1/contacts/import`): contacts answers only once
    * the whole stream is imported (100k rows take about a minute).
    */

@@ -11,11 +11,12 @@ const TO = '+14155550123';
 const GOOD: Record<string, Record<string, unknown>> = {
   text: { type: 'text', text: { body: 'Hello', preview_url: false } },
   'text reply': { type: 'text', text: { body: 'Re' }, context: { message_id: 'wamid.HBgLMTIzNDU2Nzg5MA==' } },
+  // Meta ids go to Meta as sent; a `link` or our media id is first resolved by the media service
+  // (apps/gateway/test/media-sends.int-spec.ts, ADR 0111), so none appears here.
   'image by id': { type: 'image', image: { id: '1234567890', caption: 'look' } },
-  'image by link': { type: 'image', image: { link: 'https://example.com/a.jpg' } },
   audio: { type: 'audio', audio: { id: '55' } },
-  video: { type: 'video', video: { link: 'https://example.com/v.mp4', caption: 'v' } },
-  document: { type: 'document', document: { link: 'https://example.com/d.pdf', filename: 'd.pdf' } },
+  video: { type: 'video', video: { id: '4455', caption: 'v' } },
+  document: { type: 'document', document: { id: '6677', filename: 'd.pdf' } },
   sticker: { type: 'sticker', sticker: { id: '77' } },
   template: {
     type: 'template',
@@ -204,6 +205,10 @@ describe('send API (native and Cloud-API-compatible)', () => {
       for (const ex of examples) {
         const body = fillPlaceholders(ex.value);
         const res = await h.api(fx.key, 'POST', `/v23.0/${fx.phoneNumberId}/messages`, body);
+        // A media `link` passes validation and then needs the media service (not running here):
+        // 503 proves the body was accepted as valid (links are sent in test/media-sends.int-spec.ts).
+        const media = (body as Record<string, any>)[(body as Record<string, any>).type];
+        if (typeof media?.link === 'string' && res.status === 503 && res.body.error?.error_data?.details?.includes('media service')) continue;
         if (res.status !== 200) throw new Error(`${ex.name}: ${res.status} ${JSON.stringify(res.body)}`);
         ids.push(res.body.messages[0].id);
       }

@@ -12,7 +12,8 @@ import { Clock } from '../auth/rate-limiter';
 import { TemplatesService } from '../templates/templates.service';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { CLOCK, DATA_SOURCE, GATEWAY_ENV } from '../tokens';
-import { MessagesRepository } from './messages.repository';
+import { mediaReferenceOf, MediaResolver, withMetaMediaId } from './media-resolver';
+import { MessageRow, MessagesRepository } from './messages.repository';
 import { NormalizedSend, parseCloudSend } from './send-request';
 
 export interface SendResult {
@@ -65,6 +66,8 @@ export function requestHash(send: NormalizedSend): string {
  */
 @Injectable()
 export class SendService implements OnModuleInit {
+  private readonly media: MediaResolver;
+
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -73,7 +76,9 @@ export class SendService implements OnModuleInit {
     private readonly messages: MessagesRepository,
     private readonly templates: TemplatesService,
     private readonly producer: EventProducer,
-  ) {}
+  ) {
+    this.media = new MediaResolver(env);
+  }
 
   /** Loads Meta's spec and the phone metadata now, not on the first request (seconds under load). */
   onModuleInit(): void {
@@ -90,8 +95,19 @@ export class SendService implements OnModuleInit {
     const now = this.clock.now();
     const requestedAt = new Date(now).toISOString();
     const ttlMs = this.env.IDEMPOTENCY_KEY_TTL_HOURS * HOUR_MS;
+    let message = send.message;
+    const media = mediaReferenceOf(send);
+    if (media) {
+      // Our media id or a link becomes Meta's id before anything is stored (ADR 0111). A retry
+      // of an accepted request is answered first, so it never fetches or uploads again.
+      if (idempotencyKey) {
+        const earlier = await this.messages.findByIdempotencyKey(tenantId, idempotencyKey);
+        if (earlier && new Date(earlier.created_at).getTime() >= now - ttlMs) return this.replay(earlier, hash);
+      }
+      message = withMetaMediaId(send.message, media.kind, await this.media.resolve(tenantId, send.phoneNumberId, media, send.sendAt));
+    }
     const command: OutboundRequestedV1 = {
-      id, tenantId, phoneNumberId: send.phoneNumberId, type: send.type, message: send.message, source: send.source, requestedAt,
+      id, tenantId, phoneNumberId: send.phoneNumberId, type: send.type, message, source: send.source, requestedAt,
     };
     if (send.to) command.to = send.to;
     if (send.recipient) command.recipient = send.recipient;
@@ -124,6 +140,11 @@ export class SendService implements OnModuleInit {
 
     const earlier = await this.messages.findByIdempotencyKey(tenantId, idempotencyKey!);
     if (!earlier) throw ApiError.unavailable('idempotency record vanished; retry');
+    return this.replay(earlier, hash);
+  }
+
+  /** The answer to a retry of an accepted request (same key): the same message, or 409 for another body. */
+  private replay(earlier: MessageRow, hash: string): SendResult {
     if (earlier.request_hash !== hash) {
       throw ApiError.conflict('Idempotency-Key was already used with a different request body', { messageId: earlier.id });
     }

@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { MediaKind } from '../upload/media-kinds';
 
 /** `POST /internal/v1/media/resolve`: what a send names as its media (exactly one of id or link). */
@@ -14,4 +14,8 @@ export class ResolveMediaBody {
 
   @IsIn(['image', 'audio', 'video', 'document', 'sticker'])
   kind!: MediaKind;
+
+  /** A scheduled send's time: the Meta id must still be valid then (an older one is uploaded again). */
+  @IsOptional() @IsISO8601()
+  sendAt?: string;
 }

@@ -114,6 +114,17 @@ describe('media resolve: our id or a link → a Meta media id (real Postgres, Ka
     expect(Number(row.rows[0]!.age)).toBeLessThan(DAY_MS / 1000);
   });
 
+  it('uploads again for a scheduled send when the cached id would be too old by its send time', async () => {
+    const up = await upload(PN);
+    const in20Days = new Date(Date.now() + 20 * DAY_MS).toISOString();
+    expect((await resolve(A, { phoneNumberId: PN, id: up.id, kind: 'image', sendAt: in20Days })).body).toMatchObject({ metaMediaId: up.metaMediaId, source: 'cached' });
+    await h.pg.query(`UPDATE media SET meta_uploaded_at = now() - interval '6 days' WHERE id = $1`, [up.id]);
+    expect((await resolve(A, { phoneNumberId: PN, id: up.id, kind: 'image' })).body).toMatchObject({ metaMediaId: up.metaMediaId, source: 'cached' });
+    const later = await resolve(A, { phoneNumberId: PN, id: up.id, kind: 'image', sendAt: in20Days });
+    expect(later.body).toMatchObject({ source: 'uploaded' });
+    expect(later.body.metaMediaId).not.toBe(up.metaMediaId);
+  });
+
   it('uploads for another number of the tenant without replacing the first number\'s id', async () => {
     const up = await upload(PN);
     const res = await resolve(A, { phoneNumberId: PN_OTHER, id: up.id, kind: 'image' });

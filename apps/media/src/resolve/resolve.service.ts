@@ -23,7 +23,12 @@ export interface ResolveRequest {
   id?: string;
   link?: string;
   kind: MediaKind;
+  /** When the send goes out (scheduled sends): the Meta id must be young enough then. */
+  sendAt?: string;
 }
+
+/** An id uploaded this recently is always reused (concurrent resolves of a far-scheduled send upload once). */
+const JUST_UPLOADED_MS = 60_000;
 
 export interface Resolved {
   metaMediaId: string;
@@ -80,7 +85,7 @@ export class ResolveService {
       throw ApiError.notFound(`media ${id}`);
     }
     this.assertKind(row, req.kind);
-    const cached = await this.fresh(row, req.phoneNumberId);
+    const cached = await this.fresh(row, req);
     if (cached) {
       resolves.inc({ outcome: 'cached' });
       return { metaMediaId: cached.metaMediaId, mediaId: id, source: 'cached' };
@@ -90,7 +95,7 @@ export class ResolveService {
       const locked = await this.repo.find(q, tenantId, id, true);
       if (!locked) throw ApiError.notFound(`media ${id}`);
       // another resolve may have uploaded while this one waited for the lock
-      const again = await this.fresh(locked, req.phoneNumberId, q);
+      const again = await this.fresh(locked, req, q);
       if (again) {
         resolves.inc({ outcome: 'cached' });
         return { metaMediaId: again.metaMediaId, mediaId: id, source: 'cached' as const };
@@ -109,13 +114,20 @@ export class ResolveService {
     return row.direction === 'outbound' && row.phoneNumberId === phoneNumberId;
   }
 
-  private async fresh(row: SendableMedia, phoneNumberId: string, q = this.repo.asQueryable()): Promise<MetaUpload | undefined> {
+  /**
+   * The cached Meta id, if it will still be younger than the safe age when the send goes out
+   * (now, or its `sendAt`).
+   */
+  private async fresh(row: SendableMedia, req: ResolveRequest, q = this.repo.asQueryable()): Promise<MetaUpload | undefined> {
+    const phoneNumberId = req.phoneNumberId;
     const found: MetaUpload | undefined = this.ownsColumns(row, phoneNumberId)
       ? (row.metaMediaId && row.metaUploadedAt ? { metaMediaId: row.metaMediaId, uploadedAt: row.metaUploadedAt } : undefined)
       : await this.repo.findUpload(q, row.tenantId, row.id, phoneNumberId);
     if (!found) return undefined;
-    const ageMs = this.clock.now() - new Date(found.uploadedAt).getTime();
-    return ageMs < this.env.MEDIA_META_ID_MAX_AGE_HOURS * 3_600_000 ? found : undefined;
+    const now = this.clock.now();
+    const lead = req.sendAt ? Math.max(0, Date.parse(req.sendAt) - now) : 0;
+    const maxAgeMs = Math.max(this.env.MEDIA_META_ID_MAX_AGE_HOURS * 3_600_000 - lead, JUST_UPLOADED_MS);
+    return now - new Date(found.uploadedAt).getTime() < maxAgeMs ? found : undefined;
   }
 
   private assertKind(row: SendableMedia, kind: MediaKind): void {

@@ -1,0 +1,91 @@
+import { ApiError, INTERNAL_TOKEN_HEADER, TENANT_HEADER } from '@wabridge/http';
+import { injectTraceHeaders } from '@wabridge/telemetry';
+import { ResolvedGatewayEnv } from '../config/gateway.env';
+import { NormalizedSend } from './send-request';
+
+/** Our media ids (ULIDs), as `POST /v1/media` returns them. Meta's are numeric. */
+export const OUR_MEDIA_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+const MEDIA_KINDS = ['image', 'audio', 'video', 'document', 'sticker'] as const;
+type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/** What a media send names that only the media service can turn into a Meta media id. */
+export interface MediaReference {
+  kind: MediaKind;
+  id?: string;
+  link?: string;
+}
+
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The media object of a send that must be resolved before it is accepted: our media id, or a
+ * link (fetched by the media service, SSRF-guarded). A Meta id, and every non-media send, needs
+ * nothing: no call is made for them.
+ */
+export function mediaReferenceOf(send: NormalizedSend): MediaReference | undefined {
+  const kind = MEDIA_KINDS.find((k) => k === send.type);
+  if (!kind) return undefined;
+  const media = send.message[kind] as { id?: unknown; link?: unknown } | undefined;
+  if (typeof media?.link === 'string') return { kind, link: media.link };
+  if (typeof media?.id === 'string' && OUR_MEDIA_ID.test(media.id)) return { kind, id: media.id };
+  return undefined;
+}
+
+/** The send's message with Meta's id in place of what the client named (caption, filename kept; link dropped). */
+export function withMetaMediaId(message: Record<string, unknown>, kind: MediaKind, metaMediaId: string): Record<string, unknown> {
+  const { link: _link, id: _id, ...rest } = message[kind] as Record<string, unknown>;
+  return { ...message, [kind]: { id: metaMediaId, ...rest } };
+}
+
+/**
+ * Asks the media service (`POST /internal/v1/media/resolve`, internal token, tenant header) for
+ * the Meta media id a send must carry, within its own deadline (longer for links). The media
+ * service's refusals come back as they are (404, 400 media_url_refused, 413, 415, 502); the
+ * service unreachable or too slow is 503/504 with Retry-After, never a 500 (ADR 0111).
+ */
+export class MediaResolver {
+  constructor(private readonly env: ResolvedGatewayEnv) {}
+
+  async resolve(tenantId: string, phoneNumberId: string, ref: MediaReference, sendAt?: string): Promise<string> {
+    const timeoutMs = ref.link !== undefined ? this.env.MEDIA_RESOLVE_LINK_TIMEOUT_MS : this.env.MEDIA_RESOLVE_TIMEOUT_MS;
+    const headers: Record<string, string> = { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: this.env.INTERNAL_TOKEN, [TENANT_HEADER]: tenantId };
+    injectTraceHeaders(headers);
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${this.env.MEDIA_URL.replace(/\/+$/, '')}/internal/v1/media/resolve`, {
+        method: 'POST', headers, body: JSON.stringify({ phoneNumberId, ...ref, ...(sendAt ? { sendAt } : {}) }), signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await res.text();
+    } catch (err) {
+      const timedOut = (err as Error).name === 'TimeoutError';
+      throw new ApiError(
+        timedOut ? 504 : 503,
+        timedOut ? 'media_timeout' : 'media_unavailable',
+        timedOut
+          ? `the media service did not resolve the message's media within ${timeoutMs} ms; retry with the same Idempotency-Key`
+          : 'the media service is unreachable, so the media of this message cannot be checked; retry shortly',
+        undefined,
+        { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      );
+    }
+    let body: { metaMediaId?: unknown; error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (res.ok && typeof body?.metaMediaId === 'string') return body.metaMediaId;
+    const error = body?.error;
+    if (res.status >= 400 && res.status < 500 && typeof error?.code === 'string' && typeof error.message === 'string') {
+      throw new ApiError(res.status, error.code, error.message, error.details);
+    }
+    if (res.status === 502 && typeof error?.code === 'string' && typeof error.message === 'string') throw new ApiError(502, error.code, error.message, error.details);
+    if (res.status === 503) {
+      const message = typeof error?.message === 'string' ? error.message : 'the media service is unavailable';
+      throw new ApiError(503, 'media_unavailable', message, undefined, { 'retry-after': res.headers.get('retry-after') ?? String(RETRY_AFTER_SECONDS) });
+    }
+    throw new ApiError(502, 'media_error', `the media service answered ${res.status} resolving the message's media`);
+  }
+}
