@@ -76,8 +76,12 @@ describe('inbound media (real Postgres, Kafka, sandbox as Meta)', () => {
     };
   }
 
-  function publish(e: InboundMessageV1): Promise<void> {
-    return h.producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: `${e.phoneNumberId}:${e.waId ?? e.userId}`, value: e });
+  /** As the normalizer does; retried while the shared broker answers "not the leader" for a fresh topic (a copy too many is what the service dedupes). */
+  async function publish(e: InboundMessageV1): Promise<void> {
+    await waitFor(async () => {
+      await h.producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: `${e.phoneNumberId}:${e.waId ?? e.userId}`, value: e });
+      return true;
+    }, { timeoutMs: 30000, intervalMs: 200, what: `publishing ${e.wamid}` });
   }
 
   /** What the sandbox serves for a media id (a fresh URL, downloaded with the token). */
