@@ -133,7 +133,7 @@ describe('sends naming our media id or a link (gateway + media + sandbox, real P
 
   it.each([
     ['a loopback address', () => `${loopback.url}/x.jpg`, () => 'resolves to 127.0.0.1, a loopback address'],
-    ['the cloud metadata address', () => 'http://169.254.169.254/latest/meta-data', () => 'resolves to 169.254.169.254, the cloud metadata address'],
+    ['a link-local (cloud metadata) address', () => 'http://169.254.169.254/latest/meta-data', () => 'resolves to 169.254.169.254, a link-local (cloud metadata) address'],
     ['a private address', () => 'http://10.0.0.5/a.jpg', () => 'resolves to 10.0.0.5, a private (RFC 1918) address'],
     ['localhost', () => `http://localhost:${new URL(loopback.url).port}/x.jpg`, () => 'a loopback address'],
     ['a redirect to loopback', () => `${files.url}/to-loopback`, () => `redirects to ${loopback.url}/x.jpg, which resolves to 127.0.0.1, a loopback address`],

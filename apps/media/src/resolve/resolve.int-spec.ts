@@ -157,7 +157,7 @@ describe('media resolve: our id or a link → a Meta media id (real Postgres, Ka
 
   it.each([
     ['a loopback address', () => `${loopback.url}/x.jpg`, () => 'resolves to 127.0.0.1, a loopback address'],
-    ['the cloud metadata address', () => 'http://169.254.169.254/latest/meta-data', () => 'resolves to 169.254.169.254, the cloud metadata address'],
+    ['a link-local (cloud metadata) address', () => 'http://169.254.169.254/latest/meta-data', () => 'resolves to 169.254.169.254, a link-local (cloud metadata) address'],
     ['a private address', () => 'http://10.0.0.5/a.jpg', () => 'resolves to 10.0.0.5, a private (RFC 1918) address'],
     ['a host resolving to loopback', () => `http://localhost:${new URL(loopback.url).port}/x.jpg`, () => /resolves to (127\.0\.0\.1|::1), a loopback address/],
     ['a redirect to loopback', () => `${files.url}/to-loopback`, () => `redirects to ${loopback.url}/x.jpg, which resolves to 127.0.0.1, a loopback address`],

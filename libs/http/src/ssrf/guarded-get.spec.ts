@@ -49,7 +49,7 @@ describe('guardedGet', () => {
 
   it('checks every redirect target again and refuses one to a metadata address', async () => {
     await expect(guardedGet(allowed, `${srv.url}/to-metadata`, LIMITS)).rejects.toThrow(
-      'redirects to http://169.254.169.254/latest/meta-data, which resolves to 169.254.169.254, the cloud metadata address',
+      'redirects to http://169.254.169.254/latest/meta-data, which resolves to 169.254.169.254, a link-local (cloud metadata) address',
     );
   });
 

@@ -65,7 +65,7 @@ describe('TargetGuard (SSRF)', () => {
 describe('TargetGuard refusals name the kind of address', () => {
   it.each([
     ['http://127.0.0.1:8080/x.jpg', 'resolves to 127.0.0.1, a loopback address'],
-    ['http://169.254.169.254/latest/meta-data', 'resolves to 169.254.169.254, the cloud metadata address'],
+    ['http://169.254.169.254/latest/meta-data', 'resolves to 169.254.169.254, a link-local (cloud metadata) address'],
     ['http://169.254.1.1/', 'a link-local address'],
     ['http://10.0.0.5/a.jpg', 'resolves to 10.0.0.5, a private (RFC 1918) address'],
     ['http://100.64.0.1/', 'a carrier-grade NAT (shared) address'],

@@ -23,7 +23,7 @@ export interface CheckedTarget {
  */
 const BLOCKED_V4: [string, number, string][] = [
   ['0.0.0.0', 8, 'a "this network" (unspecified)'], ['10.0.0.0', 8, 'a private (RFC 1918)'], ['100.64.0.0', 10, 'a carrier-grade NAT (shared)'],
-  ['127.0.0.0', 8, 'a loopback'], ['169.254.169.254', 32, 'the cloud metadata'], ['169.254.0.0', 16, 'a link-local'],
+  ['127.0.0.0', 8, 'a loopback'], ['169.254.169.254', 32, 'a link-local (cloud metadata)'], ['169.254.0.0', 16, 'a link-local'],
   ['172.16.0.0', 12, 'a private (RFC 1918)'], ['192.0.0.0', 24, 'a reserved (IETF protocol)'], ['192.0.2.0', 24, 'a documentation'],
   ['192.88.99.0', 24, 'a reserved (6to4 relay)'], ['192.168.0.0', 16, 'a private (RFC 1918)'], ['198.18.0.0', 15, 'a benchmarking'],
   ['198.51.100.0', 24, 'a documentation'], ['203.0.113.0', 24, 'a documentation'], ['224.0.0.0', 4, 'a multicast'], ['240.0.0.0', 4, 'a reserved'],
