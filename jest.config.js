@@ -23,7 +23,8 @@ const common = {
 };
 
 module.exports = {
-  testTimeout: 60000,
+  // generous: hooks start real services against a shared broker; a loaded 2-core CI box is slow
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.int-spec.ts', '<rootDir>/{apps,libs}/*/test/**/*.int-spec.ts'] },

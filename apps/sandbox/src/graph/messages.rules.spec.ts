@@ -99,7 +99,7 @@ describe('Meta rules on POST /{version}/{phone-number-id}/messages', () => {
     expect(created.body).toEqual({ id: expect.stringMatching(/^\d+$/), status: 'PENDING', category: 'UTILITY' });
     const withParam = { ...template('16505553000', 'order_update'), template: { name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'A1' }] }] } };
     expectMetaError(await n.send(withParam), 132001);
-    await waitFor(async () => (await requestJson(`${sandbox.url}/v23.0/waba-${seq}/message_templates?name=order_update`, { token: 'test-token' })).body.data instanceof Array && JSON.stringify((await requestJson(`${sandbox.url}/v23.0/waba-${seq}/message_templates?name=order_update`, { token: 'test-token' })).body).includes('APPROVED'), 3000, 'approval');
+    await waitFor(async () => (await requestJson(`${sandbox.url}/v23.0/waba-${seq}/message_templates?name=order_update`, { token: 'test-token' })).body.data instanceof Array && JSON.stringify((await requestJson(`${sandbox.url}/v23.0/waba-${seq}/message_templates?name=order_update`, { token: 'test-token' })).body).includes('APPROVED'), 30000, 'approval');
     expect((await n.send(withParam)).status).toBe(200);
     expectMetaError(await n.send(template('16505553000', 'order_update')), 132000);
   });
@@ -111,7 +111,7 @@ describe('Meta rules on POST /{version}/{phone-number-id}/messages', () => {
       body: { name: 'please_reject_me', language: 'en', category: 'MARKETING', components: [{ type: 'BODY', text: 'Hi' }] },
     });
     const templateId = Number(created.body.id);
-    await waitFor(() => receiver.received.some((r) => r.body.entry.some((e) => e.changes.some((c) => c.value.message_template_id === templateId))), 3000, 'template webhook');
+    await waitFor(() => receiver.received.some((r) => r.body.entry.some((e) => e.changes.some((c) => c.value.message_template_id === templateId))), 30000, 'template webhook');
     const hook = receiver.received.find((r) => r.body.entry.some((e) => e.changes.some((c) => c.value.message_template_id === templateId)));
     expect(hook?.signatureValid).toBe(true);
     expect(hook?.body.entry[0]?.changes[0]).toEqual({
@@ -136,7 +136,7 @@ describe('Meta rules on POST /{version}/{phone-number-id}/messages', () => {
     const reply = await n.send(text('16505555000'));
     expect(reply.status).toBe(200);
     const wamid = (reply.body.messages as { id: string }[])[0]?.id;
-    await waitFor(() => statusesOf(wamid).length > 0, 3000, 'failed status');
+    await waitFor(() => statusesOf(wamid).length > 0, 30000, 'failed status');
     await new Promise((r) => setTimeout(r, 100));
     const statuses = statusesOf(wamid);
     expect(statuses).toHaveLength(1);
@@ -155,7 +155,7 @@ describe('Meta rules on POST /{version}/{phone-number-id}/messages', () => {
     const reply = await n.send({ ...text('+1 650-555-6000', 'hello back'), biz_opaque_callback_data: 'our-id-1' });
     expect(reply.body).toEqual({ messaging_product: 'whatsapp', contacts: [{ input: '+1 650-555-6000', wa_id: '16505556000' }], messages: [{ id: expect.stringMatching(/^wamid\./) }] });
     const wamid = (reply.body.messages as { id: string }[])[0]?.id;
-    await waitFor(() => statusesOf(wamid).length === 3, 3000, 'three statuses');
+    await waitFor(() => statusesOf(wamid).length === 3, 30000, 'three statuses');
     const statuses = statusesOf(wamid);
     expect(statuses.map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
     expect(statuses[0]).toMatchObject({
@@ -171,7 +171,7 @@ describe('Meta rules on POST /{version}/{phone-number-id}/messages', () => {
     const reply = await n.send(template('16505557001'));
     expect(reply.status).toBe(200);
     const wamid = (reply.body.messages as { id: string }[])[0]?.id;
-    await waitFor(() => statusesOf(wamid).length > 0, 3000, 'failed status');
+    await waitFor(() => statusesOf(wamid).length > 0, 30000, 'failed status');
     expect(statusesOf(wamid)[0]).toMatchObject({ status: 'failed', errors: [{ code: 131026 }] });
   });
 
@@ -189,7 +189,7 @@ describe('Meta rules on POST /{version}/{phone-number-id}/messages', () => {
     expect(over.status).toBe(200);
     const overId = (over.body.messages as { id: string }[])[0]?.id;
     const againId = (again.body.messages as { id: string }[])[0]?.id;
-    await waitFor(() => statusesOf(overId).length > 0 && statusesOf(againId).length > 0, 5000, 'statuses');
+    await waitFor(() => statusesOf(overId).length > 0 && statusesOf(againId).length > 0, 30000, 'statuses');
     expect(statusesOf(overId)[0]).toMatchObject({ status: 'failed', errors: [{ code: 131048 }] });
     expect(statusesOf(againId)[0]).toMatchObject({ status: 'sent' });
   });
@@ -205,11 +205,11 @@ describe('Meta rules on POST /{version}/{phone-number-id}/messages', () => {
       token: 'test-token',
       body: { name: 'weekly_promo', language: 'en_US', category: 'MARKETING', components: [{ type: 'BODY', text: 'Sale!' }] },
     });
-    await waitFor(async () => (await n.send(template('16505559900', 'weekly_promo'))).status === 200, 3000, 'approval');
+    await waitFor(async () => (await n.send(template('16505559900', 'weekly_promo'))).status === 200, 30000, 'approval');
     const second = await n.send(template('16505559900', 'weekly_promo'));
     const third = await n.send(template('16505559900', 'weekly_promo'));
     const [secondId, thirdId] = [second, third].map((r) => (r.body.messages as { id: string }[])[0]?.id);
-    await waitFor(() => statusesOf(secondId).length > 0 && statusesOf(thirdId).length > 0, 3000, 'statuses');
+    await waitFor(() => statusesOf(secondId).length > 0 && statusesOf(thirdId).length > 0, 30000, 'statuses');
     expect(statusesOf(secondId)[0]).toMatchObject({ status: 'sent', pricing: { billable: true, type: 'regular', category: 'marketing' } });
     expect(statusesOf(thirdId)[0]).toMatchObject({ status: 'failed', errors: [{ code: 131049 }] });
   });
@@ -218,7 +218,7 @@ describe('Meta rules on POST /{version}/{phone-number-id}/messages', () => {
     const n = await number();
     const bsuid = 'US.13491208655302741918';
     const inbound = await requestJson(`${sandbox.url}/_sandbox/inbound`, { body: { phoneNumberId: n.id, from: bsuid, profileName: 'Sheena', username: '@sheena', message: { type: 'text', text: { body: 'hey' } } } });
-    await waitFor(() => receiver.messages().some((m) => m.id === inbound.body.wamid), 3000, 'inbound webhook');
+    await waitFor(() => receiver.messages().some((m) => m.id === inbound.body.wamid), 30000, 'inbound webhook');
     const value = receiver.received
       .flatMap((r) => r.body.entry.flatMap((e) => e.changes))
       .find((c) => c.value.messages?.some((m) => m.id === inbound.body.wamid))?.value;
@@ -229,7 +229,7 @@ describe('Meta rules on POST /{version}/{phone-number-id}/messages', () => {
     const reply = await n.send({ messaging_product: 'whatsapp', recipient: bsuid, type: 'text', text: { body: 'hi' } });
     expect(reply.body.contacts).toEqual([{ input: bsuid, user_id: bsuid }]);
     const wamid = (reply.body.messages as { id: string }[])[0]?.id;
-    await waitFor(() => statusesOf(wamid).length > 0, 3000, 'status');
+    await waitFor(() => statusesOf(wamid).length > 0, 30000, 'status');
     expect(statusesOf(wamid)[0]).toMatchObject({ status: 'sent', recipient_user_id: bsuid });
     expect(statusesOf(wamid)[0]).not.toHaveProperty('recipient_id');
   });

