@@ -74,7 +74,7 @@ describe('installFatalHandlers', () => {
       Promise.reject('plain string reason');
     `);
     expect(r.code).toBe(1);
-    expect(r.ms).toBeLessThan(5000);
+    expect(r.ms).toBeLessThan(15000); // not hung forever (the child itself may take seconds to boot on a loaded box)
     const lines = fatalLines(r.stderr);
     expect(lines[0]).toMatchObject({ kind: 'unhandled_rejection', error: { message: 'plain string reason' } });
     expect(lines[1]!['msg']).toMatch(/drain did not finish within 300 ms/);
