@@ -144,6 +144,20 @@ export class MediaEnv extends BaseEnv {
   /** Whole link fetch, body included (the gateway waits MEDIA_RESOLVE_LINK_TIMEOUT_MS for it plus the Graph upload). */
   @IsInt() @Min(100) @Max(600000)
   MEDIA_LINK_TIMEOUT_MS = 30000;
+
+  // ---- retention (ADR 0112) ----
+
+  /** Media (rows and bytes) older than this many days is deleted; 0 = kept forever. A tenant may set its own (`PUT /v1/media/settings`). */
+  @IsInt() @Min(0) @Max(3650)
+  MEDIA_RETENTION_DAYS = 90;
+
+  /** How often the retention prune runs (also once at boot). */
+  @IsInt() @Min(1000) @Max(86400000)
+  MEDIA_RETENTION_INTERVAL_MS = 3600000;
+
+  /** Objects per prune chunk (their bytes deleted, then their rows in one short statement). */
+  @IsInt() @Min(1) @Max(10000)
+  MEDIA_RETENTION_CHUNK_ROWS = 200;
 }
 
 export function linkRequiresHttps(env: MediaEnv): boolean {

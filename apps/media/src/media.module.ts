@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { dlqTopicFor, INBOUND_MESSAGE_V1, MEDIA_FAILED_V1, MEDIA_STORED_V1, NUMBER_CHANGED_V1 } from '@wabridge/contracts';
+import { CONTACT_ERASED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, MEDIA_FAILED_V1, MEDIA_STORED_V1, NUMBER_CHANGED_V1 } from '@wabridge/contracts';
 import { DatabaseLifecycle } from '@wabridge/database';
 import { KafkaModule, parseBrokers } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
@@ -8,6 +8,9 @@ import { Clock } from '@wabridge/time';
 import { CLOCK } from './media.tokens';
 import { MediaAuthGuard } from './common/media-auth.guard';
 import { MediaConsumers } from './consumers.controller';
+import { ContactErasureConsumer } from './erasure/contact-erasure.consumer';
+import { ContactErasureService } from './erasure/contact-erasure.service';
+import { ErasureRepository } from './erasure/erasure.repository';
 import { InboundMediaConsumer } from './inbound/inbound-media.consumer';
 import { InboundMediaFetcher } from './inbound/inbound-media.fetcher';
 import { InboundMediaRepository } from './inbound/inbound-media.repository';
@@ -24,10 +27,15 @@ import { LinkImporter } from './resolve/link-importer';
 import { MetaIdsRepository } from './resolve/meta-ids.repository';
 import { ResolveController } from './resolve/resolve.controller';
 import { ResolveService } from './resolve/resolve.service';
+import { MediaRetentionService } from './retention/media-retention.service';
+import { MediaSettingsController } from './retention/media-settings.controller';
+import { ObjectRemover } from './retention/object-remover';
+import { RetentionRepository } from './retention/retention.repository';
+import { TenantSettingsRepository } from './retention/tenant-settings.repository';
 import { MEDIA_STORAGE, MediaStorage } from './storage/media-storage';
 import { StorageLifecycle } from './storage/storage-lifecycle';
 
-export const MEDIA_TOPICS = [NUMBER_CHANGED_V1, MEDIA_STORED_V1, INBOUND_MESSAGE_V1, MEDIA_FAILED_V1];
+export const MEDIA_TOPICS = [NUMBER_CHANGED_V1, MEDIA_STORED_V1, INBOUND_MESSAGE_V1, MEDIA_FAILED_V1, CONTACT_ERASED_V1];
 
 @Module({})
 export class MediaModule {
@@ -43,7 +51,8 @@ export class MediaModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [MediaController, MediaConsumers, InboundMediaConsumer, ResolveController],
+      // the settings controller first: its static path reads before `/v1/media/:id` (the router prefers it anyway)
+      controllers: [MediaSettingsController, MediaController, MediaConsumers, InboundMediaConsumer, ResolveController, ContactErasureConsumer],
       providers: [
         { provide: MediaEnv, useValue: env },
         { provide: DataSource, useValue: ds },
@@ -64,6 +73,12 @@ export class MediaModule {
         MetaIdsRepository,
         LinkImporter,
         ResolveService,
+        TenantSettingsRepository,
+        ObjectRemover,
+        RetentionRepository,
+        MediaRetentionService,
+        ErasureRepository,
+        ContactErasureService,
       ],
     };
   }

@@ -16,6 +16,12 @@ export interface InboundJob {
   attempts: number;
 }
 
+/** Who sent an inbound media message (`wa_id`, and the BSUID); kept for erasure (ADR 0113). */
+export interface Sender {
+  waId?: string | null;
+  userId?: string | null;
+}
+
 export interface InboundState {
   id: string;
   status: 'pending' | 'stored' | 'failed';
@@ -55,14 +61,14 @@ export class InboundMediaRepository {
    * it again only if it is still pending and not claimed (a crash's lease ran out). Undefined:
    * stored, failed, or someone else's for now.
    */
-  async claimOnArrival(job: Omit<InboundJob, 'attempts'>, now: Date, leaseUntil: Date): Promise<InboundJob | undefined> {
+  async claimOnArrival(job: Omit<InboundJob, 'attempts'>, now: Date, leaseUntil: Date, sender: Sender = {}): Promise<InboundJob | undefined> {
     const rows = await this.ds.query<InboundJob[]>(
-      `INSERT INTO inbound_media AS m (tenant_id, meta_media_id, id, phone_number_id, wamid, message_type, filename, status, attempts, next_attempt_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $9, $8, $8)
+      `INSERT INTO inbound_media AS m (tenant_id, meta_media_id, id, phone_number_id, wamid, message_type, filename, status, attempts, next_attempt_at, created_at, updated_at, wa_id, user_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $9, $8, $8, $10, $11)
        ON CONFLICT (tenant_id, meta_media_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at, updated_at = EXCLUDED.updated_at
          WHERE m.status = 'pending' AND m.next_attempt_at <= $8
        RETURNING ${JOB}`,
-      [job.tenantId, job.metaMediaId, job.id, job.phoneNumberId, job.wamid, job.messageType, job.filename, now, leaseUntil],
+      [job.tenantId, job.metaMediaId, job.id, job.phoneNumberId, job.wamid, job.messageType, job.filename, now, leaseUntil, sender.waId ?? null, sender.userId ?? null],
     );
     return rows[0];
   }
@@ -87,17 +93,21 @@ export class InboundMediaRepository {
    */
   async markStored(job: InboundJob, stored: StoredInbound, attempts: number): Promise<boolean> {
     return this.ds.transaction(async (tx) => {
-      const [, changed] = await tx.query<[unknown[], number]>(
+      const [rows, changed] = await tx.query<[Sender[], number]>(
         `UPDATE inbound_media SET status = 'stored', attempts = $3, next_attempt_at = NULL, last_error = NULL, announced = false, updated_at = $4
-         WHERE tenant_id = $1 AND meta_media_id = $2 AND status = 'pending'`,
+         WHERE tenant_id = $1 AND meta_media_id = $2 AND status = 'pending'
+         RETURNING wa_id AS "waId", user_id AS "userId"`,
         [job.tenantId, job.metaMediaId, attempts, stored.storedAt],
       );
       if (changed !== 1) return false;
+      // the sender goes with the object, so an erasure of the contact finds it (ADR 0113)
+      const sender = rows[0] ?? {};
       await tx.query(
-        `INSERT INTO media (id, tenant_id, phone_number_id, direction, mime_type, size, sha256, filename, storage_key, meta_media_id, wamid, created_at)
-         VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $1, $8, $9, $10)
+        `INSERT INTO media (id, tenant_id, phone_number_id, direction, mime_type, size, sha256, filename, storage_key, meta_media_id, wamid, created_at, wa_id, user_id)
+         VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $1, $8, $9, $10, $11, $12)
          ON CONFLICT DO NOTHING`,
-        [job.id, job.tenantId, job.phoneNumberId, stored.mimeType, stored.size, stored.sha256, job.filename, job.metaMediaId, job.wamid, stored.storedAt],
+        [job.id, job.tenantId, job.phoneNumberId, stored.mimeType, stored.size, stored.sha256, job.filename, job.metaMediaId, job.wamid, stored.storedAt,
+          sender.waId ?? null, sender.userId ?? null],
       );
       return true;
     });

@@ -69,7 +69,7 @@ export class InboundMediaService {
     const now = this.clock.now();
     const job = await this.repo.claimOnArrival(
       { tenantId, metaMediaId, id: inboundMediaId({ tenantId, metaMediaId, occurredAt: e.occurredAt }), phoneNumberId: e.phoneNumberId, wamid: e.wamid, messageType: e.type, filename },
-      new Date(now), new Date(now + this.leaseMs),
+      new Date(now), new Date(now + this.leaseMs), { waId: e.waId ?? null, userId: e.userId ?? null },
     );
     if (!job) {
       outcomes.inc({ outcome: 'duplicate' });
