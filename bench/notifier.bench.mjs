@@ -116,6 +116,19 @@ async function produceOpenLoop(topic, tag, rate, seconds) {
   return { offered: rate, events: total, produceSec: round((Date.now() - start) / 1000), producerMaxBehindMs: maxBehindMs, sendErrors };
 }
 
+/** The shared broker sometimes answers UNKNOWN_TOPIC_OR_PARTITION right after a topic is created: try again. */
+async function withRetry(what, fn, attempts = 5) {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      log(`${what} failed (${err.message}); again in 1 s`);
+      await sleep(1000);
+    }
+  }
+}
+
 async function waitForDeliveries(count, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -228,7 +241,7 @@ async function breakdown(tag) {
 let exitCode = 0;
 try {
   await producer.connect();
-  await createTopic(kafka, probeTopic, 1);
+  await withRetry('creating the probe topic', () => createTopic(kafka, probeTopic, 1));
   const roundTrips = await produceRoundTrips(kafka, probeTopic, 20);
   details.brokerRoundTripMs = { p50: round(roundTrips[10]), max: round(roundTrips.at(-1)) };
   log(`broker round trip p50 ${details.brokerRoundTripMs.p50} ms; load ${machineAtStart.loadAvg.join(' ')}; ${config.events} events, ${config.partitions} partitions, ${config.conversations} conversations, telemetry ${config.otel}`);
@@ -255,7 +268,7 @@ try {
 
   // the baseline: its own topic of the same shape, the same receiver, a secret of the same form
   const baselineTopic = `${TOPIC}.${suffixes.baseline}`;
-  await createTopic(kafka, baselineTopic, config.partitions);
+  await withRetry('creating the baseline topic', () => createTopic(kafka, baselineTopic, config.partitions));
   const baselineSecret = `whsec_${randomBytes(32).toString('base64')}`;
   servers.baseline = await startNodeProcess({
     name: 'baseline-notifier', entry: join(ROOT, 'bench/lib/baseline-notifier.mjs'), port: await freePort(),
@@ -273,7 +286,7 @@ try {
   details.notifierHalfBreakdownMs = await breakdown('notifier-half');
   log(`notifier half breakdown (ms): ${JSON.stringify(details.notifierHalfBreakdownMs)}`);
   const metrics = await fetch(`${servers.notifier.url}/metrics`).then((r) => r.text(), () => '');
-  details.notifierMetrics = metrics.split('\n').filter((l) => /^notifier_(delivery_attempts_total|deliveries_dead_total|deliveries_pending)/.test(l));
+  details.notifierMetrics = metrics.split('\n').filter((l) => /^notifier_(delivery_attempts_total|deliveries_dead_total|deliveries_pending|deliveries_handed_over_total)/.test(l));
 } catch (err) {
   exitCode = 1;
   console.error(`notifier-bench: ${err.stack ?? err.message}`);

@@ -9,6 +9,16 @@ export interface ClaimedDelivery {
   target: 'primary' | 'fallback';
   attempts: number;
   body: Record<string, unknown>;
+  conversation_key: string;
+  /** Its own lease (`locked_until`) as this instance set it. */
+  until: Date;
+}
+
+/** A conversation lease this instance holds (ADR 0097). */
+export interface LeaseRef {
+  endpointId: string;
+  conv: string;
+  token: string;
 }
 
 export interface DeliveryLogRow {
@@ -49,6 +59,8 @@ export class DeliveriesRepository {
            AND (d.locked_until IS NULL OR d.locked_until <= $1)
            AND d.id = (SELECT min(p.id) FROM deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.conversation_key = d.conversation_key
                        AND p.status = 'pending')
+           AND NOT EXISTS (SELECT 1 FROM conversation_leases l WHERE l.endpoint_id = d.endpoint_id AND l.conversation_key = d.conversation_key
+                           AND l.until > $1)
          ORDER BY d.id LIMIT $2
        ) c
        WHERE e.enabled AND NOT (e.id = ANY($3))`,
@@ -57,36 +69,79 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Leases those of `ids` that are still due, pending and not leased (ADR 0095: an optimistic
-   * claim in one statement; a row another instance leased or finished since `candidates` read it
-   * is left out, and being the oldest pending of its conversation cannot have changed while it
-   * stayed pending, since later rows have larger ids).
+   * Leases those of `ids` that are still due, pending and not leased, each with its conversation's
+   * lease (ADR 0097: taken with INSERT … ON CONFLICT, or taken over once expired; a conversation
+   * another writer holds is left out). ADR 0095: an optimistic claim in one statement; a row
+   * another instance leased or finished since `candidates` read it is left out, and being the
+   * oldest pending of its conversation cannot have changed while it stayed pending. `orphans`:
+   * conversation leases taken for a row that was not leased after all (release them).
    */
-  async lease(q: Queryable, ids: string[], now: Date, until: Date[]): Promise<ClaimedDelivery[]> {
-    if (ids.length === 0) return [];
-    const [rows] = await q.query<[ClaimedDelivery[], number]>(
-      `UPDATE deliveries d SET locked_until = t.until FROM unnest($1::bigint[], $2::timestamptz[]) AS t(id, until), events ev
-       WHERE d.id = t.id AND ev.id = d.event_id
-         AND d.status = 'pending' AND d.next_attempt_at <= $3 AND (d.locked_until IS NULL OR d.locked_until <= $3)
-       RETURNING d.id::text, d.endpoint_id, d.tenant_id, d.event_id, d.target, d.attempts, ev.body`,
-      [ids, until, now],
+  async lease(q: Queryable, ids: string[], now: Date, until: Date[], owner: string, token: string): Promise<{ claimed: ClaimedDelivery[]; orphans: LeaseRef[] }> {
+    if (ids.length === 0) return { claimed: [], orphans: [] };
+    const rows = await q.query<(Omit<ClaimedDelivery, 'until'> & { until: Date; leased: boolean })[]>(
+      `WITH c AS (
+         SELECT DISTINCT ON (d.endpoint_id, d.conversation_key) d.id, d.endpoint_id, d.conversation_key, t.until
+         FROM unnest($1::bigint[], $2::timestamptz[]) AS t(id, until) JOIN deliveries d ON d.id = t.id
+         WHERE d.status = 'pending' AND d.next_attempt_at <= $3 AND (d.locked_until IS NULL OR d.locked_until <= $3)
+         ORDER BY d.endpoint_id, d.conversation_key, d.id
+       ), lk AS (
+         INSERT INTO conversation_leases (endpoint_id, conversation_key, owner, token, until)
+         SELECT c.endpoint_id, c.conversation_key, $4, $5, c.until FROM c ORDER BY c.endpoint_id, c.conversation_key
+         ON CONFLICT (endpoint_id, conversation_key) DO UPDATE SET owner = EXCLUDED.owner, token = EXCLUDED.token, until = EXCLUDED.until
+           WHERE conversation_leases.until <= $3
+         RETURNING endpoint_id, conversation_key
+       ), up AS (
+         UPDATE deliveries d SET locked_until = c.until FROM c, lk, events ev
+         WHERE d.id = c.id AND lk.endpoint_id = c.endpoint_id AND lk.conversation_key = c.conversation_key AND ev.id = d.event_id
+           AND d.status = 'pending' AND d.next_attempt_at <= $3 AND (d.locked_until IS NULL OR d.locked_until <= $3)
+         RETURNING d.id::text, d.endpoint_id, d.tenant_id, d.event_id, d.target, d.attempts, ev.body, d.conversation_key, d.locked_until AS until
+       )
+       SELECT up.*, true AS leased FROM up
+       UNION ALL
+       SELECT NULL, lk.endpoint_id, NULL, NULL, NULL, NULL, NULL, lk.conversation_key, NULL, false FROM lk
+       WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.endpoint_id = lk.endpoint_id AND up.conversation_key = lk.conversation_key)`,
+      [ids, until, now, owner, token],
     );
-    return rows;
+    const claimed: ClaimedDelivery[] = [];
+    const orphans: LeaseRef[] = [];
+    for (const { leased, ...r } of rows) {
+      if (leased) claimed.push(r as ClaimedDelivery);
+      else orphans.push({ endpointId: r.endpoint_id, conv: r.conversation_key, token });
+    }
+    return { claimed, orphans };
   }
 
-  /** Extends a lease this instance still holds (`held` is its current end); false if it was lost. */
-  async renew(q: Queryable, id: string, held: Date, until: Date): Promise<boolean> {
-    const [rows] = await q.query<[unknown[], number]>(
-      `UPDATE deliveries SET locked_until = $3 WHERE id = $1 AND status = 'pending' AND locked_until = $2 RETURNING id`,
-      [id, held, until],
+  /** Extends a conversation lease this instance still holds, and the lease of the delivery about to start; false if it was lost. */
+  async renew(q: Queryable, lease: LeaseRef, deliveryId: string, now: Date, until: Date): Promise<boolean> {
+    const [row] = await q.query<{ n: number }[]>(
+      `WITH l AS (
+         UPDATE conversation_leases SET until = $5 WHERE endpoint_id = $1 AND conversation_key = $2 AND token = $3 AND until > $4 RETURNING 1
+       ), d AS (
+         UPDATE deliveries SET locked_until = $5 WHERE id = $6 AND status = 'pending' AND EXISTS (SELECT 1 FROM l) RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM l)::int AS n, (SELECT count(*) FROM d)::int AS m`,
+      [lease.endpointId, lease.conv, lease.token, now, until, deliveryId],
     );
-    return rows.length > 0;
+    return (row?.n ?? 0) > 0;
   }
 
-  /** Gives leases back (deliveries leased but not attempted, at shutdown). */
-  async unlease(q: Queryable, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await q.query(`UPDATE deliveries SET locked_until = NULL WHERE id = ANY($1::bigint[]) AND status = 'pending'`, [ids]);
+  /**
+   * Gives leases back: deliveries leased here but not attempted (only while they still carry the
+   * lease this instance set), and conversation leases by their token.
+   */
+  async release(q: Queryable, leases: LeaseRef[], rows: { id: string; until: Date }[]): Promise<void> {
+    if (leases.length === 0 && rows.length === 0) return;
+    await q.query(
+      `WITH r AS (
+         UPDATE deliveries d SET locked_until = NULL FROM unnest($1::bigint[], $2::timestamptz[]) AS t(id, until)
+         WHERE d.id = t.id AND d.status = 'pending' AND d.locked_until = t.until RETURNING 1
+       ), l AS (
+         DELETE FROM conversation_leases l USING unnest($3::text[], $4::text[], $5::text[]) AS t(ep, conv, token)
+         WHERE l.endpoint_id = t.ep AND l.conversation_key = t.conv AND l.token = t.token RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM r) AS r, (SELECT count(*) FROM l) AS l`,
+      [rows.map((r) => r.id), rows.map((r) => r.until), leases.map((l) => l.endpointId), leases.map((l) => l.conv), leases.map((l) => l.token)],
+    );
   }
 
   /**
@@ -94,7 +149,7 @@ export class DeliveriesRepository {
    * outcomes that finished while the previous write was in flight), and the end of the failing
    * streak of the endpoints whose primary URL succeeded.
    */
-  async delivered(q: Queryable, rows: { id: string; statusCode?: number; latencyMs: number; at: Date }[], succeededEndpoints: string[]): Promise<void> {
+  async delivered(q: Queryable, rows: { id: string; statusCode?: number; latencyMs: number; at: Date }[], succeededEndpoints: string[], releases: LeaseRef[] = []): Promise<void> {
     if (rows.length === 0) return;
     await q.query(
       `WITH done AS (
@@ -105,9 +160,15 @@ export class DeliveriesRepository {
          RETURNING d.id
        ), cleared AS (
          UPDATE endpoints SET failing_since = NULL WHERE id = ANY($5::text[]) AND failing_since IS NOT NULL RETURNING id
+       ), released AS (
+         DELETE FROM conversation_leases l USING unnest($6::text[], $7::text[], $8::text[]) AS t(ep, conv, token)
+         WHERE l.endpoint_id = t.ep AND l.conversation_key = t.conv AND l.token = t.token RETURNING 1
        )
-       SELECT (SELECT count(*) FROM done) AS delivered, (SELECT count(*) FROM cleared) AS cleared`,
-      [rows.map((r) => r.id), rows.map((r) => r.statusCode ?? null), rows.map((r) => r.latencyMs), rows.map((r) => r.at), succeededEndpoints],
+       SELECT (SELECT count(*) FROM done) AS delivered, (SELECT count(*) FROM cleared) AS cleared, (SELECT count(*) FROM released) AS released`,
+      [
+        rows.map((r) => r.id), rows.map((r) => r.statusCode ?? null), rows.map((r) => r.latencyMs), rows.map((r) => r.at), succeededEndpoints,
+        releases.map((l) => l.endpointId), releases.map((l) => l.conv), releases.map((l) => l.token),
+      ],
     );
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@wabridge/config';
@@ -6,11 +7,11 @@ import { Clock } from '@wabridge/time';
 import { CLOCK, SECRET_BOX } from '../common/tokens';
 import { EndpointRow, EndpointsRepository } from '../endpoints/endpoints.repository';
 import { endpointSecrets } from '../endpoints/endpoint-secrets';
-import { EventStore } from '../events/event-store';
-import { notice } from '../events/public-event.mapper';
+import { EventStore, FastLease, HandedDelivery } from '../events/event-store';
+import { MappedEvent, notice } from '../events/public-event.mapper';
 import { NotifierEnv, requireHttps, retrySchedule } from '../notifier.env';
 import { TargetGuard, TargetRefusedError } from '@wabridge/http';
-import { ClaimedDelivery, DeliveriesRepository } from './deliveries.repository';
+import { ClaimedDelivery, DeliveriesRepository, LeaseRef } from './deliveries.repository';
 import { deliveryMetrics } from './delivery.metrics';
 import { nextStep } from './retry-policy';
 import { signatureHeader } from './signature';
@@ -24,16 +25,37 @@ const OUTCOME_BATCH_MAX = 500;
 const CLAIM_AHEAD = 2;
 /** How long an endpoint row read by the worker is used without reading it again (other instances' changes). */
 const ENDPOINT_CACHE_MS = 2_000;
+/** Fast path (ADR 0097): no more for an endpoint holding this many deliveries in memory … */
+const FAST_ENDPOINT_MAX = 10_000;
+/** … nor for any endpoint while the instance holds this many (bodies included: tens of MB). */
+const FAST_MAX_HELD = 20_000;
 
 type DeliveredRow = { id: string; statusCode?: number; latencyMs: number; at: Date };
 
 /**
- * Sends due deliveries (ADR 0081). Reads due candidates and leases them with a conditional
- * update (ADR 0095: several instances share the work; a row leased elsewhere meanwhile is
- * skipped). A crash leaves a lease that expires, so the delivery is attempted again (at least once). Fairness: each claim takes at most the
- * per-endpoint limit from each endpoint, endpoints at their limit are skipped, and the global
- * capacity is dealt round-robin across endpoints, so one slow or hanging endpoint holds at most
- * NOTIFIER_ENDPOINT_CONCURRENCY slots and delays nobody else.
+ * A conversation of one endpoint this instance holds the lease of (ADR 0097): its deliveries go
+ * out one at a time, in id order, the next once the previous one's outcome is committed.
+ */
+interface Hold {
+  key: string;
+  lease: LeaseRef;
+  until: Date;
+  queue: ClaimedDelivery[];
+  busy: boolean;
+  ready: boolean;
+}
+
+const holdKey = (endpointId: string, conv: string): string => `${endpointId}\u0000${conv}`;
+
+/**
+ * Sends deliveries (ADR 0081). Every delivery is sent under its conversation's lease
+ * (`conversation_leases`, ADR 0097), held by one instance at a time: fresh deliveries come from
+ * the consumer's insert already leased (fast path, no claim), the rest (retries, replays, those
+ * behind a held conversation, other instances' leftovers) are claimed: due candidates read, then
+ * leased with a conditional update (ADR 0095). A crash leaves leases that expire, so the delivery
+ * is attempted again (at least once). Fairness: an endpoint has at most
+ * NOTIFIER_ENDPOINT_CONCURRENCY requests in flight; claims take at most 2× that per endpoint and
+ * are dealt round-robin across endpoints, so one slow or hanging endpoint delays nobody else.
  */
 @Injectable()
 export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
@@ -41,9 +63,19 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private readonly schedule: number[];
   private readonly sender: WebhookSender;
   private readonly guard: TargetGuard;
+  /** This instance in `conversation_leases.owner`. */
+  private readonly owner = randomUUID();
+  private tokens = 0;
   private readonly perEndpoint = new Map<string, number>();
-  /** Leased here, not started yet, per endpoint, in id order (claim ahead, ADR 0096). */
-  private readonly queued = new Map<string, { d: ClaimedDelivery & { until?: Date }; ep: EndpointRow }[]>();
+  /** Conversations held here (in flight or queued), by endpoint + conversation. */
+  private readonly holds = new Map<string, Hold>();
+  /** Per endpoint, held conversations whose next delivery may start, in arrival order. */
+  private readonly ready = new Map<string, Hold[]>();
+  /** Per endpoint, deliveries leased here and not started yet. */
+  private readonly queuedCount = new Map<string, number>();
+  private queuedTotal = 0;
+  /** Some delivery may wait for a claim (not handed over in memory): look on the next finished attempt too. */
+  private backlog = true;
   private readonly endpointCache = new Map<string, { row: EndpointRow; at: number }>();
   private cacheGeneration = 0;
   private readonly openedSecrets = new Map<string, { secret: EndpointRow['secret']; previous: EndpointRow['previous_secret']; secrets: string[] }>();
@@ -53,7 +85,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private again = false;
   private stopped = false;
   private rotation = 0;
-  private readonly outcomes: { row: DeliveredRow; succeededEndpoint: string | null; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private readonly outcomes: { row: DeliveredRow; succeededEndpoint: string | null; release: LeaseRef | null; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
 
   constructor(
@@ -71,7 +103,10 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => this.wake(), this.env.NOTIFIER_POLL_INTERVAL_MS);
+    this.timer = setInterval(() => {
+      this.backlog = true;
+      this.wake();
+    }, this.env.NOTIFIER_POLL_INTERVAL_MS);
     this.timer.unref();
     this.wake();
   }
@@ -80,18 +115,23 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.ticking;
-    // leased here but never started: give them back at once instead of letting the leases run out
-    const waiting = [...this.queued.values()].flat().map((x) => x.d.id);
-    this.queued.clear();
-    await this.deliveries.unlease(this.ds, waiting).catch((err: unknown) => this.log.warn(`could not release ${waiting.length} lease(s): ${err instanceof Error ? err.message : String(err)}`));
     // in-flight attempts finish (bounded by the request timeout) and record their outcome
     await Promise.allSettled([...this.inFlight]);
+    await this.flushing;
+    // held here but never started: give them back at once instead of letting the leases run out
+    const holds = [...this.holds.values()];
+    const rows = holds.flatMap((h) => h.queue.map((d) => ({ id: d.id, until: d.until })));
+    this.holds.clear();
+    this.ready.clear();
+    await this.deliveries.release(this.ds, holds.map((h) => h.lease), rows)
+      .catch((err: unknown) => this.log.warn(`could not release ${rows.length} lease(s): ${err instanceof Error ? err.message : String(err)}`));
     this.sender.close();
   }
 
   /** Look for due deliveries now (after new ones were committed, or one finished). */
   wake(): void {
     if (this.stopped) return;
+    this.backlog = true;
     if (this.ticking) {
       this.again = true;
       return;
@@ -107,31 +147,105 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       });
   }
 
+  /**
+   * The fast path's lease for one consumed batch (ADR 0097), or null when this instance holds
+   * enough in memory already (then everything new waits for the claim path, as before).
+   */
+  fastLease(now: Date): FastLease | null {
+    if (this.stopped || this.queuedTotal + this.inFlight.size >= FAST_MAX_HELD) return null;
+    const blocked: string[] = [];
+    for (const id of this.queuedCount.keys()) if (this.held(id) >= FAST_ENDPOINT_MAX) blocked.push(id);
+    return {
+      owner: this.owner, token: `${this.owner}:${++this.tokens}`, blocked,
+      until: new Date(now.getTime() + 2 * this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS),
+    };
+  }
+
+  /**
+   * Deliveries the consumer inserted already leased (fast path, ADR 0097): queued on their
+   * conversation's hold and sent without a claim. A row of a lease this instance no longer holds
+   * as it was (the chain ended or failed meanwhile) is given back to the claim path.
+   */
+  accept(rows: HandedDelivery[], events: MappedEvent[], until: Date): void {
+    if (rows.length === 0) return;
+    const bodies = new Map(events.map((e) => [e.id, e]));
+    const giveBack: { id: string; until: Date }[] = [];
+    const touched = new Set<string>();
+    for (const r of rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) {
+      const e = bodies.get(r.event_id);
+      const key = holdKey(r.endpoint_id, r.conversation_key);
+      let hold = this.holds.get(key);
+      if (!e || this.stopped || (r.extended && (!hold || hold.lease.token !== r.token))) {
+        giveBack.push({ id: r.id, until });
+        continue;
+      }
+      if (!hold || hold.lease.token !== r.token) {
+        // a fresh lease: an old hold of this key (its lease expired and was taken over) is dead
+        if (hold) this.drop(hold);
+        hold = { key, lease: { endpointId: r.endpoint_id, conv: r.conversation_key, token: r.token }, until, queue: [], busy: false, ready: false };
+        this.holds.set(key, hold);
+      } else if (until > hold.until) hold.until = until;
+      hold.queue.push({
+        id: r.id, endpoint_id: r.endpoint_id, tenant_id: e.tenantId, event_id: r.event_id, target: 'primary', attempts: 0,
+        body: e.body as unknown as Record<string, unknown>, conversation_key: r.conversation_key, until,
+      });
+      this.addQueued(r.endpoint_id, 1);
+      deliveryMetrics.handedOver.inc();
+      this.markReady(hold);
+      touched.add(r.endpoint_id);
+    }
+    for (const id of touched) this.pump(id);
+    deliveryMetrics.inFlight.set(this.inFlight.size);
+    if (giveBack.length > 0) {
+      void this.deliveries.release(this.ds, [], giveBack)
+        .catch((err: unknown) => this.log.warn(`could not give back ${giveBack.length} lease(s) (they expire): ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => this.wake());
+    }
+  }
+
   private total(): number {
     return this.inFlight.size;
   }
 
+  private addQueued(endpointId: string, n: number): void {
+    const left = (this.queuedCount.get(endpointId) ?? 0) + n;
+    if (left <= 0) this.queuedCount.delete(endpointId);
+    else this.queuedCount.set(endpointId, left);
+    this.queuedTotal += n;
+  }
+
   /** Leased here, in flight or queued to start (ADR 0096). */
   private held(endpointId: string): number {
-    return (this.perEndpoint.get(endpointId) ?? 0) + (this.queued.get(endpointId)?.length ?? 0);
+    return (this.perEndpoint.get(endpointId) ?? 0) + (this.queuedCount.get(endpointId) ?? 0);
+  }
+
+  private markReady(hold: Hold): void {
+    if (hold.busy || hold.ready || hold.queue.length === 0) return;
+    hold.ready = true;
+    const list = this.ready.get(hold.lease.endpointId) ?? [];
+    list.push(hold);
+    this.ready.set(hold.lease.endpointId, list);
   }
 
   private async tick(): Promise<void> {
+    this.backlog = false;
     const limit = this.env.NOTIFIER_ENDPOINT_CONCURRENCY;
     const maxHeld = limit * CLAIM_AHEAD;
-    let queuedTotal = 0;
-    for (const q of this.queued.values()) queuedTotal += q.length;
-    const capacity = this.env.NOTIFIER_WORKER_CONCURRENCY * CLAIM_AHEAD - this.total() - queuedTotal;
+    const capacity = this.env.NOTIFIER_WORKER_CONCURRENCY * CLAIM_AHEAD - this.total() - this.queuedTotal;
     if (capacity <= 0) return;
     // An endpoint holding more than one wave (its limit) is not claimed for: each claim for a busy
     // endpoint then takes at least a wave, instead of one row per freed slot.
     const skip = new Set<string>();
     for (const id of this.perEndpoint.keys()) if (this.held(id) > limit) skip.add(id);
-    for (const id of this.queued.keys()) if (this.held(id) > limit) skip.add(id);
+    for (const id of this.queuedCount.keys()) if (this.held(id) > limit) skip.add(id);
     const now = new Date(this.clock.now());
     // two autocommit statements, no transaction held across round trips (ADR 0095)
     const candidates = await this.deliveries.candidates(this.ds, now, maxHeld, [...skip]);
     const { chosen, capped } = this.deal(candidates, capacity, maxHeld);
+    if (chosen.length === 0) {
+      if (skip.size > 0) this.backlog = true;
+      return;
+    }
     // A lease covers the wave a delivery is expected to start in (ADR 0096): the first `limit` of an
     // endpoint start now, the next wait for those to answer (at most the request timeout each).
     const waves = new Map<string, number>();
@@ -140,45 +254,41 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       waves.set(c.endpoint_id, (waves.get(c.endpoint_id) ?? 0) + 1);
       return new Date(now.getTime() + (Math.floor(pos / limit) + 1) * this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS);
     });
-    const claimed = await this.deliveries.lease(this.ds, chosen.map((c) => c.id), now, untils);
-    const untilOf = new Map(chosen.map((c, i) => [c.id, untils[i]!]));
+    const token = `${this.owner}:${++this.tokens}`;
+    const { claimed, orphans } = await this.deliveries.lease(this.ds, chosen.map((c) => c.id), now, untils, this.owner, token);
+    if (orphans.length > 0) await this.deliveries.release(this.ds, orphans, []);
+    // another instance leased what this one chose, or there may be more due
+    this.backlog = true;
     if (claimed.length === 0) {
-      // another instance leased what this one chose: look again
-      if (chosen.length > 0) this.again = true;
+      this.again = true;
       return;
     }
-    const endpoints = await this.endpointRows([...new Set(claimed.map((c) => c.endpoint_id))]);
+    const touched = new Set<string>();
     for (const d of claimed.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) {
-      const ep = endpoints.get(d.endpoint_id);
-      if (!ep) continue;
-      const q = this.queued.get(ep.id) ?? [];
-      q.push({ d: { ...d, until: untilOf.get(d.id) }, ep });
-      this.queued.set(ep.id, q);
+      const key = holdKey(d.endpoint_id, d.conversation_key);
+      const old = this.holds.get(key);
+      if (old) this.drop(old);
+      const hold: Hold = { key, lease: { endpointId: d.endpoint_id, conv: d.conversation_key, token }, until: d.until, queue: [d], busy: false, ready: false };
+      this.holds.set(key, hold);
+      this.addQueued(d.endpoint_id, 1);
+      this.markReady(hold);
+      touched.add(d.endpoint_id);
     }
-    for (const id of endpoints.keys()) this.pump(id);
+    for (const id of touched) this.pump(id);
     deliveryMetrics.inFlight.set(this.inFlight.size);
     // the global capacity cut this claim short: there may be more due
     if (capped) this.again = true;
   }
 
-  /** Endpoint rows by id: cached for ENDPOINT_CACHE_MS (a change in this instance forgets its row at once). */
-  private async endpointRows(ids: string[]): Promise<Map<string, EndpointRow>> {
+  /** An endpoint row by id: cached for ENDPOINT_CACHE_MS (a change in this instance forgets its row at once). */
+  private async endpointRow(id: string): Promise<EndpointRow | undefined> {
     const now = Date.now();
-    const out = new Map<string, EndpointRow>();
-    const missing: string[] = [];
-    for (const id of ids) {
-      const c = this.endpointCache.get(id);
-      if (c && now - c.at < ENDPOINT_CACHE_MS) out.set(id, c.row);
-      else missing.push(id);
-    }
-    if (missing.length > 0) {
-      const gen = this.cacheGeneration;
-      for (const row of await this.endpoints.byIds(this.ds, missing)) {
-        out.set(row.id, row);
-        if (gen === this.cacheGeneration) this.endpointCache.set(row.id, { row, at: now });
-      }
-    }
-    return out;
+    const c = this.endpointCache.get(id);
+    if (c && now - c.at < ENDPOINT_CACHE_MS) return c.row;
+    const gen = this.cacheGeneration;
+    const [row] = await this.endpoints.byIds(this.ds, [id]);
+    if (row && gen === this.cacheGeneration) this.endpointCache.set(row.id, { row, at: now });
+    return row;
   }
 
   /** An endpoint changed (PATCH, rotation, deletion, disabled): read its row again before the next attempt. */
@@ -187,63 +297,134 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     this.endpointCache.delete(id);
   }
 
-  /** Starts queued deliveries of an endpoint while it has a free slot (and the worker does). */
+  /** Starts the next delivery of ready conversations of an endpoint while it has a free slot (and the worker does). */
   private pump(endpointId: string): void {
-    const q = this.queued.get(endpointId);
-    if (!q) return;
+    const list = this.ready.get(endpointId);
+    if (!list) return;
     const limit = this.env.NOTIFIER_ENDPOINT_CONCURRENCY;
-    while (q.length > 0 && !this.stopped && (this.perEndpoint.get(endpointId) ?? 0) < limit && this.total() < this.env.NOTIFIER_WORKER_CONCURRENCY) {
-      const { d, ep } = q.shift()!;
-      this.start(d, this.endpointCache.get(ep.id)?.row ?? ep);
+    while (list.length > 0 && !this.stopped && (this.perEndpoint.get(endpointId) ?? 0) < limit && this.total() < this.env.NOTIFIER_WORKER_CONCURRENCY) {
+      const hold = list.shift()!;
+      hold.ready = false;
+      if (this.holds.get(hold.key) !== hold || hold.busy || hold.queue.length === 0) continue;
+      this.start(hold);
     }
-    if (q.length === 0) this.queued.delete(endpointId);
+    if (list.length === 0) this.ready.delete(endpointId);
   }
 
   private pumpAll(): void {
-    for (const id of [...this.queued.keys()]) this.pump(id);
+    for (const id of [...this.ready.keys()]) this.pump(id);
   }
 
-  private start(d: ClaimedDelivery & { until?: Date }, ep: EndpointRow): void {
-    this.perEndpoint.set(ep.id, (this.perEndpoint.get(ep.id) ?? 0) + 1);
+  /** Forgets a hold here (its lease is released, lost or expiring); its queued deliveries are dropped from memory. */
+  private drop(hold: Hold): { id: string; until: Date }[] {
+    if (this.holds.get(hold.key) === hold) this.holds.delete(hold.key);
+    const rows = hold.queue.map((d) => ({ id: d.id, until: d.until }));
+    this.addQueued(hold.lease.endpointId, -rows.length);
+    hold.queue = [];
+    return rows;
+  }
+
+  private start(hold: Hold): void {
+    const d = hold.queue.shift()!;
+    const endpointId = hold.lease.endpointId;
+    hold.busy = true;
+    this.addQueued(endpointId, -1);
+    this.perEndpoint.set(endpointId, (this.perEndpoint.get(endpointId) ?? 0) + 1);
     // The endpoint's slot is its HTTP request: freed when the answer is in, while the outcome is
-    // still being written (the row stays leased and pending until then, so neither it nor the
-    // next of its conversation can be claimed meanwhile; order holds).
+    // still being written (the conversation stays held until then: the next of it waits).
     let released = false;
     const release = (): void => {
       if (released) return;
       released = true;
-      const left = (this.perEndpoint.get(ep.id) ?? 1) - 1;
-      if (left <= 0) this.perEndpoint.delete(ep.id);
-      else this.perEndpoint.set(ep.id, left);
-      this.pump(ep.id);
-      // claim more for it once it holds no more than one wave
-      if (this.held(ep.id) <= this.env.NOTIFIER_ENDPOINT_CONCURRENCY) this.wake();
+      const left = (this.perEndpoint.get(endpointId) ?? 1) - 1;
+      if (left <= 0) this.perEndpoint.delete(endpointId);
+      else this.perEndpoint.set(endpointId, left);
+      this.pump(endpointId);
     };
-    const run: Promise<void> = this.renewIfShort(d)
-      .then((ok) => (ok ? this.attempt(d, ep, release) : undefined))
-      .catch((err: unknown) => this.log.warn(`delivery ${d.id} not recorded (lease expires, it is tried again): ${err instanceof Error ? err.message : String(err)}`))
+    const run: Promise<void> = this.run(hold, d, release)
+      .catch((err: unknown) => {
+        // not recorded: its lease expires and it is tried again; the rest of the conversation waits for that
+        this.log.warn(`delivery ${d.id} not recorded (lease expires, it is tried again): ${err instanceof Error ? err.message : String(err)}`);
+        this.drop(hold);
+      })
       .finally(() => {
         this.inFlight.delete(run);
         deliveryMetrics.inFlight.set(this.inFlight.size);
         release();
+        hold.busy = false;
+        if (this.holds.get(hold.key) === hold) this.markReady(hold);
         this.pumpAll();
-        // its outcome is committed: the next delivery of its conversation may be claimed now
-        if (this.held(ep.id) <= this.env.NOTIFIER_ENDPOINT_CONCURRENCY) this.wake();
+        // claim more for the endpoint once it holds no more than one wave (only if something may wait for a claim)
+        if (this.backlog && this.held(endpointId) <= this.env.NOTIFIER_ENDPOINT_CONCURRENCY) this.wake();
       });
     this.inFlight.add(run);
   }
 
-  /**
-   * A delivery that waited in the queue longer than its wave (the endpoint answered slowly) gets
-   * its lease extended before the attempt, so no other instance can take it while it is in flight;
-   * if the lease was lost meanwhile (expired and taken), it is not attempted here.
-   */
-  private async renewIfShort(d: ClaimedDelivery & { until?: Date }): Promise<boolean> {
+  /** One delivery of a held conversation: lease checked, sent, outcome recorded (and the lease released when it was the last). */
+  private async run(hold: Hold, d: ClaimedDelivery, answered: () => void): Promise<void> {
+    const ep = await this.endpointRow(d.endpoint_id);
+    if (!ep) {
+      // the endpoint is gone (its deliveries with it)
+      this.drop(hold);
+      await this.deliveries.release(this.ds, [hold.lease], []);
+      return;
+    }
+    if (!(await this.renewIfShort(hold, d))) {
+      // lost (expired and taken over): another instance sends this conversation now
+      this.drop(hold);
+      return;
+    }
+    const url = d.target === 'fallback' && ep.fallback_url ? ep.fallback_url : ep.url;
     const now = this.clock.now();
-    if (!d.until || d.until.getTime() - now >= this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS / 2) return true;
+    const result = await this.send(ep, url, d.event_id, d.body, now);
+    answered();
+    const at = new Date(this.clock.now());
+    deliveryMetrics.attemptLatency.observe(result.latencyMs / 1000);
+    if (result.ok) {
+      deliveryMetrics.attempts.inc({ outcome: 'delivered' });
+      // the last of its conversation here: the lease goes with the outcome (one statement); a
+      // delivery handed over after this point finds no hold and goes back to the claim path
+      let releaseLease: LeaseRef | null = null;
+      if (hold.queue.length === 0) {
+        this.drop(hold);
+        releaseLease = hold.lease;
+      }
+      await this.recordDelivered({ id: d.id, statusCode: result.statusCode, latencyMs: result.latencyMs, at }, d.target === 'primary' ? ep.id : null, releaseLease);
+      if (d.attempts === 0) {
+        const occurred = Date.parse(String((d.body as { timestamp?: string }).timestamp));
+        if (Number.isFinite(occurred)) deliveryMetrics.endToEnd.observe(Math.max(0, at.getTime() - occurred) / 1000);
+      }
+      return;
+    }
+    deliveryMetrics.attempts.inc({ outcome: result.refused ? 'refused' : 'failed' });
+    const step = nextStep(this.schedule, d.attempts + 1, ep.fallback_url !== null);
+    const next = step.kind === 'retry' ? { target: step.target, at: new Date(at.getTime() + step.delayMs) } : null;
+    await this.deliveries.failed(this.ds, d.id, result, next, at);
+    // the conversation waits for the retry: the rest goes back to the claim path (in id order)
+    const rest = this.drop(hold);
+    await this.deliveries.release(this.ds, [hold.lease], rest);
+    this.backlog = true;
+    if (!next) {
+      deliveryMetrics.dead.inc();
+      this.log.warn(`delivery ${d.id} of event ${d.event_id} to endpoint ${ep.id} is dead after ${d.attempts + 1} attempts: ${result.error ?? result.statusCode}`);
+    }
+    if (d.target === 'primary') await this.failing(ep, at);
+  }
+
+  /**
+   * A delivery that waited longer than its lease allows for (its endpoint answered slowly) has its
+   * conversation's lease extended before the attempt, so no other instance can take it over while
+   * it is in flight; if the lease was lost meanwhile (expired and taken), it is not attempted here.
+   */
+  private async renewIfShort(hold: Hold, d: ClaimedDelivery): Promise<boolean> {
+    const now = this.clock.now();
+    if (hold.until.getTime() - now >= this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS / 2) return true;
     const until = new Date(now + this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS);
-    const ok = await this.deliveries.renew(this.ds, d.id, d.until, until);
-    if (ok) d.until = until;
+    const ok = await this.deliveries.renew(this.ds, hold.lease, d.id, new Date(now), until);
+    if (ok) {
+      hold.until = until;
+      d.until = until;
+    }
     return ok;
   }
 
@@ -279,42 +460,15 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     return { chosen, capped };
   }
 
-  private async attempt(d: ClaimedDelivery, ep: EndpointRow, answered: () => void): Promise<void> {
-    const url = d.target === 'fallback' && ep.fallback_url ? ep.fallback_url : ep.url;
-    const now = this.clock.now();
-    const result = await this.send(ep, url, d.event_id, d.body, now);
-    answered();
-    const at = new Date(this.clock.now());
-    deliveryMetrics.attemptLatency.observe(result.latencyMs / 1000);
-    if (result.ok) {
-      deliveryMetrics.attempts.inc({ outcome: 'delivered' });
-      await this.recordDelivered({ id: d.id, statusCode: result.statusCode, latencyMs: result.latencyMs, at }, d.target === 'primary' ? ep.id : null);
-      if (d.attempts === 0) {
-        const occurred = Date.parse(String((d.body as { timestamp?: string }).timestamp));
-        if (Number.isFinite(occurred)) deliveryMetrics.endToEnd.observe(Math.max(0, at.getTime() - occurred) / 1000);
-      }
-      return;
-    }
-    deliveryMetrics.attempts.inc({ outcome: result.refused ? 'refused' : 'failed' });
-    const step = nextStep(this.schedule, d.attempts + 1, ep.fallback_url !== null);
-    const next = step.kind === 'retry' ? { target: step.target, at: new Date(at.getTime() + step.delayMs) } : null;
-    await this.deliveries.failed(this.ds, d.id, result, next, at);
-    if (!next) {
-      deliveryMetrics.dead.inc();
-      this.log.warn(`delivery ${d.id} of event ${d.event_id} to endpoint ${ep.id} is dead after ${d.attempts + 1} attempts: ${result.error ?? result.statusCode}`);
-    }
-    if (d.target === 'primary') await this.failing(ep, at);
-  }
-
   /**
    * Records a successful attempt. Outcomes that finish while a write is in flight wait and go
    * together in the next one (one statement, one commit): with one commit per delivery the WAL
    * flush, not the HTTP request, limited deliveries per second (bench/README.md, notifier). The
    * caller's slot is freed only once its outcome is committed, as before.
    */
-  private recordDelivered(row: DeliveredRow, succeededEndpoint: string | null): Promise<void> {
+  private recordDelivered(row: DeliveredRow, succeededEndpoint: string | null, release: LeaseRef | null): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.outcomes.push({ row, succeededEndpoint, resolve, reject });
+      this.outcomes.push({ row, succeededEndpoint, release, resolve, reject });
       if (!this.flushing) this.flushing = this.flushOutcomes();
     });
   }
@@ -323,7 +477,10 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     while (this.outcomes.length > 0) {
       const batch = this.outcomes.splice(0, OUTCOME_BATCH_MAX);
       try {
-        await this.deliveries.delivered(this.ds, batch.map((o) => o.row), [...new Set(batch.flatMap((o) => (o.succeededEndpoint ? [o.succeededEndpoint] : [])))]);
+        await this.deliveries.delivered(
+          this.ds, batch.map((o) => o.row), [...new Set(batch.flatMap((o) => (o.succeededEndpoint ? [o.succeededEndpoint] : [])))],
+          batch.flatMap((o) => (o.release ? [o.release] : [])),
+        );
         for (const o of batch) o.resolve();
       } catch (err) {
         for (const o of batch) o.reject(err);

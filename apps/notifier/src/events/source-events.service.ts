@@ -58,18 +58,26 @@ export class SourceEventsService implements OnModuleInit, OnApplicationShutdown 
 
   /**
    * A consumed batch: one statement when nothing is parked (events and deliveries, atomic by
-   * itself, ADR 0096), else parking and storing in one transaction.
+   * itself, ADR 0096; the fast path's leases in it, ADR 0097), else parking and storing in one
+   * transaction.
    */
   async handle(topic: string, items: SourceItem<object>[]): Promise<void> {
     if (items.length === 0) return;
     const now = new Date(this.clock.now());
     const { events, parked } = await this.mapAll(this.ds, topic, items);
-    const created = parked.length === 0
-      ? await this.store.write(this.ds, events, now)
-      : await this.ds.transaction(async (em) => {
-        await this.numbers.park(em, parked, now);
-        return this.store.write(em, events, now);
-      });
+    if (parked.length === 0) {
+      // fast path (ADR 0097): deliveries whose conversation this statement could lease go to the
+      // worker in memory; only the rest need a claim
+      const lease = this.worker.fastLease(now);
+      const { created, leased } = await this.store.writeAndLease(this.ds, events, now, {}, lease);
+      if (lease) this.worker.accept(leased, events, lease.until);
+      if (created > leased.length) this.worker.wake();
+      return;
+    }
+    const created = await this.ds.transaction(async (em) => {
+      await this.numbers.park(em, parked, now);
+      return this.store.write(em, events, now);
+    });
     if (created > 0) this.worker.wake();
   }
 
