@@ -70,6 +70,9 @@ export class LocalFileStorage implements MediaStorage {
       await rename(temp, target);
       return { size, sha256: hash.digest('hex') };
     } catch (err) {
+      // destroyed while an fs write is in flight, the stream reports that write's
+      // ERR_STREAM_DESTROYED as an 'error' event: without a listener it would be uncaught
+      ws.on('error', () => undefined);
       ws.destroy();
       await rm(temp, { force: true });
       throw err;

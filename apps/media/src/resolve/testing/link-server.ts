@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline, Readable } from 'node:stream';
 
 export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
@@ -41,17 +42,11 @@ export async function startLinkServer(host: string, routes: Record<string, Route
     if ('redirect' in route) return void res.writeHead(302, { location: route.redirect }).end();
     if (!route.chunked) return void res.writeHead(200, { 'content-type': route.type, 'content-length': String(route.body.length) }).end(route.body);
     res.writeHead(200, { 'content-type': route.type });
-    let at = 0;
-    const pump = (): void => {
-      while (at < route.body.length) {
-        const part = route.body.subarray(at, at + 64 * 1024);
-        at += part.length;
-        if (!res.write(part)) return void res.once('drain', pump);
-      }
-      res.end();
+    const chunks = function* (body: Buffer) {
+      for (let at = 0; at < body.length; at += 64 * 1024) yield body.subarray(at, at + 64 * 1024);
     };
-    res.on('error', () => undefined);
-    pump();
+    // pipeline stops (and swallows the error) when the client gives up, as a refusal does
+    pipeline(Readable.from(chunks(route.body)), res, () => undefined);
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
