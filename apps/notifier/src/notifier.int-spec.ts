@@ -1,5 +1,5 @@
 import {
-  ACCOUNT_EVENT_V1, CONTACT_CHANGED_V1, INBOUND_MESSAGE_V1, OUTBOUND_EVENTS_V1, PUBLIC_EVENT_TYPES, PUBLIC_EVENTS, STATUS_UPDATED_V1, validateContract,
+  inboundMediaIdOf, ACCOUNT_EVENT_V1, CONTACT_CHANGED_V1, INBOUND_MESSAGE_V1, OUTBOUND_EVENTS_V1, PUBLIC_EVENT_TYPES, PUBLIC_EVENTS, STATUS_UPDATED_V1, validateContract,
 } from '@wabridge/contracts';
 import { waitFor } from '@wabridge/testing';
 import { account, contactChanged, inbound, NotifierHarness, num, outbound, status } from './testing/notifier-harness';
@@ -77,8 +77,10 @@ describe('notifier (real Kafka, Postgres, HTTP receivers)', () => {
     expect(byType['message.received']).toEqual({
       tenantId: tenant, phoneNumberId: pn, wabaId: waba, wamid,
       from: { waId: '4915112345678', profileName: 'Ada' },
-      message: { type: 'image', image: { id: 'media-1', mime_type: 'image/jpeg' }, context: { id: 'wamid.prev' } },
+      // mediaId: where the media service stores this object (GET /v1/media/:id), derived, not looked up
+      message: { type: 'image', image: { id: 'media-1', mime_type: 'image/jpeg', mediaId: inboundMediaIdOf(inboundEvent, tenant) }, context: { id: 'wamid.prev' } },
     });
+    expect(byType['message.received'].message.image.mediaId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(byType['message.status']).toMatchObject({
       wamid: 'wamid.out-1', messageId: '01JMSG0000000000000000000A', status: 'failed', recipient: { waId: '4915112345678' },
       errors: [{ code: 131026, title: 'Message undeliverable' }], pricing: { pricing_model: 'PMP', category: 'utility' },
