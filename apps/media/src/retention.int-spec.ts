@@ -3,6 +3,7 @@ import { access, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { CONTACT_ERASED_V1, ContactErasedV1, INBOUND_MESSAGE_V1, inboundMediaIdOf, InboundMessageV1 } from '@wabridge/contracts';
+import { metricsRegistry } from '@wabridge/telemetry';
 import { waitFor } from '@wabridge/testing';
 import { ContactErasureService } from './erasure/contact-erasure.service';
 import { MediaRetentionService } from './retention/media-retention.service';
@@ -26,6 +27,13 @@ function png(bytes: number): Buffer {
   const b = Buffer.alloc(bytes, 7);
   Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex').copy(b);
   return b;
+}
+
+async function counterValue(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = metricsRegistry.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
 }
 
 const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
@@ -158,8 +166,15 @@ describe('media retention and contact erasure (real Postgres, Kafka, sandbox as 
       const bMid = await upload(B, 'pn-retention-b', 11); // older than A's retention, not B's
       const bOld = await upload(B, 'pn-retention-b', 31);
       for (const o of [...aOld, aNew, bMid, bOld]) expect(await exists(file(o.id))).toBe(true);
+      const objectsBefore = await counterValue('media_retention_deleted_total', { what: 'objects' });
+      const failedBefore = await counterValue('media_retention_deleted_total', { what: 'failed_inbound' });
+      const bytesBefore = await counterValue('media_retention_deleted_bytes_total');
 
       await h.app.get(MediaRetentionService).pruneNow();
+
+      expect(await counterValue('media_retention_deleted_total', { what: 'objects' })).toBe(objectsBefore + 5);
+      expect(await counterValue('media_retention_deleted_total', { what: 'failed_inbound' })).toBe(failedBefore + 1);
+      expect(await counterValue('media_retention_deleted_bytes_total')).toBe(bytesBefore + 3 * 3000 + 2000 + 3000);
 
       for (const o of aOld) await expectDeleted(A, o.id);
       await expectDeleted(A, aOldInbound);

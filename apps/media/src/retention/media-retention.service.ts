@@ -10,9 +10,10 @@ const DAY_MS = 86_400_000;
 
 const deleted = counter<'what'>(
   'media_retention_deleted_total',
-  'Deleted by the media retention prune: objects (rows and bytes), bytes, failed_inbound (records of inbound media never stored)',
+  'Deleted by the media retention prune: objects (rows and bytes), failed_inbound (records of inbound media never stored)',
   ['what'],
 );
+const deletedBytes = counter('media_retention_deleted_bytes_total', 'Bytes of the objects deleted by the media retention prune');
 
 export interface RetentionReport {
   objects: number;
@@ -76,7 +77,7 @@ export class MediaRetentionService implements OnApplicationBootstrap, OnApplicat
           total.objects += r.objects;
           total.bytes += r.bytes;
           deleted.inc({ what: 'objects' }, r.objects);
-          deleted.inc({ what: 'bytes' }, r.bytes);
+          deletedBytes.inc(r.bytes);
           if (due.length < chunk) break;
         }
         const failed = await this.repo.pruneFailed(t.tenantId, before, chunk);
