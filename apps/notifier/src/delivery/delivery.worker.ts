@@ -43,6 +43,8 @@ interface Hold {
   queue: ClaimedDelivery[];
   busy: boolean;
   ready: boolean;
+  /** Its lease was given back (last delivered, or failed): deliveries waiting behind it may be claimed now. */
+  released?: boolean;
 }
 
 const holdKey = (endpointId: string, conv: string): string => `${endpointId}\u0000${conv}`;
@@ -76,6 +78,8 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private queuedTotal = 0;
   /** Some delivery may wait for a claim (not handed over in memory): look on the next finished attempt too. */
   private backlog = true;
+  /** Conversations with deliveries stored behind a lease (not handed over): claim when that lease is given back here. */
+  private readonly waiting = new Set<string>();
   private readonly endpointCache = new Map<string, { row: EndpointRow; at: number }>();
   private cacheGeneration = 0;
   private readonly openedSecrets = new Map<string, { secret: EndpointRow['secret']; previous: EndpointRow['previous_secret']; secrets: string[] }>();
@@ -201,6 +205,13 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
         .catch((err: unknown) => this.log.warn(`could not give back ${giveBack.length} lease(s) (they expire): ${err instanceof Error ? err.message : String(err)}`))
         .finally(() => this.wake());
     }
+  }
+
+  /** New deliveries that were not handed over (their conversation was held, or the fast path was off): the claim path takes them. */
+  waitingBehind(rows: { endpoint_id: string; conversation_key: string }[]): void {
+    if (this.waiting.size > 100_000) this.waiting.clear();
+    for (const r of rows) this.waiting.add(holdKey(r.endpoint_id, r.conversation_key));
+    this.wake();
   }
 
   private total(): number {
@@ -354,8 +365,10 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
         hold.busy = false;
         if (this.holds.get(hold.key) === hold) this.markReady(hold);
         this.pumpAll();
+        // the conversation's lease is back and deliveries wait behind it: claim now (not at the next poll)
+        if (hold.released && this.waiting.delete(hold.key)) this.wake();
         // claim more for the endpoint once it holds no more than one wave (only if something may wait for a claim)
-        if (this.backlog && this.held(endpointId) <= this.env.NOTIFIER_ENDPOINT_CONCURRENCY) this.wake();
+        else if (this.backlog && this.held(endpointId) <= this.env.NOTIFIER_ENDPOINT_CONCURRENCY) this.wake();
       });
     this.inFlight.add(run);
   }
@@ -388,6 +401,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       if (hold.queue.length === 0) {
         this.drop(hold);
         releaseLease = hold.lease;
+        hold.released = true;
       }
       await this.recordDelivered({ id: d.id, statusCode: result.statusCode, latencyMs: result.latencyMs, at }, d.target === 'primary' ? ep.id : null, releaseLease);
       if (d.attempts === 0) {
@@ -403,6 +417,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     // the conversation waits for the retry: the rest goes back to the claim path (in id order)
     const rest = this.drop(hold);
     await this.deliveries.release(this.ds, [hold.lease], rest);
+    hold.released = true;
     this.backlog = true;
     if (!next) {
       deliveryMetrics.dead.inc();

@@ -60,9 +60,9 @@ export class EventStore {
    */
   async writeAndLease(
     q: Queryable, events: MappedEvent[], now: Date, options: { origin?: DeliveryOrigin; exceptEndpoint?: string; fanOut?: boolean }, lease: FastLease | null,
-  ): Promise<{ created: number; leased: HandedDelivery[] }> {
+  ): Promise<{ created: number; leased: HandedDelivery[]; waiting: { endpoint_id: string; conversation_key: string }[] }> {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-    if (unique.length === 0) return { created: 0, leased: [] };
+    if (unique.length === 0) return { created: 0, leased: [], waiting: [] };
     // One statement (ADR 0096): the events, and for those new here one delivery per matching
     // enabled endpoint of their tenant, in event order (then endpoint id). Atomic by itself, so a
     // consumed batch needs no transaction around it; an event seen again creates no delivery.
@@ -119,10 +119,12 @@ export class EventStore {
       ],
     );
     const leased: HandedDelivery[] = [];
+    const waiting: { endpoint_id: string; conversation_key: string }[] = [];
     for (const r of rows) {
       if (r.token) leased.push({ id: r.id, endpoint_id: r.endpoint_id, event_id: r.event_id, conversation_key: r.conversation_key, token: r.token, extended: r.extended === true });
+      else waiting.push({ endpoint_id: r.endpoint_id, conversation_key: r.conversation_key });
     }
-    return { created: rows.length, leased };
+    return { created: rows.length, leased, waiting };
   }
 
   /** Pending deliveries in the given order (their ids keep it: the worker sends each conversation in id order). */

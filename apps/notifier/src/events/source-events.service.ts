@@ -69,9 +69,9 @@ export class SourceEventsService implements OnModuleInit, OnApplicationShutdown 
       // fast path (ADR 0097): deliveries whose conversation this statement could lease go to the
       // worker in memory; only the rest need a claim
       const lease = this.worker.fastLease(now);
-      const { created, leased } = await this.store.writeAndLease(this.ds, events, now, {}, lease);
+      const { leased, waiting } = await this.store.writeAndLease(this.ds, events, now, {}, lease);
       if (lease) this.worker.accept(leased, events, lease.until);
-      if (created > leased.length) this.worker.wake();
+      if (waiting.length > 0) this.worker.waitingBehind(waiting);
       return;
     }
     const created = await this.ds.transaction(async (em) => {
