@@ -1,0 +1,10 @@
+import { DataSource } from 'typeorm';
+import { MigrationClass, openServiceDatabase } from '@wabridge/database';
+import { CreateAnalytics1767000000000 } from './migrations/1767000000000-CreateAnalytics';
+
+export const MIGRATIONS: MigrationClass[] = [CreateAnalytics1767000000000];
+
+/** The analytics schema, migrated (runs at boot; replicas wait on the migration lock). */
+export function openAnalyticsDatabase(options: { url: string; schema: string }): Promise<DataSource> {
+  return openServiceDatabase({ ...options, migrations: MIGRATIONS });
+}
