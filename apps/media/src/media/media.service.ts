@@ -88,8 +88,8 @@ export class MediaService {
       throw err;
     }
     uploads.inc({ outcome: 'stored' });
-    if (number && this.storage.localPath) {
-      const metaMediaId = await this.graph.upload(number, this.storage.localPath(id), kind.mimeType, row.filename ?? `${id}.${extensionOf(kind.mimeType)}`);
+    if (number) {
+      const metaMediaId = await this.graph.upload(number, { size: stored.size, open: () => this.storage.get(id) }, kind.mimeType, row.filename ?? `${id}.${extensionOf(kind.mimeType)}`);
       if (metaMediaId) {
         await this.media.setMetaMediaId(id, metaMediaId, new Date(this.clock.now()));
         row.metaMediaId = metaMediaId;

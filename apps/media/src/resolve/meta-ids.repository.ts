@@ -11,6 +11,8 @@ export interface SendableMedia {
   mimeType: string;
   filename: string | null;
   storageKey: string;
+  /** Bytes stored (the Graph upload streams exactly this many). */
+  size: number;
   /** The row's own Meta id: the upload's (outbound), or the id Meta delivered (inbound). */
   metaMediaId: string | null;
   metaUploadedAt: Date | null;
@@ -21,7 +23,7 @@ export interface MetaUpload {
   uploadedAt: Date;
 }
 
-const COLUMNS = `id, tenant_id AS "tenantId", phone_number_id AS "phoneNumberId", direction, mime_type AS "mimeType", filename,
+const COLUMNS = `id, tenant_id AS "tenantId", phone_number_id AS "phoneNumberId", direction, mime_type AS "mimeType", filename, size::int AS size,
   storage_key AS "storageKey", meta_media_id AS "metaMediaId", meta_uploaded_at AS "metaUploadedAt"`;
 
 /**

@@ -149,9 +149,8 @@ export class ResolveService {
   }
 
   private async upload(number: KnownNumber, row: SendableMedia): Promise<MetaUpload> {
-    if (!this.storage.localPath) throw new ApiError(501, 'not_implemented', 'this storage cannot upload to Graph');
-    const path = this.storage.localPath(row.storageKey);
-    const result = await this.graph.uploadExplained(number, path, row.mimeType, row.filename ?? `${row.id}.${extensionOf(row.mimeType)}`);
+    const file = { size: row.size, open: () => this.storage.get(row.storageKey) };
+    const result = await this.graph.uploadExplained(number, file, row.mimeType, row.filename ?? `${row.id}.${extensionOf(row.mimeType)}`);
     if ('failure' in result) {
       resolves.inc({ outcome: 'graph_failed' });
       if (/ENOENT/.test(result.failure)) throw new ApiError(410, 'media_gone', `the bytes of media ${row.id} are no longer stored`);

@@ -17,7 +17,7 @@ import { runInNewContext } from 'node:vm';
 import { ConfigError, loadConfig } from '@wabridge/config';
 import { waitFor } from '@wabridge/testing';
 import { MediaEnv } from '../media.env';
-import { MediaHarness } from '../testing/media-harness';
+import { MediaHarness, startSandbox } from '../testing/media-harness';
 import { TooLargeError } from './media-storage';
 import { openMediaStorage } from './open-storage';
 import { S3BucketMissingError, S3Storage, S3StorageError } from './s3-storage';
@@ -289,6 +289,29 @@ describe('S3Storage against a real S3 server (S3Proxy)', () => {
         expect(await objectExists(`service/${up.body.id}`)).toBe(false);
       } finally {
         await h.stop();
+      }
+    }, 60000);
+
+    it('uploads to the number\'s Graph from the bucket: the sandbox (Meta) holds the same bytes under the Meta id', async () => {
+      const sandbox = await startSandbox([{ phoneNumberId: '106540352249001', wabaId: 'waba-s3', accessToken: 'tok-s3' }]);
+      const h = await new MediaHarness().start(s3Env());
+      try {
+        await h.announceNumber({ phoneNumberId: '106540352249001', tenantId: 'tenant-s3', graphBaseUrl: sandbox.url, accessToken: 'tok-s3' });
+        const bytes = Buffer.alloc(1_500_000, 9);
+        Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex').copy(bytes);
+        randomBytes(500_000).copy(bytes, 1000);
+        const up = await h.http('POST', '/v1/media?phoneNumberId=106540352249001', { tenant: 'tenant-s3', body: bytes, headers: { 'content-type': 'image/png' } });
+        expect(up.status).toBe(201);
+        expect(up.body.metaMediaId).toEqual(expect.any(String));
+        const auth = { authorization: 'Bearer tok-s3' };
+        const info = (await (await fetch(`${sandbox.url}/v23.0/${up.body.metaMediaId}?phone_number_id=106540352249001`, { headers: auth })).json()) as { url: string; sha256: string; file_size: number | string };
+        expect(info.sha256).toBe(sha(bytes));
+        expect(Number(info.file_size)).toBe(bytes.length);
+        const atMeta = Buffer.from(await (await fetch(info.url, { headers: auth })).arrayBuffer());
+        expect(atMeta.equals(bytes)).toBe(true);
+      } finally {
+        await h.stop();
+        await sandbox.close();
       }
     }, 60000);
 
