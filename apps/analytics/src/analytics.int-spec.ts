@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- HTTP answers */
 import {
   INBOUND_MESSAGE_V1, OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, OutboundEventV1, STATUS_UPDATED_V1,
 } from '@wabridge/contracts';
