@@ -8,7 +8,7 @@ variable "REGISTRY" { default = "wabridge" }
 variable "TAG" { default = "dev" }
 
 group "default" {
-  targets = ["gateway", "ingress", "dispatcher", "contacts", "media", "notifier", "sandbox"]
+  targets = ["gateway", "ingress", "dispatcher", "contacts", "media", "analytics", "notifier", "sandbox"]
 }
 
 target "_common" {
@@ -45,6 +45,12 @@ target "media" {
   inherits = ["_common"]
   args     = { APP = "media", PORT = "3004" }
   tags     = ["${REGISTRY}/media:${TAG}"]
+}
+
+target "analytics" {
+  inherits = ["_common"]
+  args     = { APP = "analytics", PORT = "3005" }
+  tags     = ["${REGISTRY}/analytics:${TAG}"]
 }
 
 target "notifier" {
