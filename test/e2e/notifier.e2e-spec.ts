@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
-  ACCOUNT_EVENT_V1, AccountEventV1, INBOUND_MESSAGE_V1, InboundMessageV1, STATUS_UPDATED_V1, StatusUpdatedV1,
+  ACCOUNT_EVENT_V1, inboundMediaIdOf, AccountEventV1, INBOUND_MESSAGE_V1, InboundMessageV1, STATUS_UPDATED_V1, StatusUpdatedV1,
 } from '@wabridge/contracts';
 import { fixtureFiles, postSignedWebhook, ServiceProcess, TopicCollector, uniqueFixture, waitFor } from '@wabridge/testing';
 import { call, Platform } from './platform-harness';
@@ -305,7 +305,10 @@ describe('notifier end to end: Meta webhooks and sends reach each tenant\'s rece
         const content = m.raw[metaType] ?? m.raw[m.type];
         if (content !== undefined) {
           withContent++;
-          expect({ wamid: m.wamid, content: d.data.message[m.type] }).toEqual({ wamid: m.wamid, content });
+          // media content also names where the media service keeps it (ADR 0102): derived from tenant and Meta's id
+          const mediaId = inboundMediaIdOf(m, tenants[t]);
+          const expected = mediaId === undefined ? content : { ...(content as object), mediaId };
+          expect({ wamid: m.wamid, content: d.data.message[m.type] }).toEqual({ wamid: m.wamid, content: expected });
         }
         for (const extra of ['context', 'referral'] as const) expect(d.data.message[extra]).toEqual(m.raw[extra]);
         if (m.waId) expect(d.data.from.waId).toBe(m.waId);

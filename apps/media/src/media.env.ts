@@ -92,6 +92,10 @@ export class MediaEnv extends BaseEnv {
   @IsInt() @Min(100) @Max(3600000)
   MEDIA_INBOUND_DOWNLOAD_TIMEOUT_MS = 300000;
 
+  /** Inbound media objects fetched at once per consumed batch (they are independent: no order to keep). */
+  @IsInt() @Min(1) @Max(64)
+  MEDIA_INBOUND_CONCURRENCY = 8;
+
   /** Tries per round (the consumer's own round, then each durable round), each with fresh URLs. */
   @IsInt() @Min(1) @Max(10)
   MEDIA_INBOUND_TRIES = 3;

@@ -80,7 +80,7 @@ describe('notifier (real Kafka, Postgres, HTTP receivers)', () => {
       // mediaId: where the media service stores this object (GET /v1/media/:id), derived, not looked up
       message: { type: 'image', image: { id: 'media-1', mime_type: 'image/jpeg', mediaId: inboundMediaIdOf(inboundEvent, tenant) }, context: { id: 'wamid.prev' } },
     });
-    expect(byType['message.received'].message.image.mediaId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(byType['message.received']?.message.image.mediaId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(byType['message.status']).toMatchObject({
       wamid: 'wamid.out-1', messageId: '01JMSG0000000000000000000A', status: 'failed', recipient: { waId: '4915112345678' },
       errors: [{ code: 131026, title: 'Message undeliverable' }], pricing: { pricing_model: 'PMP', category: 'utility' },

@@ -187,7 +187,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     for (let attempt = 1; ; attempt++) {
       const meta = this.meta(baseTopic, realTopic, partition, message, attempt);
       try {
-        await this.invoke(handler, checked.payload, new KafkaEventContext(meta), extractTraceContext(meta.headers), realTopic, partition, message.offset);
+        await this.heartbeating(heartbeat, () => this.invoke(handler, checked.payload, new KafkaEventContext(meta), extractTraceContext(meta.headers), realTopic, partition, message.offset));
         this.endWait(realTopic, partition);
         return true;
       } catch (err) {
@@ -344,7 +344,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     for (let attempt = 1; ; attempt++) {
       for (const item of items) item.meta.attempt = attempt;
       try {
-        await this.invokeBatch(handler, items, realTopic);
+        await this.heartbeating(hooks.heartbeat, () => this.invokeBatch(handler, items, realTopic));
         this.endWait(realTopic, partition);
         return true;
       } catch (err) {
@@ -367,6 +367,22 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         }
         if (!(await this.pauseBeforeRetry(decision, attempt, failures.bounded, realTopic, partition, reason, hooks))) return false;
       }
+    }
+  }
+
+  /**
+   * Runs a handler while heartbeating in the background (kafkajs heartbeats only when asked), so
+   * a handler slower than the session timeout (a large media download, a slow dependency) keeps
+   * the group membership instead of being evicted mid-work. A failing heartbeat (a rebalance) is
+   * left to the loop, which heartbeats again when the handler is done and leaves the batch then.
+   */
+  private async heartbeating<T>(heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => void heartbeat().catch(() => undefined), this.options.consumer.heartbeatIntervalMs ?? 3000);
+    timer.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
     }
   }
 
