@@ -286,8 +286,10 @@ try {
     await createTopic(kafka, topic(base), config.partitions).catch(() => undefined);
   }
   const [port, basePort] = [await freePort(), await freePort()];
+  // BENCH_MEDIA_CPU_PROF=<dir>: a CPU profile of the service, written when it stops
+  const execArgv = process.env.BENCH_MEDIA_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_MEDIA_CPU_PROF}`] : [];
   service = await startNodeProcess({
-    name: 'media', entry, port,
+    name: 'media', entry, port, execArgv,
     env: {
       NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', INTERNAL_TOKEN: token, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema,
       ENCRYPTION_KEYS: keySpec, TOPIC_SUFFIX: suffix, KAFKA_PARTITIONS: String(config.partitions),

@@ -92,25 +92,22 @@ export class InboundMediaRepository {
    * the object was no longer pending (another worker finished it first); nothing is written then.
    */
   async markStored(job: InboundJob, stored: StoredInbound, attempts: number): Promise<boolean> {
-    return this.ds.transaction(async (tx) => {
-      const [rows, changed] = await tx.query<[Sender[], number]>(
-        `UPDATE inbound_media SET status = 'stored', attempts = $3, next_attempt_at = NULL, last_error = NULL, announced = false, updated_at = $4
+    // one statement (data-modifying CTEs commit together): the state change, and the media row
+    // with the sender, so an erasure of the contact finds it (ADR 0113)
+    const rows = await this.ds.query<{ n: number }[]>(
+      `WITH done AS (
+         UPDATE inbound_media SET status = 'stored', attempts = $3, next_attempt_at = NULL, last_error = NULL, announced = false, updated_at = $4
          WHERE tenant_id = $1 AND meta_media_id = $2 AND status = 'pending'
-         RETURNING wa_id AS "waId", user_id AS "userId"`,
-        [job.tenantId, job.metaMediaId, attempts, stored.storedAt],
-      );
-      if (changed !== 1) return false;
-      // the sender goes with the object, so an erasure of the contact finds it (ADR 0113)
-      const sender = rows[0] ?? {};
-      await tx.query(
-        `INSERT INTO media (id, tenant_id, phone_number_id, direction, mime_type, size, sha256, filename, storage_key, meta_media_id, wamid, created_at, wa_id, user_id)
-         VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $1, $8, $9, $10, $11, $12)
-         ON CONFLICT DO NOTHING`,
-        [job.id, job.tenantId, job.phoneNumberId, stored.mimeType, stored.size, stored.sha256, job.filename, job.metaMediaId, job.wamid, stored.storedAt,
-          sender.waId ?? null, sender.userId ?? null],
-      );
-      return true;
-    });
+         RETURNING wa_id, user_id
+       ), row AS (
+         INSERT INTO media (id, tenant_id, phone_number_id, direction, mime_type, size, sha256, filename, storage_key, meta_media_id, wamid, created_at, wa_id, user_id)
+         SELECT $5, $1, $6, 'inbound', $7, $8, $9, $10, $5, $2, $11, $4, done.wa_id, done.user_id FROM done
+         ON CONFLICT DO NOTHING
+       )
+       SELECT count(*)::int AS n FROM done`,
+      [job.tenantId, job.metaMediaId, attempts, stored.storedAt, job.id, job.phoneNumberId, stored.mimeType, stored.size, stored.sha256, job.filename, job.wamid],
+    );
+    return rows[0]?.n === 1;
   }
 
   /** The object failed for good. False when it was no longer pending. */
