@@ -29,7 +29,8 @@ describe('media service (real Postgres, Kafka, sandbox)', () => {
   let sandbox: { url: string; close(): Promise<void> };
 
   beforeAll(async () => {
-    sandbox = await startSandbox([{ phoneNumberId: PN, wabaId: 'waba-1', accessToken: TOKEN }]);
+    // Meta takes documents up to 100 MB: so does this sandbox (its default body limit is 16 MB)
+    sandbox = await startSandbox([{ phoneNumberId: PN, wabaId: 'waba-1', accessToken: TOKEN }], { settings: { bodyLimitBytes: 110 * 1024 * 1024 } });
     await h.start();
     await h.announceNumber({ phoneNumberId: PN, tenantId: A, graphBaseUrl: sandbox.url, accessToken: TOKEN });
   }, 90000);
@@ -110,7 +111,7 @@ describe('media service (real Postgres, Kafka, sandbox)', () => {
     expect((await h.http('GET', `/v1/media/${up.body.id}`, { tenant: A })).status).toBe(404);
   });
 
-  it('uploads a 90 MB document streamed to disk while it arrives, with the right sha256', async () => {
+  it('uploads a 90 MB document streamed to disk while it arrives, with the right sha256, and Meta (the sandbox) receives it', async () => {
     const total = 90 * 1024 * 1024;
     const chunk = Buffer.alloc(64 * 1024, 0x41);
     const header = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
@@ -137,14 +138,16 @@ describe('media service (real Postgres, Kafka, sandbox)', () => {
         controller.enqueue(piece);
       },
     });
-    // a number no tenant announced: stored here, no Graph upload (the sandbox buffers uploads in memory)
-    const r = await h.http('POST', '/v1/media?phoneNumberId=unannounced-1', { tenant: A, body, headers: { 'content-type': 'application/pdf' } });
+    const r = await h.http('POST', `/v1/media?phoneNumberId=${PN}`, { tenant: A, body, headers: { 'content-type': 'application/pdf' } });
     expect(onDisk).toBeGreaterThanOrEqual(30 * 1024 * 1024);
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ mimeType: 'application/pdf', size: total, sha256: hash.digest('hex') });
-    expect(r.body.metaMediaId).toBeUndefined();
+    const sha256 = hash.digest('hex');
+    expect(r.body).toMatchObject({ mimeType: 'application/pdf', size: total, sha256, metaMediaId: expect.any(String) });
     // the stored object is the whole file
     expect((await stat(join(h.storageDir, r.body.id))).size).toBe(total);
+    // and Meta (the sandbox) received it whole, under its id
+    const meta = (await (await fetch(`${sandbox.url}/v23.0/${r.body.metaMediaId}?phone_number_id=${PN}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { sha256: string; file_size: number | string; mime_type: string };
+    expect({ sha256: meta.sha256, size: Number(meta.file_size), mime: meta.mime_type }).toEqual({ sha256, size: total, mime: 'application/pdf' });
     // Peak RSS of the service during a 90 MB upload is measured by `npm run bench -- media`
     // (the service as its own process), not here: this process also runs the client and Jest.
   }, 120000);

@@ -31,10 +31,11 @@ export interface Reply<T = any> {
 /** Meta's stand-in on 127.0.0.1:0 with the given numbers (webhooks swallowed, or handed to `onWebhook` parsed). */
 export async function startSandbox(
   numbers: { phoneNumberId: string; wabaId: string; accessToken: string }[],
-  options: { onWebhook?: (body: any) => void } = {},
+  options: { onWebhook?: (body: any) => void; settings?: Record<string, unknown> } = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   const app = await createSandboxApp({
     logger: false,
+    ...(options.settings ? { settings: options.settings } : {}),
     poster: async (_url: string, raw: Buffer) => {
       options.onWebhook?.(JSON.parse(raw.toString('utf8')));
       return 200;
