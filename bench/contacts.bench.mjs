@@ -21,7 +21,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { benchKafka, createTopic, deleteBenchTopics } from './lib/kafka.mjs';
 import { freePort, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
-import { machineInfo, ROOT, round, row, writeResult, intEnv } from './lib/result.mjs';
+import { machineInfo, ROOT, round, row, writeResult, intEnv, benchDatabaseUrl } from './lib/result.mjs';
 import { ensureDatabase, ensureKafka, run } from '../scripts/lib/stack.mjs';
 
 const int = intEnv;
@@ -35,13 +35,6 @@ const config = {
 };
 const log = (msg) => process.stderr.write(`[contacts bench] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function benchDatabaseUrl() {
-  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge');
-  url.pathname = '/wabridge_bench';
-  return url.toString();
-}
 
 const entry = join(ROOT, 'apps', 'contacts', 'dist', 'main.js');
 if (!existsSync(entry)) {

@@ -16,20 +16,13 @@ import pg from 'pg';
 import { benchKafka, createTopic, deleteBenchTopics, messageCount, produceRoundTrips } from './lib/kafka.mjs';
 import { closedLoop, httpLoadConfig, openLoop } from './lib/load.mjs';
 import { freePort, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
-import { machineInfo, ROOT, round, row, writeResult, intEnv } from './lib/result.mjs';
+import { machineInfo, ROOT, round, row, writeResult, intEnv, benchDatabaseUrl } from './lib/result.mjs';
 
 const int = intEnv;
 const config = {
   ...httpLoadConfig(),
   dbPoolSize: int('BENCH_GATEWAY_DB_POOL', 40),
 };
-
-function benchDatabaseUrl() {
-  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge');
-  url.pathname = '/wabridge_bench';
-  return url.toString();
-}
 
 const log = (msg) => process.stderr.write(`[gateway bench] ${msg}\n`);
 if (Number(process.versions.node.split('.')[0]) < 24) log(`warning: node ${process.version}; run it through npm (node@24 from node_modules)`);

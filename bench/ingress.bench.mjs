@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { benchKafka, createTopic, deleteBenchTopics, groupLag, messageCount, produceRoundTrips, startProduceProbe } from './lib/kafka.mjs';
 import { closedLoop, httpLoadConfig, openLoop } from './lib/load.mjs';
 import { freePort, readCpuSeconds, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
-import { machineInfo, ROOT, round, row, writeResult, intEnv } from './lib/result.mjs';
+import { machineInfo, ROOT, round, row, writeResult, intEnv, benchDatabaseUrl } from './lib/result.mjs';
 import { webhookRequests } from './lib/webhooks.mjs';
 import { ensureDatabase } from '../scripts/lib/stack.mjs';
 
@@ -27,13 +27,6 @@ const config = {
   drainTimeoutSec: int('BENCH_DRAIN_TIMEOUT_SEC', 10),
   floorSec: 5,
 };
-
-function benchDatabaseUrl() {
-  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge');
-  url.pathname = '/wabridge_bench';
-  return url.toString();
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (msg) => process.stderr.write(`[ingress bench] ${msg}\n`);

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { benchKafka, createTopic, deleteBenchTopics } from './lib/kafka.mjs';
 import { freePort, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
-import { intEnv, machineInfo, ROOT, round, row, writeResult } from './lib/result.mjs';
+import { intEnv, machineInfo, ROOT, round, row, writeResult, benchDatabaseUrl } from './lib/result.mjs';
 import { ensureDatabase, ensureKafka, run } from '../scripts/lib/stack.mjs';
 
 const MB = 1024 * 1024;
@@ -42,13 +42,6 @@ const config = {
   partitions: 3,
 };
 const log = (msg) => process.stderr.write(`[media bench] ${msg}\n`);
-
-function benchDatabaseUrl() {
-  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge');
-  url.pathname = '/wabridge_bench';
-  return url.toString();
-}
 
 const entry = join(ROOT, 'apps', 'media', 'dist', 'main.js');
 const sandboxEntry = join(ROOT, 'apps', 'sandbox', 'dist', 'main.js');

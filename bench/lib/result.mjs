@@ -66,3 +66,11 @@ export function intEnv(name, def) {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive integer`);
   return v;
 }
+
+/** Where benches keep their schemas: BENCH_DATABASE_URL, else DATABASE_URL's server with database `wabridge_bench`. */
+export function benchDatabaseUrl() {
+  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge');
+  url.pathname = '/wabridge_bench';
+  return url.toString();
+}
