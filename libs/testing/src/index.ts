@@ -4,3 +4,4 @@ export { FIXTURE_DIR, fixtureIndex, fixtureFiles, fixtureBytes, uniqueFixture, U
 export { postSignedWebhook, PostResult } from './webhook-client';
 export { ServiceProcess, freePort, REPO_ROOT } from './service-process';
 export { startOtlpReceiver, spanAttribute, OtlpReceiver, OtlpSpan, OtlpAttribute } from './otlp-receiver';
+export { listenInProcess, closeInProcess, InProcessService } from './in-process-service';

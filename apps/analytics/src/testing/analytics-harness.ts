@@ -1,10 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test helpers: HTTP answers of any shape */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { loadConfig } from '@wabridge/config';
 import { freshTestSchema, TestSchema } from '@wabridge/database';
-import { createKafka, EventProducer, OutgoingEvent } from '@wabridge/kafka';
-import { randomSuffix, testConnection } from '@wabridge/testing';
+import type { EventProducer, OutgoingEvent } from '@wabridge/kafka';
+import { closeInProcess, listenInProcess, randomSuffix } from '@wabridge/testing';
 import { AnalyticsEnv } from '../analytics.env';
 import { createAnalyticsApp } from '../app.factory';
 
@@ -38,19 +38,12 @@ export class AnalyticsHarness {
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', ...extraEnv,
     });
     this.app = await createAnalyticsApp(this.env, { consumer: { handlerRetryBaseMs: 50 } });
-    await this.app.listen(0, '127.0.0.1');
-    this.url = (await this.app.getUrl()).replace('[::1]', '127.0.0.1');
-    this.producer = new EventProducer(createKafka(testConnection(this.suffix, 'analytics-test')), this.suffix);
-    await this.producer.connect();
-    this.pg = new Client({ connectionString: DATABASE_URL, options: `-c search_path=${this.testSchema.schema}` });
-    await this.pg.connect();
+    Object.assign(this, await listenInProcess(this.app, { suffix: this.suffix, clientId: 'analytics-test', databaseUrl: DATABASE_URL, schema: this.testSchema.schema }));
     return this;
   }
 
   async stop(): Promise<void> {
-    await this.producer?.close();
-    await this.app?.close();
-    await this.pg?.end();
+    await closeInProcess(this);
     await this.testSchema?.drop().catch(() => undefined);
   }
 

@@ -3,12 +3,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { accessTokenAad, loadConfig, SecretBox } from '@wabridge/config';
 import { NUMBER_CHANGED_V1, NumberChangedV1 } from '@wabridge/contracts';
 import { freshTestSchema, TestSchema } from '@wabridge/database';
-import { createKafka, EventProducer } from '@wabridge/kafka';
-import { randomSuffix, testConnection, waitFor } from '@wabridge/testing';
+import type { EventProducer } from '@wabridge/kafka';
+import { closeInProcess, listenInProcess, randomSuffix, waitFor } from '@wabridge/testing';
 import { createMediaApp } from '../app.factory';
 import { MediaEnv } from '../media.env';
 
@@ -72,19 +72,12 @@ export class MediaHarness {
       MEDIA_STORAGE_DIR: this.storageDir, MEDIA_GRAPH_TIMEOUT_MS: '10000', KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', ...extraEnv,
     });
     this.app = await createMediaApp(env, { consumer: { handlerRetryBaseMs: 50 } });
-    await this.app.listen(0, '127.0.0.1');
-    this.url = (await this.app.getUrl()).replace('[::1]', '127.0.0.1');
-    this.producer = new EventProducer(createKafka(testConnection(this.suffix, 'media-test')), this.suffix);
-    await this.producer.connect();
-    this.pg = new Client({ connectionString: DATABASE_URL, options: `-c search_path=${this.testSchema.schema}` });
-    await this.pg.connect();
+    Object.assign(this, await listenInProcess(this.app, { suffix: this.suffix, clientId: 'media-test', databaseUrl: DATABASE_URL, schema: this.testSchema.schema }));
     return this;
   }
 
   async stop(): Promise<void> {
-    await this.producer?.close();
-    await this.app?.close();
-    await this.pg?.end();
+    await closeInProcess(this);
     await this.testSchema?.drop().catch(() => undefined);
     if (this.storageDir) await rm(this.storageDir, { recursive: true, force: true });
   }
