@@ -35,7 +35,8 @@ export async function createMediaApp(env: MediaEnv, options: MediaAppOptions = {
     await app.register(multipart, { limits: { fileSize: MAX_MEDIA_BYTES + 1024 * 1024, files: 1, fields: 10, parts: 12 } });
     attachKafkaConsumer(app, {
       connection: { clientId: 'media-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
-      consumer: { groupId: env.MEDIA_CONSUMER_GROUP, ...options.consumer },
+      // a batch claims its media at once: a few waves of fetches at most, so none waits long under its lease
+      consumer: { groupId: env.MEDIA_CONSUMER_GROUP, maxBatchMessages: env.MEDIA_INBOUND_CONCURRENCY * 4, ...options.consumer },
     });
     await app.init();
     registerUploadBodyParsers(app.getHttpAdapter().getInstance());

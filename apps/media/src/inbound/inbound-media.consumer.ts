@@ -11,31 +11,16 @@ import { InboundMediaService } from './inbound-media.service';
  * is: it is recorded on the object (pending with its next round, or failed) and the offset moves on.
  *
  * Fetches are independent of each other (no order to keep between two media objects), so the
- * messages of a batch are fetched `MEDIA_INBOUND_CONCURRENCY` at a time; the batch's offsets are
- * committed when all of them are done. A redelivered batch is harmless: each object is claimed
- * once per tenant and Meta media id.
+ * messages of a batch are claimed together and fetched `MEDIA_INBOUND_CONCURRENCY` at a time;
+ * the batch's offsets are committed when all of them are done. A redelivered batch is harmless:
+ * each object is claimed once per tenant and Meta media id.
  */
 @Controller()
 export class InboundMediaConsumer {
   constructor(private readonly inbound: InboundMediaService, private readonly env: MediaEnv) {}
 
   @EventPattern(INBOUND_MESSAGE_V1.topic, { batch: true })
-  async onInbound(@Payload() batch: KafkaBatchItem<InboundMessageV1>[]): Promise<void> {
-    const media = batch.filter((item) => item.payload.type !== 'text');
-    let next = 0;
-    let firstError: unknown;
-    const worker = async (): Promise<void> => {
-      while (next < media.length) {
-        const item = media[next++]!;
-        try {
-          await this.inbound.onInbound(item.payload);
-        } catch (err) {
-          // the others finish first (nothing left running when the transport retries the batch)
-          firstError ??= err;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.env.MEDIA_INBOUND_CONCURRENCY, media.length) }, worker));
-    if (firstError !== undefined) throw firstError;
+  onInbound(@Payload() batch: KafkaBatchItem<InboundMessageV1>[]): Promise<void> {
+    return this.inbound.onInboundBatch(batch.map((item) => item.payload), this.env.MEDIA_INBOUND_CONCURRENCY);
   }
 }

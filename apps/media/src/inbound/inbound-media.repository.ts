@@ -57,20 +57,23 @@ export class InboundMediaRepository {
   constructor(private readonly ds: DataSource) {}
 
   /**
-   * Records the object on first sight and claims it until `leaseUntil`; on a redelivery, claims
-   * it again only if it is still pending and not claimed (a crash's lease ran out). Undefined:
-   * stored, failed, or someone else's for now.
+   * Records the objects of a consumed batch on first sight and claims them until `leaseUntil`, in
+   * one statement; on a redelivery, claims an object again only if it is still pending and not
+   * claimed (a crash's lease ran out). Returns the claimed ones: not those stored, failed, or
+   * someone else's for now. The caller passes each (tenant, Meta media id) once.
    */
-  async claimOnArrival(job: Omit<InboundJob, 'attempts'>, now: Date, leaseUntil: Date, sender: Sender = {}): Promise<InboundJob | undefined> {
-    const rows = await this.ds.query<InboundJob[]>(
+  async claimManyOnArrival(jobs: (Omit<InboundJob, 'attempts'> & Sender)[], now: Date, leaseUntil: Date): Promise<InboundJob[]> {
+    if (jobs.length === 0) return [];
+    const col = <K extends keyof (Omit<InboundJob, 'attempts'> & Sender)>(k: K): unknown[] => jobs.map((j) => j[k] ?? null);
+    return this.ds.query<InboundJob[]>(
       `INSERT INTO inbound_media AS m (tenant_id, meta_media_id, id, phone_number_id, wamid, message_type, filename, status, attempts, next_attempt_at, created_at, updated_at, wa_id, user_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $9, $8, $8, $10, $11)
+       SELECT t, mm, i, pn, w, mt, f, 'pending', 0, $10, $9, $9, wa, u
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $11::text[]) AS x(t, mm, i, pn, w, mt, f, wa, u)
        ON CONFLICT (tenant_id, meta_media_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at, updated_at = EXCLUDED.updated_at
-         WHERE m.status = 'pending' AND m.next_attempt_at <= $8
+         WHERE m.status = 'pending' AND m.next_attempt_at <= $9
        RETURNING ${JOB}`,
-      [job.tenantId, job.metaMediaId, job.id, job.phoneNumberId, job.wamid, job.messageType, job.filename, now, leaseUntil, sender.waId ?? null, sender.userId ?? null],
+      [col('tenantId'), col('metaMediaId'), col('id'), col('phoneNumberId'), col('wamid'), col('messageType'), col('filename'), col('waId'), now, leaseUntil, col('userId')],
     );
-    return rows[0];
   }
 
   /** Claims up to `limit` pending objects whose next attempt is due (other replicas skip them). */

@@ -12,7 +12,7 @@ import { KnownNumber, NumbersRepository } from '../numbers/numbers.repository';
 import { MEDIA_STORAGE, MediaStorage } from '../storage/media-storage';
 import { roundBackoffMs } from './fetch-failure';
 import { InboundMediaFetcher, RoundOutcome } from './inbound-media.fetcher';
-import { InboundJob, InboundMediaRepository, StoredInbound, Unannounced } from './inbound-media.repository';
+import { InboundJob, InboundMediaRepository, Sender, StoredInbound, Unannounced } from './inbound-media.repository';
 
 const outcomes = counter<'outcome'>(
   'media_inbound_total',
@@ -47,35 +47,59 @@ export class InboundMediaService {
     return this.env.MEDIA_INBOUND_TRIES * tryMs + this.env.MEDIA_INBOUND_RETRY_BASE_MS * 2 ** this.env.MEDIA_INBOUND_TRIES + 30_000;
   }
 
-  /** The consumer's edge: a media message is claimed (once per tenant and Meta media id) and fetched in one bounded round. */
-  async onInbound(e: InboundMessageV1): Promise<void> {
-    if (!isInboundMediaType(e.type)) return;
-    const metaMediaId = metaMediaIdOf(e);
-    if (metaMediaId === undefined) {
-      outcomes.inc({ outcome: 'no_media_id' });
-      this.log.warn(`inbound ${e.type} ${e.wamid} names no Meta media id: nothing to fetch`);
-      return;
+  /**
+   * A consumed batch: the numbers read and the media objects claimed in one statement each, then
+   * one round per claimed object, `concurrency` at a time (objects are independent: no order to
+   * keep). If a dependency fails for one, the others finish first and the error is thrown (the
+   * transport retries the batch; what was claimed or stored is skipped then).
+   */
+  async onInboundBatch(events: InboundMessageV1[], concurrency: number): Promise<void> {
+    const media = events.filter((e) => isInboundMediaType(e.type));
+    if (media.length === 0) return;
+    const numbers = await this.numbers.findMany([...new Set(media.map((e) => e.phoneNumberId))]);
+    const wanted = new Map<string, Omit<InboundJob, 'attempts'> & Sender>();
+    for (const e of media) {
+      const metaMediaId = metaMediaIdOf(e);
+      if (metaMediaId === undefined) {
+        outcomes.inc({ outcome: 'no_media_id' });
+        this.log.warn(`inbound ${e.type} ${e.wamid} names no Meta media id: nothing to fetch`);
+        continue;
+      }
+      const tenantId = e.tenantId ?? numbers.get(e.phoneNumberId)?.tenantId;
+      if (!tenantId) {
+        outcomes.inc({ outcome: 'no_tenant' });
+        this.log.warn(`inbound ${e.type} ${e.wamid} for number ${e.phoneNumberId}: no tenant owns the number; media ${metaMediaId} not fetched`);
+        continue;
+      }
+      const key = `${tenantId}\u0000${metaMediaId}`;
+      if (wanted.has(key)) {
+        outcomes.inc({ outcome: 'duplicate' });
+        continue;
+      }
+      const content = e.raw[e.type] as Record<string, unknown>;
+      const filename = e.type === 'document' && typeof content['filename'] === 'string' ? content['filename'].slice(0, 255) : null;
+      wanted.set(key, {
+        tenantId, metaMediaId, id: inboundMediaId({ tenantId, metaMediaId, occurredAt: e.occurredAt }), phoneNumberId: e.phoneNumberId,
+        wamid: e.wamid, messageType: e.type, filename, waId: e.waId ?? null, userId: e.userId ?? null,
+      });
     }
-    const number = await this.numbers.find(e.phoneNumberId);
-    const tenantId = e.tenantId ?? number?.tenantId;
-    if (!tenantId) {
-      // no tenant to store it for or to tell: counted and logged, the event stays on the topic for a replay
-      outcomes.inc({ outcome: 'no_tenant' });
-      this.log.warn(`inbound ${e.type} ${e.wamid} for number ${e.phoneNumberId}: no tenant owns the number; media ${metaMediaId} not fetched`);
-      return;
-    }
-    const content = e.raw[e.type] as Record<string, unknown>;
-    const filename = e.type === 'document' && typeof content['filename'] === 'string' ? content['filename'].slice(0, 255) : null;
     const now = this.clock.now();
-    const job = await this.repo.claimOnArrival(
-      { tenantId, metaMediaId, id: inboundMediaId({ tenantId, metaMediaId, occurredAt: e.occurredAt }), phoneNumberId: e.phoneNumberId, wamid: e.wamid, messageType: e.type, filename },
-      new Date(now), new Date(now + this.leaseMs), { waId: e.waId ?? null, userId: e.userId ?? null },
-    );
-    if (!job) {
-      outcomes.inc({ outcome: 'duplicate' });
-      return;
-    }
-    await this.work(job, number);
+    const jobs = await this.repo.claimManyOnArrival([...wanted.values()], new Date(now), new Date(now + this.leaseMs));
+    for (let i = jobs.length; i < wanted.size; i++) outcomes.inc({ outcome: 'duplicate' });
+    let next = 0;
+    let firstError: unknown;
+    const worker = async (): Promise<void> => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        try {
+          await this.work(job, numbers.get(job.phoneNumberId));
+        } catch (err) {
+          firstError ??= err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+    if (firstError !== undefined) throw firstError;
   }
 
   /** One round for a claimed object, and its outcome recorded (and announced). */

@@ -29,6 +29,23 @@ export class NumbersRepository {
     );
   }
 
+  /** The numbers among `phoneNumberIds` that are known and not deleted (one statement for a consumed batch). */
+  async findMany(phoneNumberIds: string[]): Promise<Map<string, KnownNumber>> {
+    const out = new Map<string, KnownNumber>();
+    if (phoneNumberIds.length === 0) return out;
+    const rows = await this.ds.query<{ phone_number_id: string; tenant_id: string; graph_base_url: string; graph_api_version: string; access_token: EncryptedSecret; revision: number }[]>(
+      `SELECT phone_number_id, tenant_id, graph_base_url, graph_api_version, access_token, revision FROM numbers WHERE phone_number_id = ANY($1::text[]) AND NOT deleted`,
+      [phoneNumberIds],
+    );
+    for (const r of rows) {
+      out.set(r.phone_number_id, {
+        phoneNumberId: r.phone_number_id, tenantId: r.tenant_id, graphBaseUrl: r.graph_base_url, graphApiVersion: r.graph_api_version,
+        accessToken: r.access_token, revision: r.revision,
+      });
+    }
+    return out;
+  }
+
   /** The number, unless unknown or deleted. */
   async find(phoneNumberId: string): Promise<KnownNumber | undefined> {
     const rows = await this.ds.query<{ phone_number_id: string; tenant_id: string; graph_base_url: string; graph_api_version: string; access_token: EncryptedSecret; revision: number }[]>(
