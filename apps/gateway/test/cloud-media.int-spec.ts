@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { GraphApiError, WhatsAppClient } from '@kapso/whatsapp-cloud-api';
+import { OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
+import { TopicCollector, waitFor } from '@wabridge/testing';
 import { MediaHarness } from '../../media/src/testing/media-harness';
 import { Harness, seedTenant, startGateway, TenantFixture } from '../src/test/gateway-harness';
+import { RunningSandbox, startSandbox } from '../src/test/sandbox';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -55,15 +58,32 @@ describe('Cloud API media routes (gateway + media service)', () => {
     expect(JSON.stringify(body)).not.toMatch(/\bat .+\.(ts|js):\d+/); // no stack trace
   };
 
+  let sandbox: RunningSandbox;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- commands of any shape
+  let bus: TopicCollector<any>;
+
   beforeAll(async () => {
+    sandbox = await startSandbox([]);
     await media.start();
     h = await startGateway({ MEDIA_URL: media.url });
-    fx = await seedTenant(h);
+    bus = await TopicCollector.start(OUTBOUND_REQUESTED_V1, h.suffix);
+    fx = await seedTenant(h, { graphBaseUrl: sandbox.url });
     other = await seedTenant(h);
-  }, 90000);
+    // the sending number at Meta (the sandbox) and in the media service, which resolves our id to Meta's for the send
+    const token = `EAAG-token-${fx.phoneNumberId}`;
+    const reg = await fetch(`${sandbox.url}/_sandbox/numbers`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phoneNumberId: fx.phoneNumberId, displayPhoneNumber: '15550100000', wabaId: 'waba-1', accessToken: token, appSecret: 'sandbox-secret', callbackUrl: 'http://127.0.0.1:9/unused' }),
+    });
+    expect(reg.status).toBe(201);
+    await media.announceNumber({ phoneNumberId: fx.phoneNumberId, tenantId: fx.tenantId, graphBaseUrl: sandbox.url, accessToken: token });
+  }, 120000);
+
   afterAll(async () => {
+    await bus?.stop();
     await h?.close();
     await media.stop();
+    await sandbox?.close();
   });
 
   it('a third-party Cloud API client uploads and sends an image through the compatible route', async () => {
@@ -98,9 +118,16 @@ describe('Cloud API media routes (gateway + media service)', () => {
       body: JSON.stringify({ messaging_product: 'whatsapp', to: '+14155550123', type: 'image', image: { id, caption: 'Your order' } }),
     });
     expect(send.status).toBe(200);
-    expect(await send.json()).toEqual({
+    const accepted = (await send.json()) as { messages: { id: string }[] };
+    expect(accepted).toEqual({
       messaging_product: 'whatsapp', contacts: [{ input: '+14155550123', wa_id: '14155550123' }], messages: [{ id: expect.stringMatching(ULID), message_status: 'accepted' }],
     });
+    // what goes to the dispatcher names Meta's id for those bytes, not ours
+    const command = await waitFor(() => bus.messages.find((m) => m.value.id === accepted.messages[0]!.id), { timeoutMs: 30000, what: 'the send command' });
+    const metaId = command.value.message.image.id as string;
+    expect(metaId).toMatch(/^\d+$/);
+    const atMeta = (await (await fetch(`${sandbox.url}/v23.0/${metaId}`, { headers: { authorization: `Bearer EAAG-token-${fx.phoneNumberId}` } })).json()) as { sha256: string };
+    expect(atMeta.sha256).toBe(sha(bytes));
   }, 60000);
 
   it("answers Meta's unknown-object error for another tenant's media, number, or the wrong phone_number_id, and keeps the media", async () => {
