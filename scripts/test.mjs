@@ -3,12 +3,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAll, ensureDatabase, ensureKafka, ensureS3, ROOT } from './lib/stack.mjs';
+import { buildAll, ensureChromium, ensureDatabase, ensureKafka, ensureS3, ROOT } from './lib/stack.mjs';
 
 console.log(`node ${process.version} (${process.execPath})`);
 ensureKafka();
 ensureS3(); // the media S3 storage's tests (ADR 0107)
 await ensureDatabase();
+// the analytics dashboard's headless-browser test (apps/analytics/test); only when it may run
+const patterns = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+if (patterns.length === 0 || patterns.some((p) => /analytics|dashboard/.test(p))) ensureChromium();
 buildAll();
 
 mkdirSync(join(ROOT, '.local'), { recursive: true });

@@ -87,3 +87,14 @@ export async function ensureDatabase(url = process.env.DATABASE_URL ?? DEFAULT_D
 export function buildAll() {
   run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
 }
+
+/**
+ * Installs Debian's chromium once per machine for the dashboard's browser test (ADR 0125;
+ * scripts/chromium/ensure.sh is idempotent: instant when installed). A failure is reported, not
+ * thrown: that test then fails itself with the reason, and the rest of the run goes on.
+ */
+export function ensureChromium() {
+  const res = spawnSync('bash', [join(ROOT, 'scripts/chromium/ensure.sh')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (res.status === 0) console.log(`chromium: ${res.stdout.trim().split('\n').pop()}`);
+  else console.log('chromium: not available; the analytics dashboard test will fail (see above)');
+}

@@ -11,6 +11,7 @@ import { AnalyticsEnv } from './analytics.env';
 import { CLOCK } from './analytics.tokens';
 import { AnalyticsAuthGuard } from './common/analytics-auth.guard';
 import { AnalyticsConsumers } from './consumers.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { FoldRepository } from './fold/fold.repository';
 import { FoldService } from './fold/fold.service';
 import { FactPruneService } from './fold/fact-prune.service';
@@ -38,7 +39,7 @@ export class AnalyticsModule {
         }),
       ],
       // the rate card's static path first (the router prefers static paths anyway)
-      controllers: [RateCardController, AnalyticsController, AnalyticsConsumers],
+      controllers: [RateCardController, AnalyticsController, DashboardController, AnalyticsConsumers],
       providers: [
         { provide: AnalyticsEnv, useValue: env },
         { provide: DataSource, useValue: ds },

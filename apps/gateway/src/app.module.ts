@@ -15,6 +15,7 @@ import { RateLimiter, systemClock } from './auth/rate-limiter';
 import { ResolvedGatewayEnv } from './config/gateway.env';
 import { CloudMediaController } from './forwarding/cloud-media.controller';
 import { CloudMediaService } from './forwarding/cloud-media.service';
+import { DashboardPageController } from './forwarding/dashboard-page.controller';
 import { ForwardingController } from './forwarding/forwarding.controller';
 import { ForwardingService } from './forwarding/forwarding.service';
 import { GraphClient } from './graph/graph.client';
@@ -58,7 +59,7 @@ export class GatewayModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [AdminController, MessagesController, CloudApiController, TemplatesController, ForwardingController, CloudMediaController, MessageProjectionConsumer, TemplateEventsConsumer, ContactErasureConsumer],
+      controllers: [AdminController, MessagesController, CloudApiController, TemplatesController, ForwardingController, DashboardPageController, CloudMediaController, MessageProjectionConsumer, TemplateEventsConsumer, ContactErasureConsumer],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: DATA_SOURCE, useValue: db },

@@ -3,7 +3,7 @@ import { AccountEventV1, InboundMessageV1, OutboundEventV1, OutboundRequestedV1,
 import { counter } from '@wabridge/telemetry';
 import { Clock } from '@wabridge/time';
 import { CLOCK } from '../analytics.tokens';
-import { NumbersRepository } from '../numbers/numbers.repository';
+import { digitsOf, NumbersRepository, QualityEvent } from '../numbers/numbers.repository';
 import { FoldRepository, KeyedCount } from './fold.repository';
 import { Observation, observeOutbound, observeRequest, observeStatus } from './message-fact';
 
@@ -77,6 +77,7 @@ export class FoldService {
         });
       }
     }
+    await this.numbers.recordQuality(events.flatMap(qualityOf));
     const r = await this.repo.foldKeyed(items, new Date(this.clock.now()));
     folded.inc({ topic: 'account' }, events.length);
     increments.inc({ topic: 'account' }, r.increments);
@@ -89,4 +90,15 @@ export class FoldService {
     increments.inc({ topic }, r.increments);
     if (r.samples > 0) this.log.debug(`${topic}: ${r.increments} increments, ${r.samples} latency samples`);
   }
+}
+
+/** A `phone_number_quality_update` as the number's latest quality (ADR 0124); Meta names the number by its display number. */
+function qualityOf(ev: AccountEventV1): QualityEvent[] {
+  if (ev.kind !== 'phone-quality') return [];
+  const display = typeof ev.value.display_phone_number === 'string' ? digitsOf(ev.value.display_phone_number) : '';
+  const ref = ev.phoneNumberId ?? display;
+  const at = new Date(ev.occurredAt);
+  if (!ref || Number.isNaN(at.getTime())) return [];
+  const limit = ev.value.current_limit;
+  return [{ wabaId: ev.wabaId, ref, event: (ev.event ?? '').slice(0, 64) || null, currentLimit: typeof limit === 'string' ? limit.slice(0, 64) : null, at }];
 }

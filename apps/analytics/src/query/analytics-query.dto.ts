@@ -32,3 +32,8 @@ export class TopQuery extends RangeQuery {
   @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1) @Max(500)
   limit = 50;
 }
+
+export class IntervalQuery extends RangeQuery {
+  @IsOptional() @IsIn(['hour', 'day'], { message: 'interval must be hour or day' })
+  interval: 'hour' | 'day' = 'hour';
+}

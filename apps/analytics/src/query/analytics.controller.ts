@@ -2,9 +2,10 @@ import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TenantId } from '@wabridge/http';
 import { AnalyticsAuthGuard } from '../common/analytics-auth.guard';
-import { RangeQuery, TimeseriesQuery, TopQuery } from './analytics-query.dto';
+import { NumbersRepository, NumberState } from '../numbers/numbers.repository';
+import { IntervalQuery, RangeQuery, TimeseriesQuery, TopQuery } from './analytics-query.dto';
 import { toCsv } from './csv';
-import { QueryService, Summary } from './query.service';
+import { LatencyPoint, QueryService, Summary } from './query.service';
 
 /** `format=csv`, or an Accept header that prefers text/csv. */
 function wantsCsv(q: RangeQuery, req: FastifyRequest): boolean {
@@ -24,7 +25,10 @@ function sendCsv(reply: FastifyReply, name: string, columns: string[], rows: Rec
 @Controller('v1/analytics')
 @UseGuards(AnalyticsAuthGuard)
 export class AnalyticsController {
-  constructor(private readonly query: QueryService) {}
+  constructor(
+    private readonly query: QueryService,
+    private readonly numbers: NumbersRepository,
+  ) {}
 
   @Get('summary')
   summary(@TenantId() tenantId: string, @Query() q: RangeQuery): Promise<Summary> {
@@ -36,6 +40,18 @@ export class AnalyticsController {
     const series = await this.query.timeseries(this.query.scope(tenantId, q), q.metric, q.interval);
     if (!wantsCsv(q, req)) return series;
     return sendCsv(reply, `${q.metric}-${q.interval}`, ['at', 'value'], series.data);
+  }
+
+  /** Latency percentiles per hour or day (the dashboard's chart); the summary has them over the whole range. */
+  @Get('latency')
+  latency(@TenantId() tenantId: string, @Query() q: IntervalQuery): Promise<{ interval: 'hour' | 'day'; data: LatencyPoint[] }> {
+    return this.query.latencySeries(this.query.scope(tenantId, q), q.interval);
+  }
+
+  /** The tenant's numbers: status and messaging tier (wa.number.changed.v1), Meta's last quality event (ADR 0124). */
+  @Get('numbers')
+  async listNumbers(@TenantId() tenantId: string): Promise<{ data: NumberState[] }> {
+    return { data: await this.numbers.listForTenant(tenantId) };
   }
 
   @Get('errors')

@@ -53,6 +53,16 @@ export class QueryRepository {
     );
   }
 
+  /** The same sketches with their UTC hour or day, for percentiles over time. */
+  async sketchSeries(scope: Scope, interval: 'hour' | 'day'): Promise<{ bucket: Date; pair: LatencyPair; histogram: string }[]> {
+    return this.ds.query(
+      `SELECT date_trunc($5, hour, 'UTC') AS bucket, pair, histogram FROM latency_sketches
+       WHERE tenant_id = $1 AND hour >= $2 AND hour < $3 AND ($4::text IS NULL OR phone_number_id = $4) AND samples > 0
+       ORDER BY bucket`,
+      [scope.tenantId, scope.from, scope.to, scope.phoneNumberId ?? null, interval],
+    );
+  }
+
   async errorTitles(tenantId: string, codes: number[]): Promise<Map<number, string>> {
     if (codes.length === 0) return new Map();
     const rows = await this.ds.query<{ code: number; title: string }[]>(

@@ -21,6 +21,8 @@ export interface Summary {
   range: { from: string; to: string; phoneNumberId: string | null };
 }
 
+export type LatencyPoint = { at: string } & Record<LatencyPair, Percentiles>;
+
 export interface ErrorLine {
   code: number | null;
   class: string;
@@ -80,6 +82,26 @@ export class QueryService {
     const merged = Object.fromEntries(LATENCY_PAIRS.map((p) => [p, LatencySketch.empty()])) as Record<LatencyPair, LatencySketch>;
     for (const row of await this.repo.sketches(scope)) merged[row.pair].merge(LatencySketch.decode(row.histogram));
     return Object.fromEntries(LATENCY_PAIRS.map((p) => [p, merged[p].percentiles()])) as Record<LatencyPair, Percentiles>;
+  }
+
+  /**
+   * Percentiles per hour or UTC day (sketches merged within each bucket); buckets without
+   * samples are listed with nulls, like the counters' zeros.
+   */
+  async latencySeries(scope: Scope, interval: 'hour' | 'day'): Promise<{ interval: 'hour' | 'day'; data: LatencyPoint[] }> {
+    const step = interval === 'hour' ? HOUR_MS : DAY_MS;
+    const buckets = new Map<number, Record<LatencyPair, LatencySketch>>();
+    const fresh = () => Object.fromEntries(LATENCY_PAIRS.map((p) => [p, LatencySketch.empty()])) as Record<LatencyPair, LatencySketch>;
+    for (let t = Math.floor(scope.from.getTime() / step) * step; t < scope.to.getTime(); t += step) buckets.set(t, fresh());
+    for (const row of await this.repo.sketchSeries(scope, interval)) {
+      const t = row.bucket.getTime();
+      let b = buckets.get(t);
+      if (!b) buckets.set(t, (b = fresh()));
+      b[row.pair].merge(LatencySketch.decode(row.histogram));
+    }
+    const data = [...buckets.entries()].sort(([a], [b]) => a - b)
+      .map(([t, b]) => ({ at: new Date(t).toISOString(), ...Object.fromEntries(LATENCY_PAIRS.map((p) => [p, b[p].percentiles()])) }) as LatencyPoint);
+    return { interval, data };
   }
 
   async cost(scope: Scope): Promise<{ summary: CostSummary; lines: CostLine[] }> {

@@ -95,6 +95,10 @@ export function forwardPath(target: ForwardTarget, url: string): string {
 const PASS_REQUEST_HEADERS = ['content-type', 'accept', 'idempotency-key', 'if-none-match', 'range'];
 const PASS_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'cache-control', 'etag', 'location', 'retry-after', 'content-range', 'accept-ranges', 'last-modified'];
 
+/** `/dashboard` and its assets (`/dashboard/dashboard.js`): one plain file name, nothing else. */
+const DASHBOARD_PATH = /^\/dashboard(\/[a-z][a-z0-9-]*\.(js|css))?$/;
+const DASHBOARD_RESPONSE_HEADERS = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy'];
+
 export interface UpstreamCall {
   method: string;
   /** Path and query under `/v1/<target>` (checked by `forwardPath`). */
@@ -136,6 +140,30 @@ export class ForwardingService {
       return;
     }
     await reply.send(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream));
+  }
+
+  /**
+   * The analytics dashboard's page and assets (ADR 0124): GET only, a fixed set of plain paths
+   * (nothing to climb out with), no tenant and no internal token; the page's own security
+   * headers (its Content-Security-Policy above all) are passed back.
+   */
+  async forwardDashboardPage(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const q = req.url.indexOf('?');
+    const path = q === -1 ? req.url : req.url.slice(0, q);
+    if (!DASHBOARD_PATH.test(path)) throw ApiError.notFound(`the dashboard asset ${path.slice(0, 80)}`);
+    let res: Response;
+    try {
+      res = await fetch(`${this.bases.analytics}${path}`, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(this.env.FORWARD_TIMEOUT_MS) });
+    } catch (err) {
+      if ((err as Error).name === 'TimeoutError') throw new ApiError(504, 'upstream_timeout', `the analytics service did not answer within ${this.env.FORWARD_TIMEOUT_MS} ms`);
+      throw new ApiError(502, 'upstream_unavailable', 'the analytics service is unavailable');
+    }
+    void reply.status(res.status);
+    for (const h of [...PASS_RESPONSE_HEADERS, ...DASHBOARD_RESPONSE_HEADERS]) {
+      const v = res.headers.get(h);
+      if (v !== null) void reply.header(h, v);
+    }
+    await reply.send(Buffer.from(await res.arrayBuffer()));
   }
 
   /**
