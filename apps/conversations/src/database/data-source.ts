@@ -1,0 +1,10 @@
+import { DataSource } from 'typeorm';
+import { MigrationClass, openServiceDatabase } from '@wabridge/database';
+import { CreateConversations1768000000000 } from './migrations/1768000000000-CreateConversations';
+
+export const MIGRATIONS: MigrationClass[] = [CreateConversations1768000000000];
+
+/** The conversations schema, migrated (runs at boot; replicas wait on the migration lock). */
+export function openConversationsDatabase(options: { url: string; schema: string }): Promise<DataSource> {
+  return openServiceDatabase({ ...options, migrations: MIGRATIONS });
+}

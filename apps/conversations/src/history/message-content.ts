@@ -1,0 +1,75 @@
+import { InboundMessageV1, inboundMediaIdOf, isInboundMediaType, OutboundRequestedV1 } from '@wabridge/contracts';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined);
+
+/** Types that change another message instead of being one (ADR 0130): applied to their original, not listed. */
+export const AMENDMENT_TYPES = ['edit', 'revoke'] as const;
+
+/** What one inbound message adds to a conversation's history. */
+export interface InboundEntry {
+  type: string;
+  /** Meta's content object under its type (`{text: {body}}`, `{image: {…, mediaId}}`), plus `context`/`referral`; null for a revoke. */
+  content: Obj | null;
+  /** The message an edit, revoke or reaction is about. */
+  targetWamid?: string;
+  /** Edits and revokes change their original; everything else is a step of the chat. */
+  amendment: boolean;
+}
+
+/**
+ * Meta's object of one message type, as kept in the history: media objects lose Meta's short-lived
+ * `url` and gain `mediaId`, our id of the stored bytes (`GET /v1/media/:id/content`, ADR 0102).
+ */
+function typeObject(type: string, raw: Obj, mediaId: string | undefined): unknown {
+  const value = raw[type];
+  if (isInboundMediaType(type) && isObj(value)) {
+    const { url: _url, ...rest } = value;
+    return mediaId ? { ...rest, mediaId } : rest;
+  }
+  return value ?? {};
+}
+
+function withExtras(content: Obj, raw: Obj): Obj {
+  // `context` (reply to / forwarded) and `referral` (click-to-WhatsApp ad) as Meta sent them
+  if (isObj(raw.context)) content.context = raw.context;
+  if (isObj(raw.referral)) content.referral = raw.referral;
+  return content;
+}
+
+/** The history entry of an inbound message (pure; `tenantId` derives our media id). */
+export function inboundEntry(ev: InboundMessageV1, tenantId: string): InboundEntry {
+  const raw = ev.raw;
+  if (ev.type === 'edit' && isObj(raw.edit)) {
+    const target = str(raw.edit.original_message_id);
+    const inner = raw.edit.message;
+    if (target && isObj(inner) && typeof inner.type === 'string') {
+      // the edited version replaces the original's content; the original keeps its own reply context
+      // (no media id: the media service stores media of new messages only, so the edit's Meta id stays as sent)
+      return { type: 'edit', content: { [inner.type]: typeObject(inner.type, inner, undefined) }, targetWamid: target, amendment: true };
+    }
+  }
+  if (ev.type === 'revoke') {
+    const target = isObj(raw.revoke) ? str(raw.revoke.original_message_id) ?? str(raw.revoke.message_id) : undefined;
+    if (target) return { type: 'revoke', content: null, targetWamid: target, amendment: true };
+  }
+  if (ev.type === 'reaction' && isObj(raw.reaction)) {
+    // `emoji: ""` is the removal of an earlier reaction: a step of the chat as well
+    return { type: 'reaction', content: withExtras({ reaction: raw.reaction }, raw), targetWamid: str(raw.reaction.message_id), amendment: false };
+  }
+  if (ev.type === 'unsupported') {
+    const content: Obj = { unsupported: raw.unsupported ?? { type: ev.metaType ?? raw.type ?? null } };
+    if (Array.isArray(raw.errors)) content.errors = raw.errors;
+    return { type: 'unsupported', content: withExtras(content, raw), amendment: false };
+  }
+  // an edit or revoke without the original's id has nothing to apply to: kept as a step, as sent
+  const mediaId = inboundMediaIdOf(ev, tenantId);
+  return { type: ev.type, content: withExtras({ [ev.type]: typeObject(ev.type, raw, mediaId) }, raw), amendment: false };
+}
+
+/** The content of an outbound message: the send body without its `type` (`{text: {…}, context?}`), as the dispatcher sent it. */
+export function outboundContent(req: OutboundRequestedV1): Obj {
+  const { type: _type, ...rest } = req.message;
+  return rest;
+}

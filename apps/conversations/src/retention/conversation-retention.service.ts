@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { counter } from '@wabridge/telemetry';
+import { Clock, PeriodicJob } from '@wabridge/time';
+import { ConversationsEnv } from '../conversations.env';
+import { CLOCK } from '../conversations.tokens';
+import { RetentionRepository } from './retention.repository';
+
+const DAY_MS = 86_400_000;
+
+const deleted = counter<'what'>('conversations_retention_deleted_total', 'Deleted by the conversation retention prune: messages, conversations (left empty)', ['what']);
+
+/**
+ * History retention (ADR 0132): each tenant's messages older (by their own time) than its
+ * `retentionDays` — or CONVERSATIONS_RETENTION_DAYS, 0 = forever — go in short chunks, then the
+ * conversations left empty. Once at boot, then every CONVERSATIONS_RETENTION_INTERVAL_MS, never
+ * twice at once in a process (replicas may overlap harmlessly: a row goes once).
+ */
+@Injectable()
+export class ConversationRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('ConversationRetention');
+  private readonly job: PeriodicJob;
+
+  constructor(
+    private readonly repo: RetentionRepository,
+    private readonly env: ConversationsEnv,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.job = new PeriodicJob(() => this.prune(), env.CONVERSATIONS_RETENTION_INTERVAL_MS, (err) => this.log.warn(`conversation retention prune failed: ${err.message}`));
+  }
+
+  onApplicationBootstrap(): void {
+    this.job.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
+  }
+
+  /** A prune that starts after this call (one in progress is waited for first). Never rejects; failures are logged. */
+  async pruneNow(): Promise<void> {
+    await this.job.trigger();
+    await this.job.trigger();
+  }
+
+  private async prune(): Promise<void> {
+    const now = this.clock.now();
+    const chunk = this.env.CONVERSATIONS_DELETE_CHUNK_ROWS;
+    let messages = 0;
+    let conversations = 0;
+    const failures: string[] = [];
+    for (const t of await this.repo.tenants()) {
+      const days = t.retentionDays ?? this.env.CONVERSATIONS_RETENTION_DAYS;
+      if (days <= 0) continue;
+      const before = new Date(now - days * DAY_MS);
+      try {
+        const m = await this.repo.pruneMessages(t.tenantId, before, chunk);
+        const c = await this.repo.pruneConversations(t.tenantId, before, chunk);
+        messages += m;
+        conversations += c;
+        deleted.inc({ what: 'messages' }, m);
+        deleted.inc({ what: 'conversations' }, c);
+      } catch (err) {
+        // one tenant's failure does not keep the others' history
+        failures.push(`tenant ${t.tenantId}: ${(err as Error).message}`);
+      }
+    }
+    if (messages + conversations > 0) this.log.log(`retention: ${messages} messages and ${conversations} empty conversations deleted`);
+    if (failures.length > 0) throw new Error(failures.join('; '));
+  }
+}
