@@ -25,6 +25,7 @@ import { MessageProjectionConsumer } from './messages/message-projection.consume
 import { MessageProjectionService } from './messages/message-projection.service';
 import { IdempotencyKeyPruner } from './messages/idempotency-key-pruner';
 import { MessageRetentionService } from './messages/message-retention.service';
+import { ConversationMessagesController } from './messages/conversation-messages.controller';
 import { MessagesController } from './messages/messages.controller';
 import { MessagesRepository } from './messages/messages.repository';
 import { SendService } from './messages/send.service';
@@ -59,7 +60,7 @@ export class GatewayModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [AdminController, MessagesController, CloudApiController, TemplatesController, ForwardingController, DashboardPageController, CloudMediaController, MessageProjectionConsumer, TemplateEventsConsumer, ContactErasureConsumer],
+      controllers: [AdminController, MessagesController, ConversationMessagesController, CloudApiController, TemplatesController, ForwardingController, DashboardPageController, CloudMediaController, MessageProjectionConsumer, TemplateEventsConsumer, ContactErasureConsumer],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: DATA_SOURCE, useValue: db },

@@ -5,6 +5,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { addCloudMediaPaths } from './forwarding/cloud-media.openapi';
+import { addConversationPaths } from './forwarding/conversations.openapi';
 import { addWebhookEndpointPaths } from './forwarding/webhook-endpoints.openapi';
 
 /** The send body of `POST /v1/messages` (the `<type>` object is Meta's, validated per type). */
@@ -47,6 +48,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const doc = SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
   addWebhookEndpointPaths(doc);
   addCloudMediaPaths(doc);
+  addConversationPaths(doc);
   // Stable order, so the checked-in copy diffs cleanly.
   doc.paths = Object.fromEntries(Object.entries(doc.paths).sort(([a], [b]) => a.localeCompare(b)));
   return doc;

@@ -22,7 +22,9 @@ export interface Reply<T = any> {
  * for such sentinels, not for time).
  */
 export class ConversationsHarness {
-  readonly suffix = randomSuffix('cv');
+  /** `suffix`: another service's topics (e.g. the gateway's, to see its commands in the history). */
+  constructor(readonly suffix = randomSuffix('cv')) {}
+
   private testSchema?: TestSchema;
   env!: ConversationsEnv;
   app!: NestFastifyApplication;

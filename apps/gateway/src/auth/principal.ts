@@ -3,9 +3,10 @@ import type { FastifyRequest } from 'fastify';
 
 /**
  * Every scope a tenant API key can hold. `webhooks` manages webhook endpoints (ADR 0091);
- * keys issued before it existed reach it only through `admin` (every first key has it).
+ * keys issued before it existed reach it only through `admin` (every first key has it). The same
+ * holds for `conversations` (the history with message bodies, agent replies, read receipts; ADR 0130).
  */
-export const SCOPES = ['messages:send', 'messages:read', 'contacts', 'media', 'webhooks', 'admin'] as const;
+export const SCOPES = ['messages:send', 'messages:read', 'contacts', 'media', 'webhooks', 'conversations', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**

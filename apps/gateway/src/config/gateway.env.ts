@@ -81,6 +81,10 @@ export class GatewayEnv extends BaseEnv {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   NOTIFIER_URL = 'http://127.0.0.1:3006';
 
+  /** The conversations service (history, read marker, assignment), behind `/v1/conversations…` (ADR 0130). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  CONVERSATIONS_URL = 'http://127.0.0.1:3007';
+
   @IsInt() @Min(100)
   FORWARD_TIMEOUT_MS = 10000;
 

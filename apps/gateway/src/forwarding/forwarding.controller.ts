@@ -6,7 +6,7 @@ import { CurrentPrincipal, Principal, RequireScopes } from '../auth/principal';
 import { ForwardingService } from './forwarding.service';
 
 /**
- * `/v1/contacts…`, `/v1/media…`, `/v1/analytics…`, `/v1/webhook-endpoints…` belong to internal
+ * `/v1/contacts…`, `/v1/media…`, `/v1/analytics…`, `/v1/webhook-endpoints…`, `/v1/conversations…` belong to internal
  * services (DESIGN.md §11); the gateway authenticates, checks the scope and forwards. Analytics
  * is read-only data about messages, so it needs `messages:read`; webhook endpoints need
  * `webhooks` (ADR 0091).
@@ -34,6 +34,18 @@ export class ForwardingController {
   @RequireScopes('messages:read')
   analytics(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.forwarding.forward('analytics', p, req, reply);
+  }
+
+  /**
+   * The conversation history (ADR 0130). `POST /v1/conversations/:id/messages` and `…/read` are
+   * the gateway's own routes (ConversationMessagesController, ADR 0131): more specific, so the
+   * router picks them before this catch-all. Documented route by route (conversations.openapi.ts).
+   */
+  @All(['conversations', 'conversations/*'])
+  @RequireScopes('conversations')
+  @ApiExcludeEndpoint()
+  conversations(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.forwarding.forward('conversations', p, req, reply);
   }
 
   /** Documented route by route in openapi.ts (`WEBHOOK_ENDPOINT_PATHS`), not as one catch-all. */

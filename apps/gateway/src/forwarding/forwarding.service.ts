@@ -7,10 +7,12 @@ import { Principal } from '../auth/principal';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { GATEWAY_ENV } from '../tokens';
 
-export type ForwardTarget = 'contacts' | 'media' | 'analytics' | 'webhook-endpoints';
+export type ForwardTarget = 'contacts' | 'media' | 'analytics' | 'webhook-endpoints' | 'conversations';
 
 /** The service behind each forwarded prefix, as named in error messages. */
-const SERVICE_OF: Record<ForwardTarget, string> = { contacts: 'contacts', media: 'media', analytics: 'analytics', 'webhook-endpoints': 'notifier' };
+const SERVICE_OF: Record<ForwardTarget, string> = {
+  contacts: 'contacts', media: 'media', analytics: 'analytics', 'webhook-endpoints': 'notifier', conversations: 'conversations',
+};
 
 function uploadTooLarge(max: number): ApiError {
   // The rest of the upload is not read: the connection closes after this answer.
@@ -107,6 +109,8 @@ export interface UpstreamCall {
   upload: boolean;
   /** Pass the request's body on (methods other than GET/HEAD). */
   body: boolean;
+  /** Send this JSON instead of the request's body (a route that calls the service on its own terms, ADR 0131). */
+  json?: unknown;
 }
 
 /**
@@ -122,7 +126,7 @@ export class ForwardingService {
     const strip = (u: string): string => u.replace(/\/+$/, '');
     this.bases = {
       contacts: strip(env.CONTACTS_URL), media: strip(env.MEDIA_URL), analytics: strip(env.ANALYTICS_URL),
-      'webhook-endpoints': strip(env.NOTIFIER_URL),
+      'webhook-endpoints': strip(env.NOTIFIER_URL), conversations: strip(env.CONVERSATIONS_URL),
     };
   }
 
@@ -197,7 +201,10 @@ export class ForwardingService {
     const b: unknown = req.body;
     const limit = { exceeded: false };
     const cut = new AbortController();
-    if (options.body && method !== 'GET' && method !== 'HEAD' && b !== undefined && b !== null) {
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] = 'application/json';
+    } else if (options.body && method !== 'GET' && method !== 'HEAD' && b !== undefined && b !== null) {
       if (b instanceof Readable) body = Readable.toWeb(bulkImport ? capped(b, maxUpload, limit, cut) : b) as unknown as RequestInit['body'];
       else if (typeof b === 'string' || Buffer.isBuffer(b)) body = b as RequestInit['body'];
       else {
