@@ -31,6 +31,7 @@ const SERVICES = [
   { name: 'analytics', port: 3005 },
   // Loopback targets allowed so the local receiver (127.0.0.1) passes the SSRF guard.
   { name: 'notifier', port: 3006, env: { NOTIFIER_ALLOWED_TARGETS: '127.0.0.1/32,::1/128' } },
+  { name: 'conversations', port: 3007 },
 ];
 
 // LOCAL_STATE_DIR: where dev secrets, the tenant's key and logs live (a second stack keeps its own).
@@ -110,7 +111,7 @@ async function waitLive(url, child, name) {
 
 // Where services find each other (their defaults assume no PORT_OFFSET).
 const links = {
-  gateway: { CONTACTS_URL: urlOf(3003), MEDIA_URL: urlOf(3004), ANALYTICS_URL: urlOf(3005), NOTIFIER_URL: urlOf(3006) },
+  gateway: { CONTACTS_URL: urlOf(3003), MEDIA_URL: urlOf(3004), ANALYTICS_URL: urlOf(3005), NOTIFIER_URL: urlOf(3006), CONVERSATIONS_URL: urlOf(3007) },
   sandbox: { SANDBOX_CALLBACK_URL: `${urlOf(3001)}/webhooks/meta/${env.META_APP_ID}` },
   media: s3?.env ?? {},
 };

@@ -8,7 +8,7 @@ variable "REGISTRY" { default = "wabridge" }
 variable "TAG" { default = "dev" }
 
 group "default" {
-  targets = ["gateway", "ingress", "dispatcher", "contacts", "media", "analytics", "notifier", "sandbox"]
+  targets = ["gateway", "ingress", "dispatcher", "contacts", "media", "analytics", "notifier", "conversations", "sandbox"]
 }
 
 target "_common" {
@@ -51,6 +51,12 @@ target "analytics" {
   inherits = ["_common"]
   args     = { APP = "analytics", PORT = "3005" }
   tags     = ["${REGISTRY}/analytics:${TAG}"]
+}
+
+target "conversations" {
+  inherits = ["_common"]
+  args     = { APP = "conversations", PORT = "3007" }
+  tags     = ["${REGISTRY}/conversations:${TAG}"]
 }
 
 target "notifier" {
