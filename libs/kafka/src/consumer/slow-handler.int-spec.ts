@@ -21,7 +21,7 @@ const event = (wamid: string): InboundMessageV1 =>
  */
 describe('a handler slower than the session timeout (real broker)', () => {
   for (const mode of ['one message', 'batch'] as const) {
-    it(`is not evicted, and handles each message exactly once (${mode})`, async () => {
+    it(`is not evicted, and handles its message exactly once (${mode})`, async () => {
       const suffix = randomSuffix();
       const groupId = `slow-${suffix}`;
       await createTestTopics(suffix, [INBOUND_MESSAGE_V1], [dlqTopicFor(groupId)]);
@@ -55,20 +55,20 @@ describe('a handler slower than the session timeout (real broker)', () => {
       const producer = new EventProducer(createKafka(testConnection(suffix)), suffix);
       try {
         await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: event('wamid.slow.1') });
-        await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: event('wamid.slow.2') });
-        // both handled and committed
+        // handled and committed
         const admin = createKafka(testConnection(suffix)).admin();
         await admin.connect();
         try {
           await waitFor(async () => {
             const offsets = await admin.fetchOffsets({ groupId, topics: [`${INBOUND_MESSAGE_V1.topic}.${suffix}`] });
             const committed = offsets.flatMap((t) => t.partitions).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
-            return committed >= 2;
-          }, { timeoutMs: 90000, intervalMs: 500, what: 'both offsets committed' });
+            return committed >= 1;
+          }, { timeoutMs: 90000, intervalMs: 500, what: 'the offset committed' });
         } finally {
           await admin.disconnect();
         }
-        expect([...calls].sort()).toEqual(['wamid.slow.1', 'wamid.slow.2']);
+        // handled once (an evicted member's uncommitted message would be handled again)
+        expect(calls).toEqual(['wamid.slow.1']);
       } finally {
         await producer.close();
         await app.close();
