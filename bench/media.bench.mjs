@@ -8,7 +8,7 @@
 //            writes its row and publishes wa.media.stored.v1 (no number announced: no Graph upload).
 //   90 MB    one 90 MB document: the service's RSS sampled every 50 ms (peak, and growth over its
 //            RSS just before), and the same upload to the baseline.
-//   inbound  BENCH_MEDIA_INBOUND (400) images of BENCH_MEDIA_INBOUND_KB (200) KB uploaded to the real
+//   inbound  BENCH_MEDIA_INBOUND (1500) images of BENCH_MEDIA_INBOUND_KB (100) KB uploaded to the real
 //            sandbox (apps/sandbox as Meta, its own process), then as many wa.inbound.message.v1
 //            image events produced at once: inbound fetches/s until every object is stored
 //            (GET /{media-id} → download with the Bearer → sha256 checked → stored → row + event).
@@ -36,8 +36,8 @@ const config = {
   uploadMb: intEnv('BENCH_MEDIA_UPLOAD_MB', 8),
   concurrency: intEnv('BENCH_MEDIA_CONCURRENCY', 4),
   bigMb: 90,
-  inbound: intEnv('BENCH_MEDIA_INBOUND', 400),
-  inboundKb: intEnv('BENCH_MEDIA_INBOUND_KB', 200),
+  inbound: intEnv('BENCH_MEDIA_INBOUND', 1500),
+  inboundKb: intEnv('BENCH_MEDIA_INBOUND_KB', 100),
   timeoutSec: intEnv('BENCH_MEDIA_TIMEOUT_SEC', 300),
   partitions: 3,
 };

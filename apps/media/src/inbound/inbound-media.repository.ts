@@ -132,8 +132,12 @@ export class InboundMediaRepository {
     );
   }
 
-  async markAnnounced(tenantId: string, metaMediaId: string): Promise<void> {
-    await this.ds.query(`UPDATE inbound_media SET announced = true WHERE tenant_id = $1 AND meta_media_id = $2`, [tenantId, metaMediaId]);
+  async markAnnounced(keys: { tenantId: string; metaMediaId: string }[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.ds.query(
+      `UPDATE inbound_media m SET announced = true FROM unnest($1::text[], $2::text[]) AS k(t, mm) WHERE m.tenant_id = k.t AND m.meta_media_id = k.mm`,
+      [keys.map((k) => k.tenantId), keys.map((k) => k.metaMediaId)],
+    );
   }
 
   /** Outcomes older than `before` whose event is not out (a crash or a Kafka outage between the two). */

@@ -14,6 +14,9 @@ import { roundBackoffMs } from './fetch-failure';
 import { InboundMediaFetcher, RoundOutcome } from './inbound-media.fetcher';
 import { InboundJob, InboundMediaRepository, Sender, StoredInbound, Unannounced } from './inbound-media.repository';
 
+/** Objects whose outcome event went out, to be recorded as announced. */
+type AnnouncedKeys = { tenantId: string; metaMediaId: string }[];
+
 const outcomes = counter<'outcome'>(
   'media_inbound_total',
   'Inbound media messages by what happened (stored, failed, retry_scheduled, duplicate, no_tenant, no_media_id)',
@@ -88,22 +91,25 @@ export class InboundMediaService {
     for (let i = jobs.length; i < wanted.size; i++) outcomes.inc({ outcome: 'duplicate' });
     let next = 0;
     let firstError: unknown;
+    const announced: AnnouncedKeys = [];
     const worker = async (): Promise<void> => {
       while (next < jobs.length) {
         const job = jobs[next++]!;
         try {
-          await this.work(job, numbers.get(job.phoneNumberId));
+          await this.work(job, numbers.get(job.phoneNumberId), announced);
         } catch (err) {
           firstError ??= err;
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+    // events out: recorded once for the batch (lost in a crash, the sweeper announces again: at least once)
+    await this.repo.markAnnounced(announced).catch((err: Error) => this.log.warn(`announcements of ${announced.length} inbound media not recorded (the sweeper announces them again): ${err.message}`));
     if (firstError !== undefined) throw firstError;
   }
 
   /** One round for a claimed object, and its outcome recorded (and announced). */
-  async work(job: InboundJob, known?: KnownNumber): Promise<void> {
+  async work(job: InboundJob, known?: KnownNumber, announced?: AnnouncedKeys): Promise<void> {
     const number = known ?? (await this.numbers.find(job.phoneNumberId));
     const round = job.attempts + 1;
     const outcome: RoundOutcome = number
@@ -114,7 +120,7 @@ export class InboundMediaService {
       const stored: StoredInbound = { mimeType: outcome.mimeType, size: outcome.size, sha256: outcome.sha256, storedAt: at };
       if (await this.repo.markStored(job, stored, round)) {
         outcomes.inc({ outcome: 'stored' });
-        await this.announce({ ...job, attempts: round, status: 'stored', failureReason: null, lastError: null, updatedAt: at, stored });
+        await this.announce({ ...job, attempts: round, status: 'stored', failureReason: null, lastError: null, updatedAt: at, stored }, announced);
       } else if (!(await this.repo.hasMediaRow(job.tenantId, job.id))) {
         // finished (failed, or stored and deleted since) by someone else meanwhile: the bytes we wrote belong to nobody
         await this.storage.delete(job.id);
@@ -134,7 +140,7 @@ export class InboundMediaService {
       outcomes.inc({ outcome: 'failed' });
       failures.inc({ reason });
       this.log.warn(`inbound media ${job.id} (Meta ${job.metaMediaId}, tenant ${job.tenantId}, ${job.wamid}) failed: ${reason}: ${message}`);
-      await this.announce({ ...job, attempts: round, status: 'failed', failureReason: reason, lastError: message, updatedAt: at, stored: null });
+      await this.announce({ ...job, attempts: round, status: 'failed', failureReason: reason, lastError: message, updatedAt: at, stored: null }, announced);
     }
   }
 
@@ -142,7 +148,7 @@ export class InboundMediaService {
    * Publishes an outcome and records that it is out. A Kafka failure is logged and left to the
    * sweeper (the outcome itself is already durable), so the consumer does not redo the fetch.
    */
-  async announce(o: Unannounced): Promise<void> {
+  async announce(o: Unannounced, announced?: AnnouncedKeys): Promise<void> {
     try {
       if (o.status === 'stored' && o.stored) {
         const value: MediaStoredV1 = {
@@ -158,7 +164,9 @@ export class InboundMediaService {
         await this.producer.send({ topic: MEDIA_FAILED_V1.topic, key: o.id, value, eventType: MEDIA_FAILED_V1.topic, schemaVersion: MEDIA_FAILED_V1.version, headers: { [HEADER.tenantId]: o.tenantId } });
       }
       // a stored object deleted before its event went out has nothing left to announce
-      await this.repo.markAnnounced(o.tenantId, o.metaMediaId);
+      // a consumed batch records its announcements in one statement at its end (`announced`)
+      if (announced) announced.push({ tenantId: o.tenantId, metaMediaId: o.metaMediaId });
+      else await this.repo.markAnnounced([{ tenantId: o.tenantId, metaMediaId: o.metaMediaId }]);
     } catch (err) {
       this.log.warn(`inbound media ${o.id}: ${o.status} event not published yet (the sweeper retries): ${(err as Error).message}`);
     }
