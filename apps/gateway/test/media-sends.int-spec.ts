@@ -117,6 +117,34 @@ describe('sends naming our media id or a link (gateway + media + sandbox, real P
     expect((await atMeta(image.id, fx.phoneNumberId)).sha256).toBe(sha256(photo));
   });
 
+  it("resolves a template's header media too: our id and a link become Meta's ids, the other parameters untouched", async () => {
+    const bytes = jpeg(40_000, 7);
+    const up = await upload(fx.phoneNumberId, bytes);
+    const template = (header: Record<string, unknown>) => ({
+      name: 'order_update', language: { code: 'en_US' },
+      components: [
+        { type: 'header', parameters: [header] },
+        { type: 'body', parameters: [{ type: 'text', text: 'Ann' }] },
+      ],
+    });
+    const byId = await h.api(fx.key, 'POST', '/v1/messages', { phoneNumberId: fx.phoneNumberId, to: TO, type: 'template', template: template({ type: 'image', image: { id: up.id } }) });
+    expect(byId.status).toBe(202);
+    const sentById = (await commandOf(byId.body.id)).value.message.template;
+    expect(sentById.components[0].parameters[0]).toEqual({ type: 'image', image: { id: up.metaMediaId } });
+    expect(sentById.components[1]).toEqual({ type: 'body', parameters: [{ type: 'text', text: 'Ann' }] });
+
+    const byLink = await h.api(fx.key, 'POST', '/v1/messages', { phoneNumberId: fx.phoneNumberId, to: TO, type: 'template', template: template({ type: 'image', image: { link: `${files.url}/photo.jpg` } }) });
+    expect(byLink.status).toBe(202);
+    const header = (await commandOf(byLink.body.id)).value.message.template.components[0].parameters[0];
+    expect(header).toEqual({ type: 'image', image: { id: expect.stringMatching(/^\d+$/) } });
+    expect((await atMeta(header.image.id, fx.phoneNumberId)).sha256).toBe(sha256(photo));
+
+    // a refused link in a template header is refused like one in an image send
+    const refused = await h.api(fx.key, 'POST', '/v1/messages', { phoneNumberId: fx.phoneNumberId, to: TO, type: 'template', template: template({ type: 'image', image: { link: 'http://169.254.169.254/latest/meta-data' } }) });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('media_url_refused');
+  });
+
   it('fetches a link once when the send is retried with the same Idempotency-Key', async () => {
     const key = `media-${uniqueDigits()}`;
     const body = { link: `${files.url}/once.jpg` };

@@ -9,33 +9,62 @@ export const OUR_MEDIA_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const MEDIA_KINDS = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 type MediaKind = (typeof MEDIA_KINDS)[number];
 
-/** What a media send names that only the media service can turn into a Meta media id. */
+/** What a send names that only the media service can turn into a Meta media id, and where. */
 export interface MediaReference {
   kind: MediaKind;
   id?: string;
   link?: string;
+  /** The path of the media object in the send's message (`['image']`, or a template parameter's). */
+  at: (string | number)[];
 }
 
 const RETRY_AFTER_SECONDS = 5;
 
-/**
- * The media object of a send that must be resolved before it is accepted: our media id, or a
- * link (fetched by the media service, SSRF-guarded). A Meta id, and every non-media send, needs
- * nothing: no call is made for them.
- */
-export function mediaReferenceOf(send: NormalizedSend): MediaReference | undefined {
-  const kind = MEDIA_KINDS.find((k) => k === send.type);
-  if (!kind) return undefined;
-  const media = send.message[kind] as { id?: unknown; link?: unknown } | undefined;
-  if (typeof media?.link === 'string') return { kind, link: media.link };
-  if (typeof media?.id === 'string' && OUR_MEDIA_ID.test(media.id)) return { kind, id: media.id };
+function referenceAt(media: unknown, kind: MediaKind, at: (string | number)[]): MediaReference | undefined {
+  const m = media as { id?: unknown; link?: unknown } | undefined;
+  if (typeof m?.link === 'string') return { kind, link: m.link, at };
+  if (typeof m?.id === 'string' && OUR_MEDIA_ID.test(m.id)) return { kind, id: m.id, at };
   return undefined;
 }
 
-/** The send's message with Meta's id in place of what the client named (caption, filename kept; link dropped). */
-export function withMetaMediaId(message: Record<string, unknown>, kind: MediaKind, metaMediaId: string): Record<string, unknown> {
-  const { link: _link, id: _id, ...rest } = message[kind] as Record<string, unknown>;
-  return { ...message, [kind]: { id: metaMediaId, ...rest } };
+/**
+ * The media objects of a send that must be resolved before it is accepted: our media id, or a
+ * link (fetched by the media service, SSRF-guarded) — the message's own media, and the media
+ * parameters of a template (header image, video or document). A Meta id, and every send without
+ * media, needs nothing: no call is made for them.
+ */
+export function mediaReferencesOf(send: NormalizedSend): MediaReference[] {
+  const out: MediaReference[] = [];
+  const kind = MEDIA_KINDS.find((k) => k === send.type);
+  if (kind) {
+    const ref = referenceAt(send.message[kind], kind, [kind]);
+    if (ref) out.push(ref);
+  }
+  const components = (send.message['template'] as { components?: unknown } | undefined)?.components;
+  if (send.type === 'template' && Array.isArray(components)) {
+    components.forEach((component: { parameters?: unknown }, c) => {
+      if (!Array.isArray(component?.parameters)) return;
+      component.parameters.forEach((parameter: Record<string, unknown>, p) => {
+        const pkind = (['image', 'video', 'document'] as const).find((k) => k === parameter?.['type']);
+        const ref = pkind && referenceAt(parameter[pkind], pkind, ['template', 'components', c, 'parameters', p, pkind]);
+        if (ref) out.push(ref);
+      });
+    });
+  }
+  return out;
+}
+
+/** The send's message with Meta's ids in place of what the client named (caption, filename kept; link dropped). */
+export function withMetaMediaIds(message: Record<string, unknown>, resolved: { ref: MediaReference; metaMediaId: string }[]): Record<string, unknown> {
+  const copy = structuredClone(message);
+  for (const { ref, metaMediaId } of resolved) {
+    let parent = copy as Record<string | number, unknown>;
+    for (const step of ref.at.slice(0, -1)) parent = parent[step] as Record<string | number, unknown>;
+    const last = ref.at[ref.at.length - 1]!;
+    const { link: _link, id: _id, ...rest } = parent[last] as Record<string, unknown>;
+    parent[last] = { id: metaMediaId, ...rest };
+  }
+  return copy;
 }
 
 /**
@@ -55,7 +84,7 @@ export class MediaResolver {
     let text: string;
     try {
       res = await fetch(`${this.env.MEDIA_URL.replace(/\/+$/, '')}/internal/v1/media/resolve`, {
-        method: 'POST', headers, body: JSON.stringify({ phoneNumberId, ...ref, ...(sendAt ? { sendAt } : {}) }), signal: AbortSignal.timeout(timeoutMs),
+        method: 'POST', headers, body: JSON.stringify({ phoneNumberId, kind: ref.kind, id: ref.id, link: ref.link, ...(sendAt ? { sendAt } : {}) }), signal: AbortSignal.timeout(timeoutMs),
       });
       text = await res.text();
     } catch (err) {

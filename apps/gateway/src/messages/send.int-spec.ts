@@ -23,7 +23,7 @@ const GOOD: Record<string, Record<string, unknown>> = {
     template: {
       name: 'order_update', language: { code: 'en_US' },
       components: [
-        { type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/h.png' } }] },
+        { type: 'header', parameters: [{ type: 'image', image: { id: '4455667788' } }] },
         { type: 'body', parameters: [{ type: 'text', text: 'Ann' }] },
         { type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'STOP' }] },
       ],
@@ -207,8 +207,8 @@ describe('send API (native and Cloud-API-compatible)', () => {
         const res = await h.api(fx.key, 'POST', `/v23.0/${fx.phoneNumberId}/messages`, body);
         // A media `link` passes validation and then needs the media service (not running here):
         // 503 proves the body was accepted as valid (links are sent in test/media-sends.int-spec.ts).
-        const media = (body as Record<string, any>)[(body as Record<string, any>).type];
-        if (typeof media?.link === 'string' && res.status === 503 && res.body.error?.error_data?.details?.includes('media service')) continue;
+        // a media link (the message's own, or a template header's) is fetched by the media service, which this test does not run
+        if (/"link":"/.test(JSON.stringify(body)) && res.status === 503 && res.body.error?.error_data?.details?.includes('media service')) continue;
         if (res.status !== 200) throw new Error(`${ex.name}: ${res.status} ${JSON.stringify(res.body)}`);
         ids.push(res.body.messages[0].id);
       }

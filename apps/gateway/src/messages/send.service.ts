@@ -12,7 +12,7 @@ import { Clock } from '../auth/rate-limiter';
 import { TemplatesService } from '../templates/templates.service';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { CLOCK, DATA_SOURCE, GATEWAY_ENV } from '../tokens';
-import { mediaReferenceOf, MediaResolver, withMetaMediaId } from './media-resolver';
+import { mediaReferencesOf, MediaResolver, withMetaMediaIds } from './media-resolver';
 import { MessageRow, MessagesRepository } from './messages.repository';
 import { NormalizedSend, parseCloudSend } from './send-request';
 
@@ -96,15 +96,17 @@ export class SendService implements OnModuleInit {
     const requestedAt = new Date(now).toISOString();
     const ttlMs = this.env.IDEMPOTENCY_KEY_TTL_HOURS * HOUR_MS;
     let message = send.message;
-    const media = mediaReferenceOf(send);
-    if (media) {
+    const media = mediaReferencesOf(send);
+    if (media.length > 0) {
       // Our media id or a link becomes Meta's id before anything is stored (ADR 0111). A retry
       // of an accepted request is answered first, so it never fetches or uploads again.
       if (idempotencyKey) {
         const earlier = await this.messages.findByIdempotencyKey(tenantId, idempotencyKey);
         if (earlier && new Date(earlier.created_at).getTime() >= now - ttlMs) return this.replay(earlier, hash);
       }
-      message = withMetaMediaId(send.message, media.kind, await this.media.resolve(tenantId, send.phoneNumberId, media, send.sendAt));
+      const resolved = [];
+      for (const ref of media) resolved.push({ ref, metaMediaId: await this.media.resolve(tenantId, send.phoneNumberId, ref, send.sendAt) });
+      message = withMetaMediaIds(send.message, resolved);
     }
     const command: OutboundRequestedV1 = {
       id, tenantId, phoneNumberId: send.phoneNumberId, type: send.type, message, source: send.source, requestedAt,
