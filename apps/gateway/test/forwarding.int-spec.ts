@@ -10,10 +10,14 @@ function rawRequest(url: string, head: string, trickle: () => string, everyMs: n
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const socket = connect(Number(port), hostname, () => socket.write(head));
-    const timer = setInterval(() => {
-      if (!socket.destroyed && socket.writable) socket.write(trickle());
-    }, everyMs);
+    let timer: NodeJS.Timeout | undefined;
+    // the trickle starts once the head is written (on a slow connect it used to go first: a 400)
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(head);
+      timer = setInterval(() => {
+        if (!socket.destroyed && socket.writable) socket.write(trickle());
+      }, everyMs);
+    });
     let text = '';
     socket.on('data', (d: Buffer) => (text += d.toString()));
     socket.on('error', () => undefined); // a reset after the answer is fine
