@@ -4,8 +4,8 @@ import { freePort, randomSuffix, ServiceProcess, TEST_BROKERS } from '@wabridge/
 
 /**
  * The whole platform as real processes (gateway, ingress, dispatcher, contacts, sandbox as
- * Meta; the notifier on request) on a database and topic suffix of its own, for drills that
- * kill, stop and restart parts of it. Consumers' groups are this run's own.
+ * Meta; the notifier and analytics on request) on a database and topic suffix of its own, for
+ * drills that kill, stop and restart parts of it. Consumers' groups are this run's own.
  */
 export const BASE_DB = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge';
 export const E2E_APP = { appId: 'e2e-app', appSecret: 'e2e-app-secret-123456', verifyToken: 'e2e-verify-token' };
@@ -29,7 +29,7 @@ export async function withAdminDb<T>(fn: (c: Client) => Promise<T>, base = BASE_
   try { return await fn(c); } finally { await c.end(); }
 }
 
-export type ServiceName = 'sandbox' | 'gateway' | 'ingress' | 'dispatcher' | 'contacts' | 'notifier';
+export type ServiceName = 'sandbox' | 'gateway' | 'ingress' | 'dispatcher' | 'contacts' | 'notifier' | 'analytics';
 
 export interface PlatformOptions {
   /** The Meta app registered everywhere (default E2E_APP). */
@@ -45,6 +45,11 @@ export interface PlatformOptions {
    * (NOTIFIER_ALLOWED_TARGETS `127.0.0.1/32,::1/128`).
    */
   notifier?: boolean;
+  /**
+   * Start the analytics service too (default false): the gateway forwards `/v1/analytics` and
+   * serves `/dashboard` from it (ANALYTICS_URL); its consumer group is this run's own.
+   */
+  analytics?: boolean;
 }
 
 export class Platform {
@@ -70,7 +75,10 @@ export class Platform {
     const dbUrl = new URL(this.baseDb);
     dbUrl.pathname = `/${this.dbName}`;
     this.dbUrl = dbUrl.toString();
-    const names: ServiceName[] = ['sandbox', 'gateway', 'ingress', 'dispatcher', 'contacts', ...(this.options.notifier ? ['notifier' as const] : [])];
+    const names: ServiceName[] = [
+      'sandbox', 'gateway', 'ingress', 'dispatcher', 'contacts',
+      ...(this.options.notifier ? ['notifier' as const] : []), ...(this.options.analytics ? ['analytics' as const] : []),
+    ];
     const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<ServiceName, number>;
     const common = {
       KAFKA_BROKERS: TEST_BROKERS.join(','), TOPIC_SUFFIX: this.suffix, KAFKA_PARTITIONS: '2', DATABASE_URL: this.dbUrl,
@@ -81,10 +89,12 @@ export class Platform {
       CONSUMER_GROUP: `gateway-${this.suffix}`, KAFKA_GROUP_ID: `dispatcher-${this.suffix}`, CONTACTS_CONSUMER_GROUP: `contacts-${this.suffix}`,
       NORMALIZER_GROUP_ID: `ingress-normalizer-${this.suffix}`,
       ...(this.options.notifier ? { NOTIFIER_URL: `http://127.0.0.1:${ports.notifier}` } : {}),
+      ...(this.options.analytics ? { ANALYTICS_URL: `http://127.0.0.1:${ports.analytics}` } : {}),
       ...this.options.env,
     };
     const own: Partial<Record<ServiceName, Record<string, string>>> = {
       notifier: { NOTIFIER_CONSUMER_GROUP: `notifier-${this.suffix}`, NOTIFIER_ALLOWED_TARGETS: '127.0.0.1/32,::1/128' },
+      analytics: { ANALYTICS_CONSUMER_GROUP: `analytics-${this.suffix}` },
     };
     for (const n of names) this.services.set(n, new ServiceProcess(n, ports[n], { ...common, ...own[n], ...this.options.serviceEnv?.[n] }));
     await Promise.all([...this.services.values()].map((s) => s.start(120000)));

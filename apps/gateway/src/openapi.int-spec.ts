@@ -38,9 +38,32 @@ describe('OpenAPI document', () => {
       'DELETE /v1/webhook-endpoints/{id}', 'POST /v1/webhook-endpoints/{id}/replay', 'GET /v1/webhook-endpoints/{id}/deliveries',
       'POST /v1/webhook-endpoints/{id}/test', 'POST /v1/webhook-endpoints/{id}/rotate-secret',
       'POST /{version}/{phoneNumberId}/media', 'GET /{version}/{mediaId}', 'DELETE /{version}/{mediaId}',
+      'GET /v1/analytics/summary', 'GET /v1/analytics/timeseries', 'GET /v1/analytics/latency', 'GET /v1/analytics/errors',
+      'GET /v1/analytics/templates', 'GET /v1/analytics/cost', 'GET /v1/analytics/numbers', 'GET /v1/analytics/rate-card',
+      'PUT /v1/analytics/rate-card', 'GET /dashboard',
     ]));
     // one route per operation with its shapes, not the catch-all's eight bare methods
     expect(Object.keys(doc.paths['/v1/webhook-endpoints'] ?? {}).sort()).toEqual(['get', 'post']);
     expect(doc.paths).not.toHaveProperty('/v1/webhook-endpoints/{path}');
+    expect(doc.paths).not.toHaveProperty('/v1/analytics/{path}');
+    expect(doc.paths).not.toHaveProperty('/v1/analytics');
+  });
+
+  it('documents the analytics API with its parameters, CSV alternatives and errors (shapes checked against the service in test/e2e/analytics)', async () => {
+    const doc = (await (await fetch(`${h.url}/docs-json`)).json()) as { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
+    const ts = doc.paths['/v1/analytics/timeseries']!.get;
+    expect(ts.security).toEqual([{ apiKey: [] }]);
+    expect(ts.responses['403'].description).toContain('messages:read');
+    expect(ts.parameters.find((p: any) => p.name === 'metric')).toMatchObject({ in: 'query', required: true, schema: { enum: ['accepted', 'sent', 'delivered', 'read', 'failed', 'rejected', 'inbound', 'cost'] } });
+    expect(ts.parameters.find((p: any) => p.name === 'interval').schema).toEqual({ type: 'string', enum: ['hour', 'day'], default: 'hour' });
+    for (const path of ['/v1/analytics/timeseries', '/v1/analytics/errors', '/v1/analytics/cost']) {
+      expect(Object.keys(doc.paths[path]!.get.responses['200'].content)).toEqual(['application/json', 'text/csv']);
+    }
+    expect(Object.keys(doc.paths['/v1/analytics/summary']!.get.responses['200'].content)).toEqual(['application/json']);
+    expect(doc.paths['/v1/analytics/summary']!.get.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/AnalyticsError' });
+    // DESIGN §12's summary fields
+    expect(doc.components.schemas.AnalyticsSummary.required).toEqual(expect.arrayContaining(['accepted', 'sent', 'delivered', 'read', 'failed', 'rejected', 'inbound', 'cost', 'latencyMs']));
+    expect(doc.paths['/v1/analytics/rate-card']!.put.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/AnalyticsRateCardBody' });
+    expect(doc.paths['/dashboard']!.get.security).toEqual([]);
   });
 });

@@ -30,8 +30,10 @@ export class ForwardingController {
     return this.forwarding.forward('media', p, req, reply);
   }
 
+  /** Documented route by route in analytics.openapi.ts, not as one catch-all. */
   @All(['analytics', 'analytics/*'])
   @RequireScopes('messages:read')
+  @ApiExcludeEndpoint()
   analytics(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.forwarding.forward('analytics', p, req, reply);
   }
