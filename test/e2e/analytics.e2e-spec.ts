@@ -26,9 +26,9 @@ import { call, Platform, postAll } from './platform-harness';
  *     accept to its `sent` event; the test allows δ ≤ 750 ms (a loaded box) and 1 % HDR.
  * - Cost: hello_world is a UTILITY template sent outside the customer-service window, so the
  *   sandbox prices it PMP utility `regular`, billable, on its `sent` and `delivered` statuses.
- *   Billable messages = those the statuses priced billable (every deliverable one: a random
- *   failure comes after its priced `sent`); cost = billable × the rate card's price for
- *   utility in market 49 (the recipients are German numbers), which overrides the default.
+ *   Charged messages = those priced billable AND delivered (Meta charges on delivery: a random
+ *   failure comes after its priced `sent` and costs nothing); cost = charged × the rate card's
+ *   price for utility in market 49 (the recipients are German numbers), which overrides the default.
  */
 const NUMBER = { phoneNumberId: '109000000001501', displayPhoneNumber: '15550001501', wabaId: '209000000001501', accessToken: 'analytics-e2e-token', mps: 80, tier: 'unlimited' };
 const DELIVERABLE = 200;
@@ -121,7 +121,9 @@ describe('analytics end to end: a scripted run against the sandbox (fixed delays
       accepted: DELIVERABLE + UNREACHABLE, sent: DELIVERABLE + UNREACHABLE, delivered: meta.delivered.size, read: meta.read.size,
       failed: UNREACHABLE + randomFailures, rejected: 0, inbound: 0,
     };
-    const cost = Math.round(meta.billable.size * UNIT_PRICE * 1e6) / 1e6;
+    const charged = [...meta.billable].filter((id) => meta.delivered.has(id) || meta.read.has(id)).length;
+    expect(charged).toBe(meta.delivered.size);
+    const cost = Math.round(charged * UNIT_PRICE * 1e6) / 1e6;
 
     // analytics settles on exactly those counts
     const summary = await waitFor(async () => {
@@ -139,7 +141,7 @@ describe('analytics end to end: a scripted run against the sandbox (fixed delays
     expect(summary.cost).toEqual({ currency: 'EUR', total: cost, byCategory: { utility: cost }, unpriced: [] });
     const costs = await call('GET', `${gateway.url}/v1/analytics/cost?phoneNumberId=${NUMBER.phoneNumberId}`, undefined, auth());
     expect(costs.body.lines).toEqual([
-      { category: 'utility', type: 'regular', pricingModel: 'PMP', market: '49', billable: DELIVERABLE, free: 0, unitPrice: UNIT_PRICE, amount: cost },
+      { category: 'utility', type: 'regular', pricingModel: 'PMP', market: '49', billable: charged, free: 0, unitPrice: UNIT_PRICE, amount: cost },
     ]);
 
     // latency: one sample per message that reached both milestones
@@ -175,7 +177,7 @@ describe('analytics end to end: a scripted run against the sandbox (fixed delays
     expect(daily.body.data.reduce((a: number, p: { value: number }) => a + p.value, 0)).toBe(expected.delivered);
     const csv = await call('GET', `${gateway.url}/v1/analytics/cost?phoneNumberId=${NUMBER.phoneNumberId}`, undefined, { ...auth(), accept: 'text/csv' });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect(csv.body).toContain(`utility,regular,PMP,49,${DELIVERABLE},0,${UNIT_PRICE},${cost},EUR`);
+    expect(csv.body).toContain(`utility,regular,PMP,49,${charged},0,${UNIT_PRICE},${cost},EUR`);
 
     // the gateway's OpenAPI document describes these answers (ajv over the served document)
     const doc = (await call('GET', `${gateway.url}/docs-json`)).body;

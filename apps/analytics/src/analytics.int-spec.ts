@@ -81,11 +81,11 @@ describe('analytics service (real Kafka and Postgres)', () => {
     expect(line('marketing', '1', 'PMP')).toMatchObject({ billable: 30, unitPrice: 0.05, amount: 1.5 });
     expect(line('marketing', '1', 'CBP')).toMatchObject({ billable: 1, amount: 0.05 });
     expect(line('utility', '1', 'PMP')).toMatchObject({ type: 'free_customer_service', billable: 0, free: 20, amount: 0 });
-    expect(line('authentication_international', '1', 'CBP')).toMatchObject({ billable: 15, unitPrice: 0.2, amount: 3 });
+    expect(line('authentication_international', '1', 'CBP')).toMatchObject({ billable: 10, unitPrice: 0.2, amount: 2 }) // 15 priced, 10 delivered;
     const csv = await h.http('GET', `/v1/analytics/cost?${RANGE}&format=csv`, { tenant, text: true });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.body.split('\r\n')[0]).toBe('category,type,pricingModel,market,billable,free,unitPrice,amount,currency');
-    expect(csv.body).toContain('authentication_international,conversation,CBP,1,15,0,0.2,3,EUR');
+    expect(csv.body).toContain('authentication_international,conversation,CBP,1,10,0,0.2,2,EUR');
   });
 
   it('lists the top error codes with Meta\'s title and the platform\'s action, also as CSV', async () => {

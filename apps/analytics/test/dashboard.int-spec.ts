@@ -83,9 +83,9 @@ describe('analytics dashboard page in headless Chromium (through the gateway, re
       expect(Number(await text(page, `funnel-${metric}`))).toBe(EXPECTED[metric]);
     }
     expect(Number(await text(page, 'inbound'))).toBe(EXPECTED.inbound);
-    expect(await text(page, 'cost-total')).toBe('6.55 EUR');
+    expect(await text(page, 'cost-total')).toBe('5.55 EUR');
     expect(await text(page, 'cost-marketing')).toBe('3.55 EUR');
-    expect(await text(page, 'cost-authentication_international')).toBe('3.00 EUR');
+    expect(await text(page, 'cost-authentication_international')).toBe('2.00 EUR');
     expect(await text(page, 'cost-utility')).toBe('0.00 EUR');
     const latency = await page.getByTestId('latency-sentToDelivered').locator('td').allTextContents();
     expect(latency).toEqual(['Sent → delivered', '2.0 s', '10.0 s', '10.0 s', '90']);

@@ -152,10 +152,15 @@ export function factChanges(before: MessageFact | undefined, after: MessageFact)
       out.counts.push({ phoneNumberId: pn, at: after.pricing.at, metric: 'template_priced', dims: [after.template.name, after.template.language, after.pricing.category] });
     }
   }
-  if (after.pricing && !before?.pricing) {
+  // Meta charges a message (PMP) or opens a conversation (CBP) when a message is delivered: the
+  // pricing a `sent` status announces counts once the message is delivered or read, never for a
+  // message that failed after it was sent.
+  const chargedAt = (f: MessageFact | undefined): number | undefined => (f?.pricing ? (f.at.delivered ?? f.at.read) : undefined);
+  const charged = chargedAt(after);
+  if (after.pricing && charged !== undefined && chargedAt(before) === undefined) {
     const p = after.pricing;
     out.counts.push({
-      phoneNumberId: pn, at: p.at, metric: p.billable ? 'billable' : 'free', dims: [p.category, p.type, p.model, p.market],
+      phoneNumberId: pn, at: charged, metric: p.billable ? 'billable' : 'free', dims: [p.category, p.type, p.model, p.market],
       ...(p.billable && p.billingUnit ? { billingUnit: p.billingUnit } : {}),
     });
   }

@@ -11,13 +11,15 @@ import type { OutgoingEvent } from '@wabridge/kafka';
  * (50 messages) or 1000 ms (45); sent→delivered 2000 ms (80) or 10000 ms (10); delivered→read
  * 30000 ms. Pricing on each `sent` status: 50 PMP marketing regular (20 to +49, 30 to +1),
  * 20 PMP utility free_customer_service, 10 CBP marketing in ONE conversation, 15 CBP
- * `authentication-international` in their own conversations. Templates: messages 0-49 are
+ * `authentication-international` in their own conversations, 10 of them delivered (only
+ * delivered messages are charged). Templates: messages 0-49 are
  * `promo_spring`/en, 98-99 `otp_code`/en_US.
  */
 export const EXPECTED = {
   accepted: 100, sent: 95, delivered: 90, read: 60, failed: 5, rejected: 3, inbound: 12,
-  // marketing: 20 × 0.10 (market 49) + 30 × 0.05 + 1 CBP conversation × 0.05; authentication_international: 15 × 0.20
-  cost: { total: 6.55, byCategory: { authentication_international: 3, marketing: 3.55, utility: 0 } },
+  // marketing: 20 × 0.10 (market 49) + 30 × 0.05 + 1 CBP conversation × 0.05; authentication_international:
+  // 10 × 0.20 (15 priced on `sent`, 5 of them never delivered: Meta charges on delivery)
+  cost: { total: 5.55, byCategory: { authentication_international: 2, marketing: 3.55, utility: 0 } },
   latencyMs: {
     acceptedToSent: { p50: 200, p95: 1000, p99: 1000 },
     sentToDelivered: { p50: 2000, p95: 10000, p99: 10000 },
