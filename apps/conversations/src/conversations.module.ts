@@ -21,7 +21,7 @@ import { HistoryService } from './history/history.service';
 import { ConversationRetentionService } from './retention/conversation-retention.service';
 import { ConversationSettingsController } from './retention/conversation-settings.controller';
 import { RetentionRepository } from './retention/retention.repository';
-import { TenantSettingsRepository } from './retention/tenant-settings.repository';
+import { TenantSettingsRepository } from '@wabridge/database';
 
 export const CONVERSATIONS_TOPICS = [INBOUND_MESSAGE_V1, OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V1, STATUS_UPDATED_V1, CONTACT_ERASED_V1];
 

@@ -31,7 +31,7 @@ import { MediaRetentionService } from './retention/media-retention.service';
 import { MediaSettingsController } from './retention/media-settings.controller';
 import { ObjectRemover } from './retention/object-remover';
 import { RetentionRepository } from './retention/retention.repository';
-import { TenantSettingsRepository } from './retention/tenant-settings.repository';
+import { TenantSettingsRepository } from '@wabridge/database';
 import { MEDIA_STORAGE, MediaStorage } from './storage/media-storage';
 import { StorageLifecycle } from './storage/storage-lifecycle';
 

@@ -5,7 +5,7 @@ import { ConversationsAuthGuard } from '../common/conversations-auth.guard';
 import { ConversationsEnv } from '../conversations.env';
 import { CLOCK } from '../conversations.tokens';
 import { ConversationSettingsBody, ConversationSettingsView } from './conversation-settings.dto';
-import { TenantSettingsRepository } from './tenant-settings.repository';
+import { TenantSettingsRepository } from '@wabridge/database';
 
 /**
  * A tenant's history settings (ADR 0132). A static path: the router prefers it to

@@ -5,7 +5,7 @@ import { MediaAuthGuard } from '../common/media-auth.guard';
 import { MediaEnv } from '../media.env';
 import { CLOCK } from '../media.tokens';
 import { MediaSettingsBody, MediaSettingsView } from './media-settings.dto';
-import { TenantSettingsRepository } from './tenant-settings.repository';
+import { TenantSettingsRepository } from '@wabridge/database';
 
 /**
  * A tenant's media settings, behind the gateway's `/v1/media*` forwarding (ADR 0112). A static

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** A tenant's media settings (`tenant_settings`); no row = every setting at its default. */
+/**
+ * A tenant's settings in the service's own `tenant_settings` table (`tenant_id` primary key,
+ * `retention_days` nullable, `updated_at`); no row = every setting at its default. Media and
+ * conversations keep their per-tenant retention this way (ADR 0112, 0132).
+ */
 @Injectable()
 export class TenantSettingsRepository {
   constructor(private readonly ds: DataSource) {}
 
-  /** The tenant's own retention in days; null = MEDIA_RETENTION_DAYS. */
+  /** The tenant's own retention in days; null = the service's default (its `*_RETENTION_DAYS`). */
   async retentionDays(tenantId: string): Promise<number | null> {
     const rows = await this.ds.query<{ retentionDays: number | null }[]>(
       `SELECT retention_days AS "retentionDays" FROM tenant_settings WHERE tenant_id = $1`,
