@@ -107,6 +107,18 @@ describe('analytics end to end: a scripted run against the sandbox (fixed delays
       const outbox = (await call('GET', `${sandbox.url}/_sandbox/webhooks`)).body;
       return outbox.pending === 0 && outbox.inFlight === 0 && outbox.awaitingRetry === 0;
     }, { timeoutMs: 60000, intervalMs: 250, what: 'every message failed or delivered, and the sandbox outbox drained' });
+    // reads come (read − delivered) after each delivery, scheduled, not yet in the outbox: wait
+    // until the read count has not moved for longer than that gap plus the pipeline's lag
+    let lastReads = -1;
+    let stableSince = Date.now();
+    await waitFor(() => {
+      const reads = reported().read.size;
+      if (reads !== lastReads) {
+        lastReads = reads;
+        stableSince = Date.now();
+      }
+      return Date.now() - stableSince > DELAYS.read - DELAYS.delivered + 2000;
+    }, { timeoutMs: 60000, intervalMs: 250, what: 'the sandbox to have sent every read' });
     const meta = reported();
     const randomFailures = [...meta.failed].filter((id) => reachableIds.has(id)).length;
 
