@@ -4,7 +4,7 @@ import {
   ACCOUNT_EVENT_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, STATUS_UPDATED_V1,
 } from '@wabridge/contracts';
 import { DatabaseLifecycle } from '@wabridge/database';
-import { KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { kafkaConnectionFromEnv, KafkaModule } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
 import { Clock } from '@wabridge/time';
 import { AnalyticsEnv } from './analytics.env';
@@ -32,7 +32,7 @@ export class AnalyticsModule {
       imports: [
         ObservabilityModule.forRoot({ serviceName: 'analytics' }),
         KafkaModule.forRoot({
-          connection: { clientId: 'analytics', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+          connection: kafkaConnectionFromEnv(env, 'analytics'),
           topics: ANALYTICS_TOPICS,
           extraTopics: [dlqTopicFor(env.ANALYTICS_CONSUMER_GROUP)],
           partitions: env.KAFKA_PARTITIONS,

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { isPgUnavailable } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
-import { attachKafkaConsumer, ConsumerOptions, parseBrokers } from '@wabridge/kafka';
+import { attachKafkaConsumer, ConsumerOptions, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { Clock, systemClock } from '@wabridge/time';
 import { AnalyticsEnv } from './analytics.env';
 import { AnalyticsModule } from './analytics.module';
@@ -27,7 +27,7 @@ export async function createAnalyticsApp(env: AnalyticsEnv, options: AnalyticsAp
     class AnalyticsRootModule {}
     const app = await createHttpApp(AnalyticsRootModule, { logLevel: env.LOG_LEVEL, bodyLimit: BODY_LIMIT, requestTimeoutMs: env.ANALYTICS_REQUEST_TIMEOUT_MS, unavailable: isPgUnavailable });
     attachKafkaConsumer(app, {
-      connection: { clientId: 'analytics-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+      connection: kafkaConnectionFromEnv(env, 'analytics-consumer'),
       consumer: { groupId: env.ANALYTICS_CONSUMER_GROUP, maxBatchMessages: env.ANALYTICS_BATCH_MESSAGES, ...options.consumer },
     });
     await app.init();

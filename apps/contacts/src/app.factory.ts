@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConsumerOptions, attachKafkaConsumer, parseBrokers } from '@wabridge/kafka';
+import { attachKafkaConsumer, ConsumerOptions, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { isPgUnavailable } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
 import { Clock, systemClock } from './common/clock';
@@ -28,7 +28,7 @@ export async function createContactsApp(env: ContactsEnv, options: ContactsAppOp
     class ContactsRootModule {}
     const app = await createHttpApp(ContactsRootModule, { logLevel: env.LOG_LEVEL, bodyLimit: BODY_LIMIT, requestTimeoutMs: env.CONTACTS_REQUEST_TIMEOUT_MS, unavailable: isPgUnavailable });
     attachKafkaConsumer(app, {
-      connection: { clientId: 'contacts-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+      connection: kafkaConnectionFromEnv(env, 'contacts-consumer'),
       consumer: { groupId: env.CONTACTS_CONSUMER_GROUP, partitionsConsumedConcurrently: env.CONTACTS_CONSUMER_CONCURRENCY, ...options.consumer },
     });
     await app.init();

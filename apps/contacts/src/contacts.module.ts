@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CONTACT_CHANGED_V1, CONTACT_ERASED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
 import { DatabaseLifecycle } from '@wabridge/database';
-import { parseBrokers, KafkaModule } from '@wabridge/kafka';
+import { kafkaConnectionFromEnv, KafkaModule } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
 import { CLOCK, Clock } from './common/clock';
 import { ContactsAuthGuard } from './common/contacts-auth.guard';
@@ -32,7 +32,7 @@ export class ContactsModule {
       imports: [
         ObservabilityModule.forRoot({ serviceName: 'contacts' }),
         KafkaModule.forRoot({
-          connection: { clientId: 'contacts', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+          connection: kafkaConnectionFromEnv(env, 'contacts'),
           topics: CONTACTS_TOPICS,
           extraTopics: [dlqTopicFor(env.CONTACTS_CONSUMER_GROUP)],
           partitions: env.KAFKA_PARTITIONS,

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { isPgUnavailable } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
-import { attachKafkaConsumer, ConsumerOptions, parseBrokers } from '@wabridge/kafka';
+import { attachKafkaConsumer, ConsumerOptions, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { Clock, systemClock } from '@wabridge/time';
 import { ConversationsEnv } from './conversations.env';
 import { ConversationsModule } from './conversations.module';
@@ -29,7 +29,7 @@ export async function createConversationsApp(env: ConversationsEnv, options: Con
       logLevel: env.LOG_LEVEL, bodyLimit: BODY_LIMIT, requestTimeoutMs: env.CONVERSATIONS_REQUEST_TIMEOUT_MS, unavailable: isPgUnavailable,
     });
     attachKafkaConsumer(app, {
-      connection: { clientId: 'conversations-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+      connection: kafkaConnectionFromEnv(env, 'conversations-consumer'),
       consumer: { groupId: env.CONVERSATIONS_CONSUMER_GROUP, maxBatchMessages: env.CONVERSATIONS_BATCH_MESSAGES, ...options.consumer },
     });
     await app.init();

@@ -4,7 +4,7 @@ import {
   CONTACT_ERASED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, STATUS_UPDATED_V1,
 } from '@wabridge/contracts';
 import { DatabaseLifecycle } from '@wabridge/database';
-import { KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { kafkaConnectionFromEnv, KafkaModule } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
 import { Clock } from '@wabridge/time';
 import { ConversationsController } from './api/conversations.controller';
@@ -33,7 +33,7 @@ export class ConversationsModule {
       imports: [
         ObservabilityModule.forRoot({ serviceName: 'conversations' }),
         KafkaModule.forRoot({
-          connection: { clientId: 'conversations', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+          connection: kafkaConnectionFromEnv(env, 'conversations'),
           topics: CONVERSATIONS_TOPICS,
           extraTopics: [dlqTopicFor(env.CONVERSATIONS_CONSUMER_GROUP)],
           partitions: env.KAFKA_PARTITIONS,

@@ -10,7 +10,7 @@ import {
 import { createServiceDataSource, databaseReadinessCheck, ensureDatabase, runMigrations } from '@wabridge/database';
 import { INestApplication } from '@nestjs/common';
 import { createHttpApp } from '@wabridge/http';
-import { attachKafkaConsumer, EventProducer, KAFKA_CLIENT, KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { attachKafkaConsumer, EventProducer, KAFKA_CLIENT, kafkaConnectionFromEnv, KafkaModule } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
 import { PeriodicJob } from '@wabridge/time';
 import { Clock, systemClock } from './common/clock';
@@ -71,7 +71,7 @@ class OutboundRunner implements OnApplicationBootstrap, BeforeApplicationShutdow
 }
 
 function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): DynamicModule {
-  const connection = { clientId: 'dispatcher', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined };
+  const connection = kafkaConnectionFromEnv(env, 'dispatcher');
   @Module({})
   class DispatcherModule {}
   return {
@@ -146,7 +146,7 @@ export async function createDispatcherApp(env: DispatcherEnv, options: { clock?:
   await runMigrations(ds);
   const app = await createHttpApp(dispatcherModule(env, ds, options.clock ?? systemClock), { logLevel: env.LOG_LEVEL });
   attachKafkaConsumer(app, {
-    connection: { clientId: 'dispatcher-state', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+    connection: kafkaConnectionFromEnv(env, 'dispatcher-state'),
     consumer: { groupId: env.KAFKA_GROUP_ID + STATE_GROUP_SUFFIX, partitionsConsumedConcurrently: 8, fromBeginning: true, sessionTimeoutMs: 10000, heartbeatIntervalMs: 1000 },
   });
   await app.init(); // creates topics (KafkaModule) before the state consumer subscribes

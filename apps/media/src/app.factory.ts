@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { isPgUnavailable } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
-import { attachKafkaConsumer, ConsumerOptions, parseBrokers } from '@wabridge/kafka';
+import { attachKafkaConsumer, ConsumerOptions, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { Clock, systemClock } from '@wabridge/time';
 import { openMediaDatabase } from './database/data-source';
 import { MediaEnv } from './media.env';
@@ -34,7 +34,7 @@ export async function createMediaApp(env: MediaEnv, options: MediaAppOptions = {
     // our own limit per kind answers first (413 with the kind's limit); this one only bounds the parser
     await app.register(multipart, { limits: { fileSize: MAX_MEDIA_BYTES + 1024 * 1024, files: 1, fields: 10, parts: 12 } });
     attachKafkaConsumer(app, {
-      connection: { clientId: 'media-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+      connection: kafkaConnectionFromEnv(env, 'media-consumer'),
       // a batch claims its media at once: a few waves of fetches at most, so none waits long under its lease
       consumer: { groupId: env.MEDIA_CONSUMER_GROUP, maxBatchMessages: env.MEDIA_INBOUND_CONCURRENCY * 4, ...options.consumer },
     });

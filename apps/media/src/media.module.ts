@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CONTACT_ERASED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, MEDIA_FAILED_V1, MEDIA_STORED_V1, NUMBER_CHANGED_V1 } from '@wabridge/contracts';
 import { DatabaseLifecycle } from '@wabridge/database';
-import { KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { kafkaConnectionFromEnv, KafkaModule } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
 import { Clock } from '@wabridge/time';
 import { CLOCK } from './media.tokens';
@@ -45,7 +45,7 @@ export class MediaModule {
       imports: [
         ObservabilityModule.forRoot({ serviceName: 'media' }),
         KafkaModule.forRoot({
-          connection: { clientId: 'media', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+          connection: kafkaConnectionFromEnv(env, 'media'),
           topics: MEDIA_TOPICS,
           extraTopics: [dlqTopicFor(env.MEDIA_CONSUMER_GROUP)],
           partitions: env.KAFKA_PARTITIONS,

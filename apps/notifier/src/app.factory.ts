@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { isPgUnavailable } from '@wabridge/database';
-import { ConsumerOptions, attachKafkaConsumer, parseBrokers } from '@wabridge/kafka';
+import { attachKafkaConsumer, ConsumerOptions, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { createHttpApp } from '@wabridge/http';
 import { Clock, systemClock } from '@wabridge/time';
 import { openNotifierDatabase } from './database/data-source';
@@ -25,7 +25,7 @@ export async function createNotifierApp(env: NotifierEnv, options: NotifierAppOp
     class NotifierRootModule {}
     const app = await createHttpApp(NotifierRootModule, { logLevel: env.LOG_LEVEL, bodyLimit: 256 * 1024, unavailable: isPgUnavailable });
     attachKafkaConsumer(app, {
-      connection: { clientId: 'notifier-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+      connection: kafkaConnectionFromEnv(env, 'notifier-consumer'),
       consumer: { groupId: env.NOTIFIER_CONSUMER_GROUP, partitionsConsumedConcurrently: env.NOTIFIER_CONSUMER_CONCURRENCY, ...options.consumer },
     });
     await app.init();

@@ -5,7 +5,7 @@ import {
   ACCOUNT_EVENT_V1, CONTACT_CHANGED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, OUTBOUND_EVENTS_V1, STATUS_UPDATED_V1,
 } from '@wabridge/contracts';
 import { DatabaseLifecycle } from '@wabridge/database';
-import { KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { kafkaConnectionFromEnv, KafkaModule } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
 import { Clock } from '@wabridge/time';
 import { NotifierAuthGuard } from './common/notifier-auth.guard';
@@ -33,7 +33,7 @@ export class NotifierModule {
       imports: [
         ObservabilityModule.forRoot({ serviceName: 'notifier' }),
         KafkaModule.forRoot({
-          connection: { clientId: 'notifier', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined },
+          connection: kafkaConnectionFromEnv(env, 'notifier'),
           topics: NOTIFIER_TOPICS,
           extraTopics: [dlqTopicFor(env.NOTIFIER_CONSUMER_GROUP)],
           partitions: env.KAFKA_PARTITIONS,

@@ -46,3 +46,8 @@ export interface ConsumerOptions {
 export function parseBrokers(list: string): string[] {
   return list.split(',').map((b) => b.trim()).filter(Boolean);
 }
+
+/** A service's connection from its environment (`KAFKA_BROKERS`, `TOPIC_SUFFIX`; empty suffix = none). */
+export function kafkaConnectionFromEnv(env: { KAFKA_BROKERS: string; TOPIC_SUFFIX?: string }, clientId: string): KafkaConnectionOptions {
+  return { clientId, brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX || undefined };
+}
