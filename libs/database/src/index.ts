@@ -21,4 +21,4 @@ export { freshTestSchema, DEFAULT_TEST_DATABASE_URL, type TestSchema } from './t
 export { deleteInChunks, rowCountRunner, type RowCountRunner } from './delete-in-chunks';
 export { openServiceDatabase } from './open-service-database';
 export { DatabaseLifecycle } from './database-lifecycle';
-export { TenantSettingsRepository } from './tenant-settings.repository';
+export { TenantSettingsRepository, pruneEachTenant, type TenantRetention } from './tenant-settings.repository';

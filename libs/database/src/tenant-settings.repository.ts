@@ -27,3 +27,35 @@ export class TenantSettingsRepository {
     );
   }
 }
+
+/** A tenant holding rows, with its own retention setting (null = the service's default). */
+export interface TenantRetention {
+  tenantId: string;
+  retentionDays: number | null;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Runs `prune(tenantId, before)` for every tenant whose retention — its own, else `defaultDays` —
+ * is positive (0 keeps forever), `before` being `now` minus that many days. One tenant's failure
+ * does not keep the others' prune from running: the failures are thrown together at the end.
+ */
+export async function pruneEachTenant(
+  tenants: TenantRetention[],
+  defaultDays: number,
+  now: number,
+  prune: (tenantId: string, before: Date) => Promise<void>,
+): Promise<void> {
+  const failures: string[] = [];
+  for (const t of tenants) {
+    const days = t.retentionDays ?? defaultDays;
+    if (days <= 0) continue;
+    try {
+      await prune(t.tenantId, new Date(now - days * DAY_MS));
+    } catch (err) {
+      failures.push(`tenant ${t.tenantId}: ${(err as Error).message}`);
+    }
+  }
+  if (failures.length > 0) throw new Error(failures.join('; '));
+}

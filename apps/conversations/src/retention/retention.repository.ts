@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { deleteInChunks, rowCountRunner } from '@wabridge/database';
-
-export interface TenantRetention {
-  tenantId: string;
-  /** The tenant's own setting; null = the service default. */
-  retentionDays: number | null;
-}
+import { deleteInChunks, rowCountRunner, type TenantRetention } from '@wabridge/database';
 
 /** The SQL of the retention prune (ADR 0132); every statement but the tenant list is per tenant. */
 @Injectable()

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { counter } from '@wabridge/telemetry';
+import { pruneEachTenant } from '@wabridge/database';
 import { Clock, PeriodicJob } from '@wabridge/time';
 import { MediaEnv } from '../media.env';
 import { CLOCK } from '../media.tokens';
 import { ObjectRemover } from './object-remover';
 import { RetentionRepository } from './retention.repository';
 
-const DAY_MS = 86_400_000;
 
 const deleted = counter<'what'>(
   'media_retention_deleted_total',
@@ -64,34 +64,28 @@ export class MediaRetentionService implements OnApplicationBootstrap, OnApplicat
     const now = this.clock.now();
     const chunk = this.env.MEDIA_RETENTION_CHUNK_ROWS;
     const total: RetentionReport = { objects: 0, bytes: 0, failedInbound: 0 };
-    const failures: string[] = [];
-    for (const t of await this.repo.tenants()) {
-      const days = t.retentionDays ?? this.env.MEDIA_RETENTION_DAYS;
-      if (days <= 0) continue;
-      const before = new Date(now - days * DAY_MS);
-      try {
+    try {
+      // one tenant's failure (e.g. storage unreachable) does not keep the others' media
+      await pruneEachTenant(await this.repo.tenants(), this.env.MEDIA_RETENTION_DAYS, now, async (tenantId, before) => {
         for (;;) {
-          const due = await this.repo.expired(t.tenantId, before, chunk);
+          const due = await this.repo.expired(tenantId, before, chunk);
           if (due.length === 0) break;
-          const r = await this.remover.remove(t.tenantId, due);
+          const r = await this.remover.remove(tenantId, due);
           total.objects += r.objects;
           total.bytes += r.bytes;
           deleted.inc({ what: 'objects' }, r.objects);
           deletedBytes.inc(r.bytes);
           if (due.length < chunk) break;
         }
-        const failed = await this.repo.pruneFailed(t.tenantId, before, chunk);
+        const failed = await this.repo.pruneFailed(tenantId, before, chunk);
         total.failedInbound += failed;
         deleted.inc({ what: 'failed_inbound' }, failed);
-      } catch (err) {
-        // one tenant's failure (e.g. storage unreachable) does not keep the others' media
-        failures.push(`tenant ${t.tenantId}: ${(err as Error).message}`);
+      });
+    } finally {
+      if (total.objects + total.failedInbound > 0) {
+        this.log.log(`retention: ${total.objects} objects (${total.bytes} bytes) and ${total.failedInbound} failed inbound records deleted`);
       }
     }
-    if (total.objects + total.failedInbound > 0) {
-      this.log.log(`retention: ${total.objects} objects (${total.bytes} bytes) and ${total.failedInbound} failed inbound records deleted`);
-    }
-    if (failures.length > 0) throw new Error(failures.join('; '));
     return total;
   }
 }

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { deleteInChunks, rowCountRunner } from '@wabridge/database';
+import { deleteInChunks, rowCountRunner, type TenantRetention } from '@wabridge/database';
 import { StoredObject } from './object-remover';
-
-export interface TenantRetention {
-  tenantId: string;
-  /** The tenant's own setting; null = the service default. */
-  retentionDays: number | null;
-}
 
 /** The SQL of the retention prune (ADR 0112); every statement but the tenant list is per tenant. */
 @Injectable()
