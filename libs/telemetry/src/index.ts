@@ -1,5 +1,5 @@
 export { startTelemetry, shutdownTelemetry, isTelemetryStarted, tracer, type TelemetryOptions } from './tracing/start-telemetry';
-export { withSpan, recordError, traceLogFields, type WithSpanOptions } from './tracing/with-span';
+export { withSpan, untraced, recordError, traceLogFields, type WithSpanOptions } from './tracing/with-span';
 export {
   injectTraceHeaders,
   extractTraceContext,

@@ -1,6 +1,6 @@
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, isTracingSuppressed, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -59,13 +59,16 @@ export function startTelemetry(options: TelemetryOptions): void {
   const instrumentations = [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? ''),
+      // `untraced(fn)`: requests made inside it are not instrumented at all (no span, no
+      // traceparent header), not merely unrecorded.
+      ignoreOutgoingRequestHook: () => isTracingSuppressed(context.active()),
     }),
     // Pool housekeeping and readiness probes run outside any request; only trace queries that
     // belong to one.
     new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     // Node's global fetch is undici, not the http module: without this the Graph API calls
     // would have no client span and carry no traceparent.
-    new UndiciInstrumentation(),
+    new UndiciInstrumentation({ ignoreRequestHook: () => isTracingSuppressed(context.active()) }),
   ];
 
   const sdk = new NodeSDK({

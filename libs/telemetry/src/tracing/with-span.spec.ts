@@ -1,6 +1,8 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { shutdownTelemetry, startTelemetry, traceLogFields, withSpan } from '../index';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { context } from '@opentelemetry/api';
+import { shutdownTelemetry, startTelemetry, traceLogFields, untraced, withSpan } from '../index';
 
 const exporter = new InMemorySpanExporter();
 
@@ -55,5 +57,20 @@ describe('withSpan', () => {
 
   it('gives no log fields outside a span', () => {
     expect(traceLogFields()).toEqual({});
+  });
+});
+
+describe('untraced', () => {
+  it('records no span for work inside it, not even under an active span, and leaves the outer trace alone', async () => {
+    const inner = await withSpan('consume', {}, async () =>
+      untraced(async () => {
+        expect(isTracingSuppressed(context.active())).toBe(true);
+        expect(trace.getActiveSpan()).toBeUndefined(); // detached: pg's requireParentSpan skips its queries
+        await withSpan('post', {}, async () => undefined);
+        return trace.getTracer('test').startSpan('query').isRecording();
+      }));
+    expect(inner).toBe(false);
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['consume']);
+    expect(isTracingSuppressed(context.active())).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import {
   context as otelContext,
+  ROOT_CONTEXT,
   SpanStatusCode,
   trace,
   type Attributes,
@@ -8,6 +9,7 @@ import {
   type Span,
   type SpanKind,
 } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 
 export interface WithSpanOptions {
   kind?: SpanKind;
@@ -44,6 +46,16 @@ export function withSpan<T>(
         span.end();
       }
     });
+}
+
+/**
+ * Runs `fn` outside any trace, with tracing suppressed: no span is recorded for what it does
+ * (the pg instrumentation needs a parent span, the http and undici instrumentations skip
+ * suppressed requests entirely and inject no `traceparent`). For hot paths whose work is
+ * measured by metrics instead, e.g. the notifier's webhook POSTs (ADR 0098).
+ */
+export function untraced<T>(fn: () => T): T {
+  return otelContext.with(suppressTracing(ROOT_CONTEXT), fn);
 }
 
 /** Marks a span failed with the error's class and message. */
