@@ -24,6 +24,8 @@ import { ContactErasureConsumer } from './messages/contact-erasure.consumer';
 import { MessageProjectionConsumer } from './messages/message-projection.consumer';
 import { MessageProjectionService } from './messages/message-projection.service';
 import { IdempotencyKeyPruner } from './messages/idempotency-key-pruner';
+import { ScheduledSendReleaser } from './messages/scheduled-send.releaser';
+import { ScheduledSendsRepository } from './messages/scheduled-sends.repository';
 import { MessageRetentionService } from './messages/message-retention.service';
 import { ConversationMessagesController } from './messages/conversation-messages.controller';
 import { MessagesController } from './messages/messages.controller';
@@ -79,6 +81,8 @@ export class GatewayModule {
         MessageProjectionService,
         MessageRetentionService,
         IdempotencyKeyPruner,
+        ScheduledSendsRepository,
+        ScheduledSendReleaser,
         TemplatesService,
         GraphClient,
         ForwardingService,

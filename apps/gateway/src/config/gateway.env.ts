@@ -129,6 +129,23 @@ export class GatewayEnv extends BaseEnv {
   @IsInt() @Min(1)
   GATEWAY_UNMATCHED_STATUS_RETENTION_DAYS = 7;
 
+  /**
+   * Scheduled sends (ADR 0150): a send whose `sendAt` is further ahead than the lead is held
+   * by the gateway (status `scheduled`, cancellable) and released to the dispatcher this long
+   * before its time; the dispatcher then waits in-process for the exact time (its inline
+   * horizon, 2 s by default, must be longer than the lead).
+   */
+  @IsInt() @Min(0) @Max(60000)
+  SCHEDULED_RELEASE_LEAD_MS = 1500;
+
+  /** How often the releaser looks for due scheduled sends (bounds how late one fires, with the lead). */
+  @IsInt() @Min(20) @Max(60000)
+  SCHEDULED_RELEASE_INTERVAL_MS = 250;
+
+  /** A `releasing` send whose produce was not confirmed within this long is produced again. */
+  @IsInt() @Min(1000)
+  SCHEDULED_RELEASE_RETRY_MS = 10000;
+
   /** How often the retention prune runs (also once at boot). */
   @IsInt() @Min(1000)
   GATEWAY_RETENTION_INTERVAL_MS = 3600000;

@@ -4,12 +4,14 @@ import { CreateAccounts1764072000000 } from './migrations/1764072000000-CreateAc
 import { CreateMessages1764072000001 } from './migrations/1764072000001-CreateMessages';
 import { CreateTemplates1764072000002 } from './migrations/1764072000002-CreateTemplates';
 import { IdempotencyKeyExpiry1764072000065 } from './migrations/1764072000065-IdempotencyKeyExpiry';
+import { ScheduledSends1765200000150 } from './migrations/1765200000150-ScheduledSends';
 
 export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateAccounts1764072000000,
   CreateMessages1764072000001,
   CreateTemplates1764072000002,
   IdempotencyKeyExpiry1764072000065,
+  ScheduledSends1765200000150,
 ];
 
 export interface GatewayDataSourceOptions {

@@ -74,7 +74,7 @@ export class ConversationMessagesController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ id: string; status: 'accepted' } | undefined> {
+  ): Promise<{ id: string; status: 'accepted' | 'scheduled' } | undefined> {
     const key = idempotencyKeyOf(idempotencyKey);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw ApiError.badRequest('body must be a JSON object');
     const named = DECIDED_BY_CONVERSATION.filter((f) => f in body);

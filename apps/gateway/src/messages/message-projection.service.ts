@@ -29,7 +29,7 @@ export class MessageProjectionService {
     await this.messages.insertFromCommand({
       id: c.id, tenantId: c.tenantId, phoneNumberId: c.phoneNumberId, to: c.to, recipientUserId: c.to ? undefined : c.recipient,
       type: c.type, idempotencyKey: c.idempotencyKey, requestHash: 'kafka', source: c.source, metadata: c.metadata,
-      createdAt: new Date(c.requestedAt).toISOString(),
+      createdAt: new Date(c.requestedAt).toISOString(), sendAt: c.sendAt,
     });
   }
 

@@ -1,6 +1,6 @@
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ERROR_SCHEMA, NATIVE_SEND_SCHEMA } from '../openapi';
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '@wabridge/http';
 import { RegistryService } from '../accounts/registry.service';
@@ -12,6 +12,7 @@ import { GraphCallError, GraphClient, graphErrorToApiError } from '../graph/grap
 import { normalizeTo } from './message-rules';
 import { ListMessagesQuery, MarkReadBody } from './messages.dto';
 import { messageView, MessagesRepository, MessageView } from './messages.repository';
+import { ScheduledSendsRepository } from './scheduled-sends.repository';
 import { parseNativeSend, SendValidationError } from './send-request';
 import { SendService } from './send.service';
 
@@ -53,6 +54,7 @@ export class MessagesController {
   constructor(
     private readonly sends: SendService,
     private readonly messages: MessagesRepository,
+    private readonly scheduled: ScheduledSendsRepository,
     private readonly registry: RegistryService,
     private readonly graph: GraphClient,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -62,14 +64,14 @@ export class MessagesController {
   @RequireScopes('messages:send')
   @ApiBody({ schema: NATIVE_SEND_SCHEMA })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body → same answer; other body → 409' })
-  @ApiResponse({ status: 202, schema: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string', enum: ['accepted'] } } } })
-  @ApiResponse({ status: 400, schema: ERROR_SCHEMA })
+  @ApiResponse({ status: 202, description: '`scheduled` when `sendAt` is ahead (held until then, cancellable with DELETE), else `accepted`', schema: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string', enum: ['accepted', 'scheduled'] } } } })
+  @ApiResponse({ status: 400, schema: ERROR_SCHEMA, description: 'invalid body; `sendAt` in the past or more than 30 days ahead' })
   async send(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ id: string; status: 'accepted' }> {
+  ): Promise<{ id: string; status: 'accepted' | 'scheduled' }> {
     const key = idempotencyKeyOf(idempotencyKey);
     let send;
     try {
@@ -99,6 +101,26 @@ export class MessagesController {
     const row = await this.messages.get(principal.tenantId, id);
     if (!row) throw ApiError.notFound('message');
     return messageView(row);
+  }
+
+  /**
+   * Cancels a scheduled send (ADR 0150) while the gateway still holds it; it is then never
+   * given to the dispatcher. Repeating the call answers the same. A send already released
+   * (due within the release lead, or gone out) answers 409 with its status.
+   */
+  @Delete(':id')
+  @HttpCode(200)
+  @RequireScopes('messages:send')
+  @ApiResponse({ status: 200, description: 'The message, status `cancelled`' })
+  @ApiResponse({ status: 404, schema: ERROR_SCHEMA })
+  @ApiResponse({ status: 409, schema: ERROR_SCHEMA, description: 'not scheduled (any more): already released to be sent, or never scheduled' })
+  async cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<MessageView> {
+    if (!OUR_MESSAGE_ID.test(id)) throw ApiError.notFound('message');
+    const outcome = await this.scheduled.cancel(principal.tenantId, id, new Date(this.clock.now()));
+    const row = await this.messages.get(principal.tenantId, id);
+    if (!row) throw ApiError.notFound('message');
+    if (outcome.cancelled || row.status === 'cancelled') return messageView(row);
+    throw ApiError.conflict(`message ${id} cannot be cancelled: it is ${row.status}${row.status === 'scheduled' ? ' and being released to be sent' : ''}; only a scheduled message not yet due can be cancelled`, { status: row.status });
   }
 
   /** Marks a message (by its wamid, or the id we returned) as read, through the number's Graph API. */

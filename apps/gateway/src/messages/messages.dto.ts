@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 export class ListMessagesQuery {
-  @IsOptional() @IsIn(['accepted', 'retry-scheduled', 'sent', 'delivered', 'read', 'played', 'rejected', 'failed', 'dead-lettered'])
+  @IsOptional() @IsIn(['scheduled', 'cancelled', 'accepted', 'retry-scheduled', 'sent', 'delivered', 'read', 'played', 'rejected', 'failed', 'dead-lettered'])
   status?: string;
   /** E.164 (with or without +) or a business-scoped user id. */
   @ApiPropertyOptional({ type: String }) @IsOptional() @IsString() @Length(1, 128) to?: string;

@@ -21,6 +21,7 @@ export interface MessageRow {
   request_hash: string;
   source: string;
   metadata: Record<string, string> | null;
+  send_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -35,6 +36,8 @@ export interface MessageView {
   wamid?: string;
   error?: ProjectedError;
   metadata?: Record<string, string>;
+  /** When it was asked to go out (scheduled sends, ADR 0150). */
+  sendAt?: string;
   createdAt: string;
   updatedAt: string;
   history: HistoryEntry[];
@@ -50,6 +53,7 @@ export function messageView(r: MessageRow): MessageView {
   if (r.wamid) v.wamid = r.wamid;
   if (r.error) v.error = r.error;
   if (r.metadata) v.metadata = r.metadata;
+  if (r.send_at) v.sendAt = r.send_at.toISOString();
   return v;
 }
 
@@ -65,10 +69,13 @@ export interface NewMessage {
   source: string;
   metadata?: Record<string, string>;
   createdAt: string;
+  sendAt?: string;
+  /** Held by the gateway until `sendAt` (ADR 0150): status `scheduled` instead of `accepted`. */
+  scheduled?: boolean;
 }
 
 /** Statuses after which the projection no longer changes in practice (retention may delete the row). */
-export const SETTLED_PROJECTED_STATUSES = ['sent', 'delivered', 'read', 'played', 'rejected', 'failed', 'dead-lettered'] as const;
+export const SETTLED_PROJECTED_STATUSES = ['sent', 'delivered', 'read', 'played', 'rejected', 'failed', 'dead-lettered', 'cancelled'] as const;
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -102,17 +109,18 @@ export class MessagesRepository {
    * transaction and then sees the conflict (Postgres unique index semantics).
    */
   async insertAccepted(m: EntityManager, msg: NewMessage): Promise<boolean> {
-    const history: HistoryEntry[] = [{ status: 'accepted', at: msg.createdAt }];
+    const status: ProjectedStatus = msg.scheduled ? 'scheduled' : 'accepted';
+    const history: HistoryEntry[] = [{ status, at: msg.createdAt }];
     const rows: unknown[] = await m.query(
       `INSERT INTO messages (id, tenant_id, phone_number_id, recipient, "to", recipient_user_id, type, status, status_rank,
-         history, idempotency_key, request_hash, source, metadata, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'accepted', 0, $8, $9, $10, $11, $12, $13, $13)
+         history, idempotency_key, request_hash, source, metadata, created_at, updated_at, send_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $15, $16, $8, $9, $10, $11, $12, $13, $13, $14)
        ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id`,
       [
         msg.id, msg.tenantId, msg.phoneNumberId, msg.to ?? msg.recipientUserId, msg.to ?? null, msg.recipientUserId ?? null,
         msg.type, JSON.stringify(history), msg.idempotencyKey ?? null, msg.requestHash, msg.source,
-        msg.metadata ? JSON.stringify(msg.metadata) : null, msg.createdAt,
+        msg.metadata ? JSON.stringify(msg.metadata) : null, msg.createdAt, msg.sendAt ?? null, status, statusRank(status),
       ],
     );
     return rows.length > 0;
@@ -123,13 +131,13 @@ export class MessagesRepository {
     const history: HistoryEntry[] = [{ status: 'accepted', at: msg.createdAt }];
     await this.db.query(
       `INSERT INTO messages (id, tenant_id, phone_number_id, recipient, "to", recipient_user_id, type, status, status_rank,
-         history, idempotency_key, request_hash, source, metadata, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'accepted', 0, $8, $9, $10, $11, $12, $13, $13)
+         history, idempotency_key, request_hash, source, metadata, created_at, updated_at, send_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'accepted', 0, $8, $9, $10, $11, $12, $13, $13, $14)
        ON CONFLICT DO NOTHING`,
       [
         msg.id, msg.tenantId, msg.phoneNumberId, msg.to ?? msg.recipientUserId, msg.to ?? null, msg.recipientUserId ?? null,
         msg.type, JSON.stringify(history), msg.idempotencyKey ?? null, msg.requestHash, msg.source,
-        msg.metadata ? JSON.stringify(msg.metadata) : null, msg.createdAt,
+        msg.metadata ? JSON.stringify(msg.metadata) : null, msg.createdAt, msg.sendAt ?? null,
       ],
     );
   }

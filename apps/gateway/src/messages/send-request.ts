@@ -96,6 +96,12 @@ function parseCommon(body: Obj, source: NormalizedSend['source'], phoneNumberId:
 /** How far ahead `sendAt` may be (issue 11): further is a mistake (or year 9999), not a plan. */
 export const MAX_SEND_AT_DAYS = 30;
 
+/**
+ * How far in the past `sendAt` may be and still mean "now" (client clocks drift): anything
+ * earlier is refused as past (issue 20), not silently sent at once.
+ */
+export const SEND_AT_PAST_TOLERANCE_MS = 60_000;
+
 /** `POST /v1/messages`: `{phoneNumberId, to|recipient, type, <type>, context?, metadata?, sendAt?, campaignId?}`. */
 export function parseNativeSend(body: unknown, now: number = Date.now()): NormalizedSend {
   if (!isObj(body)) throw new SendValidationError([{ field: 'body', problems: ['body must be a JSON object'] }]);
@@ -112,8 +118,11 @@ export function parseNativeSend(body: unknown, now: number = Date.now()): Normal
     problems.push({ field: 'sendAt', problems: ['sendAt must be an ISO 8601 timestamp'] });
   } else if (typeof body.sendAt === 'string') {
     const latest = now + MAX_SEND_AT_DAYS * 86_400_000;
-    if (Date.parse(body.sendAt) > latest) {
+    const at = Date.parse(body.sendAt);
+    if (at > latest) {
       problems.push({ field: 'sendAt', problems: [`sendAt must be at most ${MAX_SEND_AT_DAYS} days ahead (no later than ${new Date(latest).toISOString()})`] });
+    } else if (at < now - SEND_AT_PAST_TOLERANCE_MS) {
+      problems.push({ field: 'sendAt', problems: [`sendAt is in the past (now is ${new Date(now).toISOString()}); omit it to send now`] });
     }
   }
   if (body.campaignId !== undefined && (typeof body.campaignId !== 'string' || body.campaignId.length < 1 || body.campaignId.length > 64)) {

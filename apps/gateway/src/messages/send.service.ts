@@ -14,11 +14,13 @@ import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { CLOCK, DATA_SOURCE, GATEWAY_ENV } from '../tokens';
 import { mediaReferencesOf, MediaResolver, withMetaMediaIds } from './media-resolver';
 import { MessageRow, MessagesRepository } from './messages.repository';
+import { ScheduledSendsRepository } from './scheduled-sends.repository';
 import { NormalizedSend, parseCloudSend } from './send-request';
 
 export interface SendResult {
   id: string;
-  status: 'accepted';
+  /** `scheduled`: held by the gateway until its `sendAt`, cancellable (ADR 0150). */
+  status: 'accepted' | 'scheduled';
   /** True when an earlier request with the same Idempotency-Key produced this answer. */
   replayed: boolean;
   to?: string;
@@ -74,6 +76,7 @@ export class SendService implements OnModuleInit {
     @Inject(GATEWAY_ENV) private readonly env: ResolvedGatewayEnv,
     private readonly registry: RegistryService,
     private readonly messages: MessagesRepository,
+    private readonly scheduledSends: ScheduledSendsRepository,
     private readonly templates: TemplatesService,
     private readonly producer: EventProducer,
   ) {
@@ -117,13 +120,20 @@ export class SendService implements OnModuleInit {
     if (send.metadata) command.metadata = send.metadata;
     if (send.sendAt) command.sendAt = send.sendAt;
     if (send.campaignId) command.campaignId = send.campaignId;
+    // Later than the release lead: held here, cancellable, released when due (ADR 0150).
+    const scheduled = send.sendAt !== undefined && Date.parse(send.sendAt) > now + this.env.SCHEDULED_RELEASE_LEAD_MS;
 
     const accept = (): Promise<boolean> => this.db.transaction(async (m) => {
       const fresh = await this.messages.insertAccepted(m, {
         id, tenantId, phoneNumberId: send.phoneNumberId, to: send.to, recipientUserId: send.recipient, type: send.type,
         idempotencyKey, requestHash: hash, source: send.source, metadata: send.metadata, createdAt: requestedAt,
+        sendAt: send.sendAt, scheduled,
       });
       if (!fresh) return false;
+      if (scheduled) {
+        await this.scheduledSends.insert(m, { messageId: id, tenantId, phoneNumberId: send.phoneNumberId, sendAt: send.sendAt!, command });
+        return true;
+      }
       await this.producer
         .send({
           topic: OUTBOUND_REQUESTED_V1.topic, key: send.phoneNumberId, value: command,
@@ -138,7 +148,7 @@ export class SendService implements OnModuleInit {
       const expired = await this.messages.expireIdempotencyKey(tenantId, idempotencyKey, new Date(now - ttlMs));
       if (expired) inserted = await accept();
     }
-    if (inserted) return { id, status: 'accepted', replayed: false, to: send.to, recipient: send.recipient };
+    if (inserted) return { id, status: scheduled ? 'scheduled' : 'accepted', replayed: false, to: send.to, recipient: send.recipient };
 
     const earlier = await this.messages.findByIdempotencyKey(tenantId, idempotencyKey!);
     if (!earlier) throw ApiError.unavailable('idempotency record vanished; retry');
@@ -150,6 +160,7 @@ export class SendService implements OnModuleInit {
     if (earlier.request_hash !== hash) {
       throw ApiError.conflict('Idempotency-Key was already used with a different request body', { messageId: earlier.id });
     }
-    return { id: earlier.id, status: 'accepted', replayed: true, to: earlier.to ?? undefined, recipient: earlier.recipient_user_id ?? undefined };
+    const status = earlier.history[0]?.status === 'scheduled' ? 'scheduled' : 'accepted';
+    return { id: earlier.id, status, replayed: true, to: earlier.to ?? undefined, recipient: earlier.recipient_user_id ?? undefined };
   }
 }

@@ -72,4 +72,12 @@ describe('public status (what every consumer of wa.outbound.events.v1 shows)', (
     expect(follow(['rejected', 'sent'])).toBe('rejected');
     expect(follow(['retry-scheduled', 'dead-lettered', 'sent'])).toBe('dead-lettered');
   });
+
+  it('moves a scheduled send on with the dispatcher\'s first event, and keeps a cancelled one final (ADR 0150)', () => {
+    const from = (start: PublicStatus, events: PublicStatus[]): PublicStatus => events.reduce((s, e) => nextPublicStatus(s, e) ?? s, start);
+    expect(from('scheduled', ['accepted', 'sent'])).toBe('sent');
+    expect(from('scheduled', ['sent', 'accepted'])).toBe('sent');
+    expect(from('scheduled', ['cancelled', 'accepted', 'sent'])).toBe('cancelled');
+    expect(nextPublicStatus('accepted', 'scheduled')).toBeNull();
+  });
 });

@@ -48,16 +48,19 @@ export function rankOf(s: MessageState): number {
 
 /**
  * The public status of a message, as its events tell it (`GET /v1/messages/:id`, webhooks):
- * the event kinds of `wa.outbound.events.v1`.
+ * the event kinds of `wa.outbound.events.v1`, plus the two states of a scheduled send the
+ * gateway holds before it reaches the dispatcher (ADR 0150): `scheduled` (waiting for its
+ * `sendAt`, cancellable) and `cancelled` (final; never given to the dispatcher).
  */
-export type PublicStatus = OutboundEventKind;
+export type PublicStatus = OutboundEventKind | 'scheduled' | 'cancelled';
 
 const PUBLIC_RANK: Record<PublicStatus, number> = {
+  scheduled: -1,
   accepted: 0, 'retry-scheduled': 1, sent: 2, delivered: 3, read: 4, played: 5,
-  rejected: 10, failed: 10, 'dead-lettered': 10,
+  rejected: 10, failed: 10, 'dead-lettered': 10, cancelled: 10,
 };
 
-export const FINAL_PUBLIC_STATUSES: ReadonlySet<PublicStatus> = new Set(['rejected', 'failed', 'dead-lettered']);
+export const FINAL_PUBLIC_STATUSES: ReadonlySet<PublicStatus> = new Set(['rejected', 'failed', 'dead-lettered', 'cancelled']);
 
 export function publicRankOf(s: PublicStatus): number {
   return PUBLIC_RANK[s];
