@@ -1,0 +1,4312 @@
+// GENERATED FILE, DO NOT EDIT. Regenerate with `npm run generate -w @wabridge/client`.
+// Source: apps/gateway/openapi.json (OpenAPI 3.0.0, API version 1)
+export interface paths {
+    "/{phoneNumberId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CloudApi_sendUnversioned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/{mediaId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The media's download URL, type, hash and size (Meta's shape) */
+        get: operations["CloudMedia_retrieve"];
+        put?: never;
+        post?: never;
+        /** Delete the media (its bytes and id) */
+        delete: operations["CloudMedia_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/{phoneNumberId}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload media as with Meta's Cloud API (streamed to the media service); the id goes into `image.id` etc. of a send */
+        post: operations["CloudMedia_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/{phoneNumberId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CloudApi_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["Admin_revokeKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Admin_listApps"];
+        put?: never;
+        post: operations["Admin_createApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Admin_listTenants"];
+        put?: never;
+        post: operations["Admin_createTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/tenants/{tenantId}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Admin_listKeys"];
+        put?: never;
+        post: operations["Admin_createKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/tenants/{tenantId}/phone-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Admin_listNumbers"];
+        put?: never;
+        post: operations["Admin_createNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/tenants/{tenantId}/phone-numbers/{phoneNumberId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["Admin_updateNumber"];
+        trace?: never;
+    };
+    "/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The analytics dashboard page (served by the analytics service)
+         * @description Public: the page and its script/stylesheet (`/dashboard/dashboard.js`, `/dashboard/dashboard.css`) hold no data; it asks for an API key with `messages:read` and reads `/v1/analytics/*` with it. Query `from`, `to` (YYYY-MM-DD), `phoneNumberId` preselect the view.
+         */
+        get: operations["Analytics_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/cost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cost by category, type, pricing model and market (computed from the current rate card) */
+        get: operations["Analytics_cost"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Failed and rejected by class and code, most frequent first, with Meta's title and the platform's action */
+        get: operations["Analytics_errors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/latency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Latency percentiles per hour or UTC day */
+        get: operations["Analytics_latency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's numbers: status, messaging tier, Meta's last quality event */
+        get: operations["Analytics_numbers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/rate-card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's rate card */
+        get: operations["Analytics_getRateCard"];
+        /** Set the rate card (replaces it; costs are computed at query time, so it reprices history) */
+        put: operations["Analytics_putRateCard"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Funnel counts, cost and latency percentiles over a range */
+        get: operations["Analytics_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Template sends per name and language, with the categories Meta charged */
+        get: operations["Analytics_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One metric per hour or UTC day */
+        get: operations["Analytics_timeseries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Forwarding_contacts_get"];
+        put: operations["Forwarding_contacts_put"];
+        post: operations["Forwarding_contacts_post"];
+        delete: operations["Forwarding_contacts_delete"];
+        options: operations["Forwarding_contacts_options"];
+        head: operations["Forwarding_contacts_head"];
+        patch: operations["Forwarding_contacts_patch"];
+        trace?: never;
+    };
+    "/v1/contacts/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Forwarding_contacts_get_v1_contacts_path"];
+        put: operations["Forwarding_contacts_put_v1_contacts_path"];
+        post: operations["Forwarding_contacts_post_v1_contacts_path"];
+        delete: operations["Forwarding_contacts_delete_v1_contacts_path"];
+        options: operations["Forwarding_contacts_options_v1_contacts_path"];
+        head: operations["Forwarding_contacts_head_v1_contacts_path"];
+        patch: operations["Forwarding_contacts_patch_v1_contacts_path"];
+        trace?: never;
+    };
+    "/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations, most recent first */
+        get: operations["Conversations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Conversations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/assignee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["Conversations_assign"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Both directions, oldest first (own time, ties by arrival) */
+        get: operations["Conversations_messages"];
+        put?: never;
+        post: operations["ConversationMessages_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ConversationMessages_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Conversations_getSettings"];
+        put: operations["Conversations_putSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Forwarding_media_get"];
+        put: operations["Forwarding_media_put"];
+        post: operations["Forwarding_media_post"];
+        delete: operations["Forwarding_media_delete"];
+        options: operations["Forwarding_media_options"];
+        head: operations["Forwarding_media_head"];
+        patch: operations["Forwarding_media_patch"];
+        trace?: never;
+    };
+    "/v1/media/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Forwarding_media_get_v1_media_path"];
+        put: operations["Forwarding_media_put_v1_media_path"];
+        post: operations["Forwarding_media_post_v1_media_path"];
+        delete: operations["Forwarding_media_delete_v1_media_path"];
+        options: operations["Forwarding_media_options_v1_media_path"];
+        head: operations["Forwarding_media_head_v1_media_path"];
+        patch: operations["Forwarding_media_patch_v1_media_path"];
+        trace?: never;
+    };
+    "/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Messages_list"];
+        put?: never;
+        post: operations["Messages_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Messages_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/{wamid}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Messages_markRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Templates_list"];
+        put?: never;
+        post: operations["Templates_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Templates_get"];
+        put?: never;
+        post?: never;
+        delete: operations["Templates_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's endpoints (no secrets) */
+        get: operations["WebhookEndpoints_list"];
+        put?: never;
+        /** Register an endpoint; the answer shows its signing secret once */
+        post: operations["WebhookEndpoints_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One endpoint (no secret) */
+        get: operations["WebhookEndpoints_get"];
+        put?: never;
+        post?: never;
+        /** Remove the endpoint; nothing more is delivered to it */
+        delete: operations["WebhookEndpoints_delete"];
+        options?: never;
+        head?: never;
+        /** Change URL, fallback, filters, description or enable/disable */
+        patch: operations["WebhookEndpoints_update"];
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log: status code, latency, attempt, error */
+        get: operations["WebhookEndpoints_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver again the events of a time range (optionally of some types) */
+        post: operations["WebhookEndpoints_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new signing secret (shown once); the old one keeps signing too for an overlap period */
+        post: operations["WebhookEndpoints_rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a signed test event (`account.alert`, kind `webhook-test`) to the primary URL now */
+        post: operations["WebhookEndpoints_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        CreateTenantDto: {
+            name: string;
+        };
+        CreateApiKeyDto: {
+            scopes?: ("messages:send" | "messages:read" | "contacts" | "media" | "webhooks" | "conversations" | "admin")[];
+        };
+        CreateAppDto: {
+            appId: string;
+            appSecret: string;
+            verifyToken: string;
+        };
+        CreateNumberDto: {
+            phoneNumberId: string;
+            displayPhoneNumber: string;
+            wabaId: string;
+            appId: string;
+            accessToken: string;
+            businessId?: string;
+            graphBaseUrl?: string;
+            graphApiVersion?: string;
+            mps?: number;
+            /** @enum {string} */
+            tier?: "250" | "2000" | "10000" | "100000" | "unlimited";
+        };
+        UpdateNumberDto: {
+            displayPhoneNumber?: string;
+            accessToken?: string;
+            graphBaseUrl?: string;
+            graphApiVersion?: string;
+            mps?: number;
+            /** @enum {string} */
+            tier?: "250" | "2000" | "10000" | "100000" | "unlimited";
+            /** @enum {string} */
+            status?: "active" | "paused";
+            pausedReason?: string;
+        };
+        MarkReadBody: {
+            phoneNumberId: string;
+        };
+        CreateTemplateDto: {
+            wabaId: string;
+            name: string;
+            language: string;
+            category: string;
+            components: Record<string, unknown>[];
+        };
+        /** @enum {string} */
+        WebhookEventType: "message.received" | "message.status" | "message.accepted" | "message.rejected" | "message.retry_scheduled" | "message.dead_lettered" | "template.status" | "number.changed" | "contact.changed" | "account.alert";
+        /**
+         * @example {
+         *       "url": "https://crm.example.com/hooks/whatsapp",
+         *       "events": [
+         *         "message.received",
+         *         "message.status"
+         *       ]
+         *     }
+         */
+        CreateWebhookEndpoint: {
+            /**
+             * Format: uri
+             * @description HTTPS outside development; private, loopback and metadata targets are refused unless the operator allows them
+             */
+            url: string;
+            /**
+             * Format: uri
+             * @description Receives an event once the primary URL has exhausted its retries
+             */
+            fallbackUrl?: string;
+            /** @description Event types to deliver; all when absent */
+            events?: components["schemas"]["WebhookEventType"][];
+            /** @description Only events of these numbers; all when absent */
+            phoneNumberIds?: string[];
+            description?: string;
+        };
+        /** @description Only the fields given change; null clears fallbackUrl, events, phoneNumberIds or description */
+        UpdateWebhookEndpoint: {
+            /** Format: uri */
+            url?: string;
+            /** Format: uri */
+            fallbackUrl?: string | null;
+            events?: components["schemas"]["WebhookEventType"][] | null;
+            phoneNumberIds?: string[] | null;
+            description?: string | null;
+            /** @description false pauses deliveries; true re-enables an endpoint the notifier disabled */
+            enabled?: boolean;
+        };
+        WebhookEndpoint: {
+            /** @example we_01JEXAMPLE0000000000000000 */
+            id: string;
+            url: string;
+            fallbackUrl?: string | null;
+            /** @description null: every type */
+            events: components["schemas"]["WebhookEventType"][] | null;
+            /** @description null: every number of the tenant */
+            phoneNumberIds?: string[] | null;
+            description?: string | null;
+            enabled: boolean;
+            /** @description Why the notifier disabled it (e.g. failing for days) */
+            disabledReason?: string | null;
+            /** Format: date-time */
+            failingSince?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        /**
+         * @example {
+         *       "id": "we_01JEXAMPLE0000000000000000",
+         *       "url": "https://crm.example.com/hooks/whatsapp",
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+         *       "events": [
+         *         "message.received",
+         *         "message.status"
+         *       ],
+         *       "enabled": true
+         *     }
+         */
+        CreatedWebhookEndpoint: components["schemas"]["WebhookEndpoint"] & {
+            /** @description Signing secret, `whsec_<base64>`; shown only here (and on rotation) */
+            secret: string;
+        };
+        WebhookDelivery: {
+            /** @description Cursor of the delivery log */
+            id?: string;
+            /** @description The `webhook-id` header (receivers dedupe by it) */
+            eventId?: string;
+            type?: components["schemas"]["WebhookEventType"];
+            /** @description What queued it (the event, a replay, a test) */
+            origin?: string;
+            /** @enum {string} */
+            status?: "pending" | "delivered" | "dead";
+            /** @enum {string} */
+            target?: "primary" | "fallback";
+            /** @description Attempts so far */
+            attempt?: number;
+            /** @description HTTP status of the last attempt */
+            statusCode?: number | null;
+            latencyMs?: number | null;
+            error?: string | null;
+            /** Format: date-time */
+            nextAttemptAt?: string | null;
+            /** Format: date-time */
+            lastAttemptAt?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            finishedAt?: string | null;
+        };
+        WebhookEndpointError: {
+            error?: {
+                code: string;
+                message: string;
+                details?: unknown;
+            };
+        };
+        CloudMediaUpload: {
+            /** @enum {string} */
+            messaging_product: "whatsapp";
+            /**
+             * @description The file's MIME type (informative: the type is read from the bytes)
+             * @example image/jpeg
+             */
+            type?: string;
+            /**
+             * Format: binary
+             * @description Image (JPEG/PNG ≤ 5 MB), sticker (WebP), audio/video (≤ 16 MB) or document (≤ 100 MB), as Meta's list
+             */
+            file: string;
+        };
+        /**
+         * @example {
+         *       "messaging_product": "whatsapp",
+         *       "url": "https://api.example.com/v1/media/01JF3Q8ZK4M6V9T2B7N5C1X0YR/content",
+         *       "mime_type": "image/jpeg",
+         *       "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+         *       "file_size": "303833",
+         *       "id": "01JF3Q8ZK4M6V9T2B7N5C1X0YR"
+         *     }
+         */
+        CloudMedia: {
+            /** @enum {string} */
+            messaging_product: "whatsapp";
+            /**
+             * Format: uri
+             * @description Download URL on this gateway (`/v1/media/{id}/content`); send the same Bearer API key, Range supported (ADR 0106)
+             */
+            url: string;
+            mime_type: string;
+            /** @description Hex SHA-256 of the bytes */
+            sha256: string;
+            /** @description Bytes, as a string (as Meta) */
+            file_size: string;
+            id: string;
+        };
+        /** @description Meta's Graph error envelope */
+        CloudApiError: {
+            error?: {
+                message: string;
+                type: string;
+                code: number;
+                error_subcode?: number;
+                error_data?: {
+                    messaging_product?: string;
+                    details?: string;
+                };
+                fbtrace_id: string;
+            };
+        };
+        Conversation: {
+            id: string;
+            phoneNumberId: string;
+            waId?: string;
+            /** @description Business-scoped user id (BSUID) */
+            userId?: string;
+            profileName?: string;
+            /** Format: date-time */
+            lastMessageAt: string;
+            /** @description Inbound messages since the last mark-as-read */
+            unread: number;
+            assignee?: string;
+            /** Format: date-time */
+            lastInboundAt?: string;
+            /**
+             * Format: date-time
+             * @description Last inbound + 24 h (the customer-service window)
+             */
+            serviceWindowOpenUntil?: string;
+            /** @description Single-conversation answers only: the last inbound message received */
+            lastInboundWamid?: string;
+        };
+        ConversationMessage: {
+            /** @description Our message id (outbound, as GET /v1/messages/:id), the wamid (inbound) */
+            id: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            type: string;
+            /** @description Meta's object under its type (`{text: {body}}`, `{image: {…, mediaId}}`), with `context`/`referral`; null once revoked */
+            content: Record<string, unknown> | null;
+            /** @enum {string} */
+            status?: "accepted" | "sent" | "delivered" | "read" | "played" | "failed" | "rejected" | "dead-lettered";
+            wamid?: string;
+            /** Format: date-time */
+            at: string;
+            error?: Record<string, unknown>;
+            /** Format: date-time */
+            editedAt?: string;
+            /** Format: date-time */
+            revokedAt?: string;
+        };
+        ConversationSettings: {
+            retentionDays?: number | null;
+            readonly defaultRetentionDays?: number;
+        };
+        ConversationError: {
+            error?: {
+                code: string;
+                message: string;
+                details?: unknown;
+            };
+        };
+        /** @description Milliseconds, from HDR histograms merged over the range (within 1 % of the true value); null without samples */
+        AnalyticsPercentiles: {
+            p50: number | null;
+            p95: number | null;
+            p99: number | null;
+            /** @description Messages measured */
+            samples: number;
+        };
+        AnalyticsCostSummary: {
+            /** @description The rate card's currency; null without a rate card */
+            currency: string | null;
+            /** @description Billable units × the rate card's price (the market's, else the default), summed in millionths */
+            total: number;
+            byCategory: {
+                [key: string]: number;
+            };
+            /** @description Categories with billable units but no price on the card (counted as 0) */
+            unpriced: string[];
+        };
+        /**
+         * @example {
+         *       "accepted": 100,
+         *       "sent": 95,
+         *       "delivered": 90,
+         *       "read": 60,
+         *       "failed": 5,
+         *       "rejected": 3,
+         *       "inbound": 12,
+         *       "cost": {
+         *         "currency": "EUR",
+         *         "total": 6.55,
+         *         "byCategory": {
+         *           "authentication_international": 3,
+         *           "marketing": 3.55
+         *         },
+         *         "unpriced": []
+         *       },
+         *       "latencyMs": {
+         *         "acceptedToSent": {
+         *           "p50": 120,
+         *           "p95": 410,
+         *           "p99": 800,
+         *           "samples": 95
+         *         },
+         *         "sentToDelivered": {
+         *           "p50": 1500,
+         *           "p95": 3100,
+         *           "p99": 4000,
+         *           "samples": 90
+         *         },
+         *         "deliveredToRead": {
+         *           "p50": 60000,
+         *           "p95": 300000,
+         *           "p99": 600000,
+         *           "samples": 60
+         *         }
+         *       },
+         *       "range": {
+         *         "from": "2026-03-10T00:00:00.000Z",
+         *         "to": "2026-03-11T00:00:00.000Z",
+         *         "phoneNumberId": null
+         *       }
+         *     }
+         */
+        AnalyticsSummary: {
+            accepted: number;
+            sent: number;
+            delivered: number;
+            read: number;
+            /** @description Failed after acceptance (also dead-lettered), Meta's failed statuses included */
+            failed: number;
+            /** @description Refused before sending (compliance) */
+            rejected: number;
+            inbound: number;
+            cost: components["schemas"]["AnalyticsCostSummary"];
+            latencyMs: {
+                /** @description Our acceptance → Meta accepted the send (the dispatcher) */
+                acceptedToSent: components["schemas"]["AnalyticsPercentiles"];
+                /** @description Sent → Meta's delivered status (Meta's timestamp, whole seconds) */
+                sentToDelivered: components["schemas"]["AnalyticsPercentiles"];
+                /** @description Meta's delivered → read status (played counts as read) */
+                deliveredToRead: components["schemas"]["AnalyticsPercentiles"];
+            };
+            range: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+                phoneNumberId: string | null;
+            };
+        };
+        AnalyticsTimeseries: {
+            /** @enum {string} */
+            metric: "accepted" | "sent" | "delivered" | "read" | "failed" | "rejected" | "inbound" | "cost";
+            /** @enum {string} */
+            interval: "hour" | "day";
+            /** @description metric=cost only: the rate card's currency (null without a card) */
+            currency?: string | null;
+            /** @description Every bucket of the range, oldest first, zeros included */
+            data: {
+                /** Format: date-time */
+                at: string;
+                value: number;
+            }[];
+        };
+        AnalyticsLatencySeries: {
+            /** @enum {string} */
+            interval: "hour" | "day";
+            /** @description Every bucket of the range, oldest first (nulls without samples) */
+            data: {
+                /** Format: date-time */
+                at: string;
+                /** @description Our acceptance → Meta accepted the send (the dispatcher) */
+                acceptedToSent: components["schemas"]["AnalyticsPercentiles"];
+                /** @description Sent → Meta's delivered status (Meta's timestamp, whole seconds) */
+                sentToDelivered: components["schemas"]["AnalyticsPercentiles"];
+                /** @description Meta's delivered → read status (played counts as read) */
+                deliveredToRead: components["schemas"]["AnalyticsPercentiles"];
+            }[];
+        };
+        /**
+         * @example {
+         *       "code": 131026,
+         *       "class": "permanent",
+         *       "count": 5,
+         *       "failed": 5,
+         *       "rejected": 0,
+         *       "title": "Message undeliverable",
+         *       "action": "fail fast, tell the customer"
+         *     }
+         */
+        AnalyticsErrorLine: {
+            /** @description Meta's error code; null for the platform's own refusals */
+            code: number | null;
+            /** @description throttled, transient, auth, permanent, template, quality, compliance, unknown */
+            class: string;
+            count: number;
+            failed: number;
+            rejected: number;
+            /** @description Meta's title as last reported for the code */
+            title: string | null;
+            /** @description What the platform does about errors of this code */
+            action: string;
+        };
+        AnalyticsTemplateLine: {
+            name: string;
+            language: string;
+            sent: number;
+            delivered: number;
+            read: number;
+            failed: number;
+            /** @description Priced messages by the category Meta charged */
+            byCategory: {
+                [key: string]: number;
+            };
+        };
+        AnalyticsCostLine: {
+            /** @example marketing */
+            category: string;
+            /** @description regular, free_customer_service, free_entry_point (PMP); conversation (CBP) */
+            type: string;
+            /**
+             * @description Per-message or conversation-based (a CBP conversation is charged once)
+             * @enum {string}
+             */
+            pricingModel: "PMP" | "CBP";
+            /** @description The recipient's country calling code; empty when unknown (a BSUID) */
+            market: string;
+            billable: number;
+            free: number;
+            /** @description From the rate card (the market's price first); null when it has none */
+            unitPrice: number | null;
+            amount: number;
+        };
+        AnalyticsCost: components["schemas"]["AnalyticsCostSummary"] & {
+            lines: components["schemas"]["AnalyticsCostLine"][];
+        };
+        AnalyticsNumber: {
+            phoneNumberId: string;
+            /** @description Digits */
+            displayPhoneNumber: string | null;
+            status: string | null;
+            pausedReason: string | null;
+            /** @description Messaging tier as the platform holds it */
+            tier: string | null;
+            /** @description Meta's last phone_number_quality_update for the number */
+            quality: {
+                event: string | null;
+                currentLimit: string | null;
+                /** Format: date-time */
+                at: string;
+            } | null;
+        };
+        /**
+         * @example {
+         *       "currency": "EUR",
+         *       "prices": {
+         *         "marketing": 0.05,
+         *         "utility": 0.02,
+         *         "authentication": 0.03
+         *       },
+         *       "markets": {
+         *         "49": {
+         *           "marketing": 0.1
+         *         }
+         *       }
+         *     }
+         */
+        AnalyticsRateCardBody: {
+            /** @description ISO 4217 */
+            currency: string;
+            /** @description Pricing category (lower case, `_`) → price per billable unit, at most 6 decimals; at most 50 categories (marketing, utility, authentication, authentication_international, service, marketing_lite, referral_conversion, or legacy CBP ones) */
+            prices: {
+                [key: string]: number;
+            };
+            /** @description Country calling code (`^[1-9]\d{0,3}$`, e.g. 49) → prices that override the defaults for recipients there; at most 300 */
+            markets?: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+        };
+        AnalyticsRateCard: {
+            currency: string;
+            /** @description Pricing category (lower case, `_`) → price per billable unit, at most 6 decimals */
+            prices: {
+                [key: string]: number;
+            };
+            markets: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AnalyticsError: {
+            error?: {
+                /** @example invalid_request */
+                code: string;
+                /** @example from must be before to */
+                message: string;
+                details?: {
+                    field?: string;
+                    problems?: string[];
+                }[];
+            };
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    CloudApi_sendUnversioned: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phoneNumberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CloudMedia_retrieve: {
+        parameters: {
+            query?: {
+                /** @description Only if the media belongs to this number (else the unknown-object error) */
+                phone_number_id?: string;
+            };
+            header?: never;
+            path: {
+                version: string;
+                /** @description Our media id (as returned by the upload or `POST /v1/media`) */
+                mediaId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the media */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMedia"];
+                };
+            };
+            /** @description Meta's error: code 100 subcode 33 for an unknown media id or number (also another tenant's, or not the `phone_number_id` given), 131053 "Media upload error" for a file WhatsApp does not accept (type read from the bytes, or over the type's size limit), 100 for other bad input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 190: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 10: the key lacks the `media` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 4: rate limit of the key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 2: the media service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 2: the media service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+        };
+    };
+    CloudMedia_delete: {
+        parameters: {
+            query?: {
+                /** @description Only if the media belongs to this number (else the unknown-object error) */
+                phone_number_id?: string;
+            };
+            header?: never;
+            path: {
+                version: string;
+                /** @description Our media id (as returned by the upload or `POST /v1/media`) */
+                mediaId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success?: boolean;
+                    };
+                };
+            };
+            /** @description Meta's error: code 100 subcode 33 for an unknown media id or number (also another tenant's, or not the `phone_number_id` given), 131053 "Media upload error" for a file WhatsApp does not accept (type read from the bytes, or over the type's size limit), 100 for other bad input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 190: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 10: the key lacks the `media` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 4: rate limit of the key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 2: the media service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 2: the media service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+        };
+    };
+    CloudMedia_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: string;
+                /** @description One of your registered numbers */
+                phoneNumberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CloudMediaUpload"];
+            };
+        };
+        responses: {
+            /** @description the media id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description Meta's error: code 100 subcode 33 for an unknown media id or number (also another tenant's, or not the `phone_number_id` given), 131053 "Media upload error" for a file WhatsApp does not accept (type read from the bytes, or over the type's size limit), 100 for other bad input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 190: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 10: the key lacks the `media` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description the upload did not arrive within FORWARD_IMPORT_TIMEOUT_MS (our error shape; the connection is closed) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 4: rate limit of the key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 2: the media service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+            /** @description code 2: the media service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudApiError"];
+                };
+            };
+        };
+    };
+    CloudApi_send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: string;
+                phoneNumberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Admin_revokeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Admin_listApps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Admin_createApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAppDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Admin_listTenants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Admin_createTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTenantDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Admin_listKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Admin_createKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Admin_listNumbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Admin_createNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNumberDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Admin_updateNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                phoneNumberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNumberDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Analytics_dashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description the analytics service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+        };
+    };
+    Analytics_cost: {
+        parameters: {
+            query?: {
+                /** @description Only this number; all of the tenant's when absent */
+                phoneNumberId?: string;
+                /** @description ISO 8601 date or date-time, rounded down to its UTC hour; default `to` − 7 days */
+                from?: string;
+                /** @description ISO 8601 date or date-time, exclusive (hour buckets starting before it); default the end of the current UTC hour. At most ANALYTICS_MAX_RANGE_DAYS (400) after `from` */
+                to?: string;
+                /** @description csv: the same rows as CSV (else `Accept: text/csv` decides) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cost and its lines; as CSV (`category,type,pricingModel,market,billable,free,unitPrice,amount,currency`) with `format=csv` or `Accept: text/csv`, sent as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsCost"];
+                    /**
+                     * @example category,type,pricingModel,market,billable,free,unitPrice,amount,currency
+                     *     utility,regular,PMP,49,10,0,0.0456,0.456,EUR
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description invalid query or body: an unparsable date, `from` not before `to`, a range wider than ANALYTICS_MAX_RANGE_DAYS (400), a value outside its enum, an unknown query parameter; `code` invalid_request, `details` names the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the key lacks the `messages:read` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description rate limit of the key (`retry-after` header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+        };
+    };
+    Analytics_errors: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Only this number; all of the tenant's when absent */
+                phoneNumberId?: string;
+                /** @description ISO 8601 date or date-time, rounded down to its UTC hour; default `to` − 7 days */
+                from?: string;
+                /** @description ISO 8601 date or date-time, exclusive (hour buckets starting before it); default the end of the current UTC hour. At most ANALYTICS_MAX_RANGE_DAYS (400) after `from` */
+                to?: string;
+                /** @description csv: the same rows as CSV (else `Accept: text/csv` decides) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The top error codes; as CSV (`code,class,count,failed,rejected,title,action`) with `format=csv` or `Accept: text/csv`, sent as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AnalyticsErrorLine"][];
+                    };
+                    /**
+                     * @example code,class,count,failed,rejected,title,action
+                     *     131026,permanent,5,5,0,Message undeliverable,"fail fast, tell the customer"
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description invalid query or body: an unparsable date, `from` not before `to`, a range wider than ANALYTICS_MAX_RANGE_DAYS (400), a value outside its enum, an unknown query parameter; `code` invalid_request, `details` names the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the key lacks the `messages:read` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description rate limit of the key (`retry-after` header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+        };
+    };
+    Analytics_latency: {
+        parameters: {
+            query?: {
+                /** @description Bucket size (UTC hours or days); every bucket of the range is listed */
+                interval?: "hour" | "day";
+                /** @description Only this number; all of the tenant's when absent */
+                phoneNumberId?: string;
+                /** @description ISO 8601 date or date-time, rounded down to its UTC hour; default `to` − 7 days */
+                from?: string;
+                /** @description ISO 8601 date or date-time, exclusive (hour buckets starting before it); default the end of the current UTC hour. At most ANALYTICS_MAX_RANGE_DAYS (400) after `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsLatencySeries"];
+                };
+            };
+            /** @description invalid query or body: an unparsable date, `from` not before `to`, a range wider than ANALYTICS_MAX_RANGE_DAYS (400), a value outside its enum, an unknown query parameter; `code` invalid_request, `details` names the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the key lacks the `messages:read` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description rate limit of the key (`retry-after` header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+        };
+    };
+    Analytics_numbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The numbers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AnalyticsNumber"][];
+                    };
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the key lacks the `messages:read` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description rate limit of the key (`retry-after` header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+        };
+    };
+    Analytics_getRateCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The card */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsRateCard"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the key lacks the `messages:read` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description no rate card set for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description rate limit of the key (`retry-after` header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+        };
+    };
+    Analytics_putRateCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnalyticsRateCardBody"];
+            };
+        };
+        responses: {
+            /** @description The card as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsRateCard"];
+                };
+            };
+            /** @description invalid query or body: an unparsable date, `from` not before `to`, a range wider than ANALYTICS_MAX_RANGE_DAYS (400), a value outside its enum, an unknown query parameter; `code` invalid_request, `details` names the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the key lacks the `messages:read` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description rate limit of the key (`retry-after` header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+        };
+    };
+    Analytics_summary: {
+        parameters: {
+            query?: {
+                /** @description Only this number; all of the tenant's when absent */
+                phoneNumberId?: string;
+                /** @description ISO 8601 date or date-time, rounded down to its UTC hour; default `to` − 7 days */
+                from?: string;
+                /** @description ISO 8601 date or date-time, exclusive (hour buckets starting before it); default the end of the current UTC hour. At most ANALYTICS_MAX_RANGE_DAYS (400) after `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary (DESIGN §12, plus cost.unpriced, samples and range) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsSummary"];
+                };
+            };
+            /** @description invalid query or body: an unparsable date, `from` not before `to`, a range wider than ANALYTICS_MAX_RANGE_DAYS (400), a value outside its enum, an unknown query parameter; `code` invalid_request, `details` names the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the key lacks the `messages:read` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description rate limit of the key (`retry-after` header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+        };
+    };
+    Analytics_templates: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Only this number; all of the tenant's when absent */
+                phoneNumberId?: string;
+                /** @description ISO 8601 date or date-time, rounded down to its UTC hour; default `to` − 7 days */
+                from?: string;
+                /** @description ISO 8601 date or date-time, exclusive (hour buckets starting before it); default the end of the current UTC hour. At most ANALYTICS_MAX_RANGE_DAYS (400) after `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Most sent first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AnalyticsTemplateLine"][];
+                    };
+                };
+            };
+            /** @description invalid query or body: an unparsable date, `from` not before `to`, a range wider than ANALYTICS_MAX_RANGE_DAYS (400), a value outside its enum, an unknown query parameter; `code` invalid_request, `details` names the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the key lacks the `messages:read` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description rate limit of the key (`retry-after` header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+        };
+    };
+    Analytics_timeseries: {
+        parameters: {
+            query: {
+                metric: "accepted" | "sent" | "delivered" | "read" | "failed" | "rejected" | "inbound" | "cost";
+                /** @description Bucket size (UTC hours or days); every bucket of the range is listed */
+                interval?: "hour" | "day";
+                /** @description Only this number; all of the tenant's when absent */
+                phoneNumberId?: string;
+                /** @description ISO 8601 date or date-time, rounded down to its UTC hour; default `to` − 7 days */
+                from?: string;
+                /** @description ISO 8601 date or date-time, exclusive (hour buckets starting before it); default the end of the current UTC hour. At most ANALYTICS_MAX_RANGE_DAYS (400) after `from` */
+                to?: string;
+                /** @description csv: the same rows as CSV (else `Accept: text/csv` decides) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series; as CSV (`at,value`) with `format=csv` or `Accept: text/csv`, sent as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsTimeseries"];
+                    /**
+                     * @example at,value
+                     *     2026-03-10T00:00:00.000Z,12
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description invalid query or body: an unparsable date, `from` not before `to`, a range wider than ANALYTICS_MAX_RANGE_DAYS (400), a value outside its enum, an unknown query parameter; `code` invalid_request, `details` names the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the key lacks the `messages:read` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description rate limit of the key (`retry-after` header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+        };
+    };
+    Forwarding_contacts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_get_v1_contacts_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_put_v1_contacts_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_post_v1_contacts_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_delete_v1_contacts_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_options_v1_contacts_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_head_v1_contacts_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_contacts_patch_v1_contacts_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Conversations_list: {
+        parameters: {
+            query?: {
+                phoneNumberId?: string;
+                /** @description open: the contact wrote within 24 h (the service window) */
+                status?: "open" | "unread" | "assigned";
+                waId?: string;
+                userId?: string;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of conversations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Conversation"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description invalid query, cursor or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the key lacks the `conversations` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the conversations service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the conversations service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+        };
+    };
+    Conversations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation id, as listed */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the key lacks the `conversations` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description no such conversation for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+        };
+    };
+    Conversations_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation id, as listed */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    assignee: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The conversation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description invalid query, cursor or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the key lacks the `conversations` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description no such conversation for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+        };
+    };
+    Conversations_messages: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The conversation id, as listed */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ConversationMessage"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description invalid query, cursor or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the key lacks the `conversations` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description no such conversation for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+        };
+    };
+    ConversationMessages_send: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → same answer; other body → 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The conversation id, as `GET /v1/conversations` lists it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The body of `POST /v1/messages` without `phoneNumberId` and `to`/`recipient` (the conversation's) */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    type: "text" | "image" | "audio" | "video" | "document" | "sticker" | "template" | "interactive" | "location" | "contacts" | "reaction";
+                    text?: Record<string, unknown>;
+                    image?: Record<string, unknown>;
+                    audio?: Record<string, unknown>;
+                    video?: Record<string, unknown>;
+                    document?: Record<string, unknown>;
+                    sticker?: Record<string, unknown>;
+                    template?: Record<string, unknown>;
+                    interactive?: Record<string, unknown>;
+                    location?: Record<string, unknown>;
+                    contacts?: Record<string, unknown>[];
+                    reaction?: Record<string, unknown>;
+                    context?: {
+                        message_id?: string;
+                    };
+                    metadata?: {
+                        [key: string]: string;
+                    };
+                    /** Format: date-time */
+                    sendAt?: string;
+                    campaignId?: string;
+                };
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id?: string;
+                        /** @enum {string} */
+                        status?: "accepted";
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description no such conversation for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    ConversationMessages_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation id, as `GET /v1/conversations` lists it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation, `unread` 0; Meta was sent a read receipt for `lastInboundWamid` (if the contact ever wrote) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such conversation for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    Conversations_getSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's history retention */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationSettings"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the key lacks the `conversations` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+        };
+    };
+    Conversations_putSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationSettings"];
+            };
+        };
+        responses: {
+            /** @description Applies from the next prune */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationSettings"];
+                };
+            };
+            /** @description invalid query, cursor or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the key lacks the `conversations` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+        };
+    };
+    Forwarding_media_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_get_v1_media_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_put_v1_media_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_post_v1_media_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_delete_v1_media_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_options_v1_media_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_head_v1_media_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Forwarding_media_patch_v1_media_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Messages_list: {
+        parameters: {
+            query?: {
+                to?: string;
+                since?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Messages_send: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → same answer; other body → 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description One of your registered numbers */
+                    phoneNumberId: string;
+                    /** @description E.164 phone number (with or without +); `to` or `recipient` is required */
+                    to?: string;
+                    /** @description Business-scoped user id (BSUID, `CC.<alnum>`), Meta 2026 */
+                    recipient?: string;
+                    /** @enum {string} */
+                    type: "text" | "image" | "audio" | "video" | "document" | "sticker" | "template" | "interactive" | "location" | "contacts" | "reaction";
+                    text?: Record<string, unknown>;
+                    image?: Record<string, unknown>;
+                    audio?: Record<string, unknown>;
+                    video?: Record<string, unknown>;
+                    document?: Record<string, unknown>;
+                    sticker?: Record<string, unknown>;
+                    template?: Record<string, unknown>;
+                    interactive?: Record<string, unknown>;
+                    location?: Record<string, unknown>;
+                    contacts?: Record<string, unknown>[];
+                    reaction?: Record<string, unknown>;
+                    context?: {
+                        message_id?: string;
+                    };
+                    metadata?: {
+                        [key: string]: string;
+                    };
+                    /** Format: date-time */
+                    sendAt?: string;
+                    campaignId?: string;
+                };
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id?: string;
+                        /** @enum {string} */
+                        status?: "accepted";
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    Messages_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Messages_markRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                wamid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Templates_list: {
+        parameters: {
+            query?: {
+                wabaId?: string;
+                refresh?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Templates_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTemplateDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Templates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Templates_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhookEndpoints_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the endpoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data?: components["schemas"]["WebhookEndpoint"][];
+                    };
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the key lacks the `webhooks` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description the endpoint, with its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpoint"];
+                };
+            };
+            /** @description invalid body, query or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the key lacks the `webhooks` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the tenant has the most endpoints allowed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the endpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the key lacks the `webhooks` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description no such endpoint for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the key lacks the `webhooks` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description no such endpoint for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description the endpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description invalid body, query or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the key lacks the `webhooks` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description no such endpoint for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_deliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "delivered" | "dead";
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deliveries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data?: components["schemas"]["WebhookDelivery"][];
+                        nextCursor?: string | null;
+                    };
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the key lacks the `webhooks` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description no such endpoint for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_replay: {
+        parameters: {
+            query: {
+                since: string;
+                /** @description Now when absent */
+                until?: string;
+                /** @description Comma-separated event types; all when absent */
+                types?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description replay queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        endpointId?: string;
+                        /** @description Deliveries queued */
+                        queued?: number;
+                        /** Format: date-time */
+                        since?: string;
+                        /** Format: date-time */
+                        until?: string;
+                    };
+                };
+            };
+            /** @description invalid body, query or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the key lacks the `webhooks` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description no such endpoint for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the new secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id?: string;
+                        /** @description Shown only here */
+                        secret?: string;
+                        /**
+                         * Format: date-time
+                         * @description Until then deliveries carry a signature by each secret
+                         */
+                        previousSecretValidUntil?: string | null;
+                    };
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the key lacks the `webhooks` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description no such endpoint for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the attempt's outcome */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deliveryId?: string;
+                        eventId?: string;
+                        delivered?: boolean;
+                        statusCode?: number | null;
+                        latencyMs?: number;
+                        error?: string | null;
+                    };
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the key lacks the `webhooks` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description no such endpoint for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+            /** @description the notifier did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointError"];
+                };
+            };
+        };
+    };
+}
+
+/** The gateway API version (info.version of the document); the package's major version. */
+export const API_VERSION = "1";
+
+/** Operations that take an Idempotency-Key header: the client sets one when the caller does not. */
+export const IDEMPOTENCY_KEY_OPERATIONS: readonly string[] = ["POST /v1/conversations/{id}/messages","POST /v1/messages"];
