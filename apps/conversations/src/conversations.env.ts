@@ -1,4 +1,4 @@
-import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { BaseEnv, ProductionSecret } from '@wabridge/config';
 
 /** Environment of the conversations service (validated once at boot). */
@@ -46,4 +46,33 @@ export class ConversationsEnv extends BaseEnv {
   /** Rows per delete statement of the prune and the erasure (short statements, short locks). */
   @IsInt() @Min(1) @Max(100000)
   CONVERSATIONS_DELETE_CHUNK_ROWS = 2000;
+
+  // ---- automations (ADR 0133-0135) ----
+
+  /** Most automation rules one tenant may hold (all numbers together). */
+  @IsInt() @Min(1) @Max(100000)
+  AUTOMATIONS_MAX_RULES_PER_TENANT = 2000;
+
+  /** How long an instance keeps a number's compiled rules; changes made through this instance apply at once. */
+  @IsInt() @Min(0) @Max(600000)
+  AUTOMATIONS_RULE_CACHE_MS = 5000;
+
+  /** At most this many automated replies to one contact per AUTOMATIONS_REPLY_BUDGET_WINDOW_MS, all rules together (loop prevention, ADR 0135). */
+  @IsInt() @Min(1) @Max(1000)
+  AUTOMATIONS_REPLY_BUDGET = 5;
+
+  @IsInt() @Min(1000) @Max(7 * 86400000)
+  AUTOMATIONS_REPLY_BUDGET_WINDOW_MS = 3600000;
+
+  /** An inbound message older than this when it is folded (a late delivery, a replay) triggers nothing. */
+  @IsInt() @Min(1000) @Max(86400000)
+  AUTOMATIONS_MAX_MESSAGE_AGE_MS = 3600000;
+
+  /** Hosts or CIDRs a forward action may reach although private (as NOTIFIER_ALLOWED_TARGETS). */
+  @IsOptional() @IsString()
+  AUTOMATIONS_ALLOWED_TARGETS = '';
+
+  /** Deadline of one forward (a POST of the message to a rule's URL). */
+  @IsInt() @Min(100) @Max(60000)
+  AUTOMATIONS_FORWARD_TIMEOUT_MS = 5000;
 }

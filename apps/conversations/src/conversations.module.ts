@@ -1,13 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  CONTACT_ERASED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, STATUS_UPDATED_V1,
+  CONTACT_ERASED_V1, CONTACT_TAGS_REQUESTED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, STATUS_UPDATED_V1,
 } from '@wabridge/contracts';
 import { DatabaseLifecycle } from '@wabridge/database';
 import { kafkaConnectionFromEnv, KafkaModule } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
 import { Clock } from '@wabridge/time';
 import { ConversationsController } from './api/conversations.controller';
+import { AutomationRulesController } from './automations/automation-rules.controller';
+import { AutomationRulesRepository } from './automations/automation-rules.repository';
+import { AutomationRulesService } from './automations/automation-rules.service';
+import { AutomationRepository } from './automations/automation.repository';
+import { AutomationService } from './automations/automation.service';
+import { Forwarder } from './automations/forwarder';
 import { ConversationsRepository } from './api/conversations.repository';
 import { ConversationsService } from './api/conversations.service';
 import { ConversationsAuthGuard } from './common/conversations-auth.guard';
@@ -35,12 +41,13 @@ export class ConversationsModule {
         KafkaModule.forRoot({
           connection: kafkaConnectionFromEnv(env, 'conversations'),
           topics: CONVERSATIONS_TOPICS,
-          extraTopics: [dlqTopicFor(env.CONVERSATIONS_CONSUMER_GROUP)],
+          // produced (automations): replies on wa.outbound.requested.v1, tags for the contacts service
+          extraTopics: [dlqTopicFor(env.CONVERSATIONS_CONSUMER_GROUP), CONTACT_TAGS_REQUESTED_V1.topic],
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
       // the settings controller first: its static path reads before `/v1/conversations/:id` (the router prefers it anyway)
-      controllers: [ConversationSettingsController, ConversationsController, HistoryConsumer, ContactErasureConsumer],
+      controllers: [ConversationSettingsController, ConversationsController, AutomationRulesController, HistoryConsumer, ContactErasureConsumer],
       providers: [
         { provide: ConversationsEnv, useValue: env },
         { provide: DataSource, useValue: ds },
@@ -55,6 +62,11 @@ export class ConversationsModule {
         RetentionRepository,
         ConversationRetentionService,
         ErasureRepository,
+        AutomationRulesRepository,
+        AutomationRulesService,
+        AutomationRepository,
+        AutomationService,
+        Forwarder,
       ],
     };
   }

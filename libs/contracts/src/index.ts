@@ -11,6 +11,7 @@ export * from './outbound/outbound-event.v1';
 export * from './config-state/number-changed.v1';
 export * from './config-state/app-changed.v1';
 export * from './contact/contact-changed.v1';
+export * from './contact/contact-tags-requested.v1';
 export * from './outbound/outbound-retry.v1';
 export * from './outbound/outbound-dlq.v1';
 export * from './outbound/message-lifecycle';

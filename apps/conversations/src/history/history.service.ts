@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { InboundMessageV1, OutboundEventV1, OutboundRequestedV1, StatusUpdatedV1 } from '@wabridge/contracts';
 import { counter } from '@wabridge/telemetry';
 import { Clock } from '@wabridge/time';
+import { AutomationOutbox, AutomationService } from '../automations/automation.service';
 import { CLOCK } from '../conversations.tokens';
 import type { Queryable } from '../database/queryable';
 import { inboundEntry, outboundContent } from './message-content';
@@ -34,11 +35,19 @@ export class HistoryService {
   constructor(
     private readonly ds: DataSource,
     private readonly repo: HistoryRepository,
+    private readonly automations: AutomationService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  inbound(events: InboundMessageV1[]): Promise<void> {
-    return this.inTransaction(async (q, now) => {
+  /**
+   * Folds user messages and, for each one folded for the first time, evaluates the number's
+   * automation rules (ADR 0133): their commands are published before the transaction commits (a
+   * failed publish retries the batch; ids are derived from message and rule, so a second publish
+   * changes nothing downstream), forwards start after it committed.
+   */
+  async inbound(events: InboundMessageV1[]): Promise<void> {
+    const out = new AutomationOutbox();
+    await this.inTransaction(async (q, now) => {
       for (const ev of events) {
         const tenantId = ev.tenantId;
         if (!tenantId) { skipped.inc({ topic: 'inbound', why: 'no_tenant' }); continue; }
@@ -51,15 +60,20 @@ export class HistoryService {
           tenantId, conversationId, wamid: ev.wamid, type: entry.type, content: entry.content, targetWamid: entry.targetWamid, at: ev.occurredAt, receivedAt: now,
         });
         folded.inc({ topic: 'inbound' });
-        if (seq === null) continue; // a redelivery
+        if (seq === null) continue; // a redelivery: folded and evaluated before
         if (entry.amendment) await this.repo.applyAmendments(q, tenantId, entry.targetWamid!);
         else {
+          const rules = await this.automations.rulesFor(tenantId, ev.phoneNumberId);
+          const state = rules.size > 0 ? await this.automations.state(q, tenantId, conversationId) : undefined;
           await this.repo.touchInbound(q, tenantId, conversationId, ev.occurredAt, seq);
           // edits or a revoke that arrived before their original
           await this.repo.applyAmendments(q, tenantId, ev.wamid);
+          if (state) await this.automations.evaluate(q, { ev, tenantId, conversationId, state, rules }, now, out);
         }
       }
+      await this.automations.publish(out);
     });
+    void this.automations.forward(out);
   }
 
   outboundRequests(events: OutboundRequestedV1[]): Promise<void> {
