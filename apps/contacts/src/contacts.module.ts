@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CONTACT_CHANGED_V1, CONTACT_ERASED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
+import { CONTACT_CHANGED_V1, CONTACT_ERASED_V1, CONTACT_TAGS_REQUESTED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
 import { DatabaseLifecycle } from '@wabridge/database';
 import { kafkaConnectionFromEnv, KafkaModule } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
@@ -21,8 +21,9 @@ import { RetentionService } from './retention/retention.service';
 import { TenantResolver } from './numbers/tenant-resolver';
 import { SettingsRepository } from './settings/settings.repository';
 import { StatusService } from './status/status.service';
+import { TagCommandsService } from './tagging/tag-commands.service';
 
-export const CONTACTS_TOPICS = [INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, NUMBER_CHANGED_V1, CONTACT_CHANGED_V1, CONTACT_ERASED_V1];
+export const CONTACTS_TOPICS = [INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, NUMBER_CHANGED_V1, CONTACT_CHANGED_V1, CONTACT_ERASED_V1, CONTACT_TAGS_REQUESTED_V1];
 
 @Module({})
 export class ContactsModule {
@@ -57,6 +58,7 @@ export class ContactsModule {
         ContactsService,
         ImportService,
         RetentionService,
+        TagCommandsService,
       ],
     };
   }

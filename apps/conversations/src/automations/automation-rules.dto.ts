@@ -1,4 +1,5 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { CONTACT_TAG_PATTERN } from '@wabridge/contracts';
 import type { FieldProblem } from '@wabridge/http';
 import { Action, AutomationRule, OpeningHours, Trigger, WEEKDAYS } from './automation-rule';
 import { isKnownTimezone, minutesOf } from './business-hours';
@@ -172,6 +173,8 @@ export function parseActions(list: Obj[], trigger: Trigger | undefined, problems
       case 'tag': {
         unknownKeys(a, ['type', 'tags'], field, problems);
         const tags = stringList(a.tags, `${field}.tags`, RULE_LIMITS.tags, RULE_LIMITS.tagLength, problems);
+        const bad = tags.filter((t) => !CONTACT_TAG_PATTERN.test(t));
+        if (bad.length > 0) problems.push({ field: `${field}.tags`, problems: [`${bad.map((t) => JSON.stringify(t.slice(0, 70))).join(', ')}: a tag is 1-64 letters, digits, space or . _ : / -, starting with a letter or digit`] });
         if (problems.length === before) out.push({ type: 'tag', tags });
         break;
       }
