@@ -1,0 +1,189 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, QueryRunner } from 'typeorm';
+import { HEADER, OUTBOUND_REQUESTED_V1, OutboundRequestedV1 } from '@wabridge/contracts';
+import { EventProducer } from '@wabridge/kafka';
+import { Clock, PeriodicJob } from '@wabridge/time';
+import { expandPage } from '../audience/audience-expander';
+import { ContactsClient } from '../audience/contacts.client';
+import { CampaignsEnv } from '../campaigns.env';
+import { CLOCK } from '../campaigns.tokens';
+import { CampaignRow, CampaignsRepository, PendingRecipient } from '../campaigns/campaigns.repository';
+import { NumbersRepository } from '../numbers/numbers.repository';
+import { pace, tierFreesAt } from '../pacing/pacer';
+
+const DAY_MS = 86_400_000;
+/** The runner's lock (one runner at a time across instances). */
+const LEADER_LOCK_KEY = 0x0c4a_9a19;
+/** How long a number's "planned in 24 h" count is reused before it is counted again. */
+const PLANNED_REFRESH_MS = 10_000;
+/** Limits of a number not announced yet on wa.number.changed.v1: the lowest tier, a coexistence number's rate. */
+const UNKNOWN_NUMBER = { tier: '250', mps: 20 };
+
+/** The idempotency key of a campaign's message to one recipient (issue 20). */
+export function campaignIdempotencyKey(campaignId: string, recipient: string): string {
+  return `campaign:${campaignId}:${recipient}`;
+}
+
+/** The send command of one planned recipient. */
+export function commandOf(c: CampaignRow, r: PendingRecipient, now: number): OutboundRequestedV1 {
+  const template = { name: c.template.name, language: c.template.language, ...(r.parameters ? { components: r.parameters } : c.template.components ? { components: c.template.components } : {}) };
+  const cmd: OutboundRequestedV1 = {
+    id: r.message_id, tenantId: c.tenant_id, phoneNumberId: c.phone_number_id, type: 'template', message: { type: 'template', template },
+    idempotencyKey: campaignIdempotencyKey(c.id, r.recipient), campaignId: c.id, source: 'campaign', requestedAt: new Date(now).toISOString(),
+  };
+  if (/^\d{5,20}$/.test(r.recipient)) cmd.to = r.recipient;
+  else cmd.recipient = r.recipient;
+  return cmd;
+}
+
+/**
+ * Runs the campaigns (ADR 0153): every tick it starts scheduled campaigns whose time came,
+ * expands audiences a few pages at a time, plans each number's next sends within its
+ * throughput share and tier budget, produces them to wa.outbound.requested.v1 (our message id
+ * and `campaign:<id>:<recipient>` as idempotency key, so a send produced twice — a crash
+ * between the produce and the `queued` mark — is sent once) and completes campaigns with
+ * nothing left. One instance runs at a time (a Postgres advisory lock held by its session;
+ * another takes over within a tick when it dies). Everything it knows is in Postgres: a
+ * restart continues where the stored cursor and statuses stand.
+ */
+@Injectable()
+export class CampaignRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger(CampaignRunner.name);
+  private readonly job: PeriodicJob;
+  private readonly contacts: ContactsClient;
+  private leader: QueryRunner | null = null;
+  /** Pacing per number: the next free slot (ms), the planned count and when it was counted, a tier block. */
+  private readonly slots = new Map<string, number>();
+  private readonly planned = new Map<string, { n: number; oldest: number | null; at: number }>();
+  private readonly blockedUntil = new Map<string, number>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly campaigns: CampaignsRepository,
+    private readonly numbers: NumbersRepository,
+    private readonly producer: EventProducer,
+    private readonly env: CampaignsEnv,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.contacts = new ContactsClient(env.CONTACTS_URL, env.INTERNAL_TOKEN, env.CAMPAIGNS_CONTACTS_TIMEOUT_MS);
+    this.job = new PeriodicJob(() => this.tick(), env.CAMPAIGNS_TICK_MS, (err) => this.log.warn(`campaign tick failed: ${err.message}`));
+  }
+
+  onApplicationBootstrap(): void {
+    this.job.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.job.stop();
+    const l = this.leader;
+    this.leader = null;
+    if (l) await l.release().catch(() => undefined); // the session ends: the lock goes with it
+  }
+
+  private async isLeader(): Promise<boolean> {
+    if (this.leader) {
+      try {
+        await this.leader.query('SELECT 1');
+        return true;
+      } catch {
+        await this.leader.release().catch(() => undefined);
+        this.leader = null;
+      }
+    }
+    const qr = this.db.createQueryRunner();
+    await qr.connect();
+    const [row] = (await qr.query('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK_KEY])) as { ok: boolean }[];
+    if (row?.ok) {
+      this.leader = qr;
+      this.slots.clear();
+      this.planned.clear();
+      this.blockedUntil.clear();
+      return true;
+    }
+    await qr.release();
+    return false;
+  }
+
+  /** One round of everything; public for tests (which drive it with a fake clock). */
+  async tick(): Promise<void> {
+    if (!(await this.isLeader())) return;
+    const now = this.clock.now();
+    const running: CampaignRow[] = [];
+    for (const c of await this.campaigns.active()) {
+      if (c.status === 'scheduled') {
+        if ((c.start_at?.getTime() ?? 0) <= now && (await this.campaigns.transition(c.tenant_id, c.id, 'scheduled', 'running', new Date(now)))) running.push({ ...c, status: 'running' });
+      } else running.push(c);
+    }
+    for (const c of running) {
+      if (c.end_at && c.end_at.getTime() <= now) {
+        // its window ended: what was not planned is skipped (the unexpanded rest never becomes recipients)
+        await this.campaigns.skipPending(c.id, 'window-ended', new Date(now));
+        await this.campaigns.transition(c.tenant_id, c.id, 'running', 'completed', new Date(now));
+        c.status = 'completed';
+        continue;
+      }
+      if (!c.expanded) await this.expand(c, now);
+    }
+    const live = running.filter((c) => c.status === 'running');
+    const byNumber = new Map<string, CampaignRow[]>();
+    for (const c of live) byNumber.set(c.phone_number_id, [...(byNumber.get(c.phone_number_id) ?? []), c]);
+    for (const [phoneNumberId, list] of byNumber) await this.dispatch(phoneNumberId, list, now);
+    for (const c of live) {
+      if (c.expanded && !(await this.campaigns.hasPending(c.id))) {
+        await this.campaigns.transition(c.tenant_id, c.id, 'running', 'completed', new Date(this.clock.now()));
+      }
+    }
+  }
+
+  private async expand(c: CampaignRow, now: number): Promise<void> {
+    for (let p = 0; p < this.env.CAMPAIGNS_EXPANSION_PAGES_PER_TICK && !c.expanded; p++) {
+      const page = await expandPage(c, this.contacts, this.env.CAMPAIGNS_EXPANSION_PAGE);
+      const added = await this.campaigns.addPage(c, page.recipients, page.next, new Date(now));
+      c.expansion_step = page.next.step;
+      c.expansion_cursor = page.next.cursor;
+      c.expanded = page.next.expanded;
+      c.total += added;
+    }
+  }
+
+  private async dispatch(phoneNumberId: string, list: CampaignRow[], now: number): Promise<void> {
+    if ((this.blockedUntil.get(phoneNumberId) ?? 0) > now) return;
+    const number = await this.numbers.get(phoneNumberId);
+    const tier = number?.tier ?? UNKNOWN_NUMBER.tier;
+    const rate = ((number?.mps ?? UNKNOWN_NUMBER.mps) * this.env.CAMPAIGNS_MPS_SHARE_PERCENT) / 100;
+    let planned = this.planned.get(phoneNumberId);
+    if (!planned || now - planned.at > PLANNED_REFRESH_MS) {
+      const portfolio = number ? await this.numbers.portfolioOf(number) : [phoneNumberId];
+      const counted = await this.campaigns.plannedSince(portfolio, new Date(now - DAY_MS));
+      planned = { n: counted.n, oldest: counted.oldest?.getTime() ?? null, at: now };
+      this.planned.set(phoneNumberId, planned);
+    }
+    const p = pace({ now, nextSlotAt: this.slots.get(phoneNumberId) ?? null, ratePerSecond: rate, tier, plannedIn24h: planned.n, maxPerPlan: this.env.CAMPAIGNS_MAX_SENDS_PER_TICK });
+    if (p.tierExhausted) {
+      const until = planned.oldest !== null ? tierFreesAt(planned.oldest) : now + 60_000;
+      this.blockedUntil.set(phoneNumberId, until);
+      this.planned.delete(phoneNumberId);
+      this.log.log(`number ${phoneNumberId}: tier ${tier} reached for the last 24 h; campaigns continue at ${new Date(until).toISOString()}`);
+      return;
+    }
+    if (p.count === 0) return;
+    const pending = await this.campaigns.nextPending(list.map((c) => c.id), p.count);
+    if (pending.length === 0) return;
+    // the status right before producing: a pause or cancel since the tick began stops it here
+    const statuses = await this.campaigns.statusesOf(list.map((c) => c.id));
+    const go = pending.filter((r) => statuses.get(r.campaign_id) === 'running');
+    if (go.length === 0) return;
+    const byId = new Map(list.map((c) => [c.id, c]));
+    await Promise.all(go.map((r) => {
+      const c = byId.get(r.campaign_id)!;
+      return this.producer.send({
+        topic: OUTBOUND_REQUESTED_V1.topic, key: phoneNumberId, value: commandOf(c, r, now),
+        headers: { [HEADER.tenantId]: c.tenant_id }, eventType: 'outbound.requested', schemaVersion: OUTBOUND_REQUESTED_V1.version,
+      });
+    }));
+    await this.campaigns.markQueued(go, new Date(now));
+    this.slots.set(phoneNumberId, p.from + go.length * p.interval);
+    planned.n += go.length;
+    planned.oldest ??= now;
+  }
+}
