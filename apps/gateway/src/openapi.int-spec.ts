@@ -40,7 +40,9 @@ describe('OpenAPI document', () => {
       'POST /{version}/{phoneNumberId}/media', 'GET /{version}/{mediaId}', 'DELETE /{version}/{mediaId}',
       'GET /v1/analytics/summary', 'GET /v1/analytics/timeseries', 'GET /v1/analytics/latency', 'GET /v1/analytics/errors',
       'GET /v1/analytics/templates', 'GET /v1/analytics/cost', 'GET /v1/analytics/numbers', 'GET /v1/analytics/rate-card',
-      'PUT /v1/analytics/rate-card', 'GET /dashboard',
+      'PUT /v1/analytics/rate-card', 'GET /dashboard', 'DELETE /v1/messages/{id}',
+      'POST /v1/campaigns', 'GET /v1/campaigns', 'GET /v1/campaigns/{id}', 'GET /v1/campaigns/{id}/recipients', 'POST /v1/campaigns/{id}/start',
+      'POST /v1/campaigns/{id}/pause', 'POST /v1/campaigns/{id}/resume', 'POST /v1/campaigns/{id}/cancel',
     ]));
     // one route per operation with its shapes, not the catch-all's eight bare methods
     expect(Object.keys(doc.paths['/v1/webhook-endpoints'] ?? {}).sort()).toEqual(['get', 'post']);

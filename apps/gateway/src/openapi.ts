@@ -6,6 +6,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { addAnalyticsPaths } from './forwarding/analytics.openapi';
 import { addAutomationPaths } from './forwarding/automations.openapi';
+import { addCampaignPaths } from './forwarding/campaigns.openapi';
 import { addCloudMediaPaths } from './forwarding/cloud-media.openapi';
 import { addConversationPaths } from './forwarding/conversations.openapi';
 import { addWebhookEndpointPaths } from './forwarding/webhook-endpoints.openapi';
@@ -24,7 +25,7 @@ export const NATIVE_SEND_SCHEMA = {
     location: { type: 'object' }, contacts: { type: 'array', items: { type: 'object' } }, reaction: { type: 'object' },
     context: { type: 'object', properties: { message_id: { type: 'string' } } },
     metadata: { type: 'object', additionalProperties: { type: 'string' } },
-    sendAt: { type: 'string', format: 'date-time' },
+    sendAt: { type: 'string', format: 'date-time', description: 'Send then (at most 30 days ahead, not in the past): the message is `scheduled`, listable with `status=scheduled` and cancellable with DELETE /v1/messages/{id} until it is released shortly before its time' },
     campaignId: { type: 'string' },
   },
   example: { phoneNumberId: '106540352242922', to: '+14155550123', type: 'text', text: { body: 'Hello' } },
@@ -52,6 +53,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   addCloudMediaPaths(doc);
   addConversationPaths(doc);
   addAutomationPaths(doc);
+  addCampaignPaths(doc);
   addAnalyticsPaths(doc);
   // Stable order, so the checked-in copy diffs cleanly.
   doc.paths = Object.fromEntries(Object.entries(doc.paths).sort(([a], [b]) => a.localeCompare(b)));

@@ -26,7 +26,7 @@ describe('gateway accounts (admin API, API keys, Meta registry)', () => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^[0-9A-Z]{26}$/), name: 'Acme',
-      apiKey: { id: expect.any(String), key: expect.stringMatching(/^wbk_live_[a-z2-7]{12}_[A-Za-z0-9_-]{43}$/), prefix: expect.any(String), scopes: ['messages:send', 'messages:read', 'contacts', 'media', 'webhooks', 'conversations', 'admin'] },
+      apiKey: { id: expect.any(String), key: expect.stringMatching(/^wbk_live_[a-z2-7]{12}_[A-Za-z0-9_-]{43}$/), prefix: expect.any(String), scopes: ['messages:send', 'messages:read', 'contacts', 'media', 'webhooks', 'conversations', 'campaigns', 'admin'] },
     });
     expect(res.body.apiKey.key).toContain(res.body.apiKey.prefix);
     const list = await h.admin('GET', `/admin/v1/tenants/${res.body.id}/api-keys`);

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
  * keys issued before it existed reach it only through `admin` (every first key has it). The same
  * holds for `conversations` (the history with message bodies, agent replies, read receipts; ADR 0130).
  */
-export const SCOPES = ['messages:send', 'messages:read', 'contacts', 'media', 'webhooks', 'conversations', 'admin'] as const;
+export const SCOPES = ['messages:send', 'messages:read', 'contacts', 'media', 'webhooks', 'conversations', 'campaigns', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**

@@ -85,6 +85,10 @@ export class GatewayEnv extends BaseEnv {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   CONVERSATIONS_URL = 'http://127.0.0.1:3007';
 
+  /** The campaigns service, behind `/v1/campaigns…` (ADR 0151). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  CAMPAIGNS_URL = 'http://127.0.0.1:3008';
+
   @IsInt() @Min(100)
   FORWARD_TIMEOUT_MS = 10000;
 

@@ -6,7 +6,7 @@ import { CurrentPrincipal, Principal, RequireScopes } from '../auth/principal';
 import { ForwardingService } from './forwarding.service';
 
 /**
- * `/v1/contacts…`, `/v1/media…`, `/v1/analytics…`, `/v1/webhook-endpoints…`, `/v1/conversations…` belong to internal
+ * `/v1/contacts…`, `/v1/media…`, `/v1/analytics…`, `/v1/webhook-endpoints…`, `/v1/conversations…`, `/v1/campaigns…` belong to internal
  * services (DESIGN.md §11); the gateway authenticates, checks the scope and forwards. Analytics
  * is read-only data about messages, so it needs `messages:read`; webhook endpoints need
  * `webhooks` (ADR 0091).
@@ -48,6 +48,14 @@ export class ForwardingController {
   @ApiExcludeEndpoint()
   conversations(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.forwarding.forward('conversations', p, req, reply);
+  }
+
+  /** Campaigns (ADR 0151), owned by the campaigns service; documented route by route (campaigns.openapi.ts). */
+  @All(['campaigns', 'campaigns/*'])
+  @RequireScopes('campaigns')
+  @ApiExcludeEndpoint()
+  campaigns(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.forwarding.forward('campaigns', p, req, reply);
   }
 
   /** Automation rules, owned by the conversations service (ADR 0133); documented route by route (automations.openapi.ts). */

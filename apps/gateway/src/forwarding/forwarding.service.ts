@@ -7,11 +7,11 @@ import { Principal } from '../auth/principal';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { GATEWAY_ENV } from '../tokens';
 
-export type ForwardTarget = 'contacts' | 'media' | 'analytics' | 'webhook-endpoints' | 'conversations' | 'automations';
+export type ForwardTarget = 'contacts' | 'media' | 'analytics' | 'webhook-endpoints' | 'conversations' | 'automations' | 'campaigns';
 
 /** The service behind each forwarded prefix, as named in error messages. */
 const SERVICE_OF: Record<ForwardTarget, string> = {
-  contacts: 'contacts', media: 'media', analytics: 'analytics', 'webhook-endpoints': 'notifier', conversations: 'conversations', automations: 'conversations',
+  contacts: 'contacts', media: 'media', analytics: 'analytics', 'webhook-endpoints': 'notifier', conversations: 'conversations', automations: 'conversations', campaigns: 'campaigns',
 };
 
 function uploadTooLarge(max: number): ApiError {
@@ -127,6 +127,7 @@ export class ForwardingService {
     this.bases = {
       contacts: strip(env.CONTACTS_URL), media: strip(env.MEDIA_URL), analytics: strip(env.ANALYTICS_URL),
       'webhook-endpoints': strip(env.NOTIFIER_URL), conversations: strip(env.CONVERSATIONS_URL), automations: strip(env.CONVERSATIONS_URL),
+      campaigns: strip(env.CAMPAIGNS_URL),
     };
   }
 

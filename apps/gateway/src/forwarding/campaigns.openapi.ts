@@ -1,0 +1,140 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+
+/**
+ * `/v1/campaigns…` is forwarded to the campaigns service by one catch-all route; these are its
+ * routes and shapes (DESIGN §12 "Campaigns", ADRs 0151-0154), written out.
+ */
+
+const TAG = 'campaigns';
+const SECURITY = [{ apiKey: [] }];
+const ERROR = { $ref: '#/components/schemas/CampaignError' };
+const ERROR_TEXT: Record<number, string> = {
+  400: 'invalid query or body', 401: 'missing or invalid API key', 403: 'the key lacks the `campaigns` scope',
+  404: 'no such campaign (or phone number) for this tenant', 409: 'the campaign\'s status does not allow this action',
+  502: 'the campaigns service is unavailable', 504: 'the campaigns service did not answer in time',
+};
+const errors = (...codes: number[]): Record<string, unknown> =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'error', content: { 'application/json': { schema: ERROR } } }]));
+const json = (schema: unknown, description: string): Record<string, unknown> => ({ description, content: { 'application/json': { schema } } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The campaign id' };
+const cursorParam = { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'The `nextCursor` of the previous page' };
+const page = (item: string) => ({ type: 'object', required: ['data', 'nextCursor'], properties: { data: { type: 'array', items: ref(item) }, nextCursor: { type: 'string', nullable: true } } });
+const STATUSES = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'];
+const RECIPIENT_STATUSES = ['pending', 'queued', 'sent', 'delivered', 'read', 'failed', 'skipped'];
+
+const SCHEMAS: Record<string, unknown> = {
+  CampaignCreate: {
+    type: 'object',
+    required: ['name', 'phoneNumberId', 'template', 'audience'],
+    properties: {
+      name: { type: 'string', maxLength: 200 },
+      phoneNumberId: { type: 'string', pattern: '^\\d{1,32}$' },
+      template: {
+        type: 'object', required: ['name', 'language'],
+        description: "Meta's template object. Strings in `components` may name contact fields per recipient: `{{attributes.<key>}}`, `{{profileName}}`, `{{waId}}`, with a fallback after `|` (`{{attributes.firstName|there}}`); a recipient missing one without a fallback is skipped.",
+        properties: {
+          name: { type: 'string' }, language: { type: 'object', required: ['code'], properties: { code: { type: 'string' } } },
+          components: { type: 'array', items: { type: 'object' }, maxItems: 20 },
+        },
+      },
+      audience: {
+        type: 'object', description: 'At least one; together, each recipient once (by wa_id). Tags: contacts of the number with every tag.',
+        properties: {
+          tags: { type: 'array', items: { type: 'string' }, maxItems: 10 },
+          contactIds: { type: 'array', items: { type: 'string' } },
+          waIds: { type: 'array', items: { type: 'string', pattern: '^\\d{5,20}$' } },
+        },
+      },
+      startAt: { type: 'string', format: 'date-time', description: 'Sending starts then (after `start`); absent: at `start`' },
+      endAt: { type: 'string', format: 'date-time', description: 'End of the sending window: recipients not planned by then are skipped' },
+    },
+  },
+  CampaignCounts: {
+    type: 'object',
+    required: ['total', 'queued', 'sent', 'delivered', 'read', 'failed', 'skipped'],
+    properties: {
+      total: { type: 'integer' }, pending: { type: 'integer', description: 'Not planned yet (its turn, the tier budget or the start)' },
+      queued: { type: 'integer', description: 'Given to the dispatcher, not sent yet' }, sent: { type: 'integer' }, delivered: { type: 'integer' },
+      read: { type: 'integer' }, failed: { type: 'integer' }, skipped: { type: 'integer', description: 'Opted out (at expansion or at send time), a missing parameter, the window ended' },
+      failedMarketingLimit: { type: 'integer', description: "Of failed: Meta's per-user marketing limit (131049), counted, not resent" },
+    },
+  },
+  Campaign: {
+    type: 'object',
+    required: ['id', 'status'],
+    properties: {
+      id: { type: 'string' }, name: { type: 'string' }, status: { type: 'string', enum: STATUSES }, phoneNumberId: { type: 'string' },
+      template: { type: 'object' }, audience: { type: 'object' }, startAt: { type: 'string', format: 'date-time', nullable: true },
+      endAt: { type: 'string', format: 'date-time', nullable: true }, expanded: { type: 'boolean', description: 'Every recipient of the audience is known' },
+      createdAt: { type: 'string', format: 'date-time' }, startedAt: { type: 'string', format: 'date-time', nullable: true },
+      finishedAt: { type: 'string', format: 'date-time', nullable: true }, counts: ref('CampaignCounts'),
+    },
+  },
+  CampaignRecipient: {
+    type: 'object',
+    properties: {
+      recipient: { type: 'string', description: 'wa_id (or BSUID)' }, contactId: { type: 'string', nullable: true },
+      messageId: { type: 'string', description: 'As GET /v1/messages/:id' }, status: { type: 'string', enum: RECIPIENT_STATUSES },
+      reason: { type: 'string', nullable: true }, errorCode: { type: 'integer', nullable: true }, queuedAt: { type: 'string', format: 'date-time', nullable: true },
+    },
+  },
+  CampaignError: {
+    type: 'object',
+    properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+  },
+};
+
+const action = (name: string, summary: string) => ({
+  post: {
+    tags: [TAG], security: SECURITY, operationId: `Campaigns_${name}`, summary, parameters: [idParam],
+    responses: {
+      200: json({ type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { type: 'string', enum: STATUSES } } }, 'The campaign\'s status after the action'),
+      ...errors(401, 403, 404, 409),
+    },
+  },
+});
+
+const PATHS: Record<string, Record<string, unknown>> = {
+  '/v1/campaigns': {
+    post: {
+      tags: [TAG], security: SECURITY, operationId: 'Campaigns_create', summary: 'Creates a campaign (status draft; `start` sends it)',
+      requestBody: { required: true, content: { 'application/json': { schema: ref('CampaignCreate') } } },
+      responses: { 201: json(ref('Campaign'), 'The campaign'), ...errors(400, 401, 403, 404) },
+    },
+    get: {
+      tags: [TAG], security: SECURITY, operationId: 'Campaigns_list', summary: 'Campaigns, newest first',
+      parameters: [
+        { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: STATUSES } }, cursorParam,
+        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+      ],
+      responses: { 200: json(page('Campaign'), 'A page of campaigns'), ...errors(400, 401, 403) },
+    },
+  },
+  '/v1/campaigns/{id}': {
+    get: {
+      tags: [TAG], security: SECURITY, operationId: 'Campaigns_get', summary: 'A campaign with its live counts (from the messages\' events)', parameters: [idParam],
+      responses: { 200: json(ref('Campaign'), 'The campaign and its counts'), ...errors(401, 403, 404) },
+    },
+  },
+  '/v1/campaigns/{id}/recipients': {
+    get: {
+      tags: [TAG], security: SECURITY, operationId: 'Campaigns_recipients', summary: 'The recipients, in expansion order', parameters: [
+        idParam, { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: RECIPIENT_STATUSES } }, cursorParam,
+        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+      ],
+      responses: { 200: json(page('CampaignRecipient'), 'A page of recipients'), ...errors(400, 401, 403, 404) },
+    },
+  },
+  '/v1/campaigns/{id}/start': action('start', 'Starts a draft (scheduled while `startAt` is ahead)'),
+  '/v1/campaigns/{id}/pause': action('pause', 'Stops planning sends within a tick; what the dispatcher already has still goes'),
+  '/v1/campaigns/{id}/resume': action('resume', 'Continues a paused campaign where it stood (no recipient twice)'),
+  '/v1/campaigns/{id}/cancel': action('cancel', 'Ends the campaign; recipients not planned are never sent'),
+};
+
+/** Adds the forwarded campaign routes. */
+export function addCampaignPaths(doc: OpenAPIObject): void {
+  doc.components = doc.components ?? {};
+  doc.components.schemas = { ...(doc.components.schemas ?? {}), ...(SCHEMAS as NonNullable<OpenAPIObject['components']>['schemas']) };
+  for (const [path, ops] of Object.entries(PATHS)) doc.paths[path] = { ...(doc.paths[path] ?? {}), ...ops } as OpenAPIObject['paths'][string];
+}
