@@ -6,6 +6,12 @@ export interface TopicSpec {
   readonly version: number;
   /** Log compaction (latest value per key), for state topics such as number/contact config. */
   readonly compacted?: boolean;
+  /**
+   * What the message key is made of (`<phoneNumberId>`, `<phoneNumberId>:<waId ?? userId>`):
+   * partitioning and, for compacted topics, identity. Documented in docs/events/asyncapi.yaml;
+   * the AsyncAPI generator refuses a registered topic without one.
+   */
+  readonly key?: string;
 }
 
 /** The dead-letter topic of a consumer (group): `<consumer>.dlq.v1`. */

@@ -1,7 +1,7 @@
 import { IsISO8601, IsObject, IsOptional, IsString, Length } from 'class-validator';
 import { registerContract } from '../topic';
 
-export const ACCOUNT_EVENT_V1 = { topic: 'wa.account.event.v1', version: 1 } as const;
+export const ACCOUNT_EVENT_V1 = { topic: 'wa.account.event.v1', version: 1, key: '<wabaId>' } as const;
 
 /**
  * Any non-message change Meta sends (template status/quality/category, phone quality and

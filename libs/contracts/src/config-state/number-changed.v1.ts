@@ -1,9 +1,9 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { EncryptedSecret } from '../secret';
 import { registerContract } from '../topic';
 
-export const NUMBER_CHANGED_V1 = { topic: 'wa.number.changed.v1', version: 1, compacted: true } as const;
+export const NUMBER_CHANGED_V1 = { topic: 'wa.number.changed.v1', version: 1, compacted: true, key: '<phoneNumberId>' } as const;
 
 export const MESSAGING_TIERS = ['250', '2000', '10000', '100000', 'unlimited'] as const;
 export type MessagingTier = (typeof MESSAGING_TIERS)[number];
@@ -26,7 +26,7 @@ export class NumberChangedV1 {
   @IsIn(MESSAGING_TIERS) tier!: MessagingTier;
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) graphBaseUrl!: string;
   @IsString() @Matches(/^v\d+\.\d+$/) graphApiVersion!: string;
-  @ValidateNested() @Type(() => EncryptedSecret) accessToken!: EncryptedSecret;
+  @IsObject() @ValidateNested() @Type(() => EncryptedSecret) accessToken!: EncryptedSecret;
   @IsOptional() @IsBoolean() deleted?: boolean;
   @IsInt() @Min(0) revision!: number;
   @IsISO8601() updatedAt!: string;

@@ -1,7 +1,7 @@
 import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString } from 'class-validator';
 import { registerContract } from '../topic';
 
-export const CONTACT_CHANGED_V1 = { topic: 'wa.contact.changed.v1', version: 1, compacted: true } as const;
+export const CONTACT_CHANGED_V1 = { topic: 'wa.contact.changed.v1', version: 1, compacted: true, key: '<tenantId>:<phoneNumberId>:<waId ?? userId>' } as const;
 
 /**
  * What sending needs to know about one contact (compacted, key
@@ -28,7 +28,7 @@ export class ContactChangedV1 {
 }
 registerContract(CONTACT_CHANGED_V1, ContactChangedV1);
 
-export const CONTACT_ERASED_V1 = { topic: 'wa.contact.erased.v1', version: 1 } as const;
+export const CONTACT_ERASED_V1 = { topic: 'wa.contact.erased.v1', version: 1, key: '<tenantId>:<contactId>' } as const;
 
 /**
  * GDPR erasure of one contact: every service forgets it (the gateway's message projection,

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { registerContract } from '../topic';
 
-export const CONTACT_TAGS_REQUESTED_V1 = { topic: 'wa.contact.tags.requested.v1', version: 1 } as const;
+export const CONTACT_TAGS_REQUESTED_V1 = { topic: 'wa.contact.tags.requested.v1', version: 1, key: '<tenantId>:<phoneNumberId>:<waId ?? userId>' } as const;
 
 /** A contact tag as the contacts service accepts it: 1-64 letters, digits, space or `. _ : / -`, starting with a letter or digit. */
 export const CONTACT_TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._:/-]{0,63}$/u;

@@ -1,7 +1,7 @@
 import { IsIn, IsISO8601, IsObject, IsOptional, IsString, Length } from 'class-validator';
 import { registerContract } from '../topic';
 
-export const INBOUND_MESSAGE_V1 = { topic: 'wa.inbound.message.v1', version: 1 } as const;
+export const INBOUND_MESSAGE_V1 = { topic: 'wa.inbound.message.v1', version: 1, key: '<phoneNumberId>:<waId ?? userId>' } as const;
 
 /** Message types Meta documents for inbound messages; anything else is `unsupported`. */
 export const INBOUND_MESSAGE_TYPES = [

@@ -1,7 +1,7 @@
 import { IsIn, IsInt, IsISO8601, IsString, Min } from 'class-validator';
 import { registerContract } from '../topic';
 
-export const MEDIA_FAILED_V1 = { topic: 'wa.media.failed.v1', version: 1 } as const;
+export const MEDIA_FAILED_V1 = { topic: 'wa.media.failed.v1', version: 1, key: '<mediaId>' } as const;
 
 /** Why an inbound media object could not be stored (each is final; transient causes are retried first). */
 export const MEDIA_FAILURE_REASONS = [

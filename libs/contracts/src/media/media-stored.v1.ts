@@ -1,7 +1,7 @@
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { registerContract } from '../topic';
 
-export const MEDIA_STORED_V1 = { topic: 'wa.media.stored.v1', version: 1 } as const;
+export const MEDIA_STORED_V1 = { topic: 'wa.media.stored.v1', version: 1, key: '<mediaId>' } as const;
 
 /**
  * One media object persisted by the media service (an upload, or an inbound media message

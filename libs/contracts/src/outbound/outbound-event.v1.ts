@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { registerContract } from '../topic';
 
-export const OUTBOUND_EVENTS_V1 = { topic: 'wa.outbound.events.v1', version: 1 } as const;
+export const OUTBOUND_EVENTS_V1 = { topic: 'wa.outbound.events.v1', version: 1, key: '<phoneNumberId>:<recipient>' } as const;
 
 export const OUTBOUND_EVENT_KINDS = [
   'accepted', 'rejected', 'retry-scheduled', 'sent', 'delivered', 'read', 'played', 'failed', 'dead-lettered',

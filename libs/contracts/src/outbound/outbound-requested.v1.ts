@@ -1,7 +1,7 @@
 import { IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { registerContract } from '../topic';
 
-export const OUTBOUND_REQUESTED_V1 = { topic: 'wa.outbound.requested.v1', version: 1 } as const;
+export const OUTBOUND_REQUESTED_V1 = { topic: 'wa.outbound.requested.v1', version: 1, key: '<phoneNumberId>' } as const;
 
 export const OUTBOUND_MESSAGE_TYPES = [
   'text', 'image', 'audio', 'video', 'document', 'sticker', 'template', 'interactive',

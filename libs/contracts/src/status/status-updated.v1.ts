@@ -3,7 +3,7 @@ import { IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, ValidateNested
 import { MESSAGE_STATUSES, MessageStatus, MetaErrorDto } from '../common';
 import { registerContract } from '../topic';
 
-export const STATUS_UPDATED_V1 = { topic: 'wa.status.updated.v1', version: 1 } as const;
+export const STATUS_UPDATED_V1 = { topic: 'wa.status.updated.v1', version: 1, key: '<phoneNumberId>:<recipientId ?? recipientUserId>' } as const;
 
 /** One delivery status of an outbound message. Key: `<phoneNumberId>:<recipientId ?? recipientUserId>`. */
 export class StatusUpdatedV1 {

@@ -1,7 +1,7 @@
 import { IsBase64, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
 import { registerContract } from '../topic';
 
-export const WEBHOOK_RECEIVED_V1 = { topic: 'wa.webhook.received.v1', version: 1 } as const;
+export const WEBHOOK_RECEIVED_V1 = { topic: 'wa.webhook.received.v1', version: 1, key: '<phoneNumberId> (or the WABA id)' } as const;
 
 /**
  * A Meta webhook POST exactly as it arrived (signature already verified by ingress).
