@@ -3,6 +3,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
 import { MediaController } from './media.controller';
 import { MediaService } from './media.service';
 import { MessagesController } from './messages.controller';
+import { PeerDelivery } from './peer-delivery';
 import { SendService } from './send.service';
 import { TemplatesController } from './templates.controller';
 import { TemplatesService } from './templates.service';
@@ -11,7 +12,7 @@ import { TemplatesService } from './templates.service';
 @Module({
   imports: [WebhooksModule],
   controllers: [MessagesController, MediaController, TemplatesController],
-  providers: [SendService, MediaService, TemplatesService],
+  providers: [SendService, MediaService, TemplatesService, PeerDelivery],
   exports: [MediaService],
 })
 export class GraphModule {}

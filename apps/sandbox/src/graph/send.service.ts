@@ -19,6 +19,7 @@ import { PairLimiter } from '../rules/pair-limiter';
 import { bodyParameterCount, TemplateRegistry } from '../rules/template-registry';
 import { ThroughputLimiter } from '../rules/throughput-limiter';
 import { AcceptedSend, PricingCategory, StatusSimulator } from '../webhooks/status-simulator.service';
+import { PeerDelivery } from './peer-delivery';
 import { normalizePhone, OutboundMessage, parseSendRequest } from './send-request.validator';
 
 const sendsByCode = counter('sandbox_graph_messages_total', 'Calls to /messages by answer: 200 or the Meta error code', ['code']);
@@ -77,6 +78,7 @@ export class SendService implements OnModuleInit {
     private readonly media: MediaStore,
     private readonly statuses: StatusSimulator,
     private readonly ids: IdFactory,
+    private readonly peers: PeerDelivery,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SANDBOX_SETTINGS) private readonly settings: SandboxSettings,
   ) {}
@@ -121,10 +123,10 @@ export class SendService implements OnModuleInit {
 
     const parsed = parseSendRequest(body);
     if (parsed.kind === 'read') return { success: true };
-    return this.accept(version, number, parsed);
+    return this.accept(version, number, parsed, body);
   }
 
-  private accept(version: string, number: SandboxNumber, message: OutboundMessage): SendResponse {
+  private accept(version: string, number: SandboxNumber, message: OutboundMessage, body: unknown): SendResponse {
     let category: PricingCategory = 'service';
     if (message.template) {
       const { name, language, bodyParameters } = message.template;
@@ -156,6 +158,10 @@ export class SendService implements OnModuleInit {
     const failure = this.asyncFailure(number, message, recipient, inWindow, category);
     if (failure) send.failure = failure;
     this.statuses.schedule(send);
+    // another number of the sandbox as the recipient: it receives the message (docs/sandbox.md)
+    const peer = failure ? undefined : this.peers.peerOf(number, recipient.waId);
+    const ownWaId = normalizePhone(number.displayPhoneNumber);
+    if (peer && ownWaId !== null) this.peers.deliver(number, peer, body, bsuidForWaId(ownWaId, countryOf(ownWaId)));
 
     const contact: SendResponse['contacts'][number] = message.to !== undefined ? { input: message.to, wa_id: recipient.waId } : { input: message.recipient, user_id: recipient.userId };
     return {
