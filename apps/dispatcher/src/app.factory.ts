@@ -109,7 +109,7 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
             clock, Math.random,
             {
               inlineHorizonMs: env.INLINE_HORIZON_MS, rateLimits: env.RATE_LIMITS_ENABLED, reconcileTimeoutMs: env.RECONCILE_TIMEOUT_MS,
-              unknownNumberGraceMs: env.UNKNOWN_NUMBER_GRACE_MS,
+              unknownNumberGraceMs: env.UNKNOWN_NUMBER_GRACE_MS, windowGraceMs: env.WINDOW_GRACE_MS,
               backoff: { ...DEFAULT_BACKOFF, maxTransientAttempts: env.MAX_TRANSIENT_ATTEMPTS, transientBaseMs: env.TRANSIENT_BACKOFF_BASE_MS },
             },
             (t) => backlog.appliedThrough(t),

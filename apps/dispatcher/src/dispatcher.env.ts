@@ -90,6 +90,10 @@ export class DispatcherEnv extends BaseEnv {
   @IsInt() @Min(0)
   UNKNOWN_NUMBER_GRACE_MS = 30000;
 
+  /** How long a free-form command from an internal producer (an automated reply) waits for the contact's window update before it is rejected outside-window (ADR 0135). */
+  @IsInt() @Min(0) @Max(600000)
+  WINDOW_GRACE_MS = 15000;
+
   @IsInt() @Min(1) @Max(100)
   DB_POOL_SIZE = 20;
 

@@ -32,6 +32,13 @@ export interface ProcessorOptions {
   rateLimits?: boolean;
   reconcileTimeoutMs: number;
   unknownNumberGraceMs: number;
+  /**
+   * How long a free-form command from an internal producer (source `kafka`, e.g. an automated
+   * reply, ADR 0135) waits for the contact's window to show open before `outside-window`: it
+   * answers the inbound message that opened the window, whose `wa.contact.changed.v1` may still
+   * be on its way from the contacts service. Default 0.
+   */
+  windowGraceMs?: number;
   backoff: BackoffPolicy;
 }
 
@@ -213,6 +220,9 @@ export class OutboundProcessor {
     const verdict = checkCompliance({ tenantId: req.tenantId, type: req.type, number, contact, templateStatus, now });
     if (!verdict.ok) {
       if (verdict.hold) return { send: this.hold(row, verdict.reason) };
+      if (verdict.code === 'outside-window' && req.source === 'kafka' && now - Date.parse(req.requestedAt) < (this.options.windowGraceMs ?? 0)) {
+        return { send: this.defer(item, row, 'window-pending', now + 1000, {}) };
+      }
       return { send: this.reject(row, verdict.code, verdict.reason) };
     }
     const mapped = await this.mapReferences(req, now);

@@ -23,7 +23,7 @@ export const OUTBOUND_RETRY_TIERS: readonly { delayMs: number; spec: TopicSpec }
 
 export const RETRY_REASONS = [
   'rate-number', 'rate-pair', 'throttled', 'transient', 'reconcile', 'send-at', 'messaging-limit',
-  'unknown-number', 'resume', 'async-failure',
+  'unknown-number', 'resume', 'async-failure', 'window-pending',
 ] as const;
 export type RetryReason = (typeof RETRY_REASONS)[number];
 
