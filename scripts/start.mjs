@@ -32,6 +32,8 @@ const SERVICES = [
   // Loopback targets allowed so the local receiver (127.0.0.1) passes the SSRF guard.
   { name: 'notifier', port: 3006, env: { NOTIFIER_ALLOWED_TARGETS: '127.0.0.1/32,::1/128' } },
   { name: 'conversations', port: 3007 },
+  // Reads audiences from contacts (CONTACTS_URL), so after it (ADR 0151).
+  { name: 'campaigns', port: 3008 },
 ];
 
 // LOCAL_STATE_DIR: where dev secrets, the tenant's key and logs live (a second stack keeps its own).
@@ -111,7 +113,8 @@ async function waitLive(url, child, name) {
 
 // Where services find each other (their defaults assume no PORT_OFFSET).
 const links = {
-  gateway: { CONTACTS_URL: urlOf(3003), MEDIA_URL: urlOf(3004), ANALYTICS_URL: urlOf(3005), NOTIFIER_URL: urlOf(3006), CONVERSATIONS_URL: urlOf(3007) },
+  gateway: { CONTACTS_URL: urlOf(3003), MEDIA_URL: urlOf(3004), ANALYTICS_URL: urlOf(3005), NOTIFIER_URL: urlOf(3006), CONVERSATIONS_URL: urlOf(3007), CAMPAIGNS_URL: urlOf(3008) },
+  campaigns: { CONTACTS_URL: urlOf(3003) },
   sandbox: { SANDBOX_CALLBACK_URL: `${urlOf(3001)}/webhooks/meta/${env.META_APP_ID}` },
   media: s3?.env ?? {},
 };

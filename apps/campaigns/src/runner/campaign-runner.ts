@@ -12,8 +12,6 @@ import { NumbersRepository } from '../numbers/numbers.repository';
 import { pace, tierFreesAt } from '../pacing/pacer';
 
 const DAY_MS = 86_400_000;
-/** The runner's lock (one runner at a time across instances). */
-const LEADER_LOCK_KEY = 0x0c4a_9a19;
 /** How long a number's "planned in 24 h" count is reused before it is counted again. */
 const PLANNED_REFRESH_MS = 10_000;
 /** Limits of a number not announced yet on wa.number.changed.v1: the lowest tier, a coexistence number's rate. */
@@ -92,7 +90,8 @@ export class CampaignRunner implements OnApplicationBootstrap, OnApplicationShut
     }
     const qr = this.db.createQueryRunner();
     await qr.connect();
-    const [row] = (await qr.query('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK_KEY])) as { ok: boolean }[];
+    // one runner per schema (advisory locks are per database; several deployments or tests may share one)
+    const [row] = (await qr.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`campaigns-runner:${this.env.DATABASE_SCHEMA}`])) as { ok: boolean }[];
     if (row?.ok) {
       this.leader = qr;
       this.slots.clear();
