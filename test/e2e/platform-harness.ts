@@ -29,7 +29,7 @@ export async function withAdminDb<T>(fn: (c: Client) => Promise<T>, base = BASE_
   try { return await fn(c); } finally { await c.end(); }
 }
 
-export type ServiceName = 'sandbox' | 'gateway' | 'ingress' | 'dispatcher' | 'contacts' | 'notifier' | 'analytics';
+export type ServiceName = 'sandbox' | 'gateway' | 'ingress' | 'dispatcher' | 'contacts' | 'notifier' | 'analytics' | 'conversations';
 
 export interface PlatformOptions {
   /** The Meta app registered everywhere (default E2E_APP). */
@@ -50,6 +50,12 @@ export interface PlatformOptions {
    * serves `/dashboard` from it (ANALYTICS_URL); its consumer group is this run's own.
    */
   analytics?: boolean;
+  /**
+   * Start the conversations service too (default false): the gateway forwards
+   * `/v1/conversations` and `/v1/automations` to it (CONVERSATIONS_URL); its consumer group is
+   * this run's own, and its automations may forward to loopback receivers.
+   */
+  conversations?: boolean;
 }
 
 export class Platform {
@@ -78,6 +84,7 @@ export class Platform {
     const names: ServiceName[] = [
       'sandbox', 'gateway', 'ingress', 'dispatcher', 'contacts',
       ...(this.options.notifier ? ['notifier' as const] : []), ...(this.options.analytics ? ['analytics' as const] : []),
+      ...(this.options.conversations ? ['conversations' as const] : []),
     ];
     const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<ServiceName, number>;
     const common = {
@@ -90,11 +97,13 @@ export class Platform {
       NORMALIZER_GROUP_ID: `ingress-normalizer-${this.suffix}`,
       ...(this.options.notifier ? { NOTIFIER_URL: `http://127.0.0.1:${ports.notifier}` } : {}),
       ...(this.options.analytics ? { ANALYTICS_URL: `http://127.0.0.1:${ports.analytics}` } : {}),
+      ...(this.options.conversations ? { CONVERSATIONS_URL: `http://127.0.0.1:${ports.conversations}` } : {}),
       ...this.options.env,
     };
     const own: Partial<Record<ServiceName, Record<string, string>>> = {
       notifier: { NOTIFIER_CONSUMER_GROUP: `notifier-${this.suffix}`, NOTIFIER_ALLOWED_TARGETS: '127.0.0.1/32,::1/128' },
       analytics: { ANALYTICS_CONSUMER_GROUP: `analytics-${this.suffix}` },
+      conversations: { CONVERSATIONS_CONSUMER_GROUP: `conversations-${this.suffix}`, AUTOMATIONS_ALLOWED_TARGETS: '127.0.0.1/32,::1/128' },
     };
     for (const n of names) this.services.set(n, new ServiceProcess(n, ports[n], { ...common, ...own[n], ...this.options.serviceEnv?.[n] }));
     await Promise.all([...this.services.values()].map((s) => s.start(120000)));
