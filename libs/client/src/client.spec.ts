@@ -83,14 +83,14 @@ describe('WabridgeClient retries', () => {
     const { c, seen, sleeps } = client([error(429, 'rate_limited', { 'retry-after': '2' }), error(429, 'rate_limited', { 'retry-after': '7' }), json(200, { id: 'm' })]);
     const res = await c.call('get', '/v1/messages/{id}', { path: { id: 'm' } });
     expect(res).toMatchObject({ status: 200, data: { id: 'm' }, attempts: 3 });
-    expect(sleeps).toEqual([2000, 7000]);
+    expect(sleeps).toEqual([2100, 7350]); // as asked, plus 10 % × random (0.5) of jitter
     expect(seen).toHaveLength(3);
   });
 
   it('honours a Retry-After HTTP date', async () => {
     const { c, sleeps } = client([error(503, 'unavailable', { 'retry-after': 'Sun, 06 Dec 2026 10:00:05 GMT' }), json(200, {})]);
     await c.get('/v1/messages/{id}', { path: { id: 'm' } });
-    expect(sleeps).toEqual([5000]);
+    expect(sleeps).toEqual([5250]);
   });
 
   it('backs off exponentially (with jitter) when no Retry-After is given', async () => {
@@ -103,7 +103,7 @@ describe('WabridgeClient retries', () => {
     const { c, seen, sleeps } = client([error(429, 'rate_limited', { 'retry-after': '1' }), error(429, 'rate_limited', { 'retry-after': '1' }), error(429, 'rate_limited', { 'retry-after': '1' })], { retry: { maxRetries: 2 } });
     await expect(c.get('/v1/messages/{id}', { path: { id: 'm' } })).rejects.toMatchObject({ status: 429, code: 'rate_limited', attempts: 3 });
     expect(seen).toHaveLength(3);
-    expect(sleeps).toEqual([1000, 1000]);
+    expect(sleeps).toEqual([1050, 1050]);
   });
 
   it('does not wait longer than maxDelayMs: a Retry-After beyond it is thrown at once', async () => {

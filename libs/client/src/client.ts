@@ -164,10 +164,12 @@ export class WabridgeClient {
         throw new WabridgeNetworkError(`${verb} ${path}: ${err instanceof Error ? err.message : String(err)}`, attempt, { cause: err });
       }
       if (RETRY_STATUSES.has(res.status) && retriesLeft) {
-        const wait = retryAfterMs(res.headers.get('retry-after'), this.now()) ?? backoffMs(attempt - 1, this.baseDelayMs, this.maxDelayMs, this.random);
+        const asked = retryAfterMs(res.headers.get('retry-after'), this.now());
+        const wait = asked ?? backoffMs(attempt - 1, this.baseDelayMs, this.maxDelayMs, this.random);
         if (wait <= this.maxDelayMs) {
           await res.body?.cancel().catch(() => undefined);
-          await this.sleep(wait);
+          // up to 10 % more than asked: requests refused together do not all come back in the same instant
+          await this.sleep(asked === undefined ? wait : wait + Math.round(wait * 0.1 * this.random()));
           continue;
         }
       }
