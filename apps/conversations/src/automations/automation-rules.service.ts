@@ -98,8 +98,9 @@ export class AutomationRulesService {
     const problems: FieldProblem[] = [];
     const trigger = parseTrigger(rawTrigger as Record<string, unknown>, problems);
     const actions = parseActions(rawActions as Record<string, unknown>[], trigger, problems);
-    for (const [i, a] of actions.entries()) {
-      if (a.type !== 'forward') continue;
+    // numbered as in the body (the parsed list leaves invalid actions out)
+    for (const [i, a] of (rawActions as Record<string, unknown>[]).entries()) {
+      if (a.type !== 'forward' || typeof a.url !== 'string' || problems.some((p) => p.field === `actions[${i}].url`)) continue;
       try {
         await this.guard.check(a.url);
       } catch (err) {

@@ -38,7 +38,7 @@ describe('automations (real Kafka and Postgres)', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    await h.start({ AUTOMATIONS_ALLOWED_TARGETS: '127.0.0.1', AUTOMATIONS_REPLY_BUDGET: '3', AUTOMATIONS_MAX_RULES_PER_TENANT: '30' }, { clock });
+    await h.start({ AUTOMATIONS_ALLOWED_TARGETS: '127.0.0.1', AUTOMATIONS_REPLY_BUDGET: '4', AUTOMATIONS_MAX_RULES_PER_TENANT: '30' }, { clock });
     commands = await TopicCollector.start(OUTBOUND_REQUESTED_V1, h.suffix);
     tags = await TopicCollector.start(CONTACT_TAGS_REQUESTED_V1, h.suffix);
   }, 90_000);
@@ -229,21 +229,21 @@ describe('automations (real Kafka and Postgres)', () => {
     const phone = newPhone();
     const chat = new ChatScript(tenant, phone, '4915111110003');
     const echo = await createRule({ phoneNumberId: phone, name: 'echo', cooldownSeconds: 30, trigger: { type: 'any' }, actions: [{ type: 'reply', message: { type: 'text', text: { body: 'auto' } } }] });
-    // another bot answering every 10 s: the rule answers at 0 s, 30 s (cooldown), then the budget (3 per hour) ends it
-    for (let i = 0; i < 12; i++) {
+    // another bot answering every 10 s: the rule answers at 0, 30, 60, 90 s (its 30 s cooldown), then the budget (4 per hour) ends it
+    for (let i = 0; i < 16; i++) {
       await say(chat, w(`loop${i}`), { type: 'text', text: { body: `bot ${i}` } });
       clock.advance(10 * S);
     }
-    await waitFor(() => repliesTo(phone).length >= 3, { what: 'three replies' });
+    await waitFor(() => repliesTo(phone).length >= 4, { what: 'four replies' });
     const sentinel = new ChatScript(tenant, phone, '4915111110098');
-    await say(sentinel, w('loop-sentinel'), { type: 'text', text: { body: 'x' } });
+    await say(sentinel, w('sentinel-of-loop'), { type: 'text', text: { body: 'x' } });
     await waitFor(() => repliesTo(phone).some((c) => c.to === sentinel.waId), { what: 'the sentinel reply' });
-    expect(repliesTo(phone).filter((c) => c.to === chat.waId).map((c) => c.metadata?.automationInboundWamid)).toEqual([w('loop0'), w('loop3'), w('loop6')]);
+    expect(repliesTo(phone).filter((c) => c.to === chat.waId).map((c) => c.metadata?.automationInboundWamid)).toEqual([w('loop0'), w('loop3'), w('loop6'), w('loop9')]);
     const firings = await h.pg.query(
       `SELECT skipped, count(*)::int AS n FROM automation_firings WHERE tenant_id = $1 AND rule_id = $2 AND inbound_wamid LIKE $3 GROUP BY skipped ORDER BY skipped`,
       [tenant, echo.id, `${w('loop')}%`],
     );
-    expect(firings.rows).toEqual([{ skipped: 'budget', n: 3 }, { skipped: 'cooldown', n: 6 }, { skipped: null, n: 3 }]);
+    expect(firings.rows).toEqual([{ skipped: 'budget', n: 4 }, { skipped: 'cooldown', n: 8 }, { skipped: null, n: 4 }]);
     expect(automationMessageId(tenant, w('loop0'), echo.id, 0).slice(10)).toBe(repliesTo(phone)[0]!.id.slice(10));
   }, 90_000);
 });
