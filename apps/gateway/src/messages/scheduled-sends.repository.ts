@@ -39,10 +39,8 @@ export class ScheduledSendsRepository {
   async claimDue(dueBy: Date, staleBefore: Date, now: Date, limit: number): Promise<DueSend[]> {
     return rowsOf<DueSend>(await this.db.query(
       `UPDATE scheduled_sends SET state = 'releasing', claimed_at = $3, updated_at = $3
-        WHERE message_id IN (
-          (SELECT message_id FROM scheduled_sends WHERE state = 'pending' AND send_at <= $1 ORDER BY send_at LIMIT $4 FOR UPDATE SKIP LOCKED)
-          UNION ALL
-          (SELECT message_id FROM scheduled_sends WHERE state = 'releasing' AND claimed_at < $2 LIMIT $4 FOR UPDATE SKIP LOCKED))
+        WHERE message_id IN (SELECT message_id FROM scheduled_sends WHERE state = 'pending' AND send_at <= $1 ORDER BY send_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+           OR message_id IN (SELECT message_id FROM scheduled_sends WHERE state = 'releasing' AND claimed_at < $2 LIMIT $4 FOR UPDATE SKIP LOCKED)
         RETURNING message_id, tenant_id, phone_number_id, command`,
       [dueBy, staleBefore, now, limit],
     ));

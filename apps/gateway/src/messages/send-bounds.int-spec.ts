@@ -53,10 +53,27 @@ describe('send bounds and Cloud API fidelity', () => {
       expect(res.body.error.details).toEqual([{ field: 'sendAt', problems: [expect.stringContaining('30 days')] }]);
     });
 
-    it('accepts a sendAt 29 days ahead and carries it to the dispatcher', async () => {
+    it('refuses a sendAt in the past with 400 naming sendAt', async () => {
+      const res = await h.api(fx.key, 'POST', '/v1/messages', text({ sendAt: new Date(Date.now() - 5 * 60_000).toISOString() }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.details).toEqual([{ field: 'sendAt', problems: [expect.stringContaining('in the past')] }]);
+    });
+
+    it('accepts a sendAt 29 days ahead as scheduled, holding the command (with its sendAt) until then (ADR 0150)', async () => {
       const at = new Date(Date.now() + 29 * DAY).toISOString();
       const res = await h.api(fx.key, 'POST', '/v1/messages', text({ sendAt: at }));
       expect(res.status).toBe(202);
+      expect(res.body.status).toBe('scheduled');
+      const held = await pg.query('SELECT state, command FROM scheduled_sends WHERE message_id = $1', [res.body.id]);
+      expect(held.rows).toEqual([{ state: 'pending', command: expect.objectContaining({ id: res.body.id, sendAt: at }) }]);
+      expect((await h.api(fx.key, 'GET', `/v1/messages/${res.body.id}`)).body).toMatchObject({ status: 'scheduled', sendAt: at });
+    });
+
+    it('carries a sendAt within the release lead straight to the dispatcher', async () => {
+      const at = new Date(Date.now() + 500).toISOString();
+      const res = await h.api(fx.key, 'POST', '/v1/messages', text({ sendAt: at }));
+      expect(res.status).toBe(202);
+      expect(res.body.status).toBe('accepted');
       expect((await commandOf(res.body.id)).value.sendAt).toBe(at);
     });
   });
