@@ -64,13 +64,13 @@ describe('@wabridge/client against the running gateway', () => {
     expect(pages.map((p) => p.data.length)).toEqual([2, 1]);
     expect(pages[1]!.nextCursor).toBeNull();
     const listed = [];
-    for await (const m of client.paginate('/v1/messages', { query: { limit: 2 } })) listed.push((m as { id: string }).id);
-    expect(listed.sort()).toEqual(sent.map((s) => s.id!).sort());
+    for await (const m of client.paginate('/v1/messages', { query: { limit: 2 } })) listed.push(m.id); // typed: the document describes the page
+    expect(listed.sort()).toEqual(sent.map((s) => s.id).sort());
 
     // each send reaches Meta (the sandbox) once and becomes sent
     for (const s of sent) {
       const view = await waitFor(async () => {
-        const m = (await client.get('/v1/messages/{id}', { path: { id: s.id! } })) as { status: string; wamid?: string };
+        const m = await client.get('/v1/messages/{id}', { path: { id: s.id } });
         return m.wamid ? m : undefined;
       }, { timeoutMs: 60000, what: `message ${s.id} sent` });
       expect(view.wamid).toMatch(/^wamid\./);

@@ -11,6 +11,7 @@ import { CLOCK } from '../tokens';
 import { GraphCallError, GraphClient, graphErrorToApiError } from '../graph/graph.client';
 import { normalizeTo } from './message-rules';
 import { ListMessagesQuery, MarkReadBody } from './messages.dto';
+import { MESSAGE_PAGE_SCHEMA, MESSAGE_SCHEMA } from './messages.openapi';
 import { messageView, MessagesRepository, MessageView } from './messages.repository';
 import { ScheduledSendsRepository } from './scheduled-sends.repository';
 import { parseNativeSend, SendValidationError } from './send-request';
@@ -64,7 +65,7 @@ export class MessagesController {
   @RequireScopes('messages:send')
   @ApiBody({ schema: NATIVE_SEND_SCHEMA })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body → same answer; other body → 409' })
-  @ApiResponse({ status: 202, description: '`scheduled` when `sendAt` is ahead (held until then, cancellable with DELETE), else `accepted`', schema: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string', enum: ['accepted', 'scheduled'] } } } })
+  @ApiResponse({ status: 202, description: '`scheduled` when `sendAt` is ahead (held until then, cancellable with DELETE), else `accepted`', schema: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { type: 'string', enum: ['accepted', 'scheduled'] } } } })
   @ApiResponse({ status: 400, schema: ERROR_SCHEMA, description: 'invalid body; `sendAt` in the past or more than 30 days ahead' })
   async send(
     @CurrentPrincipal() principal: Principal,
@@ -87,6 +88,8 @@ export class MessagesController {
 
   @Get()
   @RequireScopes('messages:read')
+  @ApiResponse({ status: 200, description: 'A page of messages, newest first', schema: MESSAGE_PAGE_SCHEMA })
+  @ApiResponse({ status: 400, schema: ERROR_SCHEMA })
   async list(@CurrentPrincipal() principal: Principal, @Query() q: ListMessagesQuery): Promise<{ data: MessageView[]; nextCursor: string | null }> {
     const limit = q.limit ?? 50;
     let to = q.to;
@@ -97,6 +100,8 @@ export class MessagesController {
 
   @Get(':id')
   @RequireScopes('messages:read')
+  @ApiResponse({ status: 200, description: 'The message with its history', schema: MESSAGE_SCHEMA })
+  @ApiResponse({ status: 404, schema: ERROR_SCHEMA })
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<MessageView> {
     const row = await this.messages.get(principal.tenantId, id);
     if (!row) throw ApiError.notFound('message');

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { LISTED_MESSAGE_STATUSES } from './messages.openapi';
 
 export class ListMessagesQuery {
-  @IsOptional() @IsIn(['scheduled', 'cancelled', 'accepted', 'retry-scheduled', 'sent', 'delivered', 'read', 'played', 'rejected', 'failed', 'dead-lettered'])
+  @ApiPropertyOptional({ enum: LISTED_MESSAGE_STATUSES }) @IsOptional() @IsIn(LISTED_MESSAGE_STATUSES)
   status?: string;
   /** E.164 (with or without +) or a business-scoped user id. */
   @ApiPropertyOptional({ type: String }) @IsOptional() @IsString() @Length(1, 128) to?: string;

@@ -321,6 +321,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/automations/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rules, by number and evaluation order */
+        get: operations["Automations_listRules"];
+        put?: never;
+        /** Adds a rule to a number (applies within seconds) */
+        post: operations["Automations_createRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/automations/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Automations_getRule"];
+        put?: never;
+        post?: never;
+        delete: operations["Automations_deleteRule"];
+        options?: never;
+        head?: never;
+        patch: operations["Automations_updateRule"];
+        trace?: never;
+    };
+    "/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns, newest first */
+        get: operations["Campaigns_list"];
+        put?: never;
+        /** Creates a campaign (status draft; `start` sends it) */
+        post: operations["Campaigns_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign with its live counts (from the messages' events) */
+        get: operations["Campaigns_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends the campaign; recipients not planned are never sent */
+        post: operations["Campaigns_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stops planning sends within a tick; what the dispatcher already has still goes */
+        post: operations["Campaigns_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recipients, in expansion order */
+        get: operations["Campaigns_recipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Continues a paused campaign where it stood (no recipient twice) */
+        post: operations["Campaigns_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a draft (scheduled while `startAt` is ahead) */
+        post: operations["Campaigns_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/contacts": {
         parameters: {
             query?: never;
@@ -509,7 +663,7 @@ export interface paths {
         get: operations["Messages_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["Messages_cancel"];
         options?: never;
         head?: never;
         patch?: never;
@@ -676,7 +830,7 @@ export interface components {
             name: string;
         };
         CreateApiKeyDto: {
-            scopes?: ("messages:send" | "messages:read" | "contacts" | "media" | "webhooks" | "conversations" | "admin")[];
+            scopes?: ("messages:send" | "messages:read" | "contacts" | "media" | "webhooks" | "conversations" | "campaigns" | "admin")[];
         };
         CreateAppDto: {
             appId: string;
@@ -927,6 +1081,248 @@ export interface components {
             readonly defaultRetentionDays?: number;
         };
         ConversationError: {
+            error?: {
+                code: string;
+                message: string;
+                details?: unknown;
+            };
+        };
+        /** @description What fires the rule. keyword: the whole message (exact) or a word or phrase of it (contains), case, accents and punctuation ignored. regex: a linear-time pattern (no backreferences or lookaheads; at most 200 characters; lower case when caseInsensitive). interactive: a reply button, list row or template quick-reply button by id. welcome: the first message ever from the contact, or request_welcome. away: a message outside the opening hours. opt_out: the whole message is one of the keywords (the contacts service records the opt-out; no reply action). any: every message. */
+        AutomationTrigger: {
+            /** @enum {unknown} */
+            type: "keyword";
+            keywords: string[];
+            /**
+             * @default exact
+             * @enum {string}
+             */
+            match: "exact" | "contains";
+        } | {
+            /** @enum {unknown} */
+            type: "regex";
+            pattern: string;
+            /** @default false */
+            caseInsensitive: boolean;
+        } | {
+            /** @enum {unknown} */
+            type: "interactive";
+            ids: string[];
+        } | {
+            /** @enum {unknown} */
+            type: "welcome" | "any";
+        } | {
+            /** @enum {unknown} */
+            type: "away";
+            /**
+             * @description IANA timezone
+             * @example Europe/Berlin
+             */
+            timezone: string;
+            /** @description Opening hours; empty = always closed */
+            schedule: {
+                days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                from: string;
+                /** @description Exclusive; before `from` = over midnight; 24:00 = end of day */
+                to: string;
+            }[];
+        } | {
+            /** @enum {unknown} */
+            type: "opt_out";
+            keywords: string[];
+        };
+        /** @description reply: a text, template or interactive message (as POST /v1/messages takes it, without number and recipient) sent through the dispatcher; free-form only within the 24 h window the message opened; at most one reply per inbound message, subject to the rule's cooldown and the contact's reply budget. tag: tags added to the contact (contacts service). forward: the message POSTed as JSON to an http(s) URL (SSRF-guarded, one attempt). assign: the conversation handed to an agent or queue (automations stay quiet while assigned). */
+        AutomationAction: {
+            /** @enum {unknown} */
+            type: "reply";
+            message: {
+                /** @enum {string} */
+                type: "text" | "template" | "interactive";
+                text?: Record<string, unknown>;
+                template?: Record<string, unknown>;
+                interactive?: Record<string, unknown>;
+            };
+        } | {
+            /** @enum {unknown} */
+            type: "tag";
+            tags: string[];
+        } | {
+            /** @enum {unknown} */
+            type: "forward";
+            /** Format: uri */
+            url: string;
+        } | {
+            /** @enum {unknown} */
+            type: "assign";
+            assignee: string;
+        };
+        AutomationRule: {
+            id: string;
+            phoneNumberId: string;
+            name: string;
+            /** @description Evaluation order within the number, lowest first (default: after the last rule) */
+            position: number;
+            /** @default true */
+            enabled: boolean;
+            /**
+             * @description Evaluate later rules too when this one fires (default: the first rule that fires ends the evaluation)
+             * @default false
+             */
+            continueAfter: boolean;
+            /**
+             * @description This rule replies to one contact at most once per this many seconds
+             * @default 300
+             */
+            cooldownSeconds: number;
+            trigger: components["schemas"]["AutomationTrigger"];
+            actions: components["schemas"]["AutomationAction"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "phoneNumberId": "106540352242922",
+         *       "name": "prices",
+         *       "trigger": {
+         *         "type": "keyword",
+         *         "keywords": [
+         *           "price",
+         *           "prices"
+         *         ],
+         *         "match": "contains"
+         *       },
+         *       "actions": [
+         *         {
+         *           "type": "reply",
+         *           "message": {
+         *             "type": "text",
+         *             "text": {
+         *               "body": "Our prices: https://example.com/prices"
+         *             }
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        AutomationRuleCreate: {
+            phoneNumberId: string;
+            name: string;
+            /** @description Evaluation order within the number, lowest first (default: after the last rule) */
+            position?: number;
+            /** @default true */
+            enabled: boolean;
+            /**
+             * @description Evaluate later rules too when this one fires (default: the first rule that fires ends the evaluation)
+             * @default false
+             */
+            continueAfter: boolean;
+            /**
+             * @description This rule replies to one contact at most once per this many seconds
+             * @default 300
+             */
+            cooldownSeconds: number;
+            trigger: components["schemas"]["AutomationTrigger"];
+            actions: components["schemas"]["AutomationAction"][];
+        };
+        AutomationRulePatch: {
+            name?: string;
+            /** @description Evaluation order within the number, lowest first (default: after the last rule) */
+            position?: number;
+            /** @default true */
+            enabled: boolean;
+            /**
+             * @description Evaluate later rules too when this one fires (default: the first rule that fires ends the evaluation)
+             * @default false
+             */
+            continueAfter: boolean;
+            /**
+             * @description This rule replies to one contact at most once per this many seconds
+             * @default 300
+             */
+            cooldownSeconds: number;
+            trigger?: components["schemas"]["AutomationTrigger"];
+            actions?: components["schemas"]["AutomationAction"][];
+        };
+        CampaignCreate: {
+            name: string;
+            phoneNumberId: string;
+            /** @description Meta's template object. Strings in `components` may name contact fields per recipient: `{{attributes.<key>}}`, `{{profileName}}`, `{{waId}}`, with a fallback after `|` (`{{attributes.firstName|there}}`); a recipient missing one without a fallback is skipped. */
+            template: {
+                name: string;
+                language: {
+                    code: string;
+                };
+                components?: Record<string, unknown>[];
+            };
+            /** @description At least one; together, each recipient once (by wa_id). Tags: contacts of the number with every tag. */
+            audience: {
+                tags?: string[];
+                contactIds?: string[];
+                waIds?: string[];
+            };
+            /**
+             * Format: date-time
+             * @description Sending starts then (after `start`); absent: at `start`
+             */
+            startAt?: string;
+            /**
+             * Format: date-time
+             * @description End of the sending window: recipients not planned by then are skipped
+             */
+            endAt?: string;
+        };
+        CampaignCounts: {
+            total: number;
+            /** @description Not planned yet (its turn, the tier budget or the start) */
+            pending?: number;
+            /** @description Given to the dispatcher, not sent yet */
+            queued: number;
+            sent: number;
+            delivered: number;
+            read: number;
+            failed: number;
+            /** @description Opted out (at expansion or at send time), a missing parameter, the window ended */
+            skipped: number;
+            /** @description Of failed: Meta's per-user marketing limit (131049), counted, not resent */
+            failedMarketingLimit?: number;
+        };
+        Campaign: {
+            id: string;
+            name?: string;
+            /** @enum {string} */
+            status: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+            phoneNumberId?: string;
+            template?: Record<string, unknown>;
+            audience?: Record<string, unknown>;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: date-time */
+            endAt?: string | null;
+            /** @description Every recipient of the audience is known */
+            expanded?: boolean;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            startedAt?: string | null;
+            /** Format: date-time */
+            finishedAt?: string | null;
+            counts?: components["schemas"]["CampaignCounts"];
+        };
+        CampaignRecipient: {
+            /** @description wa_id (or BSUID) */
+            recipient?: string;
+            contactId?: string | null;
+            /** @description As GET /v1/messages/:id */
+            messageId?: string;
+            /** @enum {string} */
+            status?: "pending" | "queued" | "sent" | "delivered" | "read" | "failed" | "skipped";
+            reason?: string | null;
+            errorCode?: number | null;
+            /** Format: date-time */
+            queuedAt?: string | null;
+        };
+        CampaignError: {
             error?: {
                 code: string;
                 message: string;
@@ -2472,6 +2868,798 @@ export interface operations {
             };
         };
     };
+    Automations_listRules: {
+        parameters: {
+            query?: {
+                phoneNumberId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AutomationRule"][];
+                    };
+                };
+            };
+            /** @description invalid body or query: every problem listed in details ({field, problems}) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the key lacks the `conversations` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the conversations service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the conversations service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+        };
+    };
+    Automations_createRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationRuleCreate"];
+            };
+        };
+        responses: {
+            /** @description The rule */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRule"];
+                };
+            };
+            /** @description invalid body or query: every problem listed in details ({field, problems}) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the key lacks the `conversations` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the tenant holds the most rules allowed (limit_reached) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the conversations service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the conversations service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+        };
+    };
+    Automations_getRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRule"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the key lacks the `conversations` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description no such rule for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+        };
+    };
+    Automations_deleteRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the key lacks the `conversations` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description no such rule for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+        };
+    };
+    Automations_updateRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationRulePatch"];
+            };
+        };
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRule"];
+                };
+            };
+            /** @description invalid body or query: every problem listed in details ({field, problems}) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description the key lacks the `conversations` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+            /** @description no such rule for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationError"];
+                };
+            };
+        };
+    };
+    Campaigns_list: {
+        parameters: {
+            query?: {
+                status?: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of campaigns */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Campaign"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description invalid query or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
+    Campaigns_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignCreate"];
+            };
+        };
+        responses: {
+            /** @description The campaign */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description invalid query or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description no such campaign (or phone number) for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
+    Campaigns_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign and its counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description no such campaign (or phone number) for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
+    Campaigns_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign's status after the action */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+                    };
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description no such campaign (or phone number) for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the campaign's status does not allow this action */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
+    Campaigns_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign's status after the action */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+                    };
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description no such campaign (or phone number) for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the campaign's status does not allow this action */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
+    Campaigns_recipients: {
+        parameters: {
+            query?: {
+                status?: "pending" | "queued" | "sent" | "delivered" | "read" | "failed" | "skipped";
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of recipients */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CampaignRecipient"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description invalid query or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description no such campaign (or phone number) for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
+    Campaigns_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign's status after the action */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+                    };
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description no such campaign (or phone number) for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the campaign's status does not allow this action */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
+    Campaigns_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign's status after the action */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+                    };
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description no such campaign (or phone number) for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the campaign's status does not allow this action */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
     Forwarding_contacts_get: {
         parameters: {
             query?: never;
@@ -3004,7 +4192,10 @@ export interface operations {
                     metadata?: {
                         [key: string]: string;
                     };
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description Send then (at most 30 days ahead, not in the past): the message is `scheduled`, listable with `status=scheduled` and cancellable with DELETE /v1/messages/{id} until it is released shortly before its time
+                     */
                     sendAt?: string;
                     campaignId?: string;
                 };
@@ -3420,6 +4611,7 @@ export interface operations {
     Messages_list: {
         parameters: {
             query?: {
+                status?: "scheduled" | "cancelled" | "accepted" | "rejected" | "retry-scheduled" | "sent" | "delivered" | "read" | "played" | "failed" | "dead-lettered";
                 to?: string;
                 since?: string;
                 cursor?: string;
@@ -3431,11 +4623,78 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of messages, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Newest first */
+                        data: {
+                            /** @description Our message id (ULID); `messageId` in webhooks */
+                            id: string;
+                            phoneNumberId: string;
+                            /** @description E.164 digits, when sent to a phone number */
+                            to?: string;
+                            /** @description Business-scoped user id, when sent to one */
+                            recipient?: string;
+                            type: string;
+                            /** @enum {string} */
+                            status: "scheduled" | "cancelled" | "accepted" | "rejected" | "retry-scheduled" | "sent" | "delivered" | "read" | "played" | "failed" | "dead-lettered";
+                            /** @description Meta's message id, once sent */
+                            wamid?: string;
+                            error?: {
+                                /** @description Error class (throttled, transient, auth, permanent, template, quality, compliance, unknown) */
+                                class: string;
+                                /** @description Meta's error code */
+                                code?: number;
+                                message: string;
+                            };
+                            metadata?: {
+                                [key: string]: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description Scheduled sends: when it goes out
+                             */
+                            sendAt?: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            history: {
+                                /** @enum {string} */
+                                status: "scheduled" | "cancelled" | "accepted" | "rejected" | "retry-scheduled" | "sent" | "delivered" | "read" | "played" | "failed" | "dead-lettered";
+                                /** Format: date-time */
+                                at: string;
+                                error?: {
+                                    /** @description Error class (throttled, transient, auth, permanent, template, quality, compliance, unknown) */
+                                    class: string;
+                                    /** @description Meta's error code */
+                                    code?: number;
+                                    message: string;
+                                };
+                            }[];
+                        }[];
+                        /** @description Pass as `cursor` for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
             };
         };
     };
@@ -3477,25 +4736,30 @@ export interface operations {
                     metadata?: {
                         [key: string]: string;
                     };
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description Send then (at most 30 days ahead, not in the past): the message is `scheduled`, listable with `status=scheduled` and cancellable with DELETE /v1/messages/{id} until it is released shortly before its time
+                     */
                     sendAt?: string;
                     campaignId?: string;
                 };
             };
         };
         responses: {
+            /** @description `scheduled` when `sendAt` is ahead (held until then, cancellable with DELETE), else `accepted` */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        id?: string;
+                        id: string;
                         /** @enum {string} */
-                        status?: "accepted";
+                        status: "accepted" | "scheduled";
                     };
                 };
             };
+            /** @description invalid body; `sendAt` in the past or more than 30 days ahead */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3523,11 +4787,122 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The message with its history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Our message id (ULID); `messageId` in webhooks */
+                        id: string;
+                        phoneNumberId: string;
+                        /** @description E.164 digits, when sent to a phone number */
+                        to?: string;
+                        /** @description Business-scoped user id, when sent to one */
+                        recipient?: string;
+                        type: string;
+                        /** @enum {string} */
+                        status: "scheduled" | "cancelled" | "accepted" | "rejected" | "retry-scheduled" | "sent" | "delivered" | "read" | "played" | "failed" | "dead-lettered";
+                        /** @description Meta's message id, once sent */
+                        wamid?: string;
+                        error?: {
+                            /** @description Error class (throttled, transient, auth, permanent, template, quality, compliance, unknown) */
+                            class: string;
+                            /** @description Meta's error code */
+                            code?: number;
+                            message: string;
+                        };
+                        metadata?: {
+                            [key: string]: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description Scheduled sends: when it goes out
+                         */
+                        sendAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        history: {
+                            /** @enum {string} */
+                            status: "scheduled" | "cancelled" | "accepted" | "rejected" | "retry-scheduled" | "sent" | "delivered" | "read" | "played" | "failed" | "dead-lettered";
+                            /** Format: date-time */
+                            at: string;
+                            error?: {
+                                /** @description Error class (throttled, transient, auth, permanent, template, quality, compliance, unknown) */
+                                class: string;
+                                /** @description Meta's error code */
+                                code?: number;
+                                message: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    Messages_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message, status `cancelled` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description not scheduled (any more): already released to be sent, or never scheduled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
             };
         };
     };
