@@ -10,7 +10,7 @@ export class TemplateLanguageDto {
 /** Meta's template object; `components` may name contact fields as `{{attributes.x}}` (per-contact parameters). */
 export class CampaignTemplateDto {
   @IsString() @Length(1, 512) name!: string;
-  @ValidateNested() @Type(() => TemplateLanguageDto) language!: TemplateLanguageDto;
+  @IsObject() @ValidateNested() @Type(() => TemplateLanguageDto) language!: TemplateLanguageDto;
   @IsOptional() @IsArray() @ArrayMaxSize(20) @IsObject({ each: true }) components?: Record<string, unknown>[];
 }
 
@@ -24,8 +24,8 @@ export class AudienceDto {
 export class CreateCampaignBody {
   @IsString() @Length(1, 200) name!: string;
   @Matches(/^\d{1,32}$/, { message: 'phoneNumberId must be the numeric id of one of your phone numbers' }) phoneNumberId!: string;
-  @ValidateNested() @Type(() => CampaignTemplateDto) template!: CampaignTemplateDto;
-  @ValidateNested() @Type(() => AudienceDto) audience!: AudienceDto;
+  @IsObject() @ValidateNested() @Type(() => CampaignTemplateDto) template!: CampaignTemplateDto;
+  @IsObject() @ValidateNested() @Type(() => AudienceDto) audience!: AudienceDto;
   /** When sending starts (after `start`); absent = at `start`. */
   @IsOptional() @IsISO8601() startAt?: string;
   /** End of the sending window: what is not sent by then is skipped. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import { HEADER, OUTBOUND_REQUESTED_V1, OutboundRequestedV1 } from '@wabridge/contracts';
 import { EventProducer } from '@wabridge/kafka';
@@ -45,7 +45,7 @@ export function commandOf(c: CampaignRow, r: PendingRecipient, now: number): Out
  * restart continues where the stored cursor and statuses stand.
  */
 @Injectable()
-export class CampaignRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CampaignRunner implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly log = new Logger(CampaignRunner.name);
   private readonly job: PeriodicJob;
   private readonly contacts: ContactsClient;
@@ -69,6 +69,11 @@ export class CampaignRunner implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     this.job.start();
+  }
+
+  /** Stop planning first (a tick in progress finishes), while the producer still runs. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,0 +1,225 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import { loadConfig, SecretBox } from '@wabridge/config';
+import { NUMBER_CHANGED_V1, NumberChangedV1, OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, OutboundEventV1, OutboundRequestedV1 } from '@wabridge/contracts';
+import { freshTestSchema, TestSchema } from '@wabridge/database';
+import { createKafka, EventProducer } from '@wabridge/kafka';
+import { randomSuffix, testConnection, TopicCollector, waitFor } from '@wabridge/testing';
+import { createCampaignsApp } from './app.factory';
+import { CampaignsEnv } from './campaigns.env';
+import { ContactsStub } from './testing/contacts-stub';
+
+const INTERNAL_TOKEN = 'test-internal-token-0123456789';
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge';
+const box = new SecretBox(SecretBox.generateKeySpec());
+let seq = 0;
+const digits = (prefix: string) => `${prefix}${Date.now() % 1e9}${String(++seq).padStart(3, '0')}`;
+
+/**
+ * The campaigns service on the real broker and database (issue 20), the contacts API stubbed
+ * (DESIGN §9: one service; the platform e2e runs the real one). Oracle: the send commands on
+ * wa.outbound.requested.v1.
+ */
+describe('campaigns service', () => {
+  const suffix = randomSuffix('camp');
+  let schema: TestSchema;
+  let env: CampaignsEnv;
+  let app: NestFastifyApplication;
+  let url: string;
+  let contacts: ContactsStub;
+  let producer: EventProducer;
+  let sends: TopicCollector<OutboundRequestedV1>;
+  let pg: Client;
+
+  const api = async (tenantId: string, method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}${path}`, {
+      method, headers: { 'x-internal-token': INTERNAL_TOKEN, 'x-tenant-id': tenantId, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const number = async (tenantId: string, tier: NumberChangedV1['tier'], mps: number): Promise<string> => {
+    const phoneNumberId = digits('1');
+    await producer.send({
+      topic: NUMBER_CHANGED_V1.topic, key: phoneNumberId, value: {
+        phoneNumberId, tenantId, displayPhoneNumber: '15550000000', wabaId: 'waba-1', appId: 'app-1', businessId: `biz-${phoneNumberId}`,
+        status: 'active', mps, tier, graphBaseUrl: 'http://127.0.0.1:9', graphApiVersion: 'v23.0',
+        accessToken: box.seal('x', `number:${phoneNumberId}`), revision: 1, updatedAt: new Date().toISOString(),
+      } satisfies NumberChangedV1,
+    });
+    await waitFor(async () => (await pg.query('SELECT 1 FROM numbers WHERE phone_number_id = $1', [phoneNumberId])).rowCount === 1 || undefined, { what: 'the number known' });
+    return phoneNumberId;
+  };
+  const sendsOf = (campaignId: string) => sends.messages.map((m) => m.value).filter((v) => v.campaignId === campaignId);
+  const waitStatus = (tenantId: string, id: string, status: string, timeoutMs = 30000) =>
+    waitFor(async () => { const r = await api(tenantId, 'GET', `/v1/campaigns/${id}`); return r.body.status === status ? r.body : undefined; }, { timeoutMs, intervalMs: 100, what: `campaign ${status}` });
+  const template = { name: 'spring_sale', language: { code: 'en' } };
+  const start = async (): Promise<void> => {
+    app = await createCampaignsApp(env, { consumer: { handlerRetryBaseMs: 50 } });
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  };
+
+  beforeAll(async () => {
+    schema = await freshTestSchema('campaigns', { url: DATABASE_URL });
+    contacts = await new ContactsStub(INTERNAL_TOKEN).start();
+    env = loadConfig(CampaignsEnv, {
+      INTERNAL_TOKEN, DATABASE_URL, DATABASE_SCHEMA: schema.schema, TOPIC_SUFFIX: suffix, KAFKA_PARTITIONS: '3', PORT: '0', LOG_LEVEL: 'error',
+      CAMPAIGNS_CONSUMER_GROUP: `campaigns-${suffix}`, CONTACTS_URL: contacts.url, CAMPAIGNS_TICK_MS: '100', CAMPAIGNS_EXPANSION_PAGE: '100',
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    });
+    producer = new EventProducer(createKafka(testConnection(suffix, 'campaigns-test')), suffix);
+    await producer.connect();
+    sends = await TopicCollector.start<OutboundRequestedV1>(OUTBOUND_REQUESTED_V1, suffix);
+    await start();
+    pg = new Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema.schema}` });
+    await pg.connect();
+  });
+  afterAll(async () => {
+    await pg?.end();
+    await app?.close();
+    await sends?.stop();
+    await producer?.close();
+    await contacts?.stop();
+    await schema?.drop();
+  });
+
+  it('sends each opted-in contact with the tags one template with its own parameters, none to the opted-out or untagged, and counts progress from the events', async () => {
+    const tenant = `t-${digits('')}`;
+    const phoneNumberId = await number(tenant, '10000', 1000);
+    for (let i = 0; i < 400; i++) {
+      contacts.contacts.push({
+        tenantId: tenant, id: `c${String(i).padStart(5, '0')}`, phoneNumberId, waId: String(4917100000000 + i), profileName: `P${i}`,
+        optedOut: i < 360 && i % 9 === 0, tags: i < 360 ? ['vip', 'de'] : ['de'], attributes: i % 2 === 0 ? { firstName: `Ana${i}` } : {},
+      });
+    }
+    const optedIn = contacts.contacts.filter((c) => c.tenantId === tenant && c.tags!.includes('vip') && !c.optedOut).map((c) => c.waId!).sort();
+    const created = await api(tenant, 'POST', '/v1/campaigns', {
+      name: 'spring', phoneNumberId, audience: { tags: ['vip', 'de'] },
+      template: { ...template, components: [{ type: 'body', parameters: [{ type: 'text', text: '{{attributes.firstName|friend}}' }] }] },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: expect.any(String), status: 'draft' });
+    const id = created.body.id as string;
+    expect((await api(tenant, 'POST', `/v1/campaigns/${id}/start`)).body).toEqual({ id, status: 'running' });
+    await waitStatus(tenant, id, 'completed');
+
+    const got = sendsOf(id);
+    expect(got.map((s) => s.to).sort()).toEqual(optedIn); // each once, no opted-out
+    for (const s of got) {
+      expect(s).toMatchObject({ source: 'campaign', type: 'template', idempotencyKey: `campaign:${id}:${s.to}`, phoneNumberId });
+      const i = Number(s.to) - 4917100000000;
+      expect((s.message.template as { components: { parameters: { text: string }[] }[] }).components[0]!.parameters[0]!.text).toBe(i % 2 === 0 ? `Ana${i}` : 'friend');
+    }
+    const body = (await api(tenant, 'GET', `/v1/campaigns/${id}`)).body;
+    expect(body.counts).toEqual({ total: 360, pending: 0, queued: 320, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 40, failedMarketingLimit: 0 });
+
+    // the dispatcher's events: 100 sent, 50 of them delivered, 20 of those read; 10 failed on Meta's marketing limit
+    const ev = (s: OutboundRequestedV1, event: OutboundEventV1['event'], error?: OutboundEventV1['error']): OutboundEventV1 =>
+      ({ id: s.id, tenantId: tenant, phoneNumberId, recipient: s.to!, event, occurredAt: new Date().toISOString(), ...(error ? { error } : {}) });
+    const events: OutboundEventV1[] = [];
+    got.slice(0, 100).forEach((s, i) => {
+      events.push(ev(s, 'accepted'), ev(s, 'sent'));
+      if (i < 50) events.push(ev(s, 'delivered'));
+      if (i < 20) events.push(ev(s, 'read'));
+    });
+    got.slice(100, 110).forEach((s) => events.push(ev(s, 'accepted'), ev(s, 'sent'), ev(s, 'failed', { class: 'quality', code: 131049, message: 'marketing limit' })));
+    events.push(ev(got[0]!, 'sent')); // a late, repeated event changes nothing
+    await Promise.all(events.map((e) => producer.send({ topic: OUTBOUND_EVENTS_V1.topic, key: `${phoneNumberId}:${e.recipient}`, value: e })));
+    const counts = await waitFor(async () => {
+      const c = (await api(tenant, 'GET', `/v1/campaigns/${id}`)).body.counts;
+      return c.failed === 10 && c.read === 20 && c.delivered === 30 ? c : undefined;
+    }, { timeoutMs: 20000, what: 'counts from the events' });
+    expect(counts).toEqual({ total: 360, pending: 0, queued: 210, sent: 50, delivered: 30, read: 20, failed: 10, skipped: 40, failedMarketingLimit: 10 });
+    const failed = await api(tenant, 'GET', `/v1/campaigns/${id}/recipients?status=failed`);
+    expect(failed.body.data).toHaveLength(10);
+    expect(failed.body.data[0]).toMatchObject({ status: 'failed', errorCode: 131049 });
+    // another tenant sees nothing
+    expect((await api('someone-else', 'GET', `/v1/campaigns/${id}`)).status).toBe(404);
+    expect((await api(tenant, 'POST', `/v1/campaigns/${id}/pause`)).status).toBe(409);
+  });
+
+  it('keeps to the number\'s rate, stops within a tick when paused and resumes with no recipient twice', async () => {
+    const tenant = `t-${digits('')}`;
+    const phoneNumberId = await number(tenant, 'unlimited', 50); // 80 % of 50 mps: 40 sends/s
+    const waIds = Array.from({ length: 200 }, (_, i) => String(4917200000000 + i));
+    const id = (await api(tenant, 'POST', '/v1/campaigns', { name: 'paced', phoneNumberId, template, audience: { waIds } })).body.id as string;
+    const t0 = Date.now();
+    await api(tenant, 'POST', `/v1/campaigns/${id}/start`);
+    await waitFor(() => sendsOf(id).length >= 80 || undefined, { timeoutMs: 20000, what: '80 sends' });
+    expect((await api(tenant, 'POST', `/v1/campaigns/${id}/pause`)).body.status).toBe('paused');
+    const atPause = sendsOf(id).length;
+    await new Promise((r) => setTimeout(r, 1500));
+    const afterPause = sendsOf(id).length;
+    expect(afterPause - atPause).toBeLessThanOrEqual(8); // at most what one tick had in flight (100 ms at 40/s, plus produce latency)
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(sendsOf(id).length).toBe(afterPause);
+    expect((await api(tenant, 'GET', `/v1/campaigns/${id}`)).body.counts.pending).toBe(200 - afterPause);
+
+    expect((await api(tenant, 'POST', `/v1/campaigns/${id}/resume`)).body.status).toBe('running');
+    await waitStatus(tenant, id, 'completed');
+    const got = sendsOf(id);
+    expect(got.map((s) => s.to).sort()).toEqual(waIds);
+    expect(new Set(got.map((s) => s.id)).size).toBe(200);
+    // 200 at 40/s, one second saved up at the start and again at the resume, plus 2.5 s paused:
+    // at least (200 - 2 x 40) / 40 = 3 s of sending
+    const elapsed = Date.now() - t0;
+    expect(elapsed).toBeGreaterThanOrEqual(3000 + 2500);
+    // no second of sending held more than the rate plus the first burst
+    const times = sends.messages.filter((m) => m.value.campaignId === id).map((m) => Number(m.raw.timestamp)).sort((a, b) => a - b);
+    let worst = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i]! - times[j]! >= 1000) j++;
+      worst = Math.max(worst, i - j + 1);
+    }
+    expect(worst).toBeLessThanOrEqual(40 + 40 + 8);
+  });
+
+  it('plans no more unique recipients in 24 h than the number\'s tier allows and keeps the rest pending', async () => {
+    const tenant = `t-${digits('')}`;
+    const phoneNumberId = await number(tenant, '250', 1000);
+    const waIds = Array.from({ length: 300 }, (_, i) => String(4917300000000 + i));
+    const id = (await api(tenant, 'POST', '/v1/campaigns', { name: 'tier', phoneNumberId, template, audience: { waIds } })).body.id as string;
+    await api(tenant, 'POST', `/v1/campaigns/${id}/start`);
+    await waitFor(() => sendsOf(id).length >= 250 || undefined, { timeoutMs: 20000, what: '250 sends' });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sendsOf(id)).toHaveLength(250);
+    const body = (await api(tenant, 'GET', `/v1/campaigns/${id}`)).body;
+    expect(body).toMatchObject({ status: 'running', counts: { total: 300, queued: 250, pending: 50 } });
+    expect((await api(tenant, 'POST', `/v1/campaigns/${id}/cancel`)).body.status).toBe('cancelled');
+  });
+
+  it('continues after a restart mid-campaign with every recipient once', async () => {
+    const tenant = `t-${digits('')}`;
+    const phoneNumberId = await number(tenant, 'unlimited', 25); // 20/s: about 10 s for 200
+    const waIds = Array.from({ length: 200 }, (_, i) => String(4917400000000 + i));
+    const id = (await api(tenant, 'POST', '/v1/campaigns', { name: 'restart', phoneNumberId, template, audience: { waIds } })).body.id as string;
+    await api(tenant, 'POST', `/v1/campaigns/${id}/start`);
+    await waitFor(() => sendsOf(id).length >= 40 || undefined, { timeoutMs: 20000, what: '40 sends' });
+    await app.close();
+    await start();
+    expect((await api(tenant, 'GET', `/v1/campaigns/${id}`)).body.counts.pending).toBeGreaterThan(0); // restarted mid-campaign
+    await waitStatus(tenant, id, 'completed');
+    const got = sendsOf(id);
+    expect([...new Set(got.map((s) => s.to))].sort()).toEqual(waIds);
+    // a recipient produced twice (a crash between produce and mark) would carry the same message id: the dispatcher sends it once
+    const idsPerRecipient = new Map<string, Set<string>>();
+    for (const s of got) idsPerRecipient.set(s.to!, (idsPerRecipient.get(s.to!) ?? new Set()).add(s.id));
+    expect([...idsPerRecipient.values()].every((ids) => ids.size === 1)).toBe(true);
+  });
+
+  it('answers 400 for an invalid body and 404 for a number that is not the tenant\'s', async () => {
+    const tenant = `t-${digits('')}`;
+    const phoneNumberId = await number(tenant, '250', 80);
+    const bad = await api(tenant, 'POST', '/v1/campaigns', { name: 'x', phoneNumberId, template, audience: {} });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_request');
+    expect((await api(tenant, 'POST', '/v1/campaigns', { name: 'x', phoneNumberId: '123', template, audience: { waIds: ['4917000000001'] } })).status).toBe(404);
+    expect((await api('other', 'POST', '/v1/campaigns', { name: 'x', phoneNumberId, template, audience: { waIds: ['4917000000001'] } })).status).toBe(404);
+    const noLanguage = await api(tenant, 'POST', '/v1/campaigns', { name: 'x', phoneNumberId, template: { name: 't' }, audience: { waIds: ['4917000000001'] } });
+    expect(noLanguage.status).toBe(400);
+    expect(JSON.stringify(noLanguage.body.error.details)).toContain('template.language');
+    expect((await api(tenant, 'POST', '/v1/campaigns', { name: 'x', phoneNumberId, audience: { waIds: ['4917000000001'] } })).status).toBe(400);
+  });
+});
