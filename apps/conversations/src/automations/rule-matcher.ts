@@ -81,12 +81,14 @@ export function compileRule(rule: AutomationRule): CompiledRule {
 /** A number's enabled rules in evaluation order, compiled. */
 export class RuleSet {
   readonly rules: CompiledRule[];
+  private readonly optOutRules: CompiledRule[];
 
   constructor(rules: AutomationRule[]) {
     this.rules = rules
       .filter((r) => r.enabled)
       .sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : 1))
       .map(compileRule);
+    this.optOutRules = this.rules.filter((c) => c.rule.trigger.type === 'opt_out');
   }
 
   get size(): number {
@@ -103,7 +105,7 @@ export class RuleSet {
   match(input: Omit<MatchInput, 'form'>): AutomationRule[] {
     if (QUIET_TYPES.has(input.type)) return [];
     const m: MatchInput = { ...input, form: input.facts.text === undefined ? undefined : keywordForm(input.facts.text) };
-    const optOut = this.rules.some((c) => c.rule.trigger.type === 'opt_out' && c.test(m));
+    const optOut = this.optOutRules.some((c) => c.test(m));
     const fired: AutomationRule[] = [];
     for (const c of this.rules) {
       const kind = c.rule.trigger.type;

@@ -3,11 +3,18 @@ import { setFlagsFromString } from 'node:v8';
 /** Longest pattern a rule may hold. */
 export const MAX_PATTERN_LENGTH = 200;
 
-// V8's linear-time regexp engine (an automaton, as RE2): a pattern compiled with the `l` flag
-// is matched in time linear in the input, whatever the pattern, so no tenant's pattern can
-// backtrack catastrophically. It refuses what it cannot run linearly (backreferences,
-// lookarounds). The flag only enables the engine; patterns without `l` are unaffected (ADR 0134).
+// Tenants' patterns may not backtrack catastrophically (ADR 0134). V8 has a linear-time engine
+// (an automaton, as RE2) for patterns without backreferences or lookaheads; it is ~50x slower than
+// the backtracking engine on ordinary patterns. So: a pattern is accepted only if the linear
+// engine can run it (compiled once with the `l` flag, which refuses backreferences and
+// lookaheads), and it is matched by the ordinary engine with V8's fallback: after
+// REGEXP_BACKTRACK_LIMIT backtracks a match is rerun on the linear engine. Every match of an
+// accepted pattern is then bounded by that many steps plus a linear run. The flags are process-wide:
+// other regexes that backtrack that much and can run linearly get the same fallback.
+export const REGEXP_BACKTRACK_LIMIT = 10_000;
 setFlagsFromString('--enable-experimental-regexp-engine');
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+setFlagsFromString(`--regexp-backtracks-before-fallback=${REGEXP_BACKTRACK_LIMIT}`);
 
 /** The `l` flag (the linear engine); eslint's regexp check does not know it. */
 const LINEAR = 'l';
@@ -48,8 +55,10 @@ export function compileSafeRegex(pattern: string, caseInsensitive = false): RegE
     throw new UnsafePatternError('must be written in lower case when caseInsensitive is true (the text is matched lower-cased)');
   }
   try {
-    return new RegExp(pattern, LINEAR);
+    new RegExp(pattern, LINEAR);
   } catch {
     throw new UnsafePatternError('cannot be matched in linear time (backreferences and lookaheads are not supported)');
   }
+  // matched by the backtracking engine, which falls back to the linear one (see above)
+  return new RegExp(pattern);
 }
