@@ -148,6 +148,13 @@ export class DeliveriesRepository {
    * Successful attempts, many in one statement (one commit: under load the worker groups the
    * outcomes that finished while the previous write was in flight), and the end of the failing
    * streak of the endpoints whose primary URL succeeded.
+   *
+   * Committed asynchronously (ADR 0098: `synchronous_commit` off for this statement's
+   * transaction only): the commit does not wait for the WAL flush. A notifier crash loses
+   * nothing (Postgres has the commit); a Postgres crash may lose the last few hundred ms of
+   * outcomes — always a suffix of the WAL, so those deliveries are pending again and sent again,
+   * in order, with their event ids (at least once). Events, deliveries and Kafka offsets are
+   * still committed synchronously.
    */
   async delivered(q: Queryable, rows: { id: string; statusCode?: number; latencyMs: number; at: Date }[], succeededEndpoints: string[], releases: LeaseRef[] = []): Promise<void> {
     if (rows.length === 0) return;
@@ -163,8 +170,11 @@ export class DeliveriesRepository {
        ), released AS (
          DELETE FROM conversation_leases l USING unnest($6::text[], $7::text[], $8::text[]) AS t(ep, conv, token)
          WHERE l.endpoint_id = t.ep AND l.conversation_key = t.conv AND l.token = t.token RETURNING 1
+       ), lazy_commit AS (
+         SELECT set_config('synchronous_commit', 'off', true) AS v
        )
-       SELECT (SELECT count(*) FROM done) AS delivered, (SELECT count(*) FROM cleared) AS cleared, (SELECT count(*) FROM released) AS released`,
+       SELECT (SELECT count(*) FROM done) AS delivered, (SELECT count(*) FROM cleared) AS cleared, (SELECT count(*) FROM released) AS released,
+         (SELECT v FROM lazy_commit) AS commit`,
       [
         rows.map((r) => r.id), rows.map((r) => r.statusCode ?? null), rows.map((r) => r.latencyMs), rows.map((r) => r.at), succeededEndpoints,
         releases.map((l) => l.endpointId), releases.map((l) => l.conv), releases.map((l) => l.token),

@@ -11,6 +11,7 @@ import { EventStore, FastLease, HandedDelivery } from '../events/event-store';
 import { MappedEvent, notice } from '../events/public-event.mapper';
 import { NotifierEnv, requireHttps, retrySchedule } from '../notifier.env';
 import { TargetGuard, TargetRefusedError } from '@wabridge/http';
+import { untraced } from '@wabridge/telemetry';
 import { ClaimedDelivery, DeliveriesRepository, LeaseRef } from './deliveries.repository';
 import { deliveryMetrics } from './delivery.metrics';
 import { nextStep } from './retry-policy';
@@ -140,7 +141,8 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       this.again = true;
       return;
     }
-    this.ticking = this.tick()
+    // the worker's statements and POSTs are measured by metrics, not traced (ADR 0098)
+    this.ticking = untraced(() => this.tick())
       .catch((err: unknown) => this.log.warn(`claim failed: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => {
         this.ticking = null;
@@ -352,7 +354,9 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       else this.perEndpoint.set(endpointId, left);
       this.pump(endpointId);
     };
-    const run: Promise<void> = this.run(hold, d, release)
+    // no span per POST and per outcome statement (ADR 0098): attempts are counted and timed by
+    // the metrics and recorded in the delivery log; the consumer's batch span stays
+    const run: Promise<void> = untraced(() => this.run(hold, d, release))
       .catch((err: unknown) => {
         // not recorded: its lease expires and it is tried again; the rest of the conversation waits for that
         this.log.warn(`delivery ${d.id} not recorded (lease expires, it is tried again): ${err instanceof Error ? err.message : String(err)}`);
@@ -479,7 +483,8 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
    * Records a successful attempt. Outcomes that finish while a write is in flight wait and go
    * together in the next one (one statement, one commit): with one commit per delivery the WAL
    * flush, not the HTTP request, limited deliveries per second (bench/README.md, notifier). The
-   * caller's slot is freed only once its outcome is committed, as before.
+   * commit is asynchronous (ADR 0098: no wait for the WAL flush). The caller's conversation
+   * continues only once its outcome is committed, as before.
    */
   private recordDelivered(row: DeliveredRow, succeededEndpoint: string | null, release: LeaseRef | null): Promise<void> {
     return new Promise<void>((resolve, reject) => {

@@ -15,6 +15,11 @@ const MAX_ERROR_BODY = 512;
  * One POST to a checked target: connects to the address the SSRF guard checked (a `lookup`
  * that answers with it; no second DNS resolution), never follows redirects (a 3xx fails the
  * attempt), and gives up after `timeoutMs` in total. Keep-alive agents are shared.
+ *
+ * The request is a `ClientRequest` constructed here, not `http.request`/`https.request` (which
+ * only construct one): OpenTelemetry's http instrumentation wraps those, and even for a request
+ * it then ignores it parses the options into a URL first; webhook POSTs are not traced (no span,
+ * no `traceparent` to the tenant) and are measured by the notifier's metrics instead (ADR 0098).
  */
 export class WebhookSender {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -34,7 +39,7 @@ export class WebhookSender {
         clearTimeout(timer);
         resolve({ ...r, latencyMs: Math.round(performance.now() - started) });
       };
-      const req = (secure ? https : http).request(
+      const req = new http.ClientRequest(
         {
           protocol: target.url.protocol, hostname: target.url.hostname.replace(/^\[|\]$/g, ''), port: target.url.port || (secure ? 443 : 80),
           path: `${target.url.pathname}${target.url.search}`, method: 'POST', lookup, agent: secure ? this.httpsAgent : this.httpAgent,

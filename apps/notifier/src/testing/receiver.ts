@@ -11,6 +11,8 @@ export interface Received {
   at: number;
   /** Which of the receiver's secrets signed it (verified independently of the notifier's code). */
   validFor: string[];
+  /** A W3C `traceparent` header, if the request carried one (the notifier sends none: ADR 0098). */
+  traceparent?: string;
 }
 
 /** Standard Webhooks verification, as a receiver would write it (docs/notifier.md). */
@@ -49,6 +51,7 @@ export class Receiver {
         const status = this.status;
         this.received.push({
           id, timestamp: Number(ts), signature: sig, raw, at: Date.now(), body: JSON.parse(raw), validFor: verifiedSecrets(this.secrets, id, ts, raw, sig),
+          ...(req.headers.traceparent === undefined ? {} : { traceparent: String(req.headers.traceparent) }),
           ...(status === 200 ? {} : { failedWith: status }),
         } as Received);
         if (status === 'hang') {
