@@ -51,7 +51,9 @@ describe('examples/kafka-producer: a send command from plain JSON, validated by 
   }
 
   it('the platform accepts the command: the dispatcher calls Graph (the sandbox) and the gateway lists the message', async () => {
-    const out = run(['--to', `+${USER}`, '--idempotency-key', `order-${platform.suffix}`]);
+    // as after `npm start`: the tenant comes from the state file it writes (here LOCAL_STATE_DIR), not from the env
+    writeFileSync(path.join(dir, 'dev-secrets.json'), JSON.stringify({ localTenant: { id: tenantId, apiKey } }));
+    const out = run(['--to', `+${USER}`, '--idempotency-key', `order-${platform.suffix}`], { WABRIDGE_TENANT_ID: '', LOCAL_STATE_DIR: dir });
     expect(out.stderr).toBe('');
     expect(out.status).toBe(0);
     const produced = JSON.parse(out.stdout.trim()) as { produced: string; topic: string };
