@@ -5,6 +5,7 @@ import { TopicCollector, waitFor } from '@wabridge/testing';
 import { ManualClock } from '@wabridge/time';
 import { ChatScript, fixtureMessage } from '../testing/chat-script';
 import { ConversationsHarness } from '../testing/conversations-harness';
+import { ConversationRetentionService } from '../retention/conversation-retention.service';
 import { automationMessageId } from './automation-ids';
 
 const S = 1000;
@@ -246,4 +247,28 @@ describe('automations (real Kafka and Postgres)', () => {
     expect(firings.rows).toEqual([{ skipped: 'budget', n: 4 }, { skipped: 'cooldown', n: 8 }, { skipped: null, n: 4 }]);
     expect(automationMessageId(tenant, w('loop0'), echo.id, 0).slice(10)).toBe(repliesTo(phone)[0]!.id.slice(10));
   }, 90_000);
+
+  it('prunes firings with the tenant\'s retention, keeping the last 7 days that cooldowns and budgets read', async () => {
+    const t = `tr-${h.suffix}`;
+    const phone = newPhone();
+    await createRule({ phoneNumberId: phone, name: 'tag-all', trigger: { type: 'any' }, actions: [{ type: 'tag', tags: ['seen'] }] }, t);
+    const chat = new ChatScript(t, phone, '4915111110004');
+    const saved = clock.now();
+    const firingsOf = async () => (await h.pg.query(`SELECT inbound_wamid FROM automation_firings WHERE tenant_id = $1 ORDER BY at`, [t])).rows.map((r) => r.inbound_wamid);
+    try {
+      for (const [name, daysAgo] of [['old', 8], ['recent', 3], ['today', 0]] as const) {
+        clock.set(saved - daysAgo * 86_400 * S);
+        chat.events.length = 0;
+        chat.inbound(w(`rt-${name}`), new Date(clock.now()), { type: 'text', text: { body: name } });
+        await h.publish(chat.events);
+        await waitFor(async () => (await firingsOf()).includes(w(`rt-${name}`)), { what: `the ${name} firing` });
+      }
+    } finally {
+      clock.set(saved + 2 * 3_600 * S);
+    }
+    expect((await h.http('PUT', '/v1/conversations/settings', { tenant: t, body: { retentionDays: 1 } })).status).toBe(200);
+    await h.app.get(ConversationRetentionService).pruneNow();
+    // today's message keeps the conversation (a conversation pruned whole takes its firings with it)
+    expect(await firingsOf()).toEqual([w('rt-recent'), w('rt-today')]);
+  }, 60_000);
 });

@@ -7,7 +7,10 @@ import { CLOCK } from '../conversations.tokens';
 import { RetentionRepository } from './retention.repository';
 
 
-const deleted = counter<'what'>('conversations_retention_deleted_total', 'Deleted by the conversation retention prune: messages, conversations (left empty)', ['what']);
+/** The longest cooldown (7 days) and more than the longest budget window. */
+const FIRINGS_KEPT_MS = 7 * 86_400_000;
+
+const deleted = counter<'what'>('conversations_retention_deleted_total', 'Deleted by the conversation retention prune: messages, conversations (left empty), automation_firings', ['what']);
 
 /**
  * History retention (ADR 0132): each tenant's messages older (by their own time) than its
@@ -52,6 +55,9 @@ export class ConversationRetentionService implements OnApplicationBootstrap, OnA
       await pruneEachTenant(await this.repo.tenants(), this.env.CONVERSATIONS_RETENTION_DAYS, now, async (tenantId, before) => {
         const m = await this.repo.pruneMessages(tenantId, before, chunk);
         const c = await this.repo.pruneConversations(tenantId, before, chunk);
+        // firings back the cooldowns (up to 7 days) and the reply budget: kept at least that long (ADR 0135)
+        const f = await this.repo.pruneFirings(tenantId, new Date(Math.min(before.getTime(), now - FIRINGS_KEPT_MS)), chunk);
+        deleted.inc({ what: 'automation_firings' }, f);
         messages += m;
         conversations += c;
         deleted.inc({ what: 'messages' }, m);

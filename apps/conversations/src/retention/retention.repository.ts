@@ -26,6 +26,11 @@ export class RetentionRepository {
     return deleteInChunks(rowCountRunner(this.ds), 'messages', 'tenant_id = $1 AND at < $2', [tenantId, before], chunk);
   }
 
+  /** Records of automation firings older than `before` (they name deleted messages; cooldowns and budgets read only the last 7 days). */
+  pruneFirings(tenantId: string, before: Date, chunk: number): Promise<number> {
+    return deleteInChunks(rowCountRunner(this.ds), 'automation_firings', 'tenant_id = $1 AND at < $2', [tenantId, before], chunk);
+  }
+
   /** Conversations with nothing left whose last message is older than `before`. */
   pruneConversations(tenantId: string, before: Date, chunk: number): Promise<number> {
     return deleteInChunks(rowCountRunner(this.ds), 'conversations',

@@ -40,6 +40,7 @@ export class CreateAutomations1768100000000 implements MigrationInterface {
       PRIMARY KEY (tenant_id, inbound_wamid, rule_id)
     )`);
     await q.query('CREATE INDEX automation_firings_conversation_idx ON automation_firings (conversation_id, at)');
+    await q.query('CREATE INDEX automation_firings_tenant_at_idx ON automation_firings (tenant_id, at)');
   }
 
   async down(q: QueryRunner): Promise<void> {
