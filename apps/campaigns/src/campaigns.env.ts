@@ -41,6 +41,15 @@ export class CampaignsEnv extends BaseEnv {
   @IsInt() @Min(1) @Max(100)
   CAMPAIGNS_MPS_SHARE_PERCENT = 80;
 
+  /**
+   * Backpressure: the runner plans no more while a number's campaign recipients still with the
+   * dispatcher (queued, not yet sent or ended) exceed this many seconds of its campaign rate
+   * (at least 10). Keeps the dispatcher's queue short, so a pause takes effect within seconds
+   * even when the dispatcher is slower than the number's rate.
+   */
+  @IsInt() @Min(1) @Max(86400)
+  CAMPAIGNS_MAX_IN_FLIGHT_SECONDS = 2;
+
   /** Most sends planned per number per tick (bounds one produce batch). */
   @IsInt() @Min(1) @Max(100000)
   CAMPAIGNS_MAX_SENDS_PER_TICK = 2000;

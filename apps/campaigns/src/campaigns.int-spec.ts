@@ -67,6 +67,8 @@ describe('campaigns service', () => {
     env = loadConfig(CampaignsEnv, {
       INTERNAL_TOKEN, DATABASE_URL, DATABASE_SCHEMA: schema.schema, TOPIC_SUFFIX: suffix, KAFKA_PARTITIONS: '3', PORT: '0', LOG_LEVEL: 'error',
       CAMPAIGNS_CONSUMER_GROUP: `campaigns-${suffix}`, CONTACTS_URL: contacts.url, CAMPAIGNS_TICK_MS: '100', CAMPAIGNS_EXPANSION_PAGE: '100',
+      // no dispatcher here: nothing leaves `queued`, so backpressure is off except in its own test
+      CAMPAIGNS_MAX_IN_FLIGHT_SECONDS: '3600',
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     });
     producer = new EventProducer(createKafka(testConnection(suffix, 'campaigns-test')), suffix);
@@ -188,6 +190,31 @@ describe('campaigns service', () => {
     const body = (await api(tenant, 'GET', `/v1/campaigns/${id}`)).body;
     expect(body).toMatchObject({ status: 'running', counts: { total: 300, queued: 250, pending: 50 } });
     expect((await api(tenant, 'POST', `/v1/campaigns/${id}/cancel`)).body.status).toBe('cancelled');
+  });
+
+  it('plans no more while a few seconds of the rate still wait at the dispatcher, and goes on as they are sent', async () => {
+    const tenant = `t-${digits('')}`;
+    const phoneNumberId = await number(tenant, 'unlimited', 50); // 40 sends/s
+    const waIds = Array.from({ length: 200 }, (_, i) => String(4917500000000 + i));
+    const id = (await api(tenant, 'POST', '/v1/campaigns', { name: 'backpressure', phoneNumberId, template, audience: { waIds } })).body.id as string;
+    env.CAMPAIGNS_MAX_IN_FLIGHT_SECONDS = 1; // the app holds this env object: at most 40 in flight
+    try {
+      await api(tenant, 'POST', `/v1/campaigns/${id}/start`);
+      await waitFor(() => sendsOf(id).length >= 40 || undefined, { timeoutMs: 20000, what: '40 sends' });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(sendsOf(id)).toHaveLength(40); // nothing was sent: planning waits
+      const first = sendsOf(id);
+      await Promise.all(first.map((s) => producer.send({
+        topic: OUTBOUND_EVENTS_V1.topic, key: `${phoneNumberId}:${s.to}`,
+        value: { id: s.id, tenantId: tenant, phoneNumberId, recipient: s.to!, event: 'sent', occurredAt: new Date().toISOString() } satisfies OutboundEventV1,
+      })));
+      await waitFor(() => sendsOf(id).length >= 80 || undefined, { timeoutMs: 20000, what: '40 more once the first were sent' });
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(sendsOf(id)).toHaveLength(80);
+    } finally {
+      env.CAMPAIGNS_MAX_IN_FLIGHT_SECONDS = 3600;
+      await api(tenant, 'POST', `/v1/campaigns/${id}/cancel`);
+    }
   });
 
   it('continues after a restart mid-campaign with every recipient once', async () => {

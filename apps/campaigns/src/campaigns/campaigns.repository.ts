@@ -187,6 +187,12 @@ export class CampaignsRepository {
     );
   }
 
+  /** Recipients of these campaigns given to the dispatcher and not sent or ended yet. */
+  async inFlight(campaignIds: string[]): Promise<number> {
+    const rows = await this.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM campaign_recipients WHERE campaign_id = ANY($1) AND status = 'queued'`, [campaignIds]);
+    return rows[0]?.n ?? 0;
+  }
+
   async hasPending(campaignId: string): Promise<boolean> {
     const rows = await this.db.query<unknown[]>(`SELECT 1 FROM campaign_recipients WHERE campaign_id = $1 AND status = 'pending' LIMIT 1`, [campaignId]);
     return rows.length > 0;

@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
 import { MigrationClass, openServiceDatabase } from '@wabridge/database';
 import { CreateCampaigns1769200000000 } from './migrations/1769200000000-CreateCampaigns';
+import { QueuedRecipientsIndex1769200000001 } from './migrations/1769200000001-QueuedRecipientsIndex';
 
-export const MIGRATIONS: MigrationClass[] = [CreateCampaigns1769200000000];
+export const MIGRATIONS: MigrationClass[] = [CreateCampaigns1769200000000, QueuedRecipientsIndex1769200000001];
 
 /** The campaigns schema, migrated (runs at boot; replicas wait on the migration lock). */
 export function openCampaignsDatabase(options: { url: string; schema: string }): Promise<DataSource> {

@@ -171,7 +171,11 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
       return;
     }
     if (p.count === 0) return;
-    const pending = await this.campaigns.nextPending(list.map((c) => c.id), p.count);
+    // backpressure: no more than a few seconds of the rate may wait at the dispatcher
+    const cap = Math.max(10, Math.ceil(rate * this.env.CAMPAIGNS_MAX_IN_FLIGHT_SECONDS));
+    const room = cap - (await this.campaigns.inFlight(list.map((c) => c.id)));
+    if (room <= 0) return;
+    const pending = await this.campaigns.nextPending(list.map((c) => c.id), Math.min(p.count, room));
     if (pending.length === 0) return;
     // the status right before producing: a pause or cancel since the tick began stops it here
     const statuses = await this.campaigns.statusesOf(list.map((c) => c.id));
