@@ -97,18 +97,19 @@ export class DeadLetters {
    * their original key, value and headers (minus the dlq-* ones, plus `dlq-replayed-from`), and
    * records each in the ledger. The consumer handles them as new deliveries (idempotent).
    */
-  async replay(dlqTopic: string, options: DlqFilter & { max?: number; dryRun?: boolean } = {}): Promise<ReplayResult> {
+  async replay(dlqTopic: string, options: DlqFilter & { max?: number; dryRun?: boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<ReplayResult> {
     const all = await this.entries(dlqTopic, options);
     const alreadyReplayed = all.filter((e) => e.replayed).length;
     const pending = all.filter((e) => !e.replayed);
     const unreplayable = pending.filter((e) => !e.sourceTopic);
     const todo = pending.filter((e) => e.sourceTopic).slice(0, options.max ?? Number.MAX_SAFE_INTEGER);
+    options.onProgress?.(0, todo.length);
     if (options.dryRun || todo.length === 0) return { replayed: todo, unreplayable, alreadyReplayed };
     await ensureTopics(this.kafka, [{ topic: DLQ_REPLAY_LEDGER, version: 1, compacted: true }], { suffix: this.suffix, partitions: 1 });
     const producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {
-      for (const e of todo) {
+      for (const [i, e] of todo.entries()) {
         const headers: IHeaders = {};
         for (const [k, v] of Object.entries(e.headers)) if (!k.startsWith('dlq-')) headers[k] = v;
         headers[HEADER_DLQ_REPLAYED_FROM] = `${e.topic}:${e.partition}:${e.offset}`;
@@ -119,6 +120,7 @@ export class DeadLetters {
           messages: [{ key: ledgerKey(e), value: JSON.stringify({ replayedAt: new Date().toISOString(), to: e.sourceTopic }) }],
         });
         e.replayed = true;
+        options.onProgress?.(i + 1, todo.length);
       }
     } finally {
       await producer.disconnect();

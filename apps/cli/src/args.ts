@@ -1,0 +1,138 @@
+import { parseArgs } from 'node:util';
+
+/**
+ * The command line, parsed without touching the network or the environment (pure, unit-tested):
+ * `wabridge <group> [<action>] [positionals] [--options]`. One option table for every command
+ * (node:util parseArgs, strict): an unknown option is a usage error, not silently ignored.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `Usage: wabridge <command> [options]            (docs/cli.md)
+
+Operator (admin API, --admin-token / WABRIDGE_ADMIN_TOKEN):
+  tenants list | create <name>
+  keys list --tenant <id> | create --tenant <id> [--scopes a,b] | revoke <keyId>
+  apps list | add <appId> --secret <appSecret> --verify-token <token>
+  numbers list --tenant <id>
+  numbers add --tenant <id> --phone-number-id <id> --display <+1 555…> --waba <id> --app <appId> --token <accessToken>
+              [--graph-base-url <url>] [--graph-version v23.0] [--mps 80] [--tier 250]
+  numbers update --tenant <id> <phoneNumberId> [--status active|paused] [--token <t>] [--mps <n>] [--tier <t>] …
+
+Tenant (tenant API, --api-key / WABRIDGE_API_KEY):
+  templates list [--waba <id>] [--refresh]
+  templates create --waba <id> --name <name> [--language en_US] [--category UTILITY] (--body "<text {{1}}>" [--example v]… | --components <file.json>)
+  send --to <digits> (--text "<body>" | --template <name> [--language en_US] [--param v]…) [--from <phoneNumberId>] [--idempotency-key k] [--wait]
+  contacts import <file.csv|.json|.ndjson> [--phone-number-id <id>]        (progress bar on a terminal)
+  messages get <id>
+
+Kafka (--brokers / KAFKA_BROKERS, --topic-suffix / TOPIC_SUFFIX):
+  tail <topic> [--tenant <id>] [--number <phoneNumberId>] [--type <t>] [--since <ISO time|10m|2h>] [--from-beginning] [--max N] [--for <10s|5m>]
+  dlq list | show <dlq-topic> [filters] [--limit N] | replay (<dlq-topic> | --all) [filters] [--max N] [--dry-run]
+      filters: --reason <text> --source-topic <topic> --partition <n> --since <ISO time|10m>
+
+Offline:
+  verify-signature --secret <whsec_…> --id <webhook-id> --timestamp <unix s> --signature "<v1,…>" (<body> | <file> | -) [--tolerance 300 | --ignore-time]
+
+Global: --url <gateway> (WABRIDGE_URL, default http://127.0.0.1:3000), --api-key, --admin-token, --json (machine output only on stdout),
+        --help. Without keys the tenant \`local\` and admin token of \`npm start\` are used (.local/dev-secrets.json, LOCAL_STATE_DIR).
+Exit codes: 0 done, 1 failed (API error, unreachable, invalid signature, rows refused), 2 usage.`;
+
+const OPTIONS = {
+  // global
+  url: { type: 'string' }, 'api-key': { type: 'string' }, 'admin-token': { type: 'string' }, json: { type: 'boolean' },
+  brokers: { type: 'string' }, 'topic-suffix': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  // admin
+  tenant: { type: 'string' }, scopes: { type: 'string' }, secret: { type: 'string' }, 'verify-token': { type: 'string' },
+  'phone-number-id': { type: 'string' }, display: { type: 'string' }, waba: { type: 'string' }, app: { type: 'string' },
+  token: { type: 'string' }, business: { type: 'string' }, 'graph-base-url': { type: 'string' }, 'graph-version': { type: 'string' },
+  mps: { type: 'string' }, tier: { type: 'string' }, status: { type: 'string' }, 'paused-reason': { type: 'string' },
+  // templates / send
+  refresh: { type: 'boolean' }, name: { type: 'string' }, language: { type: 'string' }, category: { type: 'string' },
+  body: { type: 'string' }, example: { type: 'string', multiple: true }, components: { type: 'string' },
+  to: { type: 'string' }, text: { type: 'string' }, template: { type: 'string' }, param: { type: 'string', multiple: true },
+  from: { type: 'string' }, 'idempotency-key': { type: 'string' }, wait: { type: 'boolean' },
+  // kafka
+  number: { type: 'string' }, type: { type: 'string' }, since: { type: 'string' }, 'from-beginning': { type: 'boolean' },
+  max: { type: 'string' }, for: { type: 'string' }, all: { type: 'boolean' }, reason: { type: 'string' },
+  'source-topic': { type: 'string' }, partition: { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean' },
+  // verify-signature
+  id: { type: 'string' }, timestamp: { type: 'string' }, signature: { type: 'string' }, tolerance: { type: 'string' },
+  'ignore-time': { type: 'boolean' },
+} as const;
+
+export type Options = {
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K] extends { type: 'boolean' } ? boolean : string;
+};
+
+export interface Invocation {
+  /** `tenants`, `send`, `tail`, … */
+  command: string;
+  /** `list`, `create`, … for commands with actions; else undefined. */
+  action?: string;
+  /** Positionals after the command (and action). */
+  args: string[];
+  options: Options;
+}
+
+/** Commands and their actions; a command with no entry takes no action. */
+const ACTIONS: Record<string, readonly string[]> = {
+  tenants: ['list', 'create'], keys: ['list', 'create', 'revoke'], apps: ['list', 'add'], numbers: ['list', 'add', 'update'],
+  templates: ['list', 'create'], contacts: ['import'], messages: ['get'], dlq: ['list', 'show', 'replay'],
+};
+const PLAIN = ['send', 'tail', 'verify-signature', 'help'];
+
+export function parseInvocation(argv: string[]): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, allowNegative: false });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  const options = parsed.values as Options;
+  const [command, ...rest] = parsed.positionals;
+  if (!command) {
+    if (options.help) return { command: 'help', args: [], options };
+    throw new UsageError('no command given');
+  }
+  if (PLAIN.includes(command)) return { command, args: rest, options };
+  const actions = ACTIONS[command];
+  if (!actions) throw new UsageError(`unknown command "${command}"`);
+  const [action, ...args] = rest;
+  if (!action) {
+    if (options.help) return { command: 'help', args: [], options };
+    throw new UsageError(`${command}: an action is required (${actions.join(', ')})`);
+  }
+  if (!actions.includes(action)) throw new UsageError(`${command}: unknown action "${action}" (${actions.join(', ')})`);
+  return { command, action, args, options };
+}
+
+/** The value or a usage error naming what is missing. */
+export function need(value: string | undefined, what: string, where: string): string {
+  if (value === undefined || value === '') throw new UsageError(`${where}: ${what} is required`);
+  return value;
+}
+
+export function positiveInt(value: string | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${what} must be a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+/** `10s`, `5m`, `2h`, `1d` or plain milliseconds → ms. */
+export function durationMs(value: string, what: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(value.trim());
+  if (!m) throw new UsageError(`${what} must be a duration like 30s, 10m, 2h, got "${value}"`);
+  const n = Number(m[1]);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms'];
+  return n * unit;
+}
+
+/** An ISO time or a duration back from `now` (`10m` = ten minutes ago) → ms since the epoch. */
+export function sinceMs(value: string, now: number, what = '--since'): number {
+  if (/^\d+(ms|s|m|h|d)$/.test(value.trim())) return now - durationMs(value, what);
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new UsageError(`${what} must be an ISO time or a duration like 10m, got "${value}"`);
+  return t;
+}
