@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ulid } from 'ulid';
 import { ApiError, FieldProblem, TargetGuard, TargetRefusedError } from '@wabridge/http';
 import { Clock } from '@wabridge/time';
@@ -18,6 +18,7 @@ const RULE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
  */
 @Injectable()
 export class AutomationRulesService {
+  private readonly log = new Logger(AutomationRulesService.name);
   private readonly cache = new Map<string, { at: number; set: Promise<RuleSet> }>();
   readonly guard: TargetGuard;
 
@@ -37,7 +38,11 @@ export class AutomationRulesService {
     const now = this.clock.now();
     const hit = this.cache.get(key);
     if (hit && now - hit.at < this.env.AUTOMATIONS_RULE_CACHE_MS) return hit.set;
-    const set = this.repo.list(tenantId, phoneNumberId).then((rules) => new RuleSet(rules));
+    const set = this.repo.list(tenantId, phoneNumberId).then((rules) => {
+      const compiled = new RuleSet(rules);
+      for (const b of compiled.broken) this.log.warn(`automation rule ${b.id} of tenant ${tenantId} skipped: ${b.reason}`);
+      return compiled;
+    });
     this.cache.set(key, { at: now, set });
     set.catch(() => this.cache.delete(key));
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);

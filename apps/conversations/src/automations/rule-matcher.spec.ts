@@ -88,4 +88,12 @@ describe('rule matching', () => {
     expect(match(set, fixtureMessage('message-reaction--pywa-1.json'))).toEqual([]);
     expect(match(set, fixtureMessage('message-edit--pywa-1.json'))).toEqual([]);
   });
+
+  it('skips a stored rule it cannot compile instead of failing the number\'s evaluation', () => {
+    const broken = rule({ type: 'regex', pattern: '(a)\\1' }, { name: 'broken' });
+    const any = rule({ type: 'any' }, { name: 'any' });
+    const set = new RuleSet([broken, any]);
+    expect(set.broken).toEqual([{ id: broken.id, reason: expect.stringMatching(/linear time/) }]);
+    expect(match(set, text('aa'))).toEqual(['any']);
+  });
 });

@@ -83,11 +83,18 @@ export class RuleSet {
   readonly rules: CompiledRule[];
   private readonly optOutRules: CompiledRule[];
 
+  /** Rules that could not be compiled (a regex this runtime refuses): skipped, so they never stop the number's fold. */
+  readonly broken: { id: string; reason: string }[] = [];
+
   constructor(rules: AutomationRule[]) {
-    this.rules = rules
-      .filter((r) => r.enabled)
-      .sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : 1))
-      .map(compileRule);
+    this.rules = [];
+    for (const r of [...rules].filter((x) => x.enabled).sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : 1))) {
+      try {
+        this.rules.push(compileRule(r));
+      } catch (err) {
+        this.broken.push({ id: r.id, reason: (err as Error).message });
+      }
+    }
     this.optOutRules = this.rules.filter((c) => c.rule.trigger.type === 'opt_out');
   }
 
