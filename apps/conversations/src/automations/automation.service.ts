@@ -64,7 +64,8 @@ export class AutomationService {
     const { ev, tenantId, conversationId } = c;
     const nowMs = now.getTime();
     const inboundAt = Date.parse(ev.occurredAt);
-    const matched = c.rules.match({ type: ev.type, facts: inboundFacts(ev), firstInbound: !c.state.wroteBefore, now: nowMs });
+    // business hours by the message's own time: a redelivery after a crash decides the same (the same rule, the same reply id)
+    const matched = c.rules.match({ type: ev.type, facts: inboundFacts(ev), firstInbound: !c.state.wroteBefore, now: inboundAt });
     if (matched.length === 0) return;
     if (c.state.assignee) {
       quiet.inc({ why: 'assigned' });
