@@ -99,6 +99,8 @@ describe('tail filters and lines', () => {
     expect(matchesTail(rec({ value: {}, key: '1000:4915' }), { number: '100' })).toBe(false);
     expect(matchesTail(rec({ headers: {}, value: { status: 'delivered' } }), { type: 'delivered' })).toBe(true);
     expect(matchesTail(rec(), { type: 'failed' })).toBe(false);
+    expect(matchesTail(rec({ headers: { 'event-type': 'OutboundEventV1' }, value: { event: 'sent' } }), { type: 'sent' })).toBe(true);
+    expect(matchesTail(rec({ headers: { 'event-type': 'OutboundEventV1' }, value: { event: 'sent' } }), { type: 'OutboundEventV1' })).toBe(true);
   });
 
   it('prints one line per event with time, place, type, key and the value', () => {

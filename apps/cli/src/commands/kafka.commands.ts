@@ -29,23 +29,24 @@ export interface TailFilter {
   type?: string;
 }
 
+const KIND_FIELDS = ['event', 'type', 'status', 'kind'];
 const field = (v: unknown, name: string): unknown => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[name] : undefined);
 
 /**
  * Whether a decoded record passes the filters (pure). Tenant: the `tenant-id` header or the
  * value's `tenantId`; number: the value's `phoneNumberId` or a key starting with it; type: the
- * `event-type` header or the value's `type`, `status` or `kind`.
+ * `event-type` header (the contract class) or the value's `event`, `type`, `status` or `kind`.
  */
 export function matchesTail(r: TailRecord, f: TailFilter): boolean {
   if (f.tenant !== undefined && r.headers['tenant-id'] !== f.tenant && field(r.value, 'tenantId') !== f.tenant) return false;
   if (f.number !== undefined && field(r.value, 'phoneNumberId') !== f.number && !(r.key === f.number || r.key?.startsWith(`${f.number}:`))) return false;
-  if (f.type !== undefined && ![r.headers['event-type'], field(r.value, 'type'), field(r.value, 'status'), field(r.value, 'kind')].includes(f.type)) return false;
+  if (f.type !== undefined && ![r.headers['event-type'], ...KIND_FIELDS.map((k) => field(r.value, k))].includes(f.type)) return false;
   return true;
 }
 
 /** One human line of a record (pure). */
 export function formatTailLine(r: TailRecord): string {
-  const type = r.headers['event-type'] ?? field(r.value, 'type') ?? field(r.value, 'status') ?? '';
+  const type = KIND_FIELDS.map((k) => field(r.value, k)).find((v) => typeof v === 'string') ?? r.headers['event-type'] ?? '';
   const at = new Date(Number(r.timestamp)).toISOString();
   const value = typeof r.value === 'string' ? r.value : JSON.stringify(r.value);
   return `${at}  ${r.topic}[${r.partition}]@${r.offset}  ${String(type)}  key=${r.key ?? ''}  ${value.length > 400 ? `${value.slice(0, 399)}…` : value}`;
