@@ -32,10 +32,14 @@ Kafka (--brokers / KAFKA_BROKERS, --topic-suffix / TOPIC_SUFFIX):
   dlq list | show <dlq-topic> [filters] [--limit N] | replay (<dlq-topic> | --all) [filters] [--max N] [--dry-run]
       filters: --reason <text> --source-topic <topic> --partition <n> --since <ISO time|10m>
 
+  dlq outbound list|replay …   wa.outbound.dlq.v1 through the dispatcher's message rows (docs/dispatcher.md; needs DATABASE_URL)
+
 Offline:
   verify-signature --secret <whsec_…> --id <webhook-id> --timestamp <unix s> --signature "<v1,…>" (<body> | <file> | -) [--tolerance 300 | --ignore-time]
 
-Global: --url <gateway> (WABRIDGE_URL, default http://127.0.0.1:3000), --api-key, --admin-token, --json (machine output only on stdout),
+Old operator syntax: wabridge admin create-tenant <name> | list-keys <tenantId> | … (what \`npm run admin\` runs)
+
+Global: --url <gateway> (WABRIDGE_URL or GATEWAY_URL, default http://127.0.0.1:3000), --api-key, --admin-token, --json (machine output only on stdout),
         --help. Without keys the tenant \`local\` and admin token of \`npm start\` are used (.local/dev-secrets.json, LOCAL_STATE_DIR).
 Exit codes: 0 done, 1 failed (API error, unreachable, invalid signature, rows refused), 2 usage.`;
 
@@ -106,6 +110,34 @@ export function parseInvocation(argv: string[]): Invocation {
   }
   if (!actions.includes(action)) throw new UsageError(`${command}: unknown action "${action}" (${actions.join(', ')})`);
   return { command, action, args, options };
+}
+
+/**
+ * `npm run admin -- <command> …` (the operator tool this CLI replaced; docs/gateway.md) in
+ * this CLI's words: `create-tenant Acme` → `tenants create Acme`, `create-key T1 --scopes …` →
+ * `keys create --tenant T1 --scopes …`, and so on. Pure.
+ */
+export function fromAdminSyntax(argv: string[]): string[] {
+  const [command, ...rest] = argv;
+  const firstPositional = rest.findIndex((a) => !a.startsWith('-'));
+  const take = (what: string): [string, string[]] => {
+    if (firstPositional !== 0) throw new UsageError(`admin ${command}: ${what} is required first`);
+    return [rest[0]!, rest.slice(1)];
+  };
+  switch (command) {
+    case 'create-tenant': return ['tenants', 'create', ...rest];
+    case 'list-tenants': return ['tenants', 'list', ...rest];
+    case 'create-key': { const [t, more] = take('<tenantId>'); return ['keys', 'create', '--tenant', t, ...more]; }
+    case 'list-keys': { const [t, more] = take('<tenantId>'); return ['keys', 'list', '--tenant', t, ...more]; }
+    case 'revoke-key': return ['keys', 'revoke', ...rest];
+    case 'add-app': return ['apps', 'add', ...rest];
+    case 'list-apps': return ['apps', 'list', ...rest];
+    case 'add-number': { const [t, more] = take('<tenantId>'); return ['numbers', 'add', '--tenant', t, ...more]; }
+    case 'update-number': { const [t, more] = take('<tenantId>'); return ['numbers', 'update', '--tenant', t, ...more]; }
+    case 'list-numbers': { const [t, more] = take('<tenantId>'); return ['numbers', 'list', '--tenant', t, ...more]; }
+    default:
+      throw new UsageError(command ? `admin: unknown command "${command}" (create-tenant, list-tenants, create-key, list-keys, revoke-key, add-app, list-apps, add-number, update-number, list-numbers)` : 'admin: no command given');
+  }
 }
 
 /** The value or a usage error naming what is missing. */

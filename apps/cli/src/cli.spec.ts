@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signWebhook } from '@wabridge/client';
-import { durationMs, parseInvocation, sinceMs, UsageError } from './args';
+import { durationMs, fromAdminSyntax, parseInvocation, sinceMs, UsageError } from './args';
 import { run } from './cli';
 import { buildSendBody, buildTemplateBody } from './commands/tenant.commands';
 import { formatTailLine, matchesTail, TailRecord } from './commands/kafka.commands';
@@ -40,6 +40,16 @@ describe('argument parsing', () => {
     expect(() => parseInvocation(['send', '--too', '1'])).toThrow(UsageError);
     expect(() => parseInvocation(['send', '--to'])).toThrow(UsageError);
     expect(() => parseInvocation([])).toThrow('no command given');
+  });
+
+  it('reads the old `npm run admin` syntax as this CLI\'s commands', () => {
+    expect(fromAdminSyntax(['create-tenant', 'Acme'])).toEqual(['tenants', 'create', 'Acme']);
+    expect(fromAdminSyntax(['create-key', 'T1', '--scopes', 'messages:send'])).toEqual(['keys', 'create', '--tenant', 'T1', '--scopes', 'messages:send']);
+    expect(fromAdminSyntax(['revoke-key', 'K1'])).toEqual(['keys', 'revoke', 'K1']);
+    expect(fromAdminSyntax(['update-number', 'T1', '1', '--status', 'active'])).toEqual(['numbers', 'update', '--tenant', 'T1', '1', '--status', 'active']);
+    expect(parseInvocation(fromAdminSyntax(['add-number', 'T1', '--phone-number-id', '1', '--mps', '20']))).toMatchObject({ command: 'numbers', action: 'add', options: { tenant: 'T1', 'phone-number-id': '1', mps: '20' } });
+    expect(() => fromAdminSyntax(['list-keys', '--json'])).toThrow('<tenantId> is required');
+    expect(() => fromAdminSyntax(['frobnicate'])).toThrow('unknown command "frobnicate"');
   });
 
   it('reads durations and --since as an ISO time or a duration back from now', () => {

@@ -1,5 +1,8 @@
 import { WabridgeApiError, WabridgeError } from '@wabridge/client';
-import { parseInvocation, USAGE, UsageError } from './args';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fromAdminSyntax, parseInvocation, USAGE, UsageError } from './args';
 import { apps, keys, numbers, tenants } from './commands/admin.commands';
 import { dlq, tail } from './commands/kafka.commands';
 import { verifySignature } from './commands/signature.commands';
@@ -30,7 +33,8 @@ export async function run(argv: string[], io: Io, options: RunOptions = {}): Pro
   const json = argv.includes('--json');
   const out = new Output(io, json);
   try {
-    const inv = parseInvocation(argv);
+    if (argv[0] === 'dlq' && argv[1] === 'outbound') return outboundDlq(argv.slice(2));
+    const inv = parseInvocation(argv[0] === 'admin' ? fromAdminSyntax(argv.slice(1)) : argv);
     if (inv.command === 'help' || inv.options.help) {
       io.stdout.write(`${USAGE}\n`);
       return EXIT.ok;
@@ -42,6 +46,16 @@ export async function run(argv: string[], io: Io, options: RunOptions = {}): Pro
   } catch (err) {
     return report(err, out, io);
   }
+}
+
+/**
+ * `dlq outbound …`: wa.outbound.dlq.v1 is replayed through the dispatcher's own message rows
+ * (its tool, apps/dispatcher/src/cli/dlq.ts, with its own options), so it is handed over as is.
+ */
+function outboundDlq(args: string[]): number {
+  const tool = join(resolve(__dirname, '..', '..', '..'), 'apps', 'dispatcher', 'dist', 'cli', 'dlq.js');
+  if (!existsSync(tool)) throw new UsageError('dlq outbound: apps/dispatcher is not built (npx turbo run build --filter=@wabridge/dispatcher...)');
+  return spawnSync(process.execPath, [tool, ...args], { stdio: 'inherit' }).status ?? 1;
 }
 
 function report(err: unknown, out: Output, io: Io): number {

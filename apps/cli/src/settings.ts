@@ -4,7 +4,7 @@ import type { Options } from './args';
 
 /**
  * Where the CLI finds the platform and its credentials, in this order: flags, environment
- * (WABRIDGE_URL, WABRIDGE_API_KEY, WABRIDGE_ADMIN_TOKEN or ADMIN_TOKEN, KAFKA_BROKERS,
+ * (WABRIDGE_URL or GATEWAY_URL, WABRIDGE_API_KEY, WABRIDGE_ADMIN_TOKEN or ADMIN_TOKEN, KAFKA_BROKERS,
  * TOPIC_SUFFIX), then the state `npm start` wrote (LOCAL_STATE_DIR or <repo>/.local/
  * dev-secrets.json: the tenant `local`'s key and the dev admin token), then local defaults.
  * The environment is read here only (STYLE 8); commands get this object.
@@ -44,7 +44,7 @@ export function resolveSettings(o: Options, env: NodeJS.ProcessEnv): Settings {
   const apiKey = nonEmpty(o['api-key'], env.WABRIDGE_API_KEY);
   const adminToken = nonEmpty(o['admin-token'], env.WABRIDGE_ADMIN_TOKEN, env.ADMIN_TOKEN);
   return {
-    url: (nonEmpty(o.url, env.WABRIDGE_URL) ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
+    url: (nonEmpty(o.url, env.WABRIDGE_URL, env.GATEWAY_URL) ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
     apiKey: apiKey ?? state?.localTenant?.apiKey,
     adminToken: adminToken ?? state?.ADMIN_TOKEN,
     brokers: (nonEmpty(o.brokers, env.KAFKA_BROKERS) ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
