@@ -4,6 +4,7 @@ import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { WabridgeClient } from '@wabridge/client';
 import { TEST_BROKERS, waitFor } from '@wabridge/testing';
 import { Platform } from './platform-harness';
@@ -149,4 +150,36 @@ describe('wabridge CLI against the running platform', () => {
     // the DLQs of this run's topics, as JSON
     expect(Array.isArray(json<{ data: unknown[] }>(cli(['dlq', 'list', '--json'])).data)).toBe(true);
   }, 180000);
+
+  it('shows and replays a DLQ to its source topic, at most --max, each entry once', async () => {
+    const kafka = new Kafka({ clientId: 'e2e-cli-dlq', brokers: TEST_BROKERS, logLevel: logLevel.NOTHING });
+    const source = `cli-e2e-source.v1.${platform.suffix}`;
+    const dlqTopic = `cli-e2e.dlq.v1.${platform.suffix}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    const producer = kafka.producer();
+    try {
+      await admin.createTopics({ topics: [{ topic: source, numPartitions: 1 }, { topic: dlqTopic, numPartitions: 1 }], waitForLeaders: true });
+      await producer.connect();
+      await producer.send({ topic: dlqTopic, messages: [0, 1, 2].map((i) => ({
+        key: `k${i}`, value: JSON.stringify({ n: i }),
+        headers: { 'dlq-reason': i === 2 ? 'timeout talking to postgres' : 'invalid: n is odd', 'dlq-source-topic': source, 'dlq-source-partition': '0', 'dlq-source-offset': String(i), 'dlq-consumer': 'cli-e2e' },
+      })) });
+
+      const shown = json<{ data: { reason: string; sourceTopic: string; replayed: boolean }[]; total: number }>(cli(['dlq', 'show', 'cli-e2e.dlq.v1', '--reason', 'invalid', '--json']));
+      expect(shown.total).toBe(2);
+      expect(shown.data.every((e) => e.sourceTopic === source && !e.replayed)).toBe(true);
+
+      const first = json<{ data: { topic: string; replayed: number; alreadyReplayed: number }[] }>(cli(['dlq', 'replay', 'cli-e2e.dlq.v1', '--max', '2', '--json']));
+      expect(first.data).toEqual([expect.objectContaining({ topic: dlqTopic, replayed: 2, alreadyReplayed: 0 })]);
+      const second = json<{ data: { replayed: number; alreadyReplayed: number }[] }>(cli(['dlq', 'replay', 'cli-e2e.dlq.v1', '--json']));
+      expect(second.data).toEqual([expect.objectContaining({ replayed: 1, alreadyReplayed: 2 })]);
+      const offsets = await admin.fetchTopicOffsets(source);
+      expect(offsets.reduce((n, o) => n + Number(o.high), 0)).toBe(3); // each entry back on its source once
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+      await admin.deleteTopics({ topics: [source, dlqTopic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  }, 120000);
 });

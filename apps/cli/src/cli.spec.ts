@@ -1,4 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signWebhook } from '@wabridge/client';
@@ -186,5 +188,38 @@ describe('run: exit codes and output channels', () => {
     expect(await run(oldArgs, old)).toBe(1);
     expect(old.err()).toContain('timestamp_out_of_tolerance');
     expect(await run([...oldArgs, '--ignore-time'], fakeIo())).toBe(0);
+  });
+});
+
+describe('contacts import: a streamed upload with a progress bar on a terminal', () => {
+  it('streams the file, draws the bar to 100 % on a TTY, prints the report and exits 1 on refused rows', async () => {
+    // a stand-in gateway that reads the upload and answers a report (the real one: test/e2e/cli.e2e-spec.ts)
+    const received: { contentType?: string; auth?: string; url?: string; bytes: number } = { bytes: 0 };
+    const server = createServer((req, res) => {
+      received.contentType = req.headers['content-type'];
+      received.auth = req.headers.authorization;
+      received.url = req.url;
+      req.on('data', (c: Buffer) => (received.bytes += c.length));
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ rows: 3000, created: 2999, updated: 0, unchanged: 0, failed: 1, errors: [{ line: 7, error: 'phone: not a number' }], errorsTruncated: false })));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const file = join(mkdtempSync(join(tmpdir(), 'cli-import-')), 'contacts.csv');
+      const csv = `phone,name\n${Array.from({ length: 3000 }, (_, i) => `+4915112${String(i).padStart(6, '0')},Name ${i}`).join('\n')}\n`;
+      writeFileSync(file, csv);
+      const io = fakeIo({ WABRIDGE_API_KEY: 'k', WABRIDGE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, true);
+      expect(await run(['contacts', 'import', file, '--phone-number-id', '100'], io)).toBe(1);
+      expect(received).toEqual({ contentType: 'text/csv', auth: 'Bearer k', url: '/v1/contacts/import?phoneNumberId=100', bytes: Buffer.byteLength(csv) });
+      expect(io.err()).toMatch(/\rimporting .*contacts\.csv \[#+\] 100% /);
+      expect(io.err()).toContain('1 row(s) refused');
+      expect(io.out()).toContain('3000 rows: 2999 created, 0 updated, 0 unchanged, 1 failed\n  line 7: phone: not a number');
+      // with --json: the report alone on stdout, no bar
+      const j = fakeIo({ WABRIDGE_API_KEY: 'k', WABRIDGE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, true);
+      expect(await run(['contacts', 'import', file, '--json'], j)).toBe(1);
+      expect(JSON.parse(j.out())).toMatchObject({ rows: 3000, failed: 1 });
+      expect(j.err()).not.toContain('\r');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -129,7 +129,7 @@ const entryJson = (e: DlqEntry) => ({
 export async function dlq(ctx: Context): Promise<void> {
   const o = ctx.inv.options;
   const filter = dlqFilter(o, ctx.io.now());
-  const { createKafka, DeadLetters } = await kafkaLib();
+  const { createKafka, DeadLetters, dlqTopicName } = await kafkaLib();
   const dead = new DeadLetters(createKafka({ clientId: 'wabridge-cli-dlq', brokers: ctx.settings.brokers }), ctx.settings.topicSuffix);
   if (ctx.inv.action === 'list') {
     const topics = await dead.list();
@@ -146,7 +146,7 @@ export async function dlq(ctx: Context): Promise<void> {
   const topicArg = ctx.inv.args[0];
   if (!o.all && !topicArg) throw new UsageError('dlq replay: a DLQ topic or --all is required');
   if (o.all && topicArg) throw new UsageError('dlq replay: a DLQ topic or --all, not both');
-  const topics = o.all ? (await dead.list()).filter((t) => t.entries > t.replayed).map((t) => t.topic) : [topicArg!];
+  const topics = o.all ? (await dead.list()).filter((t) => t.entries > t.replayed).map((t) => t.topic) : [dlqTopicName(topicArg!, ctx.settings.topicSuffix)];
   let budget = positiveInt(o.max, '--max');
   const dryRun = o['dry-run'] === true;
   const results: { topic: string; replayed: number; alreadyReplayed: number; unreplayable: number; dryRun: boolean; entries: ReturnType<typeof entryJson>[] }[] = [];
