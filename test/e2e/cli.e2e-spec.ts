@@ -143,6 +143,17 @@ describe('wabridge CLI against the running platform', () => {
     expect(JSON.parse(bad.stderr)).toMatchObject({ error: { message: expect.stringMatching(/^400 /) } });
     expect(bad.stderr).not.toMatch(/\n\s+at /);
 
+    // human output: tables on stdout
+    const table = cli(['tenants', 'list']);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/^id\s+name\s+createdAt\n/);
+    expect(table.stdout).toContain(`t-${platform.suffix}`);
+    // templates: the WABA's mirror pulled from Graph (the sandbox), and a new one pending review
+    const templates = cli(['templates', 'list', '--waba', NUMBER.wabaId, '--refresh'], tenantEnv);
+    expect(templates.stdout).toMatch(/hello_world\s+en_US\s+UTILITY\s+APPROVED/);
+    const created = json<{ name: string; status: string; category: string }>(cli(['templates', 'create', '--waba', NUMBER.wabaId, '--name', 'cli_order_ready', '--body', 'Order {{1}} is ready', '--example', '42', '--json'], tenantEnv));
+    expect(created).toMatchObject({ name: 'cli_order_ready', status: 'PENDING', category: 'UTILITY' });
+
     const usage = cli(['send', '--to', USER, '--json'], tenantEnv);
     expect(usage.status).toBe(2);
     expect(JSON.parse(usage.stderr)).toMatchObject({ error: { code: 'usage' } });
