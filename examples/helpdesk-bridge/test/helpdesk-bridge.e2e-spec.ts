@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { waitFor } from '@wabridge/testing';
@@ -24,8 +24,10 @@ describe('examples/helpdesk-bridge: inbound message → ticket, agent reply → 
     await platform.start();
     apiKey = await platform.onboard(NUMBER);
     dir = mkdtempSync(path.join(tmpdir(), 'helpdesk-'));
+    // as after `npm start`: the API key comes from the state file it writes (here LOCAL_STATE_DIR), not from the env
+    writeFileSync(path.join(dir, 'dev-secrets.json'), JSON.stringify({ localTenant: { id: 'x', apiKey } }));
     bridge = new ExampleProcess(SCRIPT, [], {
-      WABRIDGE_URL: platform.get('gateway').url, WABRIDGE_API_KEY: apiKey, PORT: '0',
+      WABRIDGE_URL: platform.get('gateway').url, LOCAL_STATE_DIR: dir, PORT: '0',
       WABRIDGE_PHONE_NUMBER_ID: NUMBER.phoneNumberId, DATA_FILE: path.join(dir, 'tickets.json'),
     });
     url = (await bridge.start()).url as string;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { waitFor } from '@wabridge/testing';
@@ -25,8 +25,10 @@ describe('examples/shop-order-notifications: order webhook in → utility templa
     await platform.start();
     const apiKey = await platform.onboard(NUMBER);
     dir = mkdtempSync(path.join(tmpdir(), 'shop-'));
+    // as after `npm start`: the API key comes from the state file it writes (here LOCAL_STATE_DIR), not from the env
+    writeFileSync(path.join(dir, 'dev-secrets.json'), JSON.stringify({ localTenant: { id: 'x', apiKey } }));
     shop = new ExampleProcess(SCRIPT, [], {
-      WABRIDGE_URL: platform.get('gateway').url, WABRIDGE_API_KEY: apiKey, PORT: '0', SHOP_WEBHOOK_SECRET: SHOP_SECRET,
+      WABRIDGE_URL: platform.get('gateway').url, LOCAL_STATE_DIR: dir, PORT: '0', SHOP_WEBHOOK_SECRET: SHOP_SECRET,
       WABRIDGE_PHONE_NUMBER_ID: NUMBER.phoneNumberId, WABRIDGE_WABA_ID: NUMBER.wabaId, DATA_FILE: path.join(dir, 'orders.json'),
     });
     const ready = await shop.start();
