@@ -8,7 +8,7 @@ variable "REGISTRY" { default = "wabridge" }
 variable "TAG" { default = "dev" }
 
 group "default" {
-  targets = ["gateway", "ingress", "dispatcher", "contacts", "media", "analytics", "notifier", "conversations", "sandbox"]
+  targets = ["gateway", "ingress", "dispatcher", "contacts", "media", "analytics", "notifier", "conversations", "campaigns", "sandbox"]
 }
 
 target "_common" {
@@ -57,6 +57,12 @@ target "conversations" {
   inherits = ["_common"]
   args     = { APP = "conversations", PORT = "3007" }
   tags     = ["${REGISTRY}/conversations:${TAG}"]
+}
+
+target "campaigns" {
+  inherits = ["_common"]
+  args     = { APP = "campaigns", PORT = "3008" }
+  tags     = ["${REGISTRY}/campaigns:${TAG}"]
 }
 
 target "notifier" {

@@ -25,6 +25,7 @@ const PORTS: Record<string, number> = {
   analytics: 3005,
   notifier: 3006,
   conversations: 3007,
+  campaigns: 3008,
   sandbox: 3100,
 };
 /** Internet-facing services serve /health/* and /metrics on a separate management port (ADR 0074). */
@@ -36,7 +37,7 @@ const HTTP_SERVICES = ['gateway', 'ingress'];
 /** Kafka consumers scaled on lag: service → consumer group (the apps' env defaults). */
 const LAG_SCALED: Record<string, string> = { ingress: 'ingress-normalizer', dispatcher: 'dispatcher', contacts: 'contacts' };
 /** Consumer groups whose dead-letter topic `<group>.dlq.v1` must exist. */
-const DLQ_GROUPS = ['ingress-normalizer', 'dispatcher', 'dispatcher-state', 'contacts', 'gateway', 'conversations'];
+const DLQ_GROUPS = ['ingress-normalizer', 'dispatcher', 'dispatcher-state', 'contacts', 'gateway', 'conversations', 'campaigns'];
 /** Keys of the Secret `wabridge-secrets` (docs/deploy.md). */
 const SECRET_KEYS = ['DATABASE_URL', 'ADMIN_TOKEN', 'INTERNAL_TOKEN', 'ENCRYPTION_KEYS', 'META_APP_SECRET', 'META_VERIFY_TOKEN'];
 
