@@ -17,7 +17,7 @@ const NUMBER = { phoneNumberId: '109000000002001', displayPhoneNumber: '15550002
 const waIdOf = (i: number): string => String(4917100000000 + i); // possible German mobile numbers
 const optsOut = (i: number): boolean => i % 10 === 3;
 
-interface SandboxCall { to?: string; httpStatus: number; response?: { error?: { code?: number } }; body: { biz_opaque_callback_data?: string; to?: string } }
+interface SandboxCall { at: string; to?: string; httpStatus: number; response?: { error?: { code?: number } }; body: { biz_opaque_callback_data?: string; to?: string } }
 
 describe(`a campaign to ${RECIPIENTS} contacts against the sandbox: pause/resume and a restart of every service`, () => {
   let platform: Platform;
@@ -119,4 +119,26 @@ describe(`a campaign to ${RECIPIENTS} contacts against the sandbox: pause/resume
     expect(done.counts.sent + done.counts.delivered + done.counts.read).toBe(expected.length);
     process.stdout.write(`[campaigns e2e] ${RECIPIENTS} recipients (${expected.length} opted in) at ${MPS} mps in ${seconds.toFixed(1)} s incl. the pause (drained ${drainSeconds.toFixed(1)} s after it) and a restart of 5 services; counts ${JSON.stringify(done.counts)}\n`);
   }, 900000);
+
+  it('sends a scheduled reminder once, not before its time, though the gateway and the dispatcher were killed before it was due', async () => {
+    // far enough ahead that both are back before it is due on a loaded box (restarts take 10-25 s there)
+    const sendAt = new Date(Date.now() + 40_000).toISOString();
+    const to = '4917199999001';
+    const res = await call('POST', `${gw()}/v1/messages`, { phoneNumberId: NUMBER.phoneNumberId, to: `+${to}`, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } }, sendAt }, auth());
+    expect(res.status).toBe(202);
+    expect(res.body.status).toBe('scheduled');
+    const id = res.body.id as string;
+    const services = (['gateway', 'dispatcher'] as ServiceName[]).map((n) => platform.get(n));
+    await Promise.all(services.map((s) => s.kill('SIGKILL')));
+    await Promise.all(services.map((s) => s.start(120000)));
+    const backMsBeforeDue = Date.parse(sendAt) - Date.now();
+    expect((await call('GET', `${gw()}/v1/messages/${id}`, undefined, auth())).body.status).toBe('scheduled');
+    const sent = await waitFor(async () => (await sandboxCalls()).find((c) => c.body.biz_opaque_callback_data === id), { timeoutMs: 60000, intervalMs: 200, what: 'the scheduled send at the sandbox' });
+    const lateMs = Date.parse(sent.at) - Date.parse(sendAt);
+    expect(lateMs).toBeGreaterThanOrEqual(0); // never early
+    expect(lateMs).toBeLessThan(15000); // fires at its time (within 1 s by the unit test's fake clock; CI's wall clock is loaded)
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await sandboxCalls()).filter((c) => c.body.biz_opaque_callback_data === id)).toHaveLength(1);
+    process.stdout.write(`[scheduled send e2e] sent ${lateMs} ms after sendAt; gateway and dispatcher were killed -9 and back ${backMsBeforeDue} ms before it was due\n`);
+  }, 120000);
 });
