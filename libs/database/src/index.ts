@@ -18,6 +18,7 @@ export {
   type PgFailureKind,
 } from './pg-errors';
 export { freshTestSchema, DEFAULT_TEST_DATABASE_URL, type TestSchema } from './testing/fresh-test-schema';
+export { returnedRows } from './returned-rows';
 export { deleteInChunks, rowCountRunner, type RowCountRunner } from './delete-in-chunks';
 export { openServiceDatabase } from './open-service-database';
 export { DatabaseLifecycle } from './database-lifecycle';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { returnedRows } from '@wabridge/database';
 import { DataSource } from 'typeorm';
 import type { ConversationFilter } from './conversations.dto';
 import type { Position } from './cursor';
@@ -99,20 +100,20 @@ export class ConversationsRepository {
       if (!rows[0]) return false;
       through = rows[0].seq;
     }
-    const updated = await this.ds.query<{ id: string }[]>(
+    const updated = returnedRows<{ id: string }>(await this.ds.query(
       `UPDATE conversations SET read_through_seq = GREATEST(read_through_seq, COALESCE($3::bigint, last_inbound_seq)), read_at = $4
        WHERE tenant_id = $1 AND id = $2 RETURNING id`,
       [tenantId, id, through, at],
-    );
+    ));
     return updated.length > 0;
   }
 
   async assign(tenantId: string, id: string, assignee: string | null, at: Date): Promise<boolean> {
-    const updated = await this.ds.query<{ id: string }[]>(
+    const updated = returnedRows<{ id: string }>(await this.ds.query(
       `UPDATE conversations SET assignee = $3, assigned_at = CASE WHEN $3::text IS NULL THEN NULL ELSE $4::timestamptz END
        WHERE tenant_id = $1 AND id = $2 RETURNING id`,
       [tenantId, id, assignee, at],
-    );
+    ));
     return updated.length > 0;
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { returnedRows } from '@wabridge/database';
 import { DataSource } from 'typeorm';
 import type { Action, AutomationRule, Trigger } from './automation-rule';
 
@@ -18,12 +19,6 @@ interface RuleRow {
 
 const COLUMNS = `id, phone_number_id AS "phoneNumberId", position, name, enabled, continue_after AS "continueAfter",
   cooldown_seconds AS "cooldownSeconds", trigger, actions, created_at AS "createdAt", updated_at AS "updatedAt"`;
-
-/** TypeORM answers UPDATE and DELETE with `[rows, affected]`, other statements with the rows. */
-export function returnedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
-}
 
 function ruleOf(r: RuleRow): AutomationRule {
   return { ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };

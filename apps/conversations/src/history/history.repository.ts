@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { returnedRows } from '@wabridge/database';
 import { ulid } from 'ulid';
 import type { Queryable } from '../database/queryable';
 import { FINAL_RANK } from './history-status';
@@ -172,13 +173,13 @@ export class HistoryRepository {
 
   /** A status for a wamid without our id: applied to the message of that wamid if we have it; answers whether we did. */
   async stepByWamid(q: Queryable, tenantId: string, wamid: string, status: string, rank: number): Promise<boolean> {
-    const rows = await q.query<{ seq: string }[]>(
+    const rows = returnedRows<{ seq: string }>(await q.query(
       `UPDATE messages SET status = CASE WHEN status_rank >= ${FINAL_RANK} OR $4 <= status_rank THEN status ELSE $3 END,
          status_rank = CASE WHEN status_rank >= ${FINAL_RANK} THEN status_rank ELSE GREATEST(status_rank, $4) END
        WHERE tenant_id = $1 AND wamid = $2 AND direction = 'outbound'
        RETURNING seq`,
       [tenantId, wamid, status, rank],
-    );
+    ));
     return rows.length > 0;
   }
 }

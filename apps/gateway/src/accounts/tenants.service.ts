@@ -1,3 +1,4 @@
+import { returnedRows } from '@wabridge/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ulid } from 'ulid';
@@ -5,7 +6,6 @@ import { ApiError } from '@wabridge/http';
 import { generateApiKey } from '../auth/api-key';
 import { ApiKeyVerifier } from '../auth/api-key.verifier';
 import { Scope, SCOPES } from '../auth/principal';
-import { rowsOf } from '../database/rows';
 import { DATA_SOURCE } from '../tokens';
 
 export interface IssuedApiKey {
@@ -71,7 +71,7 @@ export class TenantsService {
   }
 
   async revokeKey(keyId: string): Promise<void> {
-    const updated = rowsOf(await this.db.query(
+    const updated = returnedRows(await this.db.query(
       'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING id',
       [keyId],
     ));

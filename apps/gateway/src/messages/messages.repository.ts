@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { deleteInChunks } from '@wabridge/database';
-import { rowsOf } from '../database/rows';
+import { deleteInChunks, returnedRows } from '@wabridge/database';
 import { DATA_SOURCE } from '../tokens';
 import { HistoryEntry, LifecycleState, ProjectedError, ProjectedStatus, statusRank } from './message-lifecycle';
 
@@ -149,7 +148,7 @@ export class MessagesRepository {
 
   /** Forgets the tenant's key when it was used before `usedBefore` (expired); true if it did. */
   async expireIdempotencyKey(tenantId: string, key: string, usedBefore: Date): Promise<boolean> {
-    const rows: unknown[] = rowsOf(await this.db.query(
+    const rows: unknown[] = returnedRows(await this.db.query(
       'UPDATE messages SET idempotency_key = NULL WHERE tenant_id = $1 AND idempotency_key = $2 AND created_at < $3 RETURNING id',
       [tenantId, key, usedBefore],
     ));
@@ -158,7 +157,7 @@ export class MessagesRepository {
 
   /** Forgets up to `limit` keys used before `usedBefore`; returns how many. */
   async pruneIdempotencyKeys(usedBefore: Date, limit: number): Promise<number> {
-    const rows: unknown[] = rowsOf(await this.db.query(
+    const rows: unknown[] = returnedRows(await this.db.query(
       `UPDATE messages SET idempotency_key = NULL WHERE id IN (
          SELECT id FROM messages WHERE idempotency_key IS NOT NULL AND created_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING id`,
@@ -219,7 +218,7 @@ export class MessagesRepository {
   }
 
   async takeUnmatchedStatuses(m: EntityManager, phoneNumberId: string, wamid: string): Promise<{ status: string; occurred_at: Date; error: ProjectedError | null }[]> {
-    return rowsOf(await m.query('DELETE FROM unmatched_statuses WHERE wamid = $1 AND phone_number_id = $2 RETURNING status, occurred_at, error', [wamid, phoneNumberId]));
+    return returnedRows(await m.query('DELETE FROM unmatched_statuses WHERE wamid = $1 AND phone_number_id = $2 RETURNING status, occurred_at, error', [wamid, phoneNumberId]));
   }
 
   // ---- GDPR erasure and retention ----
@@ -232,7 +231,7 @@ export class MessagesRepository {
   async eraseRecipient(tenantId: string, phoneNumberId: string, recipients: string[]): Promise<number> {
     if (recipients.length === 0) return 0;
     return this.db.transaction(async (m) => {
-      const targets = rowsOf<{ id: string; wamid: string | null }>(await m.query(
+      const targets = returnedRows<{ id: string; wamid: string | null }>(await m.query(
         `SELECT id, wamid FROM messages WHERE tenant_id = $1 AND phone_number_id = $2
            AND (recipient = ANY($3) OR "to" = ANY($3) OR recipient_user_id = ANY($3)) FOR UPDATE`,
         [tenantId, phoneNumberId, recipients],

@@ -1,7 +1,7 @@
+import { returnedRows } from '@wabridge/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OutboundRequestedV1 } from '@wabridge/contracts';
-import { rowsOf } from '../database/rows';
 import { DATA_SOURCE } from '../tokens';
 import { HistoryEntry } from './message-lifecycle';
 
@@ -37,7 +37,7 @@ export class ScheduledSendsRepository {
    * on: no longer cancellable, since their command may already be on the topic.
    */
   async claimDue(dueBy: Date, staleBefore: Date, now: Date, limit: number): Promise<DueSend[]> {
-    return rowsOf<DueSend>(await this.db.query(
+    return returnedRows<DueSend>(await this.db.query(
       `UPDATE scheduled_sends SET state = 'releasing', claimed_at = $3, updated_at = $3
         WHERE message_id IN (SELECT message_id FROM scheduled_sends WHERE state = 'pending' AND send_at <= $1 ORDER BY send_at LIMIT $4 FOR UPDATE SKIP LOCKED)
            OR message_id IN (SELECT message_id FROM scheduled_sends WHERE state = 'releasing' AND claimed_at < $2 LIMIT $4 FOR UPDATE SKIP LOCKED)
@@ -58,7 +58,7 @@ export class ScheduledSendsRepository {
    */
   async cancel(tenantId: string, messageId: string, now: Date): Promise<CancelOutcome> {
     return this.db.transaction(async (m) => {
-      const rows = rowsOf<{ message_id: string }>(await m.query(
+      const rows = returnedRows<{ message_id: string }>(await m.query(
         `UPDATE scheduled_sends SET state = 'cancelled', updated_at = $3 WHERE tenant_id = $1 AND message_id = $2 AND state = 'pending' RETURNING message_id`,
         [tenantId, messageId, now],
       ));
@@ -75,7 +75,7 @@ export class ScheduledSendsRepository {
 
   /** When the tenant's scheduled message is due (null when it is not one held here). */
   async sendAtOf(tenantId: string, messageId: string): Promise<Date | null> {
-    const rows = rowsOf<{ send_at: Date }>(await this.db.query('SELECT send_at FROM scheduled_sends WHERE tenant_id = $1 AND message_id = $2', [tenantId, messageId]));
+    const rows = returnedRows<{ send_at: Date }>(await this.db.query('SELECT send_at FROM scheduled_sends WHERE tenant_id = $1 AND message_id = $2', [tenantId, messageId]));
     return rows[0]?.send_at ?? null;
   }
 }

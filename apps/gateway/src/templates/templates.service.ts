@@ -1,10 +1,10 @@
+import { returnedRows } from '@wabridge/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ulid } from 'ulid';
 import { AccountEventV1 } from '@wabridge/contracts';
 import { ApiError } from '@wabridge/http';
 import { RegistryService } from '../accounts/registry.service';
-import { rowsOf } from '../database/rows';
 import { GraphCallError, GraphClient, graphErrorToApiError } from '../graph/graph.client';
 import { DATA_SOURCE } from '../tokens';
 
@@ -183,7 +183,7 @@ export class TemplatesService {
       if (!status) return;
       const reason = typeof v.reason === 'string' && v.reason !== 'NONE' ? v.reason : null;
       const n = match.params.length;
-      rowsOf(await this.db.query(`UPDATE templates SET status = $${n + 1}, rejected_reason = $${n + 2}, updated_at = now() WHERE ${match.sql}`, [...match.params, status, reason]));
+      returnedRows(await this.db.query(`UPDATE templates SET status = $${n + 1}, rejected_reason = $${n + 2}, updated_at = now() WHERE ${match.sql}`, [...match.params, status, reason]));
     } else if (e.field === 'template_category_update') {
       const category = typeof v.new_category === 'string' ? v.new_category : undefined;
       if (!category) return;
