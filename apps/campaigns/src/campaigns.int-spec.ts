@@ -236,6 +236,40 @@ describe('campaigns service', () => {
     expect([...idsPerRecipient.values()].every((ids) => ids.size === 1)).toBe(true);
   });
 
+  it('sends to the contacts of a saved segment (tags, attribute, opt-in, last inbound) and keeps the segment\'s filter as it was', async () => {
+    const tenant = `t-${digits('')}`;
+    const phoneNumberId = await number(tenant, 'unlimited', 1000);
+    const otherNumber = await number(tenant, 'unlimited', 1000);
+    const since = '2026-12-01T00:00:00.000Z';
+    for (let i = 0; i < 90; i++) {
+      contacts.contacts.push({
+        tenantId: tenant, id: `s${String(i).padStart(5, '0')}`, phoneNumberId, waId: String(4917600000000 + i), optedOut: false,
+        tags: i % 5 === 0 ? ['news'] : ['news', 'de'], attributes: { tier: i % 3 === 0 ? 'gold' : 'silver' },
+        optInState: i % 2 === 0 ? 'opted_in' : 'unknown', lastInboundAt: i % 4 === 0 ? '2026-11-20T10:00:00.000Z' : '2026-12-03T10:00:00.000Z',
+      });
+    }
+    const matching = contacts.contacts.filter((c) => c.tenantId === tenant && c.tags!.includes('de') && c.attributes!.tier === 'gold'
+      && c.optInState === 'opted_in' && Date.parse(c.lastInboundAt!) >= Date.parse(since)).map((c) => c.waId!).sort();
+    expect(matching.length).toBeGreaterThan(3);
+    const seg = await api(tenant, 'POST', '/v1/campaigns/segments', {
+      name: 'gold news readers', phoneNumberId, filter: { tags: ['news', 'de'], attribute: { key: 'tier', value: 'gold' }, optedIn: true, lastInboundSince: since },
+    });
+    expect(seg.status).toBe(201);
+    expect((await api(tenant, 'GET', `/v1/campaigns/segments/${seg.body.id}`)).body).toMatchObject({ id: seg.body.id, name: 'gold news readers', phoneNumberId });
+    expect((await api(tenant, 'GET', '/v1/campaigns/segments')).body.data.map((s: { id: string }) => s.id)).toContain(seg.body.id);
+    expect((await api('someone-else', 'GET', `/v1/campaigns/segments/${seg.body.id}`)).status).toBe(404);
+    expect((await api(tenant, 'POST', '/v1/campaigns', { name: 'x', phoneNumberId: otherNumber, template, audience: { segmentId: seg.body.id } })).status).toBe(400);
+
+    const created = await api(tenant, 'POST', '/v1/campaigns', { name: 'gold', phoneNumberId, template, audience: { segmentId: seg.body.id } });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await api(tenant, 'DELETE', `/v1/campaigns/segments/${seg.body.id}`)).status).toBe(204); // the campaign keeps its copy
+    await api(tenant, 'POST', `/v1/campaigns/${id}/start`);
+    await waitStatus(tenant, id, 'completed');
+    expect(sendsOf(id).map((s) => s.to).sort()).toEqual(matching);
+    expect((await api(tenant, 'GET', `/v1/campaigns/${id}`)).body.audience).toMatchObject({ segmentId: seg.body.id });
+  });
+
   it('answers 400 for an invalid body and 404 for a number that is not the tenant\'s', async () => {
     const tenant = `t-${digits('')}`;
     const phoneNumberId = await number(tenant, '250', 80);

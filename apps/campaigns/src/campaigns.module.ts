@@ -14,6 +14,8 @@ import { CampaignsAuthGuard } from './common/campaigns-auth.guard';
 import { NumbersRepository } from './numbers/numbers.repository';
 import { ProgressConsumer } from './progress/progress.consumer';
 import { CampaignRunner } from './runner/campaign-runner';
+import { SegmentsController } from './segments/segments.controller';
+import { SegmentsRepository } from './segments/segments.repository';
 
 /** Produced (sends) and consumed (progress, numbers' limits) topics. */
 export const CAMPAIGNS_TOPICS = [OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V1, NUMBER_CHANGED_V1];
@@ -32,7 +34,8 @@ export class CampaignsModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [CampaignsController, ProgressConsumer],
+      // segments first: its static path reads before `/v1/campaigns/:id` (the router prefers it anyway)
+      controllers: [SegmentsController, CampaignsController, ProgressConsumer],
       providers: [
         { provide: CampaignsEnv, useValue: env },
         { provide: DataSource, useValue: ds },
@@ -42,6 +45,7 @@ export class CampaignsModule {
         CampaignsRepository,
         CampaignsService,
         NumbersRepository,
+        SegmentsRepository,
         CampaignRunner,
       ],
     };

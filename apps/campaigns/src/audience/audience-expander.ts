@@ -1,9 +1,19 @@
 import { ulid } from 'ulid';
 import type { Audience, CampaignRow, NewRecipient } from '../campaigns/campaigns.repository';
 import { AudienceContact, ContactsClient } from './contacts.client';
+import { matchesRest, SegmentFilter } from '../segments/segment-filter';
 import { hasPlaceholders, renderComponents } from './template-parameters';
 
-/** The expansion's phases, in order: the tag filter (paged), the listed contact ids, the listed wa_ids. */
+/**
+ * The contacts filter of an audience: its segment's (with the audience's tags added), or its
+ * tags alone; none when the audience only lists recipients.
+ */
+export function filterOf(audience: Audience): SegmentFilter | null {
+  if (audience.segment) return { ...audience.segment.filter, tags: [...(audience.segment.filter.tags ?? []), ...(audience.tags ?? [])] };
+  return audience.tags?.length ? { tags: audience.tags } : null;
+}
+
+/** The expansion's phases, in order: the filter (segment or tags, paged), the listed contact ids, the listed wa_ids. */
 export const STEP_TAGS = 0;
 export const STEP_CONTACT_IDS = 1;
 export const STEP_WA_IDS = 2;
@@ -28,7 +38,7 @@ export function recipientOf(contact: AudienceContact, components: unknown[] | un
 
 function nextStep(audience: Audience, after: number): number {
   for (let s = after + 1; s < STEP_DONE; s++) {
-    if (s === STEP_TAGS && audience.tags?.length) return s;
+    if (s === STEP_TAGS && filterOf(audience)) return s;
     if (s === STEP_CONTACT_IDS && audience.contactIds?.length) return s;
     if (s === STEP_WA_IDS && audience.waIds?.length) return s;
   }
@@ -60,12 +70,14 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
 export async function expandPage(c: CampaignRow, contacts: ContactsClient, pageSize: number): Promise<ExpandedPage> {
   const audience = c.audience;
   const components = c.template.components;
-  const step = c.expansion_step === STEP_TAGS && !audience.tags?.length ? firstStep(audience) : c.expansion_step;
+  const step = c.expansion_step === STEP_TAGS && !filterOf(audience) ? firstStep(audience) : c.expansion_step;
   if (step === STEP_TAGS) {
-    const [first, ...rest] = audience.tags!;
-    const page = await contacts.page(c.tenant_id, { phoneNumberId: c.phone_number_id, tag: first, cursor: c.expansion_cursor, limit: pageSize });
+    const filter = filterOf(audience)!;
+    const page = await contacts.page(c.tenant_id, {
+      phoneNumberId: c.phone_number_id, tag: filter.tags?.[0], attribute: filter.attribute, windowOpen: filter.windowOpen, cursor: c.expansion_cursor, limit: pageSize,
+    });
     const recipients = page.data
-      .filter((k) => k.phoneNumberId === c.phone_number_id && rest.every((t) => k.tags?.includes(t)))
+      .filter((k) => k.phoneNumberId === c.phone_number_id && matchesRest(filter, k))
       .map((k) => recipientOf(k, components))
       .filter((r): r is NewRecipient => r !== null);
     const done = page.nextCursor === null;

@@ -11,6 +11,8 @@ export interface AudienceContact {
   reachable?: boolean;
   attributes?: Record<string, unknown> | null;
   tags?: string[];
+  optInState?: string | null;
+  lastInboundAt?: string | null;
 }
 
 export interface ContactsPage {
@@ -28,9 +30,11 @@ export class ContactsUnavailableError extends Error {}
 export class ContactsClient {
   constructor(private readonly baseUrl: string, private readonly internalToken: string, private readonly timeoutMs: number) {}
 
-  async page(tenantId: string, query: { phoneNumberId: string; tag?: string; cursor?: string | null; limit: number }): Promise<ContactsPage> {
+  async page(tenantId: string, query: { phoneNumberId: string; tag?: string; attribute?: { key: string; value: string }; windowOpen?: boolean; cursor?: string | null; limit: number }): Promise<ContactsPage> {
     const q = new URLSearchParams({ phoneNumberId: query.phoneNumberId, limit: String(query.limit) });
     if (query.tag) q.set('tag', query.tag);
+    if (query.attribute) q.set('attribute', `${query.attribute.key}:${query.attribute.value}`);
+    if (query.windowOpen !== undefined) q.set('windowOpen', String(query.windowOpen));
     if (query.cursor) q.set('cursor', query.cursor);
     return (await this.get(tenantId, `/v1/contacts?${q}`)) as ContactsPage;
   }

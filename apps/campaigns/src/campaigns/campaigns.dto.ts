@@ -19,6 +19,8 @@ export class AudienceDto {
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @IsString({ each: true }) @Length(1, 64, { each: true }) tags?: string[];
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100000) @IsString({ each: true }) @Length(1, 64, { each: true }) contactIds?: string[];
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100000) @Matches(/^\d{5,20}$/, { each: true, message: 'waIds must be phone numbers in digits (wa_id)' }) waIds?: string[];
+  /** A saved segment of the same number (its filter is copied into the campaign; tags given here narrow it). */
+  @IsOptional() @Matches(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'segmentId must be a segment id' }) segmentId?: string;
 }
 
 export class CreateCampaignBody {

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { rowsOf } from '../database/rows';
+import type { SegmentFilter } from '../segments/segment-filter';
 import { CampaignStatus } from './campaign-state';
 
 export interface Audience {
   tags?: string[];
   contactIds?: string[];
   waIds?: string[];
+  /** A segment's filter, copied when the campaign was created (its id kept for the record). */
+  segment?: { id: string; filter: SegmentFilter };
 }
 
 export interface CampaignTemplate {

@@ -5,6 +5,8 @@ import { Clock } from '@wabridge/time';
 import { CLOCK } from '../campaigns.tokens';
 import { CampaignsEnv } from '../campaigns.env';
 import { NumbersRepository } from '../numbers/numbers.repository';
+import type { SegmentFilter } from '../segments/segment-filter';
+import { SegmentsRepository } from '../segments/segments.repository';
 import { CampaignAction, nextCampaignStatus } from './campaign-state';
 import { CreateCampaignBody, ListCampaignsQuery, ListRecipientsQuery } from './campaigns.dto';
 import { CampaignRow, CampaignsRepository, RecipientStatus } from './campaigns.repository';
@@ -37,6 +39,7 @@ export function campaignView(c: CampaignRow, counts?: CampaignCounts) {
 function summaryOf(c: CampaignRow): Record<string, unknown> {
   const a = c.audience;
   return {
+    ...(a.segment ? { segmentId: a.segment.id, segment: a.segment.filter } : {}),
     ...(a.tags ? { tags: a.tags } : {}),
     ...(a.contactIds ? { contactIds: a.contactIds.length <= 100 ? a.contactIds : `${a.contactIds.length} contact ids` } : {}),
     ...(a.waIds ? { waIds: a.waIds.length <= 100 ? a.waIds : `${a.waIds.length} wa_ids` } : {}),
@@ -49,13 +52,14 @@ export class CampaignsService {
   constructor(
     private readonly campaigns: CampaignsRepository,
     private readonly numbers: NumbersRepository,
+    private readonly segments: SegmentsRepository,
     private readonly env: CampaignsEnv,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async create(tenantId: string, body: CreateCampaignBody) {
     const a = body.audience;
-    if (!a.tags && !a.contactIds && !a.waIds) throw ApiError.badRequest('audience: name tags, contactIds or waIds', [{ field: 'audience', problems: ['audience must name tags, contactIds or waIds'] }]);
+    if (!a.tags && !a.contactIds && !a.waIds && !a.segmentId) throw ApiError.badRequest('audience: name segmentId, tags, contactIds or waIds', [{ field: 'audience', problems: ['audience must name segmentId, tags, contactIds or waIds'] }]);
     const listed = (a.contactIds?.length ?? 0) + (a.waIds?.length ?? 0);
     if (listed > this.env.CAMPAIGNS_MAX_LISTED_RECIPIENTS) {
       throw ApiError.badRequest(`audience: at most ${this.env.CAMPAIGNS_MAX_LISTED_RECIPIENTS} listed recipients; use tags for larger audiences`, [{ field: 'audience', problems: ['too many listed recipients'] }]);
@@ -67,7 +71,14 @@ export class CampaignsService {
     if (body.endAt && Date.parse(body.endAt) <= now) throw ApiError.badRequest('endAt: must be in the future', [{ field: 'endAt', problems: ['endAt must be in the future'] }]);
     const number = await this.numbers.get(body.phoneNumberId);
     if (!number || number.tenant_id !== tenantId) throw ApiError.notFound('phone number');
-    const audience = { ...(a.tags ? { tags: a.tags } : {}), ...(a.contactIds ? { contactIds: [...new Set(a.contactIds)] } : {}), ...(a.waIds ? { waIds: [...new Set(a.waIds)] } : {}) };
+    let segment: { id: string; filter: SegmentFilter } | undefined;
+    if (a.segmentId) {
+      const s = await this.segments.get(tenantId, a.segmentId);
+      if (!s) throw ApiError.notFound('segment');
+      if (s.phone_number_id !== body.phoneNumberId) throw ApiError.badRequest('audience.segmentId: the segment is of another number', [{ field: 'audience.segmentId', problems: [`segment ${s.id} filters the contacts of number ${s.phone_number_id}`] }]);
+      segment = { id: s.id, filter: s.filter };
+    }
+    const audience = { ...(segment ? { segment } : {}), ...(a.tags ? { tags: a.tags } : {}), ...(a.contactIds ? { contactIds: [...new Set(a.contactIds)] } : {}), ...(a.waIds ? { waIds: [...new Set(a.waIds)] } : {}) };
     const template = { name: body.template.name, language: { code: body.template.language.code }, ...(body.template.components ? { components: body.template.components } : {}) };
     const row = await this.campaigns.insert({
       id: ulid(now), tenantId, name: body.name, phoneNumberId: body.phoneNumberId, template, audience,

@@ -2,8 +2,9 @@ import { DataSource } from 'typeorm';
 import { MigrationClass, openServiceDatabase } from '@wabridge/database';
 import { CreateCampaigns1769200000000 } from './migrations/1769200000000-CreateCampaigns';
 import { QueuedRecipientsIndex1769200000001 } from './migrations/1769200000001-QueuedRecipientsIndex';
+import { CreateSegments1769200000002 } from './migrations/1769200000002-CreateSegments';
 
-export const MIGRATIONS: MigrationClass[] = [CreateCampaigns1769200000000, QueuedRecipientsIndex1769200000001];
+export const MIGRATIONS: MigrationClass[] = [CreateCampaigns1769200000000, QueuedRecipientsIndex1769200000001, CreateSegments1769200000002];
 
 /** The campaigns schema, migrated (runs at boot; replicas wait on the migration lock). */
 export function openCampaignsDatabase(options: { url: string; schema: string }): Promise<DataSource> {

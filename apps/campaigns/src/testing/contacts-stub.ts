@@ -37,8 +37,10 @@ export class ContactsStub {
       const after = url.searchParams.get('cursor');
       const tag = url.searchParams.get('tag');
       const number = url.searchParams.get('phoneNumberId');
+      const attribute = url.searchParams.get('attribute');
+      const [attrKey, attrValue] = attribute ? [attribute.slice(0, attribute.indexOf(':')), attribute.slice(attribute.indexOf(':') + 1)] : [];
       const rows = this.contacts
-        .filter((k) => k.tenantId === tenant && (!number || k.phoneNumberId === number) && (!tag || k.tags?.includes(tag)) && (!after || k.id > after))
+        .filter((k) => k.tenantId === tenant && (!number || k.phoneNumberId === number) && (!tag || k.tags?.includes(tag)) && (!attrKey || k.attributes?.[attrKey] === attrValue) && (!after || k.id > after))
         .sort((a, b) => (a.id < b.id ? -1 : 1))
         .slice(0, limit);
       return send(200, { data: rows.map(({ tenantId: _t, ...v }) => v), nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null });
