@@ -43,6 +43,7 @@ describe('OpenAPI document', () => {
       'PUT /v1/analytics/rate-card', 'GET /dashboard', 'DELETE /v1/messages/{id}',
       'POST /v1/campaigns', 'GET /v1/campaigns', 'GET /v1/campaigns/{id}', 'GET /v1/campaigns/{id}/recipients', 'POST /v1/campaigns/{id}/start',
       'POST /v1/campaigns/{id}/pause', 'POST /v1/campaigns/{id}/resume', 'POST /v1/campaigns/{id}/cancel',
+      'POST /v1/campaigns/segments', 'GET /v1/campaigns/segments', 'GET /v1/campaigns/segments/{segmentId}', 'DELETE /v1/campaigns/segments/{segmentId}',
     ]));
     // one route per operation with its shapes, not the catch-all's eight bare methods
     expect(Object.keys(doc.paths['/v1/webhook-endpoints'] ?? {}).sort()).toEqual(['get', 'post']);

@@ -44,6 +44,7 @@ const SCHEMAS: Record<string, unknown> = {
           tags: { type: 'array', items: { type: 'string' }, maxItems: 10 },
           contactIds: { type: 'array', items: { type: 'string' } },
           waIds: { type: 'array', items: { type: 'string', pattern: '^\\d{5,20}$' } },
+          segmentId: { type: 'string', description: 'A saved segment of the same number: its filter is copied into the campaign (tags given here narrow it)' },
         },
       },
       startAt: { type: 'string', format: 'date-time', description: 'Sending starts then (after `start`); absent: at `start`' },
@@ -78,6 +79,25 @@ const SCHEMAS: Record<string, unknown> = {
       messageId: { type: 'string', description: 'As GET /v1/messages/:id' }, status: { type: 'string', enum: RECIPIENT_STATUSES },
       reason: { type: 'string', nullable: true }, errorCode: { type: 'integer', nullable: true }, queuedAt: { type: 'string', format: 'date-time', nullable: true },
     },
+  },
+  SegmentFilter: {
+    type: 'object',
+    description: 'Every condition given must hold',
+    properties: {
+      tags: { type: 'array', items: { type: 'string' }, maxItems: 10, description: 'Contacts with every tag' },
+      attribute: { type: 'object', required: ['key', 'value'], properties: { key: { type: 'string' }, value: { type: 'string' } }, description: 'Contacts whose attribute `key` equals `value`' },
+      optedIn: { type: 'boolean', description: 'true: explicit opt-in only; false: the others (opted-out contacts are never sent to)' },
+      windowOpen: { type: 'boolean', description: 'The 24 h customer-service window is open (true) or closed (false) when the audience is read' },
+      lastInboundSince: { type: 'string', format: 'date-time', description: 'Wrote to the number at or after this time' },
+    },
+  },
+  SegmentCreate: {
+    type: 'object', required: ['name', 'phoneNumberId', 'filter'],
+    properties: { name: { type: 'string', maxLength: 200 }, phoneNumberId: { type: 'string', pattern: '^\\d{1,32}$' }, filter: ref('SegmentFilter') },
+  },
+  Segment: {
+    type: 'object', required: ['id', 'name', 'phoneNumberId', 'filter'],
+    properties: { id: { type: 'string' }, name: { type: 'string' }, phoneNumberId: { type: 'string' }, filter: ref('SegmentFilter'), createdAt: { type: 'string', format: 'date-time' } },
   },
   CampaignError: {
     type: 'object',
@@ -124,6 +144,29 @@ const PATHS: Record<string, Record<string, unknown>> = {
         { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
       ],
       responses: { 200: json(page('CampaignRecipient'), 'A page of recipients'), ...errors(400, 401, 403, 404) },
+    },
+  },
+  '/v1/campaigns/segments': {
+    post: {
+      tags: [TAG], security: SECURITY, operationId: 'Segments_create', summary: 'Saves a filter over a number\'s contacts (a campaign audience: `audience.segmentId`)',
+      requestBody: { required: true, content: { 'application/json': { schema: ref('SegmentCreate') } } },
+      responses: { 201: json(ref('Segment'), 'The segment'), ...errors(400, 401, 403, 404) },
+    },
+    get: {
+      tags: [TAG], security: SECURITY, operationId: 'Segments_list', summary: 'Segments, newest first (up to 500)',
+      responses: { 200: json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('Segment') } } }, 'The segments'), ...errors(401, 403) },
+    },
+  },
+  '/v1/campaigns/segments/{segmentId}': {
+    get: {
+      tags: [TAG], security: SECURITY, operationId: 'Segments_get', summary: 'A segment',
+      parameters: [{ name: 'segmentId', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 200: json(ref('Segment'), 'The segment'), ...errors(401, 403, 404) },
+    },
+    delete: {
+      tags: [TAG], security: SECURITY, operationId: 'Segments_delete', summary: 'Deletes a segment (campaigns made from it keep their copy)',
+      parameters: [{ name: 'segmentId', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) },
     },
   },
   '/v1/campaigns/{id}/start': action('start', 'Starts a draft (scheduled while `startAt` is ahead)'),
