@@ -17,14 +17,12 @@
 // Target: service ≥ 2× baseline (ADR 0120: a batch is folded in a handful of statements).
 // Self-contained like the other benches: Kafka started if needed, bench database created, the app
 // built when its dist/ is missing; random topic suffix and groups, topics and schema removed at the end.
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+
 import pg from 'pg';
-import { benchKafka, createTopic, deleteBenchTopics } from './lib/kafka.mjs';
+import { createTopic, deleteBenchTopics } from './lib/kafka.mjs';
 import { freePort, sampleProcess, startNodeProcess } from './lib/process.mjs';
-import { benchDatabaseUrl, intEnv, machineInfo, ROOT, round, row, writeResult } from './lib/result.mjs';
-import { ensureDatabase, ensureKafka, run } from '../scripts/lib/stack.mjs';
+import { intEnv, machineInfo, round, row, writeResult } from './lib/result.mjs';
+import { prepareServiceBench } from './lib/service-bench.mjs';
 
 const config = {
   messages: intEnv('BENCH_ANALYTICS_MESSAGES', 10000),
@@ -38,24 +36,10 @@ const config = {
 const log = (msg) => process.stderr.write(`[analytics bench] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const entry = join(ROOT, 'apps', 'analytics', 'dist', 'main.js');
-if (!existsSync(entry)) {
-  log('apps/analytics/dist is missing: building it');
-  run('npx', ['turbo', 'run', 'build', '--filter=@wabridge/analytics...', '--output-logs=errors-only']);
-}
-ensureKafka();
-const databaseUrl = await ensureDatabase(benchDatabaseUrl());
-
-const startedAt = new Date().toISOString();
-const machine = machineInfo();
-const suffix = `bench${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const schema = `analytics_${suffix}`;
+const { entry, databaseUrl, startedAt, machine, suffix, schema, group, tenantId, token, kafka } =
+  await prepareServiceBench({ name: 'analytics', app: 'analytics' });
 const baselineSchema = `analytics_baseline_${suffix}`;
-const group = `analytics-${suffix}`;
 const baselineGroup = `bench-baseline-${suffix}`;
-const tenantId = `bench-tenant-${suffix}`;
-const token = randomBytes(16).toString('hex');
-const kafka = benchKafka('bench-analytics');
 const topic = (base) => `${base}.${suffix}`;
 const OUTBOUND = 'wa.outbound.events.v1';
 const STATUS = 'wa.status.updated.v1';

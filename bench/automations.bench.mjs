@@ -19,15 +19,14 @@
 // Target: the rules phase at least 0.5 × the baseline's messages/s (evaluation costs no more than
 // the fold itself). Self-contained: Kafka started if needed, bench database created, the app built
 // when its dist/ is missing; random topic suffix and group; topics and schema removed at the end.
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pg from 'pg';
-import { benchKafka, deleteBenchTopics } from './lib/kafka.mjs';
+import { deleteBenchTopics } from './lib/kafka.mjs';
 import { freePort, sampleProcess, startNodeProcess } from './lib/process.mjs';
-import { benchDatabaseUrl, intEnv, machineInfo, ROOT, round, row, writeResult } from './lib/result.mjs';
-import { ensureDatabase, ensureKafka, run } from '../scripts/lib/stack.mjs';
+import { intEnv, machineInfo, ROOT, round, row, writeResult } from './lib/result.mjs';
+import { prepareServiceBench, sleep } from './lib/service-bench.mjs';
 
 const config = {
   rules: intEnv('BENCH_AUTOMATIONS_RULES', 1000),
@@ -37,25 +36,8 @@ const config = {
   timeoutSec: intEnv('BENCH_AUTOMATIONS_TIMEOUT_SEC', 300),
   matchOnlyMessages: 20000,
 };
-const log = (msg) => process.stderr.write(`[automations bench] ${msg}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const entry = join(ROOT, 'apps', 'conversations', 'dist', 'main.js');
-if (!existsSync(entry)) {
-  log('apps/conversations/dist is missing: building it');
-  run('npx', ['turbo', 'run', 'build', '--filter=@wabridge/conversations...', '--output-logs=errors-only']);
-}
-ensureKafka();
-const databaseUrl = await ensureDatabase(benchDatabaseUrl());
-
-const startedAt = new Date().toISOString();
-const machine = machineInfo();
-const suffix = `bench${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const schema = `conversations_${suffix}`;
-const group = `conversations-${suffix}`;
-const tenantId = `bench-tenant-${suffix}`;
-const token = randomBytes(16).toString('hex');
-const kafka = benchKafka('bench-automations');
+const { log, entry, databaseUrl, startedAt, machine, suffix, schema, group, tenantId, token, kafka } =
+  await prepareServiceBench({ name: 'automations', app: 'conversations' });
 const INBOUND = 'wa.inbound.message.v1';
 const NUMBER_WITH_RULES = '920000000001';
 const NUMBER_WITHOUT = '920000000002';

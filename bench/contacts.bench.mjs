@@ -15,14 +15,14 @@
 // Self-contained: starts Kafka if needed, creates the bench database, builds the app when its
 // dist/ is missing. Topics get a random suffix and are deleted at the end; the schema is dropped.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+
 import { Readable } from 'node:stream';
 import pg from 'pg';
-import { benchKafka, createTopic, deleteBenchTopics } from './lib/kafka.mjs';
+import { createTopic, deleteBenchTopics } from './lib/kafka.mjs';
 import { freePort, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
-import { machineInfo, ROOT, round, row, writeResult, intEnv, benchDatabaseUrl } from './lib/result.mjs';
-import { ensureDatabase, ensureKafka, run } from '../scripts/lib/stack.mjs';
+import { round, row, writeResult, intEnv } from './lib/result.mjs';
+import { prepareServiceBench, sleep } from './lib/service-bench.mjs';
 
 const int = intEnv;
 const config = {
@@ -33,25 +33,8 @@ const config = {
   partitions: 6,
   timeoutSec: int('BENCH_CONTACTS_TIMEOUT_SEC', 300),
 };
-const log = (msg) => process.stderr.write(`[contacts bench] ${msg}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const entry = join(ROOT, 'apps', 'contacts', 'dist', 'main.js');
-if (!existsSync(entry)) {
-  log('apps/contacts/dist is missing: building it');
-  run('npx', ['turbo', 'run', 'build', '--filter=@wabridge/contacts...', '--output-logs=errors-only']);
-}
-ensureKafka();
-const databaseUrl = await ensureDatabase(benchDatabaseUrl());
-
-const startedAt = new Date().toISOString();
-const machine = machineInfo();
-const suffix = `bench${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const schema = `contacts_${suffix}`;
-const group = `contacts-${suffix}`;
-const tenantId = `bench-tenant-${suffix}`;
-const token = randomBytes(16).toString('hex');
-const kafka = benchKafka('bench-contacts');
+const { log, entry, databaseUrl, startedAt, machine, suffix, schema, group, tenantId, token, kafka } =
+  await prepareServiceBench({ name: 'contacts', app: 'contacts' });
 const topic = (base) => `${base}.${suffix}`;
 const db = new pg.Client({ connectionString: databaseUrl });
 await db.connect();

@@ -18,17 +18,17 @@
 // Self-contained: starts Kafka if needed, creates the bench database, builds the app when its
 // dist/ is missing. Topics get a random suffix and are deleted at the end; the schema is dropped.
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { benchKafka, createTopic, deleteBenchTopics } from './lib/kafka.mjs';
+import { createTopic, deleteBenchTopics } from './lib/kafka.mjs';
 import { freePort, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
-import { intEnv, machineInfo, ROOT, round, row, writeResult, benchDatabaseUrl } from './lib/result.mjs';
-import { ensureDatabase, ensureKafka, run } from '../scripts/lib/stack.mjs';
+import { intEnv, ROOT, round, row, writeResult } from './lib/result.mjs';
+import { prepareServiceBench, sleep } from './lib/service-bench.mjs';
 
 const MB = 1024 * 1024;
 const config = {
@@ -41,30 +41,11 @@ const config = {
   timeoutSec: intEnv('BENCH_MEDIA_TIMEOUT_SEC', 300),
   partitions: 3,
 };
-const log = (msg) => process.stderr.write(`[media bench] ${msg}\n`);
-
-const entry = join(ROOT, 'apps', 'media', 'dist', 'main.js');
-const sandboxEntry = join(ROOT, 'apps', 'sandbox', 'dist', 'main.js');
-for (const [app, file] of [['media', entry], ['sandbox', sandboxEntry]]) {
-  if (!existsSync(file)) {
-    log(`apps/${app}/dist is missing: building it`);
-    run('npx', ['turbo', 'run', 'build', `--filter=@wabridge/${app}...`, '--output-logs=errors-only']);
-  }
-}
+const { log, entry, entries, databaseUrl, startedAt, machine, suffix, schema, group, tenantId, token, kafka } =
+  await prepareServiceBench({ name: 'media', app: 'media', alsoBuild: ['sandbox'] });
+const sandboxEntry = entries.sandbox;
 // the numbers' access tokens travel sealed (ADR 0072): seal with the built config lib
 const { SecretBox, accessTokenAad } = createRequire(import.meta.url)(join(ROOT, 'libs', 'config', 'dist', 'index.js'));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-ensureKafka();
-const databaseUrl = await ensureDatabase(benchDatabaseUrl());
-
-const startedAt = new Date().toISOString();
-const machine = machineInfo();
-const suffix = `bench${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const schema = `media_${suffix}`;
-const group = `media-${suffix}`;
-const tenantId = `bench-tenant-${suffix}`;
-const token = randomBytes(16).toString('hex');
-const kafka = benchKafka('bench-media');
 const topic = (base) => `${base}.${suffix}`;
 const db = new pg.Client({ connectionString: databaseUrl });
 await db.connect();
