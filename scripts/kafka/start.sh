@@ -58,7 +58,9 @@ PROPS
   java -cp "$KAFKA_LIBS/*" -Dlog4j.configuration="file:$KAFKA_HOME_DIR/log4j.properties" \
     kafka.tools.StorageTool format -t "$(cat "$cluster_id_file")" \
     -c "$KAFKA_HOME_DIR/server.properties" --ignore-formatted >/dev/null
-  nohup java "-Xmx$KAFKA_HEAP" "-Xms256m" -XX:+UseG1GC -XX:TieredStopAtLevel=1 \
+  # own session and process group: a caller killed with its group (a test harness, a job control
+  # kill of `npm start`) must not take the shared broker with it
+  setsid nohup java "-Xmx$KAFKA_HEAP" "-Xms256m" -XX:+UseG1GC -XX:TieredStopAtLevel=1 \
     -Dlog4j.configuration="file:$KAFKA_HOME_DIR/log4j.properties" \
     -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_HOME_DIR/server.properties" \
     > "$KAFKA_HOME_DIR/logs/stdout.log" 2>&1 < /dev/null &

@@ -30,7 +30,8 @@ jclouds.credential=$S3_SECRET_ACCESS_KEY
 jclouds.filesystem.basedir=$S3_HOME_DIR/data
 PROPS
   # LOG_LEVEL is S3Proxy's own logback threshold (set here so a caller's LOG_LEVEL does not leak in).
-  LOG_LEVEL=info nohup "$java_bin" "-Xmx$S3_HEAP" -Xms64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+  # own session and process group, like the broker (scripts/kafka/start.sh)
+  LOG_LEVEL=info setsid nohup "$java_bin" "-Xmx$S3_HEAP" -Xms64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -jar "$S3_JAR" --properties "$S3_HOME_DIR/s3proxy.conf" \
     > "$S3_HOME_DIR/logs/s3proxy.log" 2>&1 < /dev/null &
   echo $! > "$S3_PID_FILE"

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { returnedRows } from '@wabridge/database';
 import { DataSource } from 'typeorm';
-import { rowsOf } from '../database/rows';
 import type { SegmentFilter } from '../segments/segment-filter';
 import { CampaignStatus } from './campaign-state';
 
@@ -92,7 +92,7 @@ export class CampaignsRepository {
 
   /** Moves the campaign from `from` to `to`; false when it was no longer in `from` (a concurrent change). */
   async transition(tenantId: string, id: string, from: CampaignStatus, to: CampaignStatus, now: Date): Promise<boolean> {
-    const rows = rowsOf<{ id: string }>(await this.db.query(
+    const rows = returnedRows<{ id: string }>(await this.db.query(
       `UPDATE campaigns SET status = $4, updated_at = $5,
          started_at = CASE WHEN $4 = 'running' THEN COALESCE(started_at, $5) ELSE started_at END,
          finished_at = CASE WHEN $4 IN ('completed', 'cancelled') THEN $5 ELSE finished_at END
@@ -144,7 +144,7 @@ export class CampaignsRepository {
     return this.db.transaction(async (m) => {
       let added = 0;
       if (recipients.length > 0) {
-        const inserted = rowsOf<{ recipient: string }>(await m.query(
+        const inserted = returnedRows<{ recipient: string }>(await m.query(
           `INSERT INTO campaign_recipients (campaign_id, recipient, tenant_id, phone_number_id, contact_id, message_id, parameters, status, status_rank, reason)
            SELECT $1, r.recipient, $2, $3, r.contact_id, r.message_id, r.parameters, r.status, CASE WHEN r.status = 'skipped' THEN 9 ELSE 0 END, r.reason
              FROM jsonb_to_recordset($4::jsonb) AS r(recipient text, contact_id text, message_id text, parameters jsonb, status text, reason text)
@@ -203,7 +203,7 @@ export class CampaignsRepository {
 
   /** Past its window's end: what was not planned is skipped. */
   async skipPending(campaignId: string, reason: string, now: Date): Promise<number> {
-    const rows = rowsOf<unknown>(await this.db.query(
+    const rows = returnedRows<unknown>(await this.db.query(
       `UPDATE campaign_recipients SET status = 'skipped', status_rank = 9, reason = $2, updated_at = $3 WHERE campaign_id = $1 AND status = 'pending' RETURNING 1`,
       [campaignId, reason, now],
     ));
@@ -228,7 +228,7 @@ export class CampaignsRepository {
    */
   async applySteps(steps: { messageId: string; status: RecipientStatus; rank: number; errorCode?: number; reason?: string }[]): Promise<number> {
     if (steps.length === 0) return 0;
-    const rows = rowsOf<unknown>(await this.db.query(
+    const rows = returnedRows<unknown>(await this.db.query(
       `UPDATE campaign_recipients c SET status = s.status, status_rank = s.rank, error_code = COALESCE(s.error_code, c.error_code),
               reason = COALESCE(s.reason, c.reason), queued_at = COALESCE(c.queued_at, now()), updated_at = now()
          FROM (SELECT DISTINCT ON (message_id) * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS x(message_id, status, rank, error_code, reason)

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { returnedRows } from '@wabridge/database';
 import { DataSource } from 'typeorm';
-import { rowsOf } from '../database/rows';
 import type { SegmentFilter } from './segment-filter';
 
 export interface SegmentRow {
@@ -35,6 +35,6 @@ export class SegmentsRepository {
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
-    return rowsOf(await this.db.query('DELETE FROM segments WHERE tenant_id = $1 AND id = $2 RETURNING id', [tenantId, id])).length > 0;
+    return returnedRows(await this.db.query('DELETE FROM segments WHERE tenant_id = $1 AND id = $2 RETURNING id', [tenantId, id])).length > 0;
   }
 }
