@@ -78,7 +78,7 @@ describe('gateway edges', () => {
         res.writeHead(201, { 'content-type': 'application/json', location: '/v1/media/m1' });
         res.end(JSON.stringify({ id: 'm1', size: req.body.length }));
       });
-      h = await startGateway({ CONTACTS_URL: contacts.url, ANALYTICS_URL: analytics.url, MEDIA_URL: media.url, FORWARD_TIMEOUT_MS: '300', FORWARD_IMPORT_TIMEOUT_MS: '5000' });
+      h = await startGateway({ CONTACTS_URL: contacts.url, ANALYTICS_URL: analytics.url, MEDIA_URL: media.url, CONVERSATIONS_URL: contacts.url, CAMPAIGNS_URL: contacts.url, FORWARD_TIMEOUT_MS: '300', FORWARD_IMPORT_TIMEOUT_MS: '5000' });
       fx = await seedTenant(h);
     });
     afterAll(async () => {
@@ -125,6 +125,19 @@ describe('gateway edges', () => {
       expect((await h.api(key.body.key, 'GET', '/v1/media/m1')).status).toBe(403);
       expect(contacts.seen.length).toBe(before);
       expect((await fetch(`${h.url}/v1/contacts`)).status).toBe(401);
+    });
+
+    it('keeps conversations, automation rules and campaigns behind their scopes (403, nothing forwarded) and forwards them with the scope', async () => {
+      const paths = ['/v1/conversations', '/v1/automations/rules', '/v1/campaigns'];
+      const sendOnly = await h.admin('POST', `/admin/v1/tenants/${fx.tenantId}/api-keys`, { scopes: ['messages:send'] });
+      const before = contacts.seen.length;
+      for (const path of paths) expect({ path, status: (await h.api(sendOnly.body.key, 'GET', path)).status }).toEqual({ path, status: 403 });
+      expect(contacts.seen.length).toBe(before);
+      const conversationsOnly = await h.admin('POST', `/admin/v1/tenants/${fx.tenantId}/api-keys`, { scopes: ['conversations'] });
+      expect((await h.api(conversationsOnly.body.key, 'GET', '/v1/automations/rules')).status).toBe(200);
+      expect(contacts.seen.at(-1)).toMatchObject({ method: 'GET', url: '/v1/automations/rules' });
+      expect((await h.api(conversationsOnly.body.key, 'GET', '/v1/campaigns')).status).toBe(403);
+      for (const path of paths) expect({ path, status: (await h.api(fx.key, 'GET', path)).status }).toEqual({ path, status: 200 });
     });
 
     it('waits for a bulk contacts import longer than the normal forward timeout', async () => {
