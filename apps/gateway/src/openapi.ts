@@ -25,7 +25,7 @@ export const NATIVE_SEND_SCHEMA = {
     location: { type: 'object' }, contacts: { type: 'array', items: { type: 'object' } }, reaction: { type: 'object' },
     context: { type: 'object', properties: { message_id: { type: 'string' } } },
     metadata: { type: 'object', additionalProperties: { type: 'string' } },
-    sendAt: { type: 'string', format: 'date-time', description: 'Send then (at most 30 days ahead, not in the past): the message is `scheduled`, listable with `status=scheduled` and cancellable with DELETE /v1/messages/{id} until it is released shortly before its time' },
+    sendAt: { type: 'string', format: 'date-time', description: 'Send then (at most 30 days ahead, not in the past): the message is `scheduled`, listable with `status=scheduled` and cancellable with DELETE /v1/messages/{id} until it is released shortly before its time. A message other than a template scheduled for after the contact\'s 24 h window closes is refused (400 `outside_window_at_send_time`)' },
     campaignId: { type: 'string' },
   },
   example: { phoneNumberId: '106540352242922', to: '+14155550123', type: 'text', text: { body: 'Hello' } },

@@ -4,6 +4,7 @@ import { OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
 import { freshTestSchema } from '@wabridge/database';
 import { randomSuffix, TEST_BROKERS, TopicCollector, waitFor } from '@wabridge/testing';
 import { createGatewayApp, GatewayApp } from '../app.factory';
+import { startOpenWindowContacts } from '../test/contacts-window-stub';
 import { ADMIN_TOKEN, INTERNAL_TOKEN, TEST_DATABASE_URL, uniqueDigits } from '../test/gateway-harness';
 
 /**
@@ -21,6 +22,7 @@ describe('scheduled sends', () => {
   let key: string;
   let otherKey: string;
   let phoneNumberId: string;
+  let contacts: { url: string; close(): Promise<void> };
 
   async function call(token: string, method: string, path: string, body?: unknown) {
     const res = await fetch(`${gw.url}${path}`, {
@@ -47,11 +49,12 @@ describe('scheduled sends', () => {
 
   beforeAll(async () => {
     schema = await freshTestSchema('gwsched', { url: TEST_DATABASE_URL });
+    contacts = await startOpenWindowContacts();
     env = {
       NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', KAFKA_BROKERS: TEST_BROKERS.join(','), TOPIC_SUFFIX: suffix,
       KAFKA_PARTITIONS: '3', DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema.schema, DB_POOL_SIZE: '10',
       ADMIN_TOKEN, INTERNAL_TOKEN, ENCRYPTION_KEYS: SecretBox.generateKeySpec('test'), CONSUMER_GROUP: `gateway-${suffix}`, MANAGEMENT_PORT: '0',
-      RATE_LIMIT_PER_MINUTE: '100000',
+      RATE_LIMIT_PER_MINUTE: '100000', CONTACTS_URL: contacts.url,
     };
     gw = await createGatewayApp(env);
     bus = await TopicCollector.start(OUTBOUND_REQUESTED_V1, suffix);
@@ -65,6 +68,7 @@ describe('scheduled sends', () => {
     await bus?.stop();
     await gw?.close();
     await schema?.drop();
+    await contacts?.close();
   });
 
   it('holds a send until its time, lists it as scheduled, then gives it to the dispatcher ahead of sendAt (real 3 s delay)', async () => {

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
 import { TopicCollector, waitFor } from '@wabridge/testing';
 import { Harness, startGateway, TenantFixture, TEST_DATABASE_URL } from '../test/gateway-harness';
+import { startOpenWindowContacts } from '../test/contacts-window-stub';
 import { RunningSandbox, startSandbox } from '../test/sandbox';
 import { IdempotencyKeyPruner } from './idempotency-key-pruner';
 import { SendService } from './send.service';
@@ -15,11 +16,13 @@ describe('send bounds and Cloud API fidelity', () => {
   let sandbox: RunningSandbox;
   let bus: TopicCollector<any>;
   let pg: Client;
+  let contacts: { url: string; close(): Promise<void> };
   const numberId = `5${Date.now()}`;
 
   beforeAll(async () => {
     sandbox = await startSandbox([{ phoneNumberId: numberId, wabaId: `6${Date.now()}`, accessToken: 'sandbox-token' }]);
-    h = await startGateway({ IDEMPOTENCY_KEY_TTL_HOURS: '24' });
+    contacts = await startOpenWindowContacts();
+    h = await startGateway({ IDEMPOTENCY_KEY_TTL_HOURS: '24', CONTACTS_URL: contacts.url });
     const t = await h.admin('POST', '/admin/v1/tenants', { name: 'bounds' });
     await h.admin('POST', '/admin/v1/apps', { appId: `boundsapp${numberId}`, appSecret: 's', verifyToken: 'v' });
     const n = await h.admin('POST', `/admin/v1/tenants/${t.body.id}/phone-numbers`, {
@@ -36,6 +39,7 @@ describe('send bounds and Cloud API fidelity', () => {
     await bus?.stop();
     await h?.close();
     await sandbox?.close();
+    await contacts?.close();
   });
 
   const text = (over: Record<string, unknown> = {}) => ({ phoneNumberId: fx.phoneNumberId, to: '+14155550123', type: 'text', text: { body: 'hi' }, ...over });

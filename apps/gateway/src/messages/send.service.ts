@@ -12,6 +12,7 @@ import { Clock } from '../auth/rate-limiter';
 import { TemplatesService } from '../templates/templates.service';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { CLOCK, DATA_SOURCE, GATEWAY_ENV } from '../tokens';
+import { ContactWindowClient, windowProblem } from './contact-window';
 import { mediaReferencesOf, MediaResolver, withMetaMediaIds } from './media-resolver';
 import { MessageRow, MessagesRepository } from './messages.repository';
 import { ScheduledSendsRepository } from './scheduled-sends.repository';
@@ -69,6 +70,7 @@ export function requestHash(send: NormalizedSend): string {
 @Injectable()
 export class SendService implements OnModuleInit {
   private readonly media: MediaResolver;
+  private readonly contactWindow: ContactWindowClient;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
@@ -81,6 +83,7 @@ export class SendService implements OnModuleInit {
     private readonly producer: EventProducer,
   ) {
     this.media = new MediaResolver(env);
+    this.contactWindow = new ContactWindowClient(env);
   }
 
   /** Loads Meta's spec and the phone metadata now, not on the first request (seconds under load). */
@@ -99,14 +102,21 @@ export class SendService implements OnModuleInit {
     const requestedAt = new Date(now).toISOString();
     const ttlMs = this.env.IDEMPOTENCY_KEY_TTL_HOURS * HOUR_MS;
     let message = send.message;
+    // Later than the release lead: held here, cancellable, released when due (ADR 0150).
+    const scheduled = send.sendAt !== undefined && Date.parse(send.sendAt) > now + this.env.SCHEDULED_RELEASE_LEAD_MS;
     const media = mediaReferencesOf(send);
+    if (idempotencyKey && (media.length > 0 || (scheduled && send.type !== 'template'))) {
+      // A retry of an accepted request is answered first: no media fetched or uploaded again, no window asked.
+      const earlier = await this.messages.findByIdempotencyKey(tenantId, idempotencyKey);
+      if (earlier && new Date(earlier.created_at).getTime() >= now - ttlMs) return this.replay(earlier, hash);
+    }
+    if (scheduled && send.type !== 'template') {
+      // A free-form message scheduled for after the contact's 24 h window closes is refused now (ADR 0150 §5).
+      const problem = windowProblem(send.sendAt!, await this.contactWindow.windowOpenUntil(tenantId, send));
+      if (problem) throw problem;
+    }
     if (media.length > 0) {
-      // Our media id or a link becomes Meta's id before anything is stored (ADR 0111). A retry
-      // of an accepted request is answered first, so it never fetches or uploads again.
-      if (idempotencyKey) {
-        const earlier = await this.messages.findByIdempotencyKey(tenantId, idempotencyKey);
-        if (earlier && new Date(earlier.created_at).getTime() >= now - ttlMs) return this.replay(earlier, hash);
-      }
+      // Our media id or a link becomes Meta's id before anything is stored (ADR 0111).
       const resolved = [];
       for (const ref of media) resolved.push({ ref, metaMediaId: await this.media.resolve(tenantId, send.phoneNumberId, ref, send.sendAt) });
       message = withMetaMediaIds(send.message, resolved);
@@ -120,8 +130,6 @@ export class SendService implements OnModuleInit {
     if (send.metadata) command.metadata = send.metadata;
     if (send.sendAt) command.sendAt = send.sendAt;
     if (send.campaignId) command.campaignId = send.campaignId;
-    // Later than the release lead: held here, cancellable, released when due (ADR 0150).
-    const scheduled = send.sendAt !== undefined && Date.parse(send.sendAt) > now + this.env.SCHEDULED_RELEASE_LEAD_MS;
 
     const accept = (): Promise<boolean> => this.db.transaction(async (m) => {
       const fresh = await this.messages.insertAccepted(m, {

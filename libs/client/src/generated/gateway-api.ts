@@ -475,6 +475,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Segments, newest first (up to 500) */
+        get: operations["Segments_list"];
+        put?: never;
+        /** Saves a filter over a number's contacts (a campaign audience: `audience.segmentId`) */
+        post: operations["Segments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/segments/{segmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A segment */
+        get: operations["Segments_get"];
+        put?: never;
+        post?: never;
+        /** Deletes a segment (campaigns made from it keep their copy) */
+        delete: operations["Segments_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/contacts": {
         parameters: {
             query?: never;
@@ -1260,6 +1296,8 @@ export interface components {
                 tags?: string[];
                 contactIds?: string[];
                 waIds?: string[];
+                /** @description A saved segment of the same number: its filter is copied into the campaign (tags given here narrow it) */
+                segmentId?: string;
             };
             /**
              * Format: date-time
@@ -1321,6 +1359,38 @@ export interface components {
             errorCode?: number | null;
             /** Format: date-time */
             queuedAt?: string | null;
+        };
+        /** @description Every condition given must hold */
+        SegmentFilter: {
+            /** @description Contacts with every tag */
+            tags?: string[];
+            /** @description Contacts whose attribute `key` equals `value` */
+            attribute?: {
+                key: string;
+                value: string;
+            };
+            /** @description true: explicit opt-in only; false: the others (opted-out contacts are never sent to) */
+            optedIn?: boolean;
+            /** @description The 24 h customer-service window is open (true) or closed (false) when the audience is read */
+            windowOpen?: boolean;
+            /**
+             * Format: date-time
+             * @description Wrote to the number at or after this time
+             */
+            lastInboundSince?: string;
+        };
+        SegmentCreate: {
+            name: string;
+            phoneNumberId: string;
+            filter: components["schemas"]["SegmentFilter"];
+        };
+        Segment: {
+            id: string;
+            name: string;
+            phoneNumberId: string;
+            filter: components["schemas"]["SegmentFilter"];
+            /** Format: date-time */
+            createdAt?: string;
         };
         CampaignError: {
             error?: {
@@ -3660,6 +3730,202 @@ export interface operations {
             };
         };
     };
+    Segments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The segments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Segment"][];
+                    };
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
+    Segments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentCreate"];
+            };
+        };
+        responses: {
+            /** @description The segment */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description invalid query or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description no such campaign (or phone number) for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
+    Segments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The segment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description no such campaign (or phone number) for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
+    Segments_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description no such campaign (or phone number) for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
     Forwarding_contacts_get: {
         parameters: {
             query?: never;
@@ -4194,7 +4460,7 @@ export interface operations {
                     };
                     /**
                      * Format: date-time
-                     * @description Send then (at most 30 days ahead, not in the past): the message is `scheduled`, listable with `status=scheduled` and cancellable with DELETE /v1/messages/{id} until it is released shortly before its time
+                     * @description Send then (at most 30 days ahead, not in the past): the message is `scheduled`, listable with `status=scheduled` and cancellable with DELETE /v1/messages/{id} until it is released shortly before its time. A message other than a template scheduled for after the contact's 24 h window closes is refused (400 `outside_window_at_send_time`)
                      */
                     sendAt?: string;
                     campaignId?: string;
@@ -4738,7 +5004,7 @@ export interface operations {
                     };
                     /**
                      * Format: date-time
-                     * @description Send then (at most 30 days ahead, not in the past): the message is `scheduled`, listable with `status=scheduled` and cancellable with DELETE /v1/messages/{id} until it is released shortly before its time
+                     * @description Send then (at most 30 days ahead, not in the past): the message is `scheduled`, listable with `status=scheduled` and cancellable with DELETE /v1/messages/{id} until it is released shortly before its time. A message other than a template scheduled for after the contact's 24 h window closes is refused (400 `outside_window_at_send_time`)
                      */
                     sendAt?: string;
                     campaignId?: string;
