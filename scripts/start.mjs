@@ -189,7 +189,8 @@ if (has('gateway')) {
   const local = existing.status === 200 ? existing.json.data.find((t) => t.name === 'local') : undefined;
   if (tenant && (!local || local.id !== tenant.id)) tenant = undefined;
   if (!tenant && local) {
-    const k = await call('POST', `${urlOf(3000)}/admin/v1/tenants/${local.id}/api-keys`, {}, admin);
+    // every scope, asked explicitly: a key created without `scopes` gets messages only (ADR 0162)
+    const k = await call('POST', `${urlOf(3000)}/admin/v1/tenants/${local.id}/api-keys`, { scopes: ['messages:send', 'messages:read', 'contacts', 'media', 'webhooks', 'conversations', 'campaigns', 'admin'] }, admin);
     if (k.status === 201) tenant = { id: local.id, apiKey: k.json.key };
   }
   if (!tenant) {

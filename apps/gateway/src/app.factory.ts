@@ -11,6 +11,7 @@ import { openGatewayDatabase } from './database/gateway-data-source';
 import { isBulkImport } from './forwarding/forwarding.service';
 import { installRequestDeadlines } from './forwarding/request-deadline';
 import { setupOpenApi } from './openapi';
+import { Clock } from './auth/rate-limiter';
 import { ManagementServer } from '@wabridge/telemetry';
 
 export interface GatewayApp {
@@ -29,6 +30,8 @@ export interface CreateGatewayOptions {
   print?: (line: string) => void;
   /** Start the Kafka consumers (projection, template status); default true. */
   consume?: boolean;
+  /** Time source of the app (tests pass a ManualClock from @wabridge/time); default the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -42,7 +45,7 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
   let app: NestFastifyApplication;
   try {
     const longest = Math.max(env.REQUEST_TIMEOUT_MS, env.FORWARD_IMPORT_TIMEOUT_MS);
-    app = await createHttpApp(GatewayModule.forRoot(env, db), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL, requestTimeoutMs: longest + 1000, unavailable: isPgUnavailable });
+    app = await createHttpApp(GatewayModule.forRoot(env, db, options.clock), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL, requestTimeoutMs: longest + 1000, unavailable: isPgUnavailable });
     const fastify = app.getHttpAdapter().getInstance();
     // Bodies of other content types (media uploads) are not parsed: they stream to the service.
     fastify.addContentTypeParser('*', (_req, payload, done) => done(null, payload));

@@ -11,6 +11,12 @@ import { TenantsService } from './accounts/tenants.service';
 import { AdminGuard } from './auth/admin.guard';
 import { ApiAuthGuard } from './auth/api-auth.guard';
 import { ApiKeyVerifier } from './auth/api-key.verifier';
+import { CredentialsController } from './accounts/credentials.controller';
+import { OAuthController } from './auth/oauth.controller';
+import { OAuthService } from './auth/oauth.service';
+import { OAuthTokenVerifier } from './auth/oauth-token.verifier';
+import { SigningKeysService } from './auth/signing-keys.service';
+import { Clock } from './auth/rate-limiter';
 import { RateLimiter, systemClock } from './auth/rate-limiter';
 import { ResolvedGatewayEnv } from './config/gateway.env';
 import { CloudMediaController } from './forwarding/cloud-media.controller';
@@ -44,7 +50,7 @@ export const GATEWAY_CONSUMED_TOPICS = [OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V
 
 @Module({})
 export class GatewayModule {
-  static forRoot(env: ResolvedGatewayEnv, db: DataSource): DynamicModule {
+  static forRoot(env: ResolvedGatewayEnv, db: DataSource, clock: Clock = systemClock): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
@@ -62,15 +68,18 @@ export class GatewayModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [AdminController, MessagesController, ConversationMessagesController, CloudApiController, TemplatesController, ForwardingController, DashboardPageController, CloudMediaController, MessageProjectionConsumer, TemplateEventsConsumer, ContactErasureConsumer],
+      controllers: [AdminController, CredentialsController, OAuthController, MessagesController, ConversationMessagesController, CloudApiController, TemplatesController, ForwardingController, DashboardPageController, CloudMediaController, MessageProjectionConsumer, TemplateEventsConsumer, ContactErasureConsumer],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: DATA_SOURCE, useValue: db },
         { provide: SECRET_BOX, useValue: new SecretBox(env.ENCRYPTION_KEYS) },
-        { provide: CLOCK, useValue: systemClock },
+        { provide: CLOCK, useValue: clock },
         { provide: RATE_LIMITER, useValue: new RateLimiter(env.RATE_LIMIT_PER_MINUTE) },
         ApiKeyVerifier,
-        { provide: CREDENTIAL_VERIFIERS, inject: [ApiKeyVerifier], useFactory: (apiKeys: ApiKeyVerifier) => [apiKeys] },
+        SigningKeysService,
+        OAuthTokenVerifier,
+        OAuthService,
+        { provide: CREDENTIAL_VERIFIERS, inject: [ApiKeyVerifier, OAuthTokenVerifier], useFactory: (apiKeys: ApiKeyVerifier, tokens: OAuthTokenVerifier) => [apiKeys, tokens] },
         ApiAuthGuard,
         AdminGuard,
         TenantsService,

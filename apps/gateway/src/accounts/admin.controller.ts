@@ -1,6 +1,7 @@
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard } from '../auth/admin.guard';
+import { SigningKeysService } from '../auth/signing-keys.service';
 import { CreateApiKeyDto, CreateAppDto, CreateNumberDto, CreateTenantDto, UpdateNumberDto } from './admin.dto';
 import { RegistryService } from './registry.service';
 import { TenantsService } from './tenants.service';
@@ -14,6 +15,7 @@ export class AdminController {
   constructor(
     private readonly tenants: TenantsService,
     private readonly registry: RegistryService,
+    private readonly signingKeys: SigningKeysService,
   ) {}
 
   @Post('tenants')
@@ -26,9 +28,16 @@ export class AdminController {
     return { data: await this.tenants.listTenants() };
   }
 
+  /** No `scopes` → messages:send + messages:read only (ADR 0162); ask for more explicitly. */
   @Post('tenants/:tenantId/api-keys')
   createKey(@Param('tenantId') tenantId: string, @Body() body: CreateApiKeyDto) {
     return this.tenants.createKey(tenantId, body.scopes);
+  }
+
+  /** A new OAuth signing key signs from now on; older ones stay in the JWKS until their tokens expired (ADR 0160). */
+  @Post('oauth/signing-keys/rotate')
+  rotateSigningKey() {
+    return this.signingKeys.rotate();
   }
 
   @Get('tenants/:tenantId/api-keys')

@@ -10,13 +10,19 @@ export const SCOPES = ['messages:send', 'messages:read', 'contacts', 'media', 'w
 export type Scope = (typeof SCOPES)[number];
 
 /**
- * Who is calling. Today only API keys; OAuth2 client credentials (roadmap) become another
- * `kind` produced by another `CredentialVerifier`, and everything downstream reads this.
+ * Scopes a new API key or OAuth client gets when the request names none (least privilege,
+ * ADR 0162): sending and reading messages. Anything else must be asked for.
+ */
+export const DEFAULT_SCOPES: readonly Scope[] = ['messages:send', 'messages:read'];
+
+/**
+ * Who is calling: an API key, or an OAuth2 client through one of its access tokens (ADR 0160).
+ * Each kind has its own `CredentialVerifier`; everything downstream reads only this.
  */
 export interface Principal {
-  kind: 'api-key';
+  kind: 'api-key' | 'oauth-client';
   tenantId: string;
-  /** The credential's id (API key id): rate limits and audit key on it. */
+  /** The credential's id (API key id, OAuth client id): rate limits and audit key on it. */
   credentialId: string;
   scopes: readonly Scope[];
 }

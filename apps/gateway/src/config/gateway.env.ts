@@ -30,6 +30,17 @@ export class GatewayEnv extends BaseEnv {
   @IsOptional() @IsString()
   MANAGEMENT_HOST?: string;
 
+  /**
+   * Lifetime of OAuth2 access tokens from `POST /oauth/token` (ADR 0160): a retired signing key
+   * stays in the JWKS this long; a revoked client's tokens are refused within 5 s regardless.
+   */
+  @IsInt() @Min(60) @Max(86400)
+  OAUTH_TOKEN_TTL_SECONDS = 900;
+
+  /** `iss` of the access tokens (the gateway's public base URL in production). */
+  @IsString()
+  OAUTH_ISSUER = 'wabridge-gateway';
+
   /** Requests per minute per API key (token bucket, per gateway instance). */
   @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 6000;

@@ -5,6 +5,7 @@ import { CreateMessages1764072000001 } from './migrations/1764072000001-CreateMe
 import { CreateTemplates1764072000002 } from './migrations/1764072000002-CreateTemplates';
 import { IdempotencyKeyExpiry1764072000065 } from './migrations/1764072000065-IdempotencyKeyExpiry';
 import { ScheduledSends1765200000150 } from './migrations/1765200000150-ScheduledSends';
+import { OAuthClients1765300000160 } from './migrations/1765300000160-OAuthClients';
 
 export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateAccounts1764072000000,
@@ -12,6 +13,7 @@ export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateTemplates1764072000002,
   IdempotencyKeyExpiry1764072000065,
   ScheduledSends1765200000150,
+  OAuthClients1765300000160,
 ];
 
 export interface GatewayDataSourceOptions {
