@@ -148,6 +148,41 @@ describe('analytics service (real Kafka and Postgres)', () => {
     expectScriptedSummary(await summary());
   });
 
+  it('prices each campaign\'s delivered messages with the rate card (ADR 0155), whichever topic comes first, for its tenant only', async () => {
+    const ct = `${tenant}-camp`;
+    expect((await h.http('PUT', '/v1/analytics/rate-card', { tenant: ct, body: { currency: 'EUR', prices: { marketing: 0.1, utility: 0.02 }, markets: { '49': { marketing: 0.12 } } } })).status).toBe(200);
+    const at = HOUR.toISOString();
+    const events: OutgoingEvent[] = [];
+    // campaign A: 3 marketing to Germany delivered (one status before its command), 1 priced but never delivered, 1 utility to the US; B: 1 free service
+    const msgs = [
+      { n: 1, c: 'campA', to: '4915112300001', cat: 'marketing', delivered: true }, { n: 2, c: 'campA', to: '4915112300002', cat: 'marketing', delivered: true },
+      { n: 3, c: 'campA', to: '4915112300003', cat: 'marketing', delivered: true, statusFirst: true }, { n: 4, c: 'campA', to: '4915112300004', cat: 'marketing', delivered: false },
+      { n: 5, c: 'campA', to: '14155550105', cat: 'utility', delivered: true }, { n: 6, c: 'campB', to: '14155550106', cat: 'service', delivered: true, free: true },
+    ];
+    const late: OutgoingEvent[] = [];
+    for (const m of msgs) {
+      const id = `${h.suffix}-camp${m.n}`;
+      const command: OutgoingEvent = { topic: OUTBOUND_REQUESTED_V1.topic, key: phone, value: { id, tenantId: ct, phoneNumberId: phone, to: m.to, type: 'text', message: { type: 'text', text: { body: 'x' } }, source: 'campaign', campaignId: m.c, requestedAt: at } };
+      const pricing = m.free ? { billable: false, pricing_model: 'PMP', type: 'free_customer_service', category: m.cat } : { billable: true, pricing_model: 'PMP', type: 'regular', category: m.cat };
+      const statuses: OutgoingEvent[] = [{ topic: STATUS_UPDATED_V1.topic, key: `${phone}:${m.to}`, value: { wamid: `wamid.${id}`, status: 'sent', phoneNumberId: phone, wabaId: 'waba-1', appId: 'app-1', tenantId: ct, bizOpaqueCallbackData: id, recipientId: m.to, pricing, occurredAt: at, receivedAt: at, raw: {} } }];
+      if (m.delivered) statuses.push({ topic: STATUS_UPDATED_V1.topic, key: `${phone}:${m.to}`, value: { wamid: `wamid.${id}`, status: 'delivered', phoneNumberId: phone, wabaId: 'waba-1', appId: 'app-1', tenantId: ct, bizOpaqueCallbackData: id, recipientId: m.to, occurredAt: at, receivedAt: at, raw: {} } });
+      if (m.statusFirst) { events.push(...statuses); late.push(command); } else events.push(command, ...statuses);
+    }
+    await h.publish(events);
+    const cost = async (t: string) => (await h.http('GET', '/v1/analytics/campaigns/cost?ids=campA,campB,campC', { tenant: t })).body.data;
+    await waitFor(async () => (await cost(ct))[0].billable === 3, { timeoutMs: 30000, what: 'campaign A folded without its late command' });
+    await h.publish(late);
+    await waitFor(async () => (await cost(ct))[0].billable === 4, { timeoutMs: 30000, what: 'the late command joined its delivered message' });
+    expect(await cost(ct)).toEqual([
+      { campaignId: 'campA', currency: 'EUR', total: 0.38, byCategory: { marketing: 0.36, utility: 0.02 }, unpriced: [], billable: 4, free: 0 },
+      { campaignId: 'campB', currency: 'EUR', total: 0, byCategory: { service: 0 }, unpriced: [], billable: 0, free: 1 },
+      { campaignId: 'campC', currency: 'EUR', total: 0, byCategory: {}, unpriced: [], billable: 0, free: 0 },
+    ]);
+    expect((await cost(other)).map((c: any) => [c.total, c.billable, c.free])).toEqual([[0, 0, 0], [0, 0, 0], [0, 0, 0]]);
+    const bad = await h.http('GET', '/v1/analytics/campaigns/cost?ids=a;b', { tenant: ct });
+    expect(bad.status).toBe(400);
+  });
+
   it('puts a late event (an hour old) in its own hour, once', async () => {
     const late: OutboundEventV1 = {
       id: `${h.suffix}-late`, tenantId: tenant, phoneNumberId: phone, recipient: '14155550123', event: 'accepted',

@@ -9,7 +9,7 @@ interface FactRow {
   accepted_at: Date | null; sent_at: Date | null; delivered_at: Date | null; read_at: Date | null; failed_at: Date | null; rejected_at: Date | null;
   error_class: string | null; error_code: number | null; template_name: string | null; template_language: string | null;
   priced_at: Date | null; pricing_model: string | null; pricing_category: string | null; pricing_type: string | null;
-  billable: boolean | null; billing_unit: string | null; market: string | null;
+  billable: boolean | null; billing_unit: string | null; market: string | null; campaign_id: string | null;
 }
 
 /** A thing counted once by its key alone (an inbound wamid, an account event id). */
@@ -111,17 +111,18 @@ export class FoldRepository {
       template_name: f.template?.name ?? null, template_language: f.template?.language ?? null,
       priced_at: iso(f.pricing?.at), pricing_model: f.pricing?.model ?? null, pricing_category: f.pricing?.category ?? null,
       pricing_type: f.pricing?.type ?? null, billable: f.pricing?.billable ?? null, billing_unit: f.pricing?.billingUnit ?? null, market: f.pricing?.market ?? null,
+      campaign_id: f.campaignId ?? null,
     }));
     await m.query(
       `UPDATE message_facts f SET recipient = v.recipient, wamid = v.wamid, accepted_at = v.accepted_at, sent_at = v.sent_at,
          delivered_at = v.delivered_at, read_at = v.read_at, failed_at = v.failed_at, rejected_at = v.rejected_at,
          error_class = v.error_class, error_code = v.error_code, template_name = v.template_name, template_language = v.template_language,
          priced_at = v.priced_at, pricing_model = v.pricing_model, pricing_category = v.pricing_category, pricing_type = v.pricing_type,
-         billable = v.billable, billing_unit = v.billing_unit, market = v.market, updated_at = $2
+         billable = v.billable, billing_unit = v.billing_unit, market = v.market, campaign_id = v.campaign_id, updated_at = $2
        FROM jsonb_to_recordset($1::jsonb) AS v(tenant_id text, message_key text, recipient text, wamid text, accepted_at timestamptz,
          sent_at timestamptz, delivered_at timestamptz, read_at timestamptz, failed_at timestamptz, rejected_at timestamptz,
          error_class text, error_code integer, template_name text, template_language text, priced_at timestamptz, pricing_model text,
-         pricing_category text, pricing_type text, billable boolean, billing_unit text, market text)
+         pricing_category text, pricing_type text, billable boolean, billing_unit text, market text, campaign_id text)
        WHERE f.tenant_id = v.tenant_id AND f.message_key = v.message_key`,
       [JSON.stringify(rows), now],
     );
@@ -145,7 +146,7 @@ export class FoldRepository {
     for (const c of withUnit) {
       const unit = `${tenantsOf.get(c)!}\u0000bill:${c.billingUnit!}`;
       if (firstOf.has(unit)) firstOf.delete(unit); // the first message of the conversation in this batch carries the charge
-      else c.metric = 'billable_in_conversation';
+      else c.metric = `${c.metric}_in_conversation`; // billable_in_conversation, campaign_billable_in_conversation
     }
   }
 
@@ -234,6 +235,7 @@ function fromRow(r: FactRow): MessageFact {
     ...(r.recipient ? { recipient: r.recipient } : {}), ...(r.wamid ? { wamid: r.wamid } : {}),
     ...(r.error_class ? { error: { class: r.error_class, ...(r.error_code !== null ? { code: r.error_code } : {}) } } : {}),
     ...(r.template_name !== null ? { template: { name: r.template_name, language: r.template_language ?? '' } } : {}),
+    ...(r.campaign_id !== null ? { campaignId: r.campaign_id } : {}),
     ...(r.priced_at ? {
       pricing: {
         at: r.priced_at.getTime(), model: r.pricing_model ?? '', category: r.pricing_category ?? '', type: r.pricing_type ?? '',
@@ -246,5 +248,5 @@ function fromRow(r: FactRow): MessageFact {
 function sameFact(a: MessageFact, b: MessageFact): boolean {
   return a.recipient === b.recipient && a.wamid === b.wamid && MILESTONES.every((m) => a.at[m] === b.at[m])
     && (a.error === undefined) === (b.error === undefined) && (a.template === undefined) === (b.template === undefined)
-    && (a.pricing === undefined) === (b.pricing === undefined);
+    && (a.pricing === undefined) === (b.pricing === undefined) && a.campaignId === b.campaignId;
 }

@@ -84,7 +84,7 @@ export class FoldService {
   }
 
   private async messages(topic: string, observations: Observation[]): Promise<void> {
-    const useful = observations.filter((o) => Object.keys(o.at).length > 0 || o.template || o.pricing);
+    const useful = observations.filter((o) => Object.keys(o.at).length > 0 || o.template || o.pricing || o.campaignId);
     if (useful.length === 0) return;
     const r = await this.repo.foldMessages(useful, new Date(this.clock.now()));
     increments.inc({ topic }, r.increments);

@@ -1,5 +1,5 @@
 import { OutboundEventV1, StatusUpdatedV1 } from '@wabridge/contracts';
-import { FactChanges, factChanges, MessageFact, mergeFact, Observation, observeOutbound, observeStatus } from './message-fact';
+import { FactChanges, factChanges, MessageFact, mergeFact, Observation, observeOutbound, observeRequest, observeStatus } from './message-fact';
 
 const T = Date.parse('2026-03-10T10:00:00Z');
 const outbound = (event: OutboundEventV1['event'], at: number, extra: Partial<OutboundEventV1> = {}): Observation =>
@@ -54,6 +54,30 @@ describe('message facts', () => {
     expect(outbound('delivered', T).at).toEqual({});
     expect(outbound('retry-scheduled', T).at).toEqual({});
     expect(outbound('dead-lettered', T).at).toEqual({ failed: T });
+  });
+
+  describe('per campaign (ADR 0155)', () => {
+    const request = observeRequest({ id: 'm1', tenantId: 't', phoneNumberId: '1555', to: '4915112345678', type: 'text', message: { type: 'text', text: { body: 'x' } }, source: 'campaign', requestedAt: new Date(T).toISOString(), campaignId: 'camp1' } as never)!;
+    const campaignCounts = (c: FactChanges[]) => c.flatMap((x) => x.counts.filter((k) => k.metric.startsWith('campaign_')));
+
+    it('counts the charge for the campaign once, whether the command comes before or after the statuses', () => {
+      for (const order of [[request, ...life], [...life, request], [life[2]!, request, ...life]]) {
+        const counted = campaignCounts(foldAll(order).changes);
+        expect(counted).toEqual([{ phoneNumberId: '1555', at: T + 2400, metric: 'campaign_billable', dims: ['camp1', 'marketing', '49', 'PMP'] }]);
+        expect(metrics(foldAll(order).changes).filter((m) => m === 'billable')).toEqual(['billable']);
+      }
+    });
+
+    it('counts nothing for a campaign message that was priced but never delivered, and nothing without a campaign', () => {
+      expect(campaignCounts(foldAll([request, ...life.slice(0, 3), outbound('failed', T + 900)]).changes)).toEqual([]);
+      expect(campaignCounts(foldAll(life).changes)).toEqual([]);
+    });
+
+    it('namespaces a CBP conversation by the campaign, so the campaign is charged once per conversation', () => {
+      const cbp = status('delivered', T + 1000, { pricing: { billable: true, pricing_model: 'CBP', category: 'utility' }, conversation: { id: 'conv9' } } as never);
+      const [charge] = campaignCounts(foldAll([request, cbp]).changes);
+      expect(charge).toMatchObject({ metric: 'campaign_billable', billingUnit: 'campaign:camp1:conv:conv9' });
+    });
   });
 
   it('keys a status by our id from biz_opaque_callback_data, else by its wamid', () => {

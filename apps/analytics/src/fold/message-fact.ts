@@ -20,6 +20,8 @@ export interface MessageFact {
   at: Partial<Record<Milestone, number>>;
   error?: { class: string; code?: number; title?: string };
   template?: { name: string; language: string };
+  /** The campaign the send command named (ADR 0155): its charge is also counted per campaign. */
+  campaignId?: string;
   pricing?: { at: number; model: string; category: string; type: string; billable: boolean; billingUnit?: string; market: string };
 }
 
@@ -62,15 +64,17 @@ export function statusMessageKey(ev: Pick<StatusUpdatedV1, 'bizOpaqueCallbackDat
   return ev.bizOpaqueCallbackData ?? `wamid:${ev.wamid}`;
 }
 
-/** The send command: which template (if any) the message is. */
+/** The send command: which template (if any) the message is, and the campaign (if any) it belongs to. */
 export function observeRequest(req: OutboundRequestedV1): Observation | undefined {
-  if (req.type !== 'template') return undefined;
-  const tpl = req.message.template as { name?: unknown; language?: { code?: unknown } } | undefined;
-  if (typeof tpl?.name !== 'string') return undefined;
-  const language = typeof tpl.language?.code === 'string' ? tpl.language.code : '';
+  const tpl = req.type === 'template' ? (req.message.template as { name?: unknown; language?: { code?: unknown } } | undefined) : undefined;
+  const template = typeof tpl?.name === 'string'
+    ? { name: tpl.name.slice(0, 512), language: (typeof tpl.language?.code === 'string' ? tpl.language.code : '').slice(0, 32) }
+    : undefined;
+  const campaignId = typeof req.campaignId === 'string' && req.campaignId.length > 0 ? req.campaignId.slice(0, 64) : undefined;
+  if (!template && !campaignId) return undefined;
   return {
     tenantId: req.tenantId, messageKey: req.id, phoneNumberId: req.phoneNumberId, at: {},
-    template: { name: tpl.name.slice(0, 512), language: language.slice(0, 32) }, ...(req.to ?? req.recipient ? { recipient: req.to ?? req.recipient } : {}),
+    ...(template ? { template } : {}), ...(campaignId ? { campaignId } : {}), ...(req.to ?? req.recipient ? { recipient: req.to ?? req.recipient } : {}),
   };
 }
 
@@ -84,6 +88,7 @@ export function mergeFact(base: MessageFact | undefined, o: Observation): Messag
   // The error belongs to the final milestone that brought it; only the first final one writes it.
   if (!next.error && o.error && (base.at.failed === undefined && base.at.rejected === undefined)) next.error = o.error;
   if (!next.template && o.template) next.template = o.template;
+  if (!next.campaignId && o.campaignId) next.campaignId = o.campaignId;
   if (!next.pricing && o.pricing) next.pricing = o.pricing;
   return next;
 }
@@ -162,6 +167,18 @@ export function factChanges(before: MessageFact | undefined, after: MessageFact)
     out.counts.push({
       phoneNumberId: pn, at: charged, metric: p.billable ? 'billable' : 'free', dims: [p.category, p.type, p.model, p.market],
       ...(p.billable && p.billingUnit ? { billingUnit: p.billingUnit } : {}),
+    });
+  }
+  // The same charge per campaign (ADR 0155): counted once the campaign and the charge are both
+  // known, whichever came first (the command and the statuses are different topics). A CBP
+  // conversation is charged once per campaign (its unit is namespaced by the campaign).
+  const campaignChargedAt = (f: MessageFact | undefined): number | undefined => (f?.campaignId ? chargedAt(f) : undefined);
+  const campaignCharged = campaignChargedAt(after);
+  if (after.pricing && after.campaignId && campaignCharged !== undefined && campaignChargedAt(before) === undefined) {
+    const p = after.pricing;
+    out.counts.push({
+      phoneNumberId: pn, at: campaignCharged, metric: p.billable ? 'campaign_billable' : 'campaign_free', dims: [after.campaignId, p.category, p.market, p.model],
+      ...(p.billable && p.billingUnit ? { billingUnit: `campaign:${after.campaignId}:${p.billingUnit}` } : {}),
     });
   }
   const failedNow = (after.at.failed !== undefined && !was('failed')) || (after.at.rejected !== undefined && !was('rejected'));

@@ -37,3 +37,9 @@ export class IntervalQuery extends RangeQuery {
   @IsOptional() @IsIn(['hour', 'day'], { message: 'interval must be hour or day' })
   interval: 'hour' | 'day' = 'hour';
 }
+
+/** `ids`: up to 100 campaign ids, comma-separated (ADR 0155). */
+export class CampaignCostQuery {
+  @Matches(/^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,99}$/, { message: 'ids must be 1-100 campaign ids, comma-separated' })
+  ids!: string;
+}

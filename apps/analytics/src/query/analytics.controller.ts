@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TenantId } from '@wabridge/http';
 import { AnalyticsAuthGuard } from '../common/analytics-auth.guard';
 import { NumbersRepository, NumberState } from '../numbers/numbers.repository';
-import { IntervalQuery, RangeQuery, TimeseriesQuery, TopQuery } from './analytics-query.dto';
+import { CampaignCostQuery, IntervalQuery, RangeQuery, TimeseriesQuery, TopQuery } from './analytics-query.dto';
 import { toCsv } from './csv';
 import { LatencyPoint, QueryService, Summary } from './query.service';
 
@@ -64,6 +64,12 @@ export class AnalyticsController {
   @Get('templates')
   async templates(@TenantId() tenantId: string, @Query() q: TopQuery): Promise<unknown> {
     return { data: await this.query.templates(this.query.scope(tenantId, q), q.limit) };
+  }
+
+  /** Cost per campaign (ADR 0155): `?ids=a,b` → `{data: [{campaignId, currency, total, byCategory, unpriced, billable, free}]}`. */
+  @Get('campaigns/cost')
+  async campaignCost(@TenantId() tenantId: string, @Query() q: CampaignCostQuery): Promise<unknown> {
+    return { data: await this.query.campaignCost(tenantId, [...new Set(q.ids.split(','))]) };
   }
 
   @Get('cost')

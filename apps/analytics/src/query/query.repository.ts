@@ -63,6 +63,17 @@ export class QueryRepository {
     );
   }
 
+  /** Per-campaign charge counters of these campaigns (all time: a campaign's cost has no range). */
+  async campaignCounts(tenantId: string, campaignIds: string[]): Promise<CountRow[]> {
+    const rows = await this.ds.query<(Omit<CountRow, 'count'> & { count: string })[]>(
+      `SELECT metric, d1, d2, d3, d4, sum(count)::text AS count FROM hourly_counts
+       WHERE tenant_id = $1 AND d1 = ANY($2::text[]) AND metric IN ('campaign_billable', 'campaign_free', 'campaign_billable_in_conversation')
+       GROUP BY metric, d1, d2, d3, d4`,
+      [tenantId, campaignIds],
+    );
+    return rows.map((r) => ({ ...r, count: Number(r.count) }));
+  }
+
   async errorTitles(tenantId: string, codes: number[]): Promise<Map<number, string>> {
     if (codes.length === 0) return new Map();
     const rows = await this.ds.query<{ code: number; title: string }[]>(

@@ -123,6 +123,27 @@ export class QueryService {
     return { summary: summarizeCost(card, sorted), lines: sorted };
   }
 
+  /**
+   * What each campaign's delivered messages cost (ADR 0155), priced with the tenant's rate card
+   * like `cost`: one summary per asked id (zero for a campaign with no charged message yet).
+   */
+  async campaignCost(tenantId: string, campaignIds: string[]): Promise<(CostSummary & { campaignId: string; billable: number; free: number })[]> {
+    const [card, rows] = await Promise.all([this.cards.get(tenantId), this.repo.campaignCounts(tenantId, campaignIds)]);
+    return campaignIds.map((campaignId) => {
+      const lines = new Map<string, CostLine>();
+      for (const r of rows.filter((x) => x.d1 === campaignId)) {
+        const k = [r.d2, r.d3, r.d4].join('\u0000');
+        let line = lines.get(k);
+        if (!line) lines.set(k, (line = { category: r.d2, type: '', pricingModel: r.d4, market: r.d3, billable: 0, free: 0, unitPrice: priceOf(card, r.d2, r.d3), amount: 0 }));
+        if (r.metric === 'campaign_billable') line.billable += r.count;
+        if (r.metric === 'campaign_free') line.free += r.count;
+      }
+      for (const l of lines.values()) l.amount = amountOf(l.billable, l.unitPrice);
+      const all = [...lines.values()];
+      return { campaignId, ...summarizeCost(card, all), billable: all.reduce((a, l) => a + l.billable, 0), free: all.reduce((a, l) => a + l.free, 0) };
+    });
+  }
+
   /** One point per hour or UTC day of the range (zeros included, so a chart needs no gap logic). */
   async timeseries(scope: Scope, metric: TimeseriesMetric, interval: 'hour' | 'day'): Promise<{ metric: TimeseriesMetric; interval: 'hour' | 'day'; currency?: string | null; data: { at: string; value: number }[] }> {
     const step = interval === 'hour' ? HOUR_MS : DAY_MS;
