@@ -3,6 +3,7 @@ import { KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ulid } from 'ulid';
 import { SealedSecret, SecretBox } from '@wabridge/config';
+import { returnedRows } from '@wabridge/database';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { CLOCK, DATA_SOURCE, GATEWAY_ENV, SECRET_BOX } from '../tokens';
 import { Ed25519Jwk, generateSigningKey, privateKeyFromPem, publicKeyFromJwk } from './jwt';
@@ -17,7 +18,7 @@ interface KeyRow {
 }
 
 const aad = (kid: string): string => `gateway.oauth_signing_keys:${kid}:private_key`;
-/** How long this instance trusts its view of "the current signing key" before re-reading it. */
+/** How long this instance trusts its view of a signing key (current one, retirement) before re-reading it. */
 const CURRENT_KEY_TTL_MS = 30000;
 
 /**
@@ -28,7 +29,7 @@ const CURRENT_KEY_TTL_MS = 30000;
 @Injectable()
 export class SigningKeysService implements OnModuleInit {
   private current: { kid: string; key: KeyObject; readAt: number } | undefined;
-  private readonly publicKeys = new Map<string, { key: KeyObject; retiredAt: number | null }>();
+  private readonly publicKeys = new Map<string, { key: KeyObject; retiredAt: number | null; readAt: number }>();
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
@@ -52,19 +53,20 @@ export class SigningKeysService implements OnModuleInit {
     return this.current;
   }
 
-  /** The public key of `kid` while it may still verify tokens, else undefined. */
+  /** The public key of `kid` while it may still verify tokens (retired + token TTL), else undefined. */
   async verificationKey(kid: string): Promise<KeyObject | undefined> {
+    const now = this.clock.now();
     let entry = this.publicKeys.get(kid);
-    if (!entry || entry.retiredAt === null) {
-      // unknown here, or maybe retired since we read it (by another instance): re-read
+    if (!entry || now - entry.readAt >= CURRENT_KEY_TTL_MS || now < entry.readAt) {
+      // unknown here, or read a while ago (another instance may have retired it): re-read
       const rows: KeyRow[] = await this.db.query('SELECT * FROM oauth_signing_keys WHERE kid = $1', [kid]);
       const row = rows[0];
       if (!row) return undefined;
-      entry = { key: publicKeyFromJwk(row.public_jwk), retiredAt: row.retired_at?.getTime() ?? null };
+      entry = { key: publicKeyFromJwk(row.public_jwk), retiredAt: row.retired_at?.getTime() ?? null, readAt: now };
       if (this.publicKeys.size > 1000) this.publicKeys.clear();
       this.publicKeys.set(kid, entry);
     }
-    if (entry.retiredAt !== null && entry.retiredAt + this.env.OAUTH_TOKEN_TTL_SECONDS * 1000 < this.clock.now()) return undefined;
+    if (entry.retiredAt !== null && entry.retiredAt + this.env.OAUTH_TOKEN_TTL_SECONDS * 1000 < now) return undefined;
     return entry.key;
   }
 
@@ -82,7 +84,7 @@ export class SigningKeysService implements OnModuleInit {
   async rotate(): Promise<{ kid: string; retired: string[] }> {
     return this.db.transaction(async (m) => {
       const now = new Date(this.clock.now());
-      const retired: { kid: string }[] = await m.query('UPDATE oauth_signing_keys SET retired_at = $1 WHERE retired_at IS NULL RETURNING kid', [now]);
+      const retired = returnedRows<{ kid: string }>(await m.query('UPDATE oauth_signing_keys SET retired_at = $1 WHERE retired_at IS NULL RETURNING kid', [now]));
       const row = await this.insertKey(m.query.bind(m));
       this.current = undefined;
       for (const r of retired) this.publicKeys.delete(r.kid);

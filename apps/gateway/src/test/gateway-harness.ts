@@ -1,6 +1,6 @@
 import { SecretBox } from '@wabridge/config';
 import { randomSuffix, TEST_BROKERS } from '@wabridge/testing';
-import { createGatewayApp, GatewayApp } from '../app.factory';
+import { createGatewayApp, CreateGatewayOptions, GatewayApp } from '../app.factory';
 import { freshTestSchema } from '@wabridge/database';
 
 export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge';
@@ -34,8 +34,8 @@ async function call(url: string, token: string | undefined, method: string, body
   return { status: res.status, body: parsed as any, headers: res.headers };
 }
 
-/** The gateway in-process on a free port with a fresh schema and topic suffix. */
-export async function startGateway(env: Record<string, string> = {}): Promise<Harness> {
+/** The gateway in-process on a free port with a fresh schema and topic suffix (options: e.g. a ManualClock). */
+export async function startGateway(env: Record<string, string> = {}, options: CreateGatewayOptions = {}): Promise<Harness> {
   const suffix = randomSuffix('gw');
   const test = await freshTestSchema('gw', { url: TEST_DATABASE_URL });
   const schema = test.schema;
@@ -44,7 +44,7 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ha
     NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', KAFKA_BROKERS: TEST_BROKERS.join(','), TOPIC_SUFFIX: suffix,
     KAFKA_PARTITIONS: '3', DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, DB_POOL_SIZE: '25',
     ADMIN_TOKEN, INTERNAL_TOKEN, ENCRYPTION_KEYS: keys, CONSUMER_GROUP: `gateway-${suffix}`, MANAGEMENT_PORT: '0', ...env,
-  });
+  }, options);
   return {
     gw, url: gw.url, suffix, schema, box: new SecretBox(keys),
     admin: (method, path, body) => call(`${gw.url}${path}`, ADMIN_TOKEN, method, body),
