@@ -40,12 +40,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Wabridge gateway')
     .setDescription(
-      'Public API of the Wabridge WhatsApp Business platform: tenant API (API key as Bearer), ' +
+      'Public API of the Wabridge WhatsApp Business platform: tenant API (API key or OAuth2 access token as Bearer), ' +
         'Cloud-API-compatible send and media routes, and the operator API under /admin/v1 (ADMIN_TOKEN). ' +
         'Errors: {error:{code,message,details?}} (Meta\'s error shape on the Cloud API routes).',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key wbk_live_…' }, 'apiKey')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key wbk_live_…, or an OAuth2 access token from POST /oauth/token (client credentials)' }, 'apiKey')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, 'admin')
     .build();
   const doc = SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });

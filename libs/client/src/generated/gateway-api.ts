@@ -1,6 +1,22 @@
 // GENERATED FILE, DO NOT EDIT. Regenerate with `npm run generate -w @wabridge/client`.
 // Source: apps/gateway/openapi.json (OpenAPI 3.0.0, API version 1)
 export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OAuth_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/{phoneNumberId}/messages": {
         parameters: {
             query?: never;
@@ -100,6 +116,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/oauth/signing-keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Admin_rotateSigningKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/tenants": {
         parameters: {
             query?: never;
@@ -178,6 +210,22 @@ export interface paths {
         get: operations["Analytics_dashboard"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["OAuth_token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -315,6 +363,54 @@ export interface paths {
         get: operations["Analytics_timeseries"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Credentials_listKeys"];
+        put?: never;
+        post: operations["Credentials_createKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["Credentials_revokeKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Credentials_rotateKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -721,6 +817,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/oauth-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Credentials_listClients"];
+        put?: never;
+        post: operations["Credentials_createClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/oauth-clients/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["Credentials_revokeClient"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/oauth-clients/{clientId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Credentials_rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -897,6 +1041,26 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "paused";
             pausedReason?: string;
+        };
+        CreateOwnApiKeyDto: {
+            /** @description A label shown in lists */
+            name?: string;
+            /** @description At most the calling credential's scopes; default messages:send + messages:read */
+            scopes?: ("messages:send" | "messages:read" | "contacts" | "media" | "webhooks" | "conversations" | "campaigns" | "admin")[];
+            /**
+             * Format: date-time
+             * @description The key answers 401 credential_expired from then on
+             */
+            expiresAt?: string;
+        };
+        RotateDto: {
+            /** @description Seconds the old secret keeps working (0-604800, default 3600) */
+            overlapSeconds?: number;
+        };
+        CreateOAuthClientDto: {
+            name: string;
+            /** @description At most the calling credential's scopes; default messages:send + messages:read */
+            scopes?: ("messages:send" | "messages:read" | "contacts" | "media" | "webhooks" | "conversations" | "campaigns" | "admin")[];
         };
         MarkReadBody: {
             phoneNumberId: string;
@@ -1656,6 +1820,28 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    OAuth_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The public keys (Ed25519, OKP) that verify live access tokens, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys?: Record<string, unknown>[];
+                    };
+                };
+            };
+        };
+    };
     CloudApi_sendUnversioned: {
         parameters: {
             query?: never;
@@ -2017,6 +2203,23 @@ export interface operations {
             };
         };
     };
+    Admin_rotateSigningKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     Admin_listTenants: {
         parameters: {
             query?: never;
@@ -2197,6 +2400,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+        };
+    };
+    OAuth_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    grant_type: "client_credentials";
+                    /** @description Space-separated; a subset of the client's scopes (default: all of them) */
+                    scope?: string;
+                    /** @description Unless sent with HTTP Basic */
+                    client_id?: string;
+                    /** @description Unless sent with HTTP Basic */
+                    client_secret?: string;
+                };
+                "application/json": {
+                    /** @enum {string} */
+                    grant_type: "client_credentials";
+                    /** @description Space-separated; a subset of the client's scopes (default: all of them) */
+                    scope?: string;
+                    /** @description Unless sent with HTTP Basic */
+                    client_id?: string;
+                    /** @description Unless sent with HTTP Basic */
+                    client_secret?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description An access token (a JWT signed with EdDSA; verify with /.well-known/jwks.json) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        access_token: string;
+                        /** @enum {string} */
+                        token_type: "Bearer";
+                        expires_in: number;
+                        scope: string;
+                    };
+                };
+            };
+            /** @description invalid_request, unsupported_grant_type, invalid_scope */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "invalid_request" | "invalid_client" | "invalid_grant" | "unsupported_grant_type" | "invalid_scope";
+                        error_description?: string;
+                    };
+                };
+            };
+            /** @description invalid_client */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "invalid_request" | "invalid_client" | "invalid_grant" | "unsupported_grant_type" | "invalid_scope";
+                        error_description?: string;
+                    };
                 };
             };
         };
@@ -2934,6 +3212,180 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+        };
+    };
+    Credentials_listKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's keys (never the key itself) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data?: {
+                            id?: string;
+                            prefix?: string;
+                            name?: string | null;
+                            scopes?: ("messages:send" | "messages:read" | "contacts" | "media" | "webhooks" | "conversations" | "campaigns" | "admin")[];
+                            /** Format: date-time */
+                            createdAt?: string;
+                            /** Format: date-time */
+                            expiresAt?: string | null;
+                            /** Format: date-time */
+                            revokedAt?: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    Credentials_createKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOwnApiKeyDto"];
+            };
+        };
+        responses: {
+            /** @description The key, shown once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description Shown once */
+                        key: string;
+                        prefix: string;
+                        name?: string | null;
+                        scopes: ("messages:send" | "messages:read" | "contacts" | "media" | "webhooks" | "conversations" | "campaigns" | "admin")[];
+                        /** Format: date-time */
+                        expiresAt?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description rotation only: when the old key stops working
+                         */
+                        previousKeyExpiresAt?: string;
+                    };
+                };
+            };
+            /** @description scopes beyond the caller's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    Credentials_revokeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (refused from now on) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    Credentials_rotateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateDto"];
+            };
+        };
+        responses: {
+            /** @description A new key with the same name and scopes; the old one works until previousKeyExpiresAt */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description Shown once */
+                        key: string;
+                        prefix: string;
+                        name?: string | null;
+                        scopes: ("messages:send" | "messages:read" | "contacts" | "media" | "webhooks" | "conversations" | "campaigns" | "admin")[];
+                        /** Format: date-time */
+                        expiresAt?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description rotation only: when the old key stops working
+                         */
+                        previousKeyExpiresAt?: string;
+                    };
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
                 };
             };
         };
@@ -5192,6 +5644,163 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    Credentials_listClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data?: {
+                            clientId?: string;
+                            name?: string;
+                            scopes?: ("messages:send" | "messages:read" | "contacts" | "media" | "webhooks" | "conversations" | "campaigns" | "admin")[];
+                            /** Format: date-time */
+                            createdAt?: string;
+                            /** Format: date-time */
+                            revokedAt?: string | null;
+                            /**
+                             * Format: date-time
+                             * @description while a rotated-out secret still works
+                             */
+                            previousSecretExpiresAt?: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    Credentials_createClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOAuthClientDto"];
+            };
+        };
+        responses: {
+            /** @description The client; its secret is shown once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clientId: string;
+                        clientSecret: string;
+                        name?: string;
+                        scopes: ("messages:send" | "messages:read" | "contacts" | "media" | "webhooks" | "conversations" | "campaigns" | "admin")[];
+                    };
+                };
+            };
+            /** @description scopes beyond the caller's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    Credentials_revokeClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: no new tokens, and its live tokens are refused (within 5 s on other gateway instances) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    Credentials_rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateDto"];
+            };
+        };
+        responses: {
+            /** @description A new secret, shown once; the old one works until previousSecretExpiresAt */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clientId?: string;
+                        clientSecret?: string;
+                        /** Format: date-time */
+                        previousSecretExpiresAt?: string;
+                    };
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
             };
         };
     };
