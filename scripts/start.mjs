@@ -114,7 +114,7 @@ async function waitLive(url, child, name) {
 // Where services find each other (their defaults assume no PORT_OFFSET).
 const links = {
   gateway: { CONTACTS_URL: urlOf(3003), MEDIA_URL: urlOf(3004), ANALYTICS_URL: urlOf(3005), NOTIFIER_URL: urlOf(3006), CONVERSATIONS_URL: urlOf(3007), CAMPAIGNS_URL: urlOf(3008) },
-  campaigns: { CONTACTS_URL: urlOf(3003) },
+  campaigns: { CONTACTS_URL: urlOf(3003), ANALYTICS_URL: urlOf(3005) },
   sandbox: { SANDBOX_CALLBACK_URL: `${urlOf(3001)}/webhooks/meta/${env.META_APP_ID}` },
   media: s3?.env ?? {},
 };

@@ -22,6 +22,14 @@ export class CampaignsEnv extends BaseEnv {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   CONTACTS_URL = 'http://127.0.0.1:3003';
 
+  /** The analytics service's internal API: it prices messages, so it answers each campaign's cost (ADR 0155). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  ANALYTICS_URL = 'http://127.0.0.1:3005';
+
+  /** Deadline of the cost lookup; past it `GET /v1/campaigns/:id` answers `cost: null` rather than waiting. */
+  @IsInt() @Min(100) @Max(60000)
+  CAMPAIGNS_ANALYTICS_TIMEOUT_MS = 2000;
+
   /** Contacts per page of an audience's expansion (the contacts API allows up to 500). */
   @IsInt() @Min(1) @Max(500)
   CAMPAIGNS_EXPANSION_PAGE = 500;

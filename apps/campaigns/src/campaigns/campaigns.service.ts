@@ -10,6 +10,7 @@ import { SegmentsRepository } from '../segments/segments.repository';
 import { CampaignAction, nextCampaignStatus } from './campaign-state';
 import { CreateCampaignBody, ListCampaignsQuery, ListRecipientsQuery } from './campaigns.dto';
 import { CampaignRow, CampaignsRepository, RecipientStatus } from './campaigns.repository';
+import { CampaignCost, CampaignCostClient } from './cost.client';
 
 export interface CampaignCounts {
   total: number;
@@ -26,12 +27,13 @@ export interface CampaignCounts {
   failedMarketingLimit: number;
 }
 
-export function campaignView(c: CampaignRow, counts?: CampaignCounts) {
+export function campaignView(c: CampaignRow, counts?: CampaignCounts, cost?: CampaignCost | null) {
   return {
     id: c.id, name: c.name, status: c.status, phoneNumberId: c.phone_number_id, template: c.template, audience: summaryOf(c),
     startAt: c.start_at?.toISOString() ?? null, endAt: c.end_at?.toISOString() ?? null, expanded: c.expanded,
     createdAt: c.created_at.toISOString(), startedAt: c.started_at?.toISOString() ?? null, finishedAt: c.finished_at?.toISOString() ?? null,
     ...(counts ? { counts } : {}),
+    ...(cost !== undefined ? { cost } : {}),
   };
 }
 
@@ -49,13 +51,17 @@ function summaryOf(c: CampaignRow): Record<string, unknown> {
 /** Campaign management (DESIGN.md §12, ADR 0151): tenant-scoped, state changes guarded by the current state. */
 @Injectable()
 export class CampaignsService {
+  private readonly costClient: CampaignCostClient;
+
   constructor(
     private readonly campaigns: CampaignsRepository,
     private readonly numbers: NumbersRepository,
     private readonly segments: SegmentsRepository,
     private readonly env: CampaignsEnv,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.costClient = new CampaignCostClient(env.ANALYTICS_URL, env.INTERNAL_TOKEN, env.CAMPAIGNS_ANALYTICS_TIMEOUT_MS);
+  }
 
   async create(tenantId: string, body: CreateCampaignBody) {
     const a = body.audience;
@@ -96,7 +102,9 @@ export class CampaignsService {
   async get(tenantId: string, id: string) {
     const row = await this.campaigns.get(tenantId, id);
     if (!row) throw ApiError.notFound('campaign');
-    return campaignView(row, await this.counts(tenantId, id));
+    // cost from analytics, the owner of pricing (ADR 0155); null when it cannot answer in time
+    const [counts, costs] = await Promise.all([this.counts(tenantId, id), this.costClient.costs(tenantId, [id])]);
+    return campaignView(row, counts, costs ? (costs.get(id) ?? null) : null);
   }
 
   async counts(tenantId: string, id: string): Promise<CampaignCounts> {

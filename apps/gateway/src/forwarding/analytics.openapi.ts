@@ -270,6 +270,18 @@ export const ANALYTICS_PATHS: Record<string, Record<string, unknown>> = {
       },
     }),
   },
+  '/v1/analytics/campaigns/cost': {
+    get: op('Analytics_campaignCost', 'Cost per campaign: each campaign\'s delivered messages priced with the current rate card (ADR 0155; no range: the whole campaign)', {
+      parameters: [{ name: 'ids', in: 'query', required: true, description: 'Up to 100 campaign ids, comma-separated', schema: { type: 'string' } }],
+      responses: {
+        '200': json({
+          type: 'object', required: ['data'],
+          properties: { data: { type: 'array', items: { allOf: [ref('AnalyticsCostSummary'), { type: 'object', required: ['campaignId', 'billable', 'free'], properties: { campaignId: { type: 'string' }, billable: count, free: count } }] } } },
+        }, 'One entry per asked id, in order (zeros for a campaign with no charged message)'),
+        ...errors(400, 401, 403, 429, 502, 504),
+      },
+    }),
+  },
   '/v1/analytics/numbers': {
     get: op('Analytics_numbers', "The tenant's numbers: status, messaging tier, Meta's last quality event", {
       responses: { '200': json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('AnalyticsNumber') } } }, 'The numbers'), ...errors(401, 403, 429, 502, 504) },

@@ -61,6 +61,18 @@ const SCHEMAS: Record<string, unknown> = {
       failedMarketingLimit: { type: 'integer', description: "Of failed: Meta's per-user marketing limit (131049), counted, not resent" },
     },
   },
+  CampaignCost: {
+    type: 'object',
+    nullable: true,
+    description: "What the campaign's delivered messages cost (ADR 0155): priced by the analytics service with the tenant's rate card (GET/PUT /v1/analytics/rate-card), charged on delivery; live as Meta's statuses arrive. Null when analytics could not be asked",
+    required: ['currency', 'total', 'byCategory', 'unpriced', 'billable', 'free'],
+    properties: {
+      currency: { type: 'string', nullable: true, description: "The rate card's currency; null without a card (amounts 0)" },
+      total: { type: 'number' }, byCategory: { type: 'object', additionalProperties: { type: 'number' } },
+      unpriced: { type: 'array', items: { type: 'string' }, description: 'Charged categories without a price on the card (counted as 0)' },
+      billable: { type: 'integer', description: 'Messages Meta charged (delivered, billable)' }, free: { type: 'integer', description: 'Delivered free of charge' },
+    },
+  },
   Campaign: {
     type: 'object',
     required: ['id', 'status'],
@@ -70,6 +82,7 @@ const SCHEMAS: Record<string, unknown> = {
       endAt: { type: 'string', format: 'date-time', nullable: true }, expanded: { type: 'boolean', description: 'Every recipient of the audience is known' },
       createdAt: { type: 'string', format: 'date-time' }, startedAt: { type: 'string', format: 'date-time', nullable: true },
       finishedAt: { type: 'string', format: 'date-time', nullable: true }, counts: ref('CampaignCounts'),
+      cost: { allOf: [ref('CampaignCost')], nullable: true, description: 'GET /v1/campaigns/{id} only' },
     },
   },
   CampaignRecipient: {
@@ -133,7 +146,7 @@ const PATHS: Record<string, Record<string, unknown>> = {
   },
   '/v1/campaigns/{id}': {
     get: {
-      tags: [TAG], security: SECURITY, operationId: 'Campaigns_get', summary: 'A campaign with its live counts (from the messages\' events)', parameters: [idParam],
+      tags: [TAG], security: SECURITY, operationId: 'Campaigns_get', summary: 'A campaign with its live counts (from the messages\' events) and cost (from analytics)', parameters: [idParam],
       responses: { 200: json(ref('Campaign'), 'The campaign and its counts'), ...errors(401, 403, 404) },
     },
   },

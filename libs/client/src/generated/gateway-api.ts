@@ -232,6 +232,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/campaigns/cost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cost per campaign: each campaign's delivered messages priced with the current rate card (ADR 0155; no range: the whole campaign) */
+        get: operations["Analytics_campaignCost"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/cost": {
         parameters: {
             query?: never;
@@ -476,7 +493,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A campaign with its live counts (from the messages' events) */
+        /** A campaign with its live counts (from the messages' events) and cost (from analytics) */
         get: operations["Campaigns_get"];
         put?: never;
         post?: never;
@@ -1489,6 +1506,21 @@ export interface components {
             /** @description Of failed: Meta's per-user marketing limit (131049), counted, not resent */
             failedMarketingLimit?: number;
         };
+        /** @description What the campaign's delivered messages cost (ADR 0155): priced by the analytics service with the tenant's rate card (GET/PUT /v1/analytics/rate-card), charged on delivery; live as Meta's statuses arrive. Null when analytics could not be asked */
+        CampaignCost: {
+            /** @description The rate card's currency; null without a card (amounts 0) */
+            currency: string | null;
+            total: number;
+            byCategory: {
+                [key: string]: number;
+            };
+            /** @description Charged categories without a price on the card (counted as 0) */
+            unpriced: string[];
+            /** @description Messages Meta charged (delivered, billable) */
+            billable: number;
+            /** @description Delivered free of charge */
+            free: number;
+        } | null;
         Campaign: {
             id: string;
             name?: string;
@@ -1510,6 +1542,8 @@ export interface components {
             /** Format: date-time */
             finishedAt?: string | null;
             counts?: components["schemas"]["CampaignCounts"];
+            /** @description GET /v1/campaigns/{id} only */
+            cost?: components["schemas"]["CampaignCost"] | null;
         };
         CampaignRecipient: {
             /** @description wa_id (or BSUID) */
@@ -2475,6 +2509,89 @@ export interface operations {
                         error: "invalid_request" | "invalid_client" | "invalid_grant" | "unsupported_grant_type" | "invalid_scope";
                         error_description?: string;
                     };
+                };
+            };
+        };
+    };
+    Analytics_campaignCost: {
+        parameters: {
+            query: {
+                /** @description Up to 100 campaign ids, comma-separated */
+                ids: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One entry per asked id, in order (zeros for a campaign with no charged message) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: (components["schemas"]["AnalyticsCostSummary"] & {
+                            campaignId: string;
+                            billable: number;
+                            free: number;
+                        })[];
+                    };
+                };
+            };
+            /** @description invalid query or body: an unparsable date, `from` not before `to`, a range wider than ANALYTICS_MAX_RANGE_DAYS (400), a value outside its enum, an unknown query parameter; `code` invalid_request, `details` names the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the key lacks the `messages:read` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description rate limit of the key (`retry-after` header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
+                };
+            };
+            /** @description the analytics service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsError"];
                 };
             };
         };
