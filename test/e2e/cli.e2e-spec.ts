@@ -68,7 +68,8 @@ describe('wabridge CLI against the running platform', () => {
     const tenants = json<{ data: { id: string; name: string }[] }>(cli(['tenants', 'list', '--json']));
     const tenantId = tenants.data.find((t) => t.name === `t-${platform.suffix}`)!.id;
 
-    const key = json<{ id: string; key: string; scopes: string[] }>(cli(['keys', 'create', '--tenant', tenantId, '--json']));
+    // scopes asked explicitly: without --scopes a key gets messages:send + messages:read only (ADR 0162)
+    const key = json<{ id: string; key: string; scopes: string[] }>(cli(['keys', 'create', '--tenant', tenantId, '--scopes', 'messages:send,messages:read,webhooks', '--json']));
     expect(key.key).toMatch(/^wbk_/);
     const listed = json<{ data: { id: string }[] }>(cli(['keys', 'list', '--tenant', tenantId, '--json']));
     expect(listed.data.map((k) => k.id)).toContain(key.id);
@@ -125,7 +126,7 @@ describe('wabridge CLI against the running platform', () => {
   it('imports contacts, reports refused rows with their line, and answers API errors and usage errors with their exit codes', async () => {
     const tenants = json<{ data: { id: string; name: string }[] }>(cli(['tenants', 'list', '--json']));
     const tenantId = tenants.data.find((t) => t.name === `t-${platform.suffix}`)!.id;
-    const { key } = json<{ key: string }>(cli(['keys', 'create', '--tenant', tenantId, '--json']));
+    const { key } = json<{ key: string }>(cli(['keys', 'create', '--tenant', tenantId, '--scopes', 'messages:send,messages:read,contacts', '--json']));
     const tenantEnv = { WABRIDGE_API_KEY: key };
 
     const csv = path.join(stateDir, 'contacts.csv');

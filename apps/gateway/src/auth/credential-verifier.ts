@@ -1,6 +1,6 @@
 import { Principal } from './principal';
 
-/** One kind of credential the public API accepts (API keys today; OAuth2 tokens later). */
+/** One kind of credential the public API accepts: API keys (ADR 0010) and OAuth2 access tokens (ADR 0160). */
 export interface CredentialVerifier {
   /** Cheap syntactic check: is this bearer token of my kind? */
   accepts(token: string): boolean;
