@@ -29,6 +29,8 @@ export async function createCampaignsApp(env: CampaignsEnv, options: CampaignsAp
     const app = await createHttpApp(CampaignsRootModule, {
       logLevel: env.LOG_LEVEL, bodyLimit: BODY_LIMIT, requestTimeoutMs: env.CAMPAIGNS_REQUEST_TIMEOUT_MS, unavailable: isPgUnavailable,
     });
+    // `PUT /v1/campaigns/:id/parameters` reads its CSV as a stream (bounded there, ADR 0156)
+    app.getHttpAdapter().getInstance().addContentTypeParser('text/csv', (_req: unknown, payload: unknown, done: (err: Error | null, body?: unknown) => void) => done(null, payload));
     attachKafkaConsumer(app, {
       connection: kafkaConnectionFromEnv(env, 'campaigns-consumer'),
       consumer: { groupId: env.CAMPAIGNS_CONSUMER_GROUP, maxBatchMessages: env.CAMPAIGNS_BATCH_MESSAGES, fromBeginning: true, ...options.consumer },

@@ -74,6 +74,10 @@ export class CampaignsEnv extends BaseEnv {
   @IsInt() @Min(1000) @Max(600000)
   CAMPAIGNS_REQUEST_TIMEOUT_MS = 15000;
 
+  /** Largest CSV of per-recipient template parameters (`PUT /v1/campaigns/:id/parameters`); more → 413. */
+  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
+  CAMPAIGNS_PARAMETERS_MAX_BYTES = 50 * 1024 * 1024;
+
   /** Largest `audience.contactIds` / `audience.waIds` list in one request. */
   @IsInt() @Min(1) @Max(100000)
   CAMPAIGNS_MAX_LISTED_RECIPIENTS = 10000;

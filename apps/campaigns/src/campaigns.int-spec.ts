@@ -68,7 +68,7 @@ describe('campaigns service', () => {
       INTERNAL_TOKEN, DATABASE_URL, DATABASE_SCHEMA: schema.schema, TOPIC_SUFFIX: suffix, KAFKA_PARTITIONS: '3', PORT: '0', LOG_LEVEL: 'error',
       CAMPAIGNS_CONSUMER_GROUP: `campaigns-${suffix}`, CONTACTS_URL: contacts.url, CAMPAIGNS_TICK_MS: '100', CAMPAIGNS_EXPANSION_PAGE: '100',
       // no dispatcher here: nothing leaves `queued`, so backpressure is off except in its own test
-      CAMPAIGNS_MAX_IN_FLIGHT_SECONDS: '3600',
+      CAMPAIGNS_MAX_IN_FLIGHT_SECONDS: '3600', CAMPAIGNS_PARAMETERS_MAX_BYTES: '65536',
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     });
     producer = new EventProducer(createKafka(testConnection(suffix, 'campaigns-test')), suffix);
@@ -268,6 +268,51 @@ describe('campaigns service', () => {
     await waitStatus(tenant, id, 'completed');
     expect(sendsOf(id).map((s) => s.to).sort()).toEqual(matching);
     expect((await api(tenant, 'GET', `/v1/campaigns/${id}`)).body.audience).toMatchObject({ segmentId: seg.body.id });
+  });
+
+  it('fills {{csv.x}} parameters from an uploaded CSV: per-line errors, fallbacks, a recipient without a row skipped, only while a draft (ADR 0156)', async () => {
+    const tenant = `t-${digits('')}`;
+    const phoneNumberId = await number(tenant, 'unlimited', 1000);
+    for (let i = 0; i < 5; i++) contacts.contacts.push({ tenantId: tenant, id: `p${i}`, phoneNumberId, waId: String(4917700000000 + i), optedOut: false, tags: ['csv'] });
+    const created = await api(tenant, 'POST', '/v1/campaigns', {
+      name: 'codes', phoneNumberId, audience: { tags: ['csv'] },
+      template: { ...template, components: [{ type: 'body', parameters: [{ type: 'text', text: '{{csv.code}}' }, { type: 'text', text: '{{csv.city|there}}' }] }] },
+    });
+    const id = created.body.id as string;
+    const put = async (body: string, type = 'text/csv') => {
+      const res = await fetch(`${url}/v1/campaigns/${id}/parameters`, { method: 'PUT', headers: { 'x-internal-token': INTERNAL_TOKEN, 'x-tenant-id': tenant, 'content-type': type }, body });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const csv = [
+      'waId,code,city',
+      '+49 177 00000000,A-0,"Berlin, Mitte"', // quoted comma
+      '4917700000001,A-1,', // empty city → the fallback
+      'not-a-phone,X,Y',
+      '4917700000002,A-2', // too few fields
+      '4917700000002,A-2b,Köln',
+      '4917700000003,A-3,Hamburg',
+      '4917700000003,A-3b,Bremen', // a later row of the same recipient wins
+    ].join('\r\n');
+    const up = await put(csv);
+    expect(up).toEqual({ status: 200, body: { rows: 7, stored: 4, columns: ['code', 'city'], errorCount: 2, errors: [
+      { line: 4, error: expect.stringContaining('not a phone number') }, { line: 5, error: '2 fields; the header has 3' },
+    ] } });
+    expect((await put('phone\n4917700000001')).body.error.message).toContain('no parameter column');
+    expect((await put('{"a":1}', 'application/json')).status).toBe(415);
+    expect((await put(`waId,code\n${'4917700000001,xxxxxxxxxx\n'.repeat(3000)}`)).status).toBe(413); // > CAMPAIGNS_PARAMETERS_MAX_BYTES (64 KiB)
+    expect((await api(`other-${tenant}`, 'GET', `/v1/campaigns/${id}`)).status).toBe(404);
+    // the refused uploads left the first one in place
+    expect((await api(tenant, 'GET', `/v1/campaigns/${id}`)).body.parameters).toMatchObject({ columns: ['code', 'city'], rows: 4 });
+
+    await api(tenant, 'POST', `/v1/campaigns/${id}/start`);
+    await waitStatus(tenant, id, 'completed');
+    const params = Object.fromEntries(sendsOf(id).map((s) => [s.to, (s.message.template as { components: { parameters: { text: string }[] }[] }).components[0]!.parameters.map((p) => p.text)]));
+    expect(params).toEqual({
+      '4917700000000': ['A-0', 'Berlin, Mitte'], '4917700000001': ['A-1', 'there'], '4917700000002': ['A-2b', 'Köln'], '4917700000003': ['A-3b', 'Bremen'],
+    });
+    const skipped = await api(tenant, 'GET', `/v1/campaigns/${id}/recipients?status=skipped`);
+    expect(skipped.body.data).toEqual([expect.objectContaining({ recipient: '4917700000004', reason: 'missing-parameter:csv.code' })]);
+    expect((await put(csv)).status).toBe(409);
   });
 
   it('answers 400 for an invalid body and 404 for a number that is not the tenant\'s', async () => {

@@ -2,7 +2,10 @@ import { ulid } from 'ulid';
 import type { Audience, CampaignRow, NewRecipient } from '../campaigns/campaigns.repository';
 import { AudienceContact, ContactsClient } from './contacts.client';
 import { matchesRest, SegmentFilter } from '../segments/segment-filter';
-import { hasPlaceholders, renderComponents } from './template-parameters';
+import { hasPlaceholders, renderComponents, usesCsv } from './template-parameters';
+
+/** The uploaded CSV rows of some recipients (wa_id → column → value), for `{{csv.x}}` placeholders. */
+export type CsvRowsOf = (recipients: string[]) => Promise<Map<string, Record<string, string>>>;
 
 /**
  * The contacts filter of an audience: its segment's (with the audience's tags added), or its
@@ -67,7 +70,22 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
  * one page in memory at a time; ADR 0152). Recipients are keyed by wa_id (or the BSUID), so a
  * contact met twice (tagged and listed) is one recipient.
  */
-export async function expandPage(c: CampaignRow, contacts: ContactsClient, pageSize: number): Promise<ExpandedPage> {
+export async function expandPage(c: CampaignRow, contacts: ContactsClient, pageSize: number, csvRowsOf?: CsvRowsOf): Promise<ExpandedPage> {
+  const page = await expandContacts(c, contacts, pageSize);
+  if (!csvRowsOf || !usesCsv(c.template.components)) return page;
+  // `{{csv.x}}`: each pending recipient rendered again with its CSV row (one query per page)
+  const rows = await csvRowsOf(page.recipients.filter((r) => r.status === 'pending').map((r) => r.recipient));
+  return { ...page, recipients: page.recipients.map((r) => (r.status === 'pending' ? withCsv(r, c.template.components, rows.get(r.recipient)) : r)) };
+}
+
+function withCsv(r: NewRecipient, components: unknown[] | undefined, csv: Record<string, string> | undefined): NewRecipient {
+  // the contact's own fields were rendered already; what is left are the csv placeholders
+  const rendered = renderComponents((r.parameters as unknown[] | undefined) ?? components, { csv: csv ?? null });
+  if (!rendered.ok) return { ...r, status: 'skipped', reason: `missing-parameter:${rendered.missing}`, parameters: undefined };
+  return { ...r, parameters: rendered.components };
+}
+
+async function expandContacts(c: CampaignRow, contacts: ContactsClient, pageSize: number): Promise<ExpandedPage> {
   const audience = c.audience;
   const components = c.template.components;
   const step = c.expansion_step === STEP_TAGS && !filterOf(audience) ? firstStep(audience) : c.expansion_step;

@@ -1,4 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiError, TenantId } from '@wabridge/http';
 import { CampaignsAuthGuard } from '../common/campaigns-auth.guard';
 import { CampaignAction } from './campaign-state';
@@ -31,6 +33,16 @@ export class CampaignsController {
   @Get(':id/recipients')
   recipients(@TenantId() tenantId: string, @Param('id') id: string, @Query() q: ListRecipientsQuery) {
     return this.campaigns.recipients(tenantId, id, q);
+  }
+
+  /** Per-recipient template parameters as CSV `waId,<name>,…` (`{{csv.<name>}}`; ADR 0156), while a draft. */
+  @Put(':id/parameters')
+  parameters(@TenantId() tenantId: string, @Param('id') id: string, @Req() req: FastifyRequest) {
+    if (!/^text\/csv\b/i.test(req.headers['content-type'] ?? '')) {
+      throw new ApiError(415, 'unsupported_media_type', 'send the parameters as text/csv: a header "waId,<name>,…" and one row per recipient');
+    }
+    if (!(req.body instanceof Readable)) throw ApiError.badRequest('empty body');
+    return this.campaigns.uploadParameters(tenantId, id, req.body);
   }
 
   @Post(':id/:action')

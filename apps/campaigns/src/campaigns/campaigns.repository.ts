@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { returnedRows } from '@wabridge/database';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { SegmentFilter } from '../segments/segment-filter';
 import { CampaignStatus } from './campaign-state';
 
@@ -30,6 +30,8 @@ export interface CampaignRow {
   end_at: Date | null;
   expansion_cursor: string | null;
   expansion_step: number;
+  /** The uploaded CSV's columns and row count (ADR 0156), null without one. */
+  parameters: { columns: string[]; rows: number; uploadedAt: string } | null;
   expanded: boolean;
   total: number;
   created_at: Date;
@@ -74,6 +76,43 @@ export class CampaignsRepository {
       [c.id, c.tenantId, c.name, c.phoneNumberId, JSON.stringify(c.template), JSON.stringify(c.audience), c.startAt ?? null, c.endAt ?? null, c.now],
     );
     return rows[0]!;
+  }
+
+  /** The campaign's uploaded CSV rows of these recipients (ADR 0156). */
+  async parametersOf(campaignId: string, recipients: string[]): Promise<Map<string, Record<string, string>>> {
+    if (recipients.length === 0) return new Map();
+    const rows = await this.db.query<{ recipient: string; values: Record<string, string> }[]>(
+      'SELECT recipient, "values" FROM campaign_parameters WHERE campaign_id = $1 AND recipient = ANY($2::text[])', [campaignId, recipients],
+    );
+    return new Map(rows.map((r) => [r.recipient, r.values]));
+  }
+
+  /** Runs an upload of parameters in one transaction, the campaign row locked (FOR UPDATE). */
+  async withLockedCampaign<T>(tenantId: string, id: string, fn: (m: EntityManager, row: CampaignRow | null) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (m) => {
+      const [row] = await m.query<CampaignRow[]>('SELECT * FROM campaigns WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, id]);
+      return fn(m, row ?? null);
+    });
+  }
+
+  async clearParameters(m: EntityManager, campaignId: string): Promise<void> {
+    await m.query('DELETE FROM campaign_parameters WHERE campaign_id = $1', [campaignId]);
+  }
+
+  /** Upserts a batch (a later row of the same recipient wins). */
+  async putParameters(m: EntityManager, campaignId: string, rows: { recipient: string; values: Record<string, string> }[]): Promise<void> {
+    if (rows.length === 0) return;
+    const unique = [...new Map(rows.map((r) => [r.recipient, r])).values()];
+    await m.query(
+      `INSERT INTO campaign_parameters (campaign_id, recipient, "values")
+       SELECT $1, v.recipient, v.values FROM jsonb_to_recordset($2::jsonb) AS v(recipient text, "values" jsonb)
+       ON CONFLICT (campaign_id, recipient) DO UPDATE SET "values" = EXCLUDED."values"`,
+      [campaignId, JSON.stringify(unique)],
+    );
+  }
+
+  async setParametersSummary(m: EntityManager, campaignId: string, summary: { columns: string[]; rows: number; uploadedAt: string }): Promise<void> {
+    await m.query('UPDATE campaigns SET parameters = $2 WHERE id = $1', [campaignId, JSON.stringify(summary)]);
   }
 
   async get(tenantId: string, id: string): Promise<CampaignRow | null> {

@@ -10,7 +10,9 @@ import { SegmentsRepository } from '../segments/segments.repository';
 import { CampaignAction, nextCampaignStatus } from './campaign-state';
 import { CreateCampaignBody, ListCampaignsQuery, ListRecipientsQuery } from './campaigns.dto';
 import { CampaignRow, CampaignsRepository, RecipientStatus } from './campaigns.repository';
+import { Readable } from 'node:stream';
 import { CampaignCost, CampaignCostClient } from './cost.client';
+import { ParametersReport, uploadParameters } from './parameters-upload';
 
 export interface CampaignCounts {
   total: number;
@@ -30,6 +32,7 @@ export interface CampaignCounts {
 export function campaignView(c: CampaignRow, counts?: CampaignCounts, cost?: CampaignCost | null) {
   return {
     id: c.id, name: c.name, status: c.status, phoneNumberId: c.phone_number_id, template: c.template, audience: summaryOf(c),
+    parameters: c.parameters ?? null,
     startAt: c.start_at?.toISOString() ?? null, endAt: c.end_at?.toISOString() ?? null, expanded: c.expanded,
     createdAt: c.created_at.toISOString(), startedAt: c.started_at?.toISOString() ?? null, finishedAt: c.finished_at?.toISOString() ?? null,
     ...(counts ? { counts } : {}),
@@ -105,6 +108,10 @@ export class CampaignsService {
     // cost from analytics, the owner of pricing (ADR 0155); null when it cannot answer in time
     const [counts, costs] = await Promise.all([this.counts(tenantId, id), this.costClient.costs(tenantId, [id])]);
     return campaignView(row, counts, costs ? (costs.get(id) ?? null) : null);
+  }
+
+  uploadParameters(tenantId: string, id: string, body: Readable): Promise<ParametersReport> {
+    return uploadParameters(this.campaigns, tenantId, id, body, this.env.CAMPAIGNS_PARAMETERS_MAX_BYTES, new Date(this.clock.now()));
   }
 
   async counts(tenantId: string, id: string): Promise<CampaignCounts> {

@@ -141,7 +141,7 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
 
   private async expand(c: CampaignRow, now: number): Promise<void> {
     for (let p = 0; p < this.env.CAMPAIGNS_EXPANSION_PAGES_PER_TICK && !c.expanded; p++) {
-      const page = await expandPage(c, this.contacts, this.env.CAMPAIGNS_EXPANSION_PAGE);
+      const page = await expandPage(c, this.contacts, this.env.CAMPAIGNS_EXPANSION_PAGE, (recipients) => this.campaigns.parametersOf(c.id, recipients));
       const added = await this.campaigns.addPage(c, page.recipients, page.next, new Date(now));
       c.expansion_step = page.next.step;
       c.expansion_cursor = page.next.cursor;

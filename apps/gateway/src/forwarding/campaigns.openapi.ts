@@ -11,6 +11,7 @@ const ERROR = { $ref: '#/components/schemas/CampaignError' };
 const ERROR_TEXT: Record<number, string> = {
   400: 'invalid query or body', 401: 'missing or invalid API key', 403: 'the key lacks the `campaigns` scope',
   404: 'no such campaign (or phone number) for this tenant', 409: 'the campaign\'s status does not allow this action',
+  413: 'the upload is larger than allowed', 415: 'the upload is not text/csv',
   502: 'the campaigns service is unavailable', 504: 'the campaigns service did not answer in time',
 };
 const errors = (...codes: number[]): Record<string, unknown> =>
@@ -82,6 +83,7 @@ const SCHEMAS: Record<string, unknown> = {
       endAt: { type: 'string', format: 'date-time', nullable: true }, expanded: { type: 'boolean', description: 'Every recipient of the audience is known' },
       createdAt: { type: 'string', format: 'date-time' }, startedAt: { type: 'string', format: 'date-time', nullable: true },
       finishedAt: { type: 'string', format: 'date-time', nullable: true }, counts: ref('CampaignCounts'),
+      parameters: { type: 'object', nullable: true, description: 'The uploaded parameters CSV (PUT /v1/campaigns/{id}/parameters)', properties: { columns: { type: 'array', items: { type: 'string' } }, rows: { type: 'integer' }, uploadedAt: { type: 'string', format: 'date-time' } } },
       cost: { allOf: [ref('CampaignCost')], nullable: true, description: 'GET /v1/campaigns/{id} only' },
     },
   },
@@ -148,6 +150,25 @@ const PATHS: Record<string, Record<string, unknown>> = {
     get: {
       tags: [TAG], security: SECURITY, operationId: 'Campaigns_get', summary: 'A campaign with its live counts (from the messages\' events) and cost (from analytics)', parameters: [idParam],
       responses: { 200: json(ref('Campaign'), 'The campaign and its counts'), ...errors(401, 403, 404) },
+    },
+  },
+  '/v1/campaigns/{id}/parameters': {
+    put: {
+      tags: [TAG], security: SECURITY, operationId: 'Campaigns_putParameters',
+      summary: 'Per-recipient template parameters from a CSV (ADR 0156), while the campaign is a draft: header `waId,<name>,…`, one row per recipient; `{{csv.<name>}}` (or `{{csv.<name>|fallback}}`) in the template\'s parameters takes the value. Replaces an earlier upload. Streamed; a bad line is reported and skipped; a recipient without a row (and no fallback) is skipped with `missing-parameter:csv.<name>`',
+      parameters: [idParam],
+      requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' }, example: 'waId,code,city\r\n4915112345678,A-17,"Berlin, Mitte"\r\n' } } },
+      responses: {
+        200: json({
+          type: 'object', required: ['rows', 'stored', 'columns', 'errors', 'errorCount'],
+          properties: {
+            rows: { type: 'integer', description: 'Data rows read' }, stored: { type: 'integer', description: 'Distinct recipients stored (a later row of the same waId wins)' },
+            columns: { type: 'array', items: { type: 'string' } }, errorCount: { type: 'integer' },
+            errors: { type: 'array', description: 'The first 100 refused lines', items: { type: 'object', required: ['line', 'error'], properties: { line: { type: 'integer' }, error: { type: 'string' } } } },
+          },
+        }, 'What was stored and the refused lines'),
+        ...errors(400, 401, 403, 404, 409, 413, 415),
+      },
     },
   },
   '/v1/campaigns/{id}/recipients': {

@@ -47,11 +47,13 @@ function capped(source: Readable, max: number, state: { exceeded: boolean }, abo
 export const CLOUD_MEDIA_UPLOAD = /^\/v\d+\.\d+\/\d{1,32}\/media(\?|$)/;
 
 /**
- * A streamed bulk upload, answered only when the whole body is processed: a contacts import, or
- * a media upload (up to Meta's 100 MB documents). Both get the upload cap and deadline
+ * A streamed bulk upload, answered only when the whole body is processed: a contacts import, a
+ * campaign's parameters CSV, or a media upload (up to Meta's 100 MB documents). Both get the upload cap and deadline
  * (FORWARD_IMPORT_MAX_BYTES, FORWARD_IMPORT_TIMEOUT_MS) instead of the short ones.
  */
 export function isBulkImport(target: ForwardTarget, method: string, url: string): boolean {
+  // a campaign's per-recipient parameters, CSV (ADR 0156)
+  if (target === 'campaigns') return method === 'PUT' && /^\/v1\/campaigns\/[^/?]+\/parameters(\?|$)/.test(url);
   if (method !== 'POST') return false;
   if (target === 'contacts') return /^\/v1\/contacts\/import(\?|$)/.test(url);
   // `/v1/media` and the Cloud-API-compatible `POST /{version}/{phone-number-id}/media` (ADR 0105)

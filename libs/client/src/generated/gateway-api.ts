@@ -520,6 +520,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/parameters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Per-recipient template parameters from a CSV (ADR 0156), while the campaign is a draft: header `waId,<name>,…`, one row per recipient; `{{csv.<name>}}` (or `{{csv.<name>|fallback}}`) in the template's parameters takes the value. Replaces an earlier upload. Streamed; a bad line is reported and skipped; a recipient without a row (and no fallback) is skipped with `missing-parameter:csv.<name>` */
+        put: operations["Campaigns_putParameters"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/pause": {
         parameters: {
             query?: never;
@@ -1542,6 +1559,13 @@ export interface components {
             /** Format: date-time */
             finishedAt?: string | null;
             counts?: components["schemas"]["CampaignCounts"];
+            /** @description The uploaded parameters CSV (PUT /v1/campaigns/{id}/parameters) */
+            parameters?: {
+                columns?: string[];
+                rows?: number;
+                /** Format: date-time */
+                uploadedAt?: string;
+            } | null;
             /** @description GET /v1/campaigns/{id} only */
             cost?: components["schemas"]["CampaignCost"] | null;
         };
@@ -4034,6 +4058,112 @@ export interface operations {
             };
             /** @description the campaign's status does not allow this action */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+        };
+    };
+    Campaigns_putParameters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example waId,code,city
+                 *     4915112345678,A-17,"Berlin, Mitte"
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description What was stored and the refused lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Data rows read */
+                        rows: number;
+                        /** @description Distinct recipients stored (a later row of the same waId wins) */
+                        stored: number;
+                        columns: string[];
+                        errorCount: number;
+                        /** @description The first 100 refused lines */
+                        errors: {
+                            line: number;
+                            error: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid query or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the key lacks the `campaigns` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description no such campaign (or phone number) for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the campaign's status does not allow this action */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the upload is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignError"];
+                };
+            };
+            /** @description the upload is not text/csv */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
