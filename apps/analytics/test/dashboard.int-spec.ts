@@ -2,10 +2,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { chromium, Browser, Page } from 'playwright-core';
-import { ACCOUNT_EVENT_V1, AccountEventV1 } from '@wabridge/contracts';
+import { loadConfig } from '@wabridge/config';
+import { ACCOUNT_EVENT_V1, AccountEventV1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
+import { freshTestSchema, TestSchema } from '@wabridge/database';
 import { REPO_ROOT, waitFor } from '@wabridge/testing';
-import { Harness, seedTenant, startGateway, TenantFixture } from '../../gateway/src/test/gateway-harness';
+import { createCampaignsApp } from '../../campaigns/src/app.factory';
+import { CampaignsEnv } from '../../campaigns/src/campaigns.env';
+import { Harness, INTERNAL_TOKEN, seedTenant, startGateway, TEST_DATABASE_URL, TenantFixture } from '../../gateway/src/test/gateway-harness';
 import { AnalyticsHarness } from '../src/testing/analytics-harness';
 import { EXPECTED, RATE_CARD, scriptedRun } from '../src/testing/scripted-run';
 
@@ -28,12 +33,23 @@ describe('analytics dashboard page in headless Chromium (through the gateway, re
   let gw: Harness;
   let fx: TenantFixture;
   let browser: Browser;
+  // the campaigns service on the same topics, for the campaigns card (ADR 0155)
+  let campaigns: NestFastifyApplication;
+  let campaignsSchema: TestSchema;
+  let campaignId: string;
 
   beforeAll(async () => {
     const executablePath = chromiumPath();
     await h.start();
+    campaignsSchema = await freshTestSchema('dashcamp', { url: TEST_DATABASE_URL });
+    campaigns = await createCampaignsApp(loadConfig(CampaignsEnv, {
+      INTERNAL_TOKEN, DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: campaignsSchema.schema, TOPIC_SUFFIX: h.suffix, KAFKA_PARTITIONS: '1', PORT: '0',
+      LOG_LEVEL: 'error', CAMPAIGNS_CONSUMER_GROUP: `campaigns-${h.suffix}`, ANALYTICS_URL: h.url, CAMPAIGNS_TICK_MS: '100',
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    }), { consumer: { handlerRetryBaseMs: 50 } });
+    await campaigns.listen(0, '127.0.0.1');
     // the gateway on the analytics harness's topics: its number registrations reach analytics
-    gw = await startGateway({ ANALYTICS_URL: h.url, TOPIC_SUFFIX: h.suffix });
+    gw = await startGateway({ ANALYTICS_URL: h.url, TOPIC_SUFFIX: h.suffix, CAMPAIGNS_URL: (await campaigns.getUrl()).replace('[::1]', '127.0.0.1') });
     fx = await seedTenant(gw);
     expect((await h.http('PUT', '/v1/analytics/rate-card', { tenant: fx.tenantId, body: RATE_CARD })).status).toBe(200);
     const quality: AccountEventV1 = {
@@ -50,12 +66,32 @@ describe('analytics dashboard page in headless Chromium (through the gateway, re
       return s.accepted === EXPECTED.accepted && s.read === EXPECTED.read && s.rejected === EXPECTED.rejected && s.cost.total === EXPECTED.cost.total
         && s.latencyMs.deliveredToRead.samples === EXPECTED.read && n.data[0]?.quality?.event === 'FLAGGED';
     }, { timeoutMs: 60000, what: 'the scripted run folded' });
+    // a campaign to two German numbers, both delivered (marketing, 0.10 EUR each on the card)
+    const created = await waitFor(async () => {
+      const r = await gw.api(fx.key, 'POST', '/v1/campaigns', { name: 'spring sale', phoneNumberId: fx.phoneNumberId, template: { name: 'spring', language: { code: 'en' } }, audience: { waIds: ['4915112345001', '4915112345002'] } });
+      return r.status === 201 ? r.body : undefined; // 404 until the campaigns service knows the number
+    }, { timeoutMs: 30000, what: 'the campaign created' });
+    campaignId = created.id;
+    expect((await gw.api(fx.key, 'POST', `/v1/campaigns/${campaignId}/start`)).status).toBe(200);
+    const queued = await waitFor(async () => {
+      const r = (await gw.api(fx.key, 'GET', `/v1/campaigns/${campaignId}/recipients`)).body.data;
+      return r?.length === 2 && r.every((x: any) => x.status === 'queued') ? r : undefined;
+    }, { timeoutMs: 30000, what: 'the campaign\'s sends' });
+    const at = new Date().toISOString();
+    await h.publish(queued.flatMap((r: any) => {
+      const base = { wamid: `wamid.${r.messageId}`, phoneNumberId: fx.phoneNumberId, wabaId: fx.wabaId, appId: fx.appId, tenantId: fx.tenantId, bizOpaqueCallbackData: r.messageId, recipientId: r.recipient, occurredAt: at, receivedAt: at, raw: {} };
+      return [{ status: 'sent', pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'marketing' } }, { status: 'delivered' }]
+        .map((s) => ({ topic: STATUS_UPDATED_V1.topic, key: `${fx.phoneNumberId}:${r.recipient}`, value: { ...base, ...s } }));
+    }));
+    await waitFor(async () => (await gw.api(fx.key, 'GET', `/v1/campaigns/${campaignId}`)).body.cost?.billable === 2, { timeoutMs: 30000, what: 'the campaign priced' });
     browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   });
 
   afterAll(async () => {
     await browser?.close();
     await gw?.close();
+    await campaigns?.close();
+    await campaignsSchema?.drop();
     await h.stop();
   });
 
@@ -97,6 +133,9 @@ describe('analytics dashboard page in headless Chromium (through the gateway, re
     expect(await page.getByTestId('error-compliance').locator('td').nth(3).textContent()).toBe('3');
     const number = await page.getByTestId(`number-${fx.phoneNumberId}`).locator('td').allTextContents();
     expect(number).toEqual(['+15550100', fx.phoneNumberId, 'active', '250', 'FLAGGED', 'TIER_10K', '2026-03-10 10:00']);
+    // the campaigns card: counts (no dispatcher here: both planned, still queued) and cost from analytics
+    expect(await page.getByTestId(`campaign-${campaignId}`).locator('td').allTextContents())
+      .toEqual(['spring sale', 'completed', '2', '2', '0', '0', '0', '0', '0', '0.20 EUR']);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });

@@ -65,9 +65,14 @@
   }
 
   async function get(path, params) {
+    return getAt(`${API}${path}`, params);
+  }
+
+  /** Any gateway route on this origin (the campaigns view reads `/v1/campaigns`). */
+  async function getAt(url, params) {
     const key = sessionStorage.getItem(KEY);
     const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== ''));
-    const res = await fetch(`${API}${path}?${qs}`, { headers: { authorization: `Bearer ${key}`, accept: 'application/json' }, cache: 'no-store' });
+    const res = await fetch(`${url}?${qs}`, { headers: { authorization: `Bearer ${key}`, accept: 'application/json' }, cache: 'no-store' });
     const text = await res.text();
     let body;
     try {
@@ -256,6 +261,40 @@
     }
   }
 
+  const CAMPAIGN_COUNTS = ['total', 'queued', 'sent', 'delivered', 'read', 'failed', 'skipped'];
+
+  /** The latest campaigns with their live counts and cost (`GET /v1/campaigns/:id`; ADR 0155). Not range-bound. */
+  function renderCampaigns(campaigns) {
+    const table = clear($('campaigns'));
+    if (campaigns.length === 0) {
+      table.append(el('tr', {}, el('td', {}, 'No campaigns yet.')));
+      return;
+    }
+    table.append(el('tr', {}, ['campaign', 'status', ...CAMPAIGN_COUNTS, 'cost'].map((h, i) => el('th', { class: i >= 2 ? 'num' : undefined }, h))));
+    for (const c of campaigns) {
+      const counts = c.counts || {};
+      const cost = c.cost ? formatMoney(c.cost.total, c.cost.currency) : '–';
+      table.append(el('tr', { 'data-testid': `campaign-${c.id}` }, [
+        el('td', {}, c.name), el('td', {}, c.status), ...CAMPAIGN_COUNTS.map((k) => el('td', { class: 'num' }, counts[k] === undefined ? '–' : counts[k])),
+        el('td', { class: 'num', title: c.cost ? '' : 'analytics could not be asked' }, cost),
+      ]));
+    }
+  }
+
+  async function loadCampaigns() {
+    try {
+      const list = await getAt('/v1/campaigns', { limit: 10 });
+      const campaigns = await Promise.all(list.data.map((c) => getAt(`/v1/campaigns/${encodeURIComponent(c.id)}`, {})));
+      renderCampaigns(campaigns);
+      $('campaigns-error').textContent = '';
+    } catch (err) {
+      clear($('campaigns'));
+      $('campaigns-error').textContent = err instanceof ApiFailure && err.status === 403
+        ? 'This key may not read campaigns (it needs the campaigns scope).'
+        : `Could not load campaigns: ${err.message}`;
+    }
+  }
+
   function fillNumbers(numbers, selected) {
     const select = $('number');
     for (const opt of [...select.options].slice(1)) opt.remove();
@@ -301,6 +340,8 @@
       renderLatencyCharts(latency);
       renderErrors(errors.data);
       renderNumbers(numbers.data);
+      await loadCampaigns(); // its own card: a key without the campaigns scope still sees the rest
+      if (mine !== loading) return;
       $('status').textContent = `${range.from} to ${range.to} (UTC), ${q.interval === 'hour' ? 'hourly' : 'daily'} points; loaded ${new Date().toISOString().slice(11, 19)} UTC`;
       document.body.setAttribute('data-state', 'ready');
     } catch (err) {
