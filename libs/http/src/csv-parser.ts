@@ -1,8 +1,8 @@
-/** A CSV record larger than the parser's `maxRecordBytes`. */
-export class CsvRecordTooLargeError extends Error {
+/** A record (CSV row, JSON element or NDJSON line) larger than its parser's `maxRecordBytes`. */
+export class RecordTooLargeError extends Error {
   constructor(readonly line: number, readonly limitBytes: number) {
     super(`the record starting on line ${line} is larger than ${limitBytes} bytes`);
-    this.name = 'CsvRecordTooLargeError';
+    this.name = 'RecordTooLargeError';
   }
 }
 
@@ -20,7 +20,6 @@ export class CsvSyntaxError extends Error {
 }
 
 /**
- * (Shared copy of apps/contacts' import parser, for other services' CSV uploads: campaign parameters.)
  * Incremental RFC 4180 parser: feed text chunks, get complete records back, so a 100k-row
  * upload is never held in memory. Handles quoted fields with commas, doubled quotes and line
  * breaks, CRLF or LF, and a leading BOM. A quote inside an unquoted field is kept as text.
@@ -39,7 +38,7 @@ export class CsvParser {
   private readonly plain: RegExp;
   private recordBytes = 0;
 
-  /** `maxRecordBytes`: the longest record (UTF-8 bytes, quotes and delimiters not counted) before CsvRecordTooLargeError. */
+  /** `maxRecordBytes`: the longest record (UTF-8 bytes, quotes and delimiters not counted) before RecordTooLargeError. */
   constructor(private readonly delimiter = ',', private readonly maxRecordBytes = Number.POSITIVE_INFINITY) {
     const d = delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     this.plain = new RegExp(`[^"\\r\\n${d}]+`, 'y');
@@ -130,7 +129,7 @@ export class CsvParser {
 
   private grow(bytes: number): void {
     this.recordBytes += bytes;
-    if (this.recordBytes > this.maxRecordBytes) throw new CsvRecordTooLargeError(this.recordLine, this.maxRecordBytes);
+    if (this.recordBytes > this.maxRecordBytes) throw new RecordTooLargeError(this.recordLine, this.maxRecordBytes);
   }
 
   private endRecord(out: CsvRecord[]): void {

@@ -8,4 +8,4 @@ export {
   TargetGuard, TargetGuardOptions, TargetRefusedError, CheckedTarget, isBlockedAddress, describeBlockedAddress, unmapIPv4,
 } from './ssrf/target-guard';
 export { guardedGet, GuardedGetOptions, GuardedResponse, UpstreamFetchError, pinnedLookup } from './ssrf/guarded-get';
-export { CsvParser, CsvRecord, CsvSyntaxError, CsvRecordTooLargeError } from './csv-parser';
+export { CsvParser, CsvRecord, CsvSyntaxError, RecordTooLargeError } from './csv-parser';

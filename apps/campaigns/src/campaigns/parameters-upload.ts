@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { ApiError, CsvParser, CsvRecordTooLargeError, CsvSyntaxError } from '@wabridge/http';
+import { ApiError, CsvParser, CsvSyntaxError, RecordTooLargeError } from '@wabridge/http';
 import { CampaignsRepository } from './campaigns.repository';
 
 /** One refused line of an upload. */
@@ -97,7 +97,7 @@ export async function uploadParameters(repo: CampaignsRepository, tenantId: stri
       await onRecords(parser.end());
     } catch (err) {
       if (err instanceof CsvSyntaxError) throw ApiError.badRequest(`line ${err.line}: ${err.message}`, { line: err.line });
-      if (err instanceof CsvRecordTooLargeError) throw new ApiError(413, 'payload_too_large', `line ${err.line}: a row is larger than ${err.limitBytes} bytes`, { line: err.line });
+      if (err instanceof RecordTooLargeError) throw new ApiError(413, 'payload_too_large', `line ${err.line}: a row is larger than ${err.limitBytes} bytes`, { line: err.line });
       throw err;
     }
     if (!header) throw ApiError.badRequest('the CSV is empty (a header "waId,<name>,…" is required)');

@@ -2,14 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { ulid } from 'ulid';
-import { ApiError, discardRest } from '@wabridge/http';
+import { ApiError, CsvParser, CsvSyntaxError, discardRest } from '@wabridge/http';
 import { counter } from '@wabridge/telemetry';
 import { CLOCK, Clock } from '../common/clock';
 import { ContactsEnv } from '../contacts.env';
 import { normalizeTags } from '../contacts/contact.model';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { NumbersRepository } from '../numbers/numbers.repository';
-import { CsvParser, CsvSyntaxError } from './csv-parser';
 import { csvRecordToObject, ImportRow, normalizeImportRow } from './import-row';
 import { JsonRowsParser, JsonRowsSyntaxError, RecordTooLargeError } from './json-rows-parser';
 

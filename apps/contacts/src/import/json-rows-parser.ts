@@ -1,3 +1,6 @@
+import { RecordTooLargeError } from '@wabridge/http';
+export { RecordTooLargeError }; // the limit error of both import parsers (CSV from @wabridge/http, JSON rows here)
+
 /** One element of a JSON array (or one NDJSON line) with the line it starts on. */
 export interface JsonRow {
   text: string;
@@ -8,17 +11,6 @@ export class JsonRowsSyntaxError extends Error {
   constructor(message: string, readonly line: number) {
     super(message);
     this.name = 'JsonRowsSyntaxError';
-  }
-}
-
-/**
- * One record (a CSV record, a JSON element or an NDJSON line) is longer than the limit. Thrown
- * as soon as the limit is passed, so a huge record is never held in memory.
- */
-export class RecordTooLargeError extends Error {
-  constructor(readonly line: number, readonly limitBytes: number) {
-    super(`the record starting on line ${line} is larger than ${limitBytes} bytes`);
-    this.name = 'RecordTooLargeError';
   }
 }
 

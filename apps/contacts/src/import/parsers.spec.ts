@@ -1,4 +1,4 @@
-import { CsvParser, CsvSyntaxError } from './csv-parser';
+import { CsvParser, CsvSyntaxError } from '@wabridge/http';
 import { csvRecordToObject, normalizeImportRow, normalizePhone } from './import-row';
 import { JsonRowsParser, JsonRowsSyntaxError, RecordTooLargeError } from './json-rows-parser';
 
