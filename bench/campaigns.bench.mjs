@@ -15,14 +15,12 @@
 // Self-contained: starts Kafka if needed, creates the bench database, builds the app when its
 // dist/ is missing. Topics get a random suffix and are deleted at the end; the schema is dropped.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import pg from 'pg';
-import { benchKafka, createTopic, deleteBenchTopics } from './lib/kafka.mjs';
-import { freePort, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
-import { machineInfo, ROOT, round, row, writeResult, intEnv, benchDatabaseUrl } from './lib/result.mjs';
-import { ensureDatabase, ensureKafka, run } from '../scripts/lib/stack.mjs';
+import { createTopic, deleteBenchTopics } from './lib/kafka.mjs';
+import { freePort, readPeakRssMb, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
+import { round, row, writeResult, intEnv } from './lib/result.mjs';
+import { prepareServiceBench, sleep } from './lib/service-bench.mjs';
 
 const config = {
   recipients: intEnv('BENCH_CAMPAIGN_RECIPIENTS', 100000),
@@ -30,26 +28,9 @@ const config = {
   partitions: 6,
   timeoutSec: intEnv('BENCH_CAMPAIGNS_TIMEOUT_SEC', 600),
 };
-const log = (msg) => process.stderr.write(`[campaigns bench] ${msg}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const entry = join(ROOT, 'apps', 'campaigns', 'dist', 'main.js');
-if (!existsSync(entry)) {
-  log('apps/campaigns/dist is missing: building it');
-  run('npx', ['turbo', 'run', 'build', '--filter=@wabridge/campaigns...', '--output-logs=errors-only']);
-}
-ensureKafka();
-const databaseUrl = await ensureDatabase(benchDatabaseUrl());
-
-const startedAt = new Date().toISOString();
-const machine = machineInfo();
-const suffix = `bench${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const schema = `campaigns_${suffix}`;
-const group = `campaigns-${suffix}`;
-const tenantId = `bench-tenant-${suffix}`;
+const { log, entry, databaseUrl, startedAt, machine, suffix, schema, group, tenantId, token, kafka } =
+  await prepareServiceBench({ name: 'campaigns', app: 'campaigns' });
 const phoneNumberId = '900000020';
-const token = randomBytes(16).toString('hex');
-const kafka = benchKafka('bench-campaigns');
 const topic = (base) => `${base}.${suffix}`;
 const db = new pg.Client({ connectionString: databaseUrl });
 await db.connect();
@@ -165,14 +146,7 @@ try {
   await api('POST', `/v1/campaigns/${id}/cancel`);
   const { rows: [sample] } = await db.query(`SELECT parameters FROM ${schema}.campaign_recipients WHERE recipient = $1`, [String(4917000000000 + 42)]);
   details.expand = { seconds: round(seconds), counts: c.counts, mem: { ...mem, rssBeforeMb }, pages: pagesServed, sampleParameters: sample?.parameters };
-  const hwm = (() => {
-    try {
-      const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : null;
-    } catch {
-      return null;
-    }
-  })();
+  const hwm = readPeakRssMb(service.pid);
   const base = await baseline();
   log(`baseline (bare page + insert loop): ${round(base.perSec, 0)}/s in ${base.seconds.toFixed(1)} s`);
   details.baseline = { seconds: round(base.seconds), rows: base.n };

@@ -15,12 +15,11 @@
 // Self-contained: starts Kafka if needed, creates the bench database, builds the app when its
 // dist/ is missing. Topics get a random suffix and are deleted at the end; the schema is dropped.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { createTopic, deleteBenchTopics } from './lib/kafka.mjs';
-import { freePort, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
+import { freePort, readPeakRssMb, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
 import { round, row, writeResult, intEnv } from './lib/result.mjs';
 import { prepareServiceBench, sleep } from './lib/service-bench.mjs';
 
@@ -197,14 +196,7 @@ try {
 
   const first = await importOnce('import');
   const again = await importOnce('re-import');
-  const hwm = (() => {
-    try {
-      const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : null;
-    } catch {
-      return null;
-    }
-  })();
+  const hwm = readPeakRssMb(service.pid);
   const baselineRowsPerSec = await baselineInsert();
   log(`baseline insert: ${round(baselineRowsPerSec, 0)} rows/s`);
   details.import = first;

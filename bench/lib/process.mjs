@@ -93,8 +93,17 @@ function ticksPerSecond() {
 
 /** Resident set size of `pid` in MB (VmRSS of /proc/<pid>/status), or null if gone. */
 export function readRssMb(pid) {
+  return readStatusMb(pid, 'VmRSS');
+}
+
+/** The process's peak resident set since it started (VmHWM), in MB; null when unreadable. */
+export function readPeakRssMb(pid) {
+  return readStatusMb(pid, 'VmHWM');
+}
+
+function readStatusMb(pid, field) {
   try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : null;
   } catch {
     return null;
