@@ -42,8 +42,11 @@ describe('dispatcher overdue sweep (real Kafka and Postgres, Graph stub)', () =>
   it('re-queues scheduled, accepted and attempting messages that lost their copy, and each goes out once', async () => {
     const ids = [await strand('scheduled', 60_000), await strand('accepted', 60_000), await strand('attempting', 60_000)];
     await waitFor(() => ids.every((id) => sentTo(id).length === 1), { timeoutMs: 30000, what: 'the stranded messages sent' });
-    const rows = (await db().query(`SELECT id, status FROM messages WHERE id = ANY($1)`, [ids])) as { status: string }[];
-    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+    // the row becomes `sent` once Graph's answer is back, a moment after the stub logged the call
+    const statuses = async (): Promise<string[]> =>
+      ((await db().query(`SELECT status FROM messages WHERE id = ANY($1)`, [ids])) as { status: string }[]).map((r) => r.status);
+    await waitFor(async () => (await statuses()).every((s) => s === 'sent'), { timeoutMs: 15000, what: 'the stranded messages marked sent' }).catch(() => undefined);
+    expect(await statuses()).toEqual(['sent', 'sent', 'sent']);
     await new Promise((r) => setTimeout(r, 2000)); // further sweeps find nothing to do
     for (const id of ids) expect(sentTo(id)).toHaveLength(1);
   }, 60000);
