@@ -34,6 +34,9 @@ export function statusRank(status: ProjectedStatus): number {
 export function applyLifecycleEvent(state: LifecycleState, event: HistoryEntry): LifecycleState | null {
   const repeated = state.history.some((h) => h.status === event.status && h.at === event.at);
   if (repeated) return null;
+  // The gateway writes `accepted` when it accepts; the dispatcher's own `accepted` (its time,
+  // a moment later) is the same step, not a second one.
+  if (event.status === 'accepted' && state.history.some((h) => h.status === 'accepted')) return null;
   // Lifecycle order first: Meta's status timestamps have one-second resolution, ours have
   // milliseconds, so "delivered at :26.000" must not sort before "accepted at :26.471".
   const history = [...state.history, event].sort((a, b) => statusRank(a.status) - statusRank(b.status) || a.at.localeCompare(b.at));

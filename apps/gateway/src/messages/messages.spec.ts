@@ -7,6 +7,13 @@ const start: LifecycleState = { status: 'accepted', history: [{ status: 'accepte
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 
 describe('message lifecycle', () => {
+  it("keeps one accepted step: the dispatcher's accepted (its own time) repeats the gateway's", () => {
+    expect(applyLifecycleEvent(start, { status: 'accepted', at: at(1) })).toBeNull();
+    const scheduled: LifecycleState = { status: 'scheduled', history: [{ status: 'scheduled', at: at(0) }], error: null };
+    const released = applyLifecycleEvent(scheduled, { status: 'accepted', at: at(5) })!;
+    expect(released.history.map((h) => h.status)).toEqual(['scheduled', 'accepted']);
+  });
+
   it('moves forward through sent, delivered and read', () => {
     let s = applyLifecycleEvent(start, { status: 'sent', at: at(1) })!;
     s = applyLifecycleEvent(s, { status: 'delivered', at: at(2) })!;
