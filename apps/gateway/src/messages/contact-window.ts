@@ -1,6 +1,6 @@
-import { ApiError, INTERNAL_TOKEN_HEADER, TENANT_HEADER } from '@wabridge/http';
-import { injectTraceHeaders } from '@wabridge/telemetry';
+import { ApiError } from '@wabridge/http';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
+import { callInternal, InternalCallFailed } from './internal-call';
 import { NormalizedSend } from './send-request';
 
 const RETRY_AFTER_SECONDS = 5;
@@ -37,20 +37,19 @@ export class ContactWindowClient {
     const q = new URLSearchParams({ phoneNumberId: send.phoneNumberId, limit: '1' });
     if (send.to) q.set('waId', send.to);
     else if (send.recipient) q.set('userId', send.recipient);
-    const headers: Record<string, string> = { accept: 'application/json', [INTERNAL_TOKEN_HEADER]: this.env.INTERNAL_TOKEN, [TENANT_HEADER]: tenantId };
-    injectTraceHeaders(headers);
     const timeoutMs = this.env.FORWARD_TIMEOUT_MS;
     let res: Response;
     let body: { data?: { windowOpenUntil?: string | null }[] } | undefined;
     try {
-      res = await fetch(`${this.env.CONTACTS_URL.replace(/\/+$/, '')}/v1/contacts?${q.toString()}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
-      body = res.ok ? ((await res.json()) as typeof body) : (await res.text(), undefined);
+      const answer = await callInternal(this.env.CONTACTS_URL, `/v1/contacts?${q.toString()}`, { tenantId, internalToken: this.env.INTERNAL_TOKEN, timeoutMs });
+      res = answer.res;
+      body = res.ok ? (parseJson(answer.text) as typeof body) : undefined;
     } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError';
+      if (!(err instanceof InternalCallFailed)) throw err;
       throw new ApiError(
-        timedOut ? 504 : 503,
-        timedOut ? 'contacts_timeout' : 'contacts_unavailable',
-        timedOut
+        err.timedOut ? 504 : 503,
+        err.timedOut ? 'contacts_timeout' : 'contacts_unavailable',
+        err.timedOut
           ? `the contacts service did not answer within ${timeoutMs} ms, so the 24 h window at sendAt cannot be checked; retry`
           : 'the contacts service is unreachable, so the 24 h window at sendAt cannot be checked; retry shortly',
         undefined,
@@ -61,5 +60,14 @@ export class ContactWindowClient {
       throw new ApiError(503, 'contacts_unavailable', `the contacts service answered ${res.status} checking the 24 h window at sendAt; retry shortly`, undefined, { 'retry-after': String(RETRY_AFTER_SECONDS) });
     }
     return body.data[0]?.windowOpenUntil ?? null;
+  }
+}
+
+/** A body that is not JSON is no answer (the caller's 503), not a crash. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

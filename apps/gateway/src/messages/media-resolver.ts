@@ -1,7 +1,7 @@
-import { ApiError, INTERNAL_TOKEN_HEADER, TENANT_HEADER } from '@wabridge/http';
-import { injectTraceHeaders } from '@wabridge/telemetry';
+import { ApiError } from '@wabridge/http';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { NormalizedSend } from './send-request';
+import { callInternal, InternalCallFailed } from './internal-call';
 
 /** Our media ids (ULIDs), as `POST /v1/media` returns them. Meta's are numeric. */
 export const OUR_MEDIA_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -78,21 +78,19 @@ export class MediaResolver {
 
   async resolve(tenantId: string, phoneNumberId: string, ref: MediaReference, sendAt?: string): Promise<string> {
     const timeoutMs = ref.link !== undefined ? this.env.MEDIA_RESOLVE_LINK_TIMEOUT_MS : this.env.MEDIA_RESOLVE_TIMEOUT_MS;
-    const headers: Record<string, string> = { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: this.env.INTERNAL_TOKEN, [TENANT_HEADER]: tenantId };
-    injectTraceHeaders(headers);
     let res: Response;
     let text: string;
     try {
-      res = await fetch(`${this.env.MEDIA_URL.replace(/\/+$/, '')}/internal/v1/media/resolve`, {
-        method: 'POST', headers, body: JSON.stringify({ phoneNumberId, kind: ref.kind, id: ref.id, link: ref.link, ...(sendAt ? { sendAt } : {}) }), signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await res.text();
+      ({ res, text } = await callInternal(this.env.MEDIA_URL, '/internal/v1/media/resolve', {
+        tenantId, internalToken: this.env.INTERNAL_TOKEN, timeoutMs, method: 'POST',
+        json: { phoneNumberId, kind: ref.kind, id: ref.id, link: ref.link, ...(sendAt ? { sendAt } : {}) },
+      }));
     } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError';
+      if (!(err instanceof InternalCallFailed)) throw err;
       throw new ApiError(
-        timedOut ? 504 : 503,
-        timedOut ? 'media_timeout' : 'media_unavailable',
-        timedOut
+        err.timedOut ? 504 : 503,
+        err.timedOut ? 'media_timeout' : 'media_unavailable',
+        err.timedOut
           ? `the media service did not resolve the message's media within ${timeoutMs} ms; retry with the same Idempotency-Key`
           : 'the media service is unreachable, so the media of this message cannot be checked; retry shortly',
         undefined,
