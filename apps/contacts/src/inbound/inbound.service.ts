@@ -30,16 +30,6 @@ export class InboundService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async handle(event: InboundMessageV1): Promise<void> {
-    const tenantId = await this.tenants.resolveOrPark(INBOUND_MESSAGE_V1.topic, event.phoneNumberId, event.wamid, event);
-    if (!tenantId) {
-      processed.inc({ outcome: 'parked' });
-      this.log.warn(`parked inbound ${event.wamid}: number ${event.phoneNumberId} has no known tenant yet`);
-      return;
-    }
-    await this.apply(tenantId, event);
-  }
-
   async apply(tenantId: string, event: InboundMessageV1): Promise<void> {
     if (!event.waId && !event.userId) {
       processed.inc({ outcome: 'no_sender' });

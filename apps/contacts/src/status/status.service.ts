@@ -35,12 +35,6 @@ export class StatusService {
     return undefined;
   }
 
-  async handle(event: StatusUpdatedV1): Promise<void> {
-    if (StatusService.verdict(event) === undefined || (!event.recipientId && !event.recipientUserId)) return;
-    const tenantId = await this.tenants.resolveOrPark(STATUS_UPDATED_V1.topic, event.phoneNumberId, `${event.wamid}:${event.status}`, event);
-    if (tenantId) await this.apply(tenantId, event);
-  }
-
   async apply(tenantId: string, event: StatusUpdatedV1): Promise<void> {
     const reachable = StatusService.verdict(event);
     if (reachable === undefined) return;
