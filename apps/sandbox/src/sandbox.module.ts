@@ -11,6 +11,7 @@ import { FaultRegistry } from './faults/fault-registry';
 import { GraphModule } from './graph/graph.module';
 import { MediaStore } from './media/media-store';
 import { NumberRegistry } from './numbers/number-registry';
+import { OnboardingModule } from './onboarding/onboarding.module';
 import { RulesModule } from './rules/rules.module';
 import { WEBHOOK_POSTER, WebhookPoster } from './webhooks/webhook-outbox';
 
@@ -46,7 +47,7 @@ export class SandboxModule {
   static forRoot(options: SandboxModuleOptions): DynamicModule {
     return {
       module: SandboxModule,
-      imports: [SandboxCoreModule.forRoot(options), ObservabilityModule.forRoot({ serviceName: 'sandbox' }), RulesModule, GraphModule, ControlModule],
+      imports: [SandboxCoreModule.forRoot(options), ObservabilityModule.forRoot({ serviceName: 'sandbox' }), RulesModule, GraphModule, ControlModule, OnboardingModule],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

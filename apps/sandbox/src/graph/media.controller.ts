@@ -3,13 +3,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphError } from '../common/graph-error';
 import { invalidToken } from '../common/graph-errors';
 import { extensionOf } from '../media/media-types';
+import { PhoneNumberNode } from '../onboarding/phone-number-node';
 import { MediaService } from './media.service';
 import { readUploadForm } from './upload-form';
 
 /** Meta's media endpoints; the download URL mimics Meta's lookaside host on this server. */
 @Controller()
 export class MediaController {
-  constructor(private readonly media: MediaService) {}
+  constructor(private readonly media: MediaService, private readonly phoneNumbers: PhoneNumberNode) {}
 
   @Post(':version/:phoneNumberId/media')
   @HttpCode(200)
@@ -34,7 +35,10 @@ export class MediaController {
     @Query('phone_number_id') phoneNumberId: string | undefined,
     @Headers('authorization') auth: string | undefined,
     @Req() req: FastifyRequest,
+    @Query('fields') fields: string | undefined,
   ): Record<string, unknown> {
+    // `GET /{version}/{id}` is one Graph route for every object: a phone number's id reads its node.
+    if (this.phoneNumbers.has(mediaId)) return this.phoneNumbers.read(version, mediaId, auth, fields);
     return this.media.retrieve(version, mediaId, auth, phoneNumberId, `${req.protocol}://${req.headers.host ?? '127.0.0.1'}`);
   }
 

@@ -11,6 +11,7 @@ import { CLOCK, SANDBOX_SETTINGS, SandboxSettings } from '../config/sandbox-sett
 import { FaultRegistry } from '../faults/fault-registry';
 import { MediaStore } from '../media/media-store';
 import { NumberRegistry, SandboxNumber } from '../numbers/number-registry';
+import { RegistrationBook } from '../onboarding/registration-book';
 import { ConversationWindow } from '../rules/conversation-window';
 import { MarketingLimit } from '../rules/marketing-limit';
 import { MessagingLimit } from '../rules/messaging-limit';
@@ -79,6 +80,7 @@ export class SendService implements OnModuleInit {
     private readonly statuses: StatusSimulator,
     private readonly ids: IdFactory,
     private readonly peers: PeerDelivery,
+    private readonly registration: RegistrationBook,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SANDBOX_SETTINGS) private readonly settings: SandboxSettings,
   ) {}
@@ -113,6 +115,8 @@ export class SendService implements OnModuleInit {
     const number = this.numbers.get(phoneNumberId);
     if (!number) throw unknownObject(phoneNumberId, 'post');
     if (bearerToken(authorization) !== number.accessToken) throw invalidToken();
+    // A number shared through embedded signup sends only once registered (request_code → verify_code → register).
+    if (!this.registration.isRegistered(phoneNumberId)) throw new GraphError(133010);
 
     const fault = this.faults.decide(phoneNumberId);
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);

@@ -50,6 +50,9 @@ export class WebhookOutboxService implements OnModuleInit, OnApplicationShutdown
   }
 
   enqueue(target: WebhookTarget, update: WebhookUpdate, dueAt?: number): boolean {
+    // No callback URL: a WABA shared through embedded signup whose app has not subscribed
+    // (`POST /{waba-id}/subscribed_apps`) gets no webhooks, as with Meta.
+    if (target.url === '') return false;
     return this.outbox.enqueue(target, update, dueAt);
   }
 
