@@ -1,6 +1,7 @@
 import { DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PinoNestLogger } from '@wabridge/telemetry';
 import { ErrorMappingOptions, HttpErrorFilter } from './http-error.filter';
 import { apiValidationPipe } from './validation';
 
@@ -36,8 +37,10 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     connectionTimeout: 60000,
     keepAliveTimeout: 65000,
   });
+  const levels = nestLogLevels(options.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    logger: nestLogLevels(options.logLevel),
+    // Nest's lines go through the process's pino logger (ADR 0179), not its coloured console.
+    logger: levels === false ? false : new PinoNestLogger(levels),
     bufferLogs: false,
     bodyParser: !options.rawBodies,
   });
