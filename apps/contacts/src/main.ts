@@ -1,5 +1,7 @@
-import { installFatalHandlers, shutdownTelemetry, startTelemetry } from '@wabridge/telemetry';
+import { installFatalHandlers, logger, shutdownTelemetry, startLogging, startTelemetry } from '@wabridge/telemetry';
 startTelemetry({ serviceName: 'contacts', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
+// One log format: JSON lines with trace ids (LOG_LEVEL, LOG_FORMAT; ADR 0179).
+startLogging('contacts', process.env);
 // An unhandled rejection or uncaught exception: one JSON line, drain, exit 1 (ADR 0062).
 const fatal = installFatalHandlers({ service: 'contacts' });
 fatal.onFatal(() => shutdownTelemetry());
@@ -13,10 +15,10 @@ async function main(): Promise<void> {
   const app = await createContactsApp(env);
   fatal.onFatal(() => app.close());
   await app.listen(env.PORT, env.HOST);
-  process.stdout.write(`contacts listening on ${await app.getUrl()}\n`);
+  logger('main').info({ url: await app.getUrl() }, 'contacts listening');
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`contacts failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  logger('main').fatal({ err }, 'contacts failed to start');
   process.exit(1);
 });

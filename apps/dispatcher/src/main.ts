@@ -1,5 +1,7 @@
-import { installFatalHandlers, shutdownTelemetry, startTelemetry } from '@wabridge/telemetry';
+import { installFatalHandlers, logger, shutdownTelemetry, startLogging, startTelemetry } from '@wabridge/telemetry';
 startTelemetry({ serviceName: 'dispatcher', otlpEndpoint: process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] });
+// One log format: JSON lines with trace ids (LOG_LEVEL, LOG_FORMAT; ADR 0179).
+startLogging('dispatcher', process.env);
 // An unhandled rejection or uncaught exception: one JSON line, drain, exit 1 (ADR 0062).
 const fatal = installFatalHandlers({ service: 'dispatcher' });
 fatal.onFatal(() => shutdownTelemetry());
@@ -12,10 +14,10 @@ async function main(): Promise<void> {
   const env = loadConfigOrExit(DispatcherEnv);
   const { url, close } = await createDispatcherApp(env);
   fatal.onFatal(close);
-  process.stdout.write(`dispatcher listening on ${url} (health/metrics only)\n`);
+  logger('main').info({ url }, 'dispatcher listening (health/metrics only)');
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`dispatcher failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  logger('main').fatal({ err }, 'dispatcher failed to start');
   process.exit(1);
 });

@@ -1,7 +1,9 @@
 // Telemetry first: the instrumentation hooks must see http, pg and fastify load.
-import { installFatalHandlers, shutdownTelemetry, startTelemetry } from '@wabridge/telemetry';
+import { installFatalHandlers, logger, shutdownTelemetry, startLogging, startTelemetry } from '@wabridge/telemetry';
 
 startTelemetry({ serviceName: 'gateway', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
+// One log format: JSON lines with trace ids (LOG_LEVEL, LOG_FORMAT; ADR 0179).
+startLogging('gateway', process.env);
 // An unhandled rejection or uncaught exception (a boot failure too: main() is not awaited):
 // one JSON line, drain, exit 1 (ADR 0062).
 const fatal = installFatalHandlers({ service: 'gateway' });
@@ -11,7 +13,8 @@ import { ConfigError } from '@wabridge/config';
 import { createGatewayApp } from './app.factory';
 
 async function main(): Promise<void> {
-  const print = (line: string): void => void process.stdout.write(`[gateway] ${line}\n`);
+  const log = logger('main');
+  const print = (line: string): void => log.info(line);
   try {
     const gw = await createGatewayApp(process.env, { print });
     fatal.onFatal(() => gw.close());

@@ -1,5 +1,7 @@
-import { installFatalHandlers, shutdownTelemetry, startTelemetry } from '@wabridge/telemetry';
+import { installFatalHandlers, logger, shutdownTelemetry, startLogging, startTelemetry } from '@wabridge/telemetry';
 startTelemetry({ serviceName: 'ingress', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
+// One log format: JSON lines with trace ids (LOG_LEVEL, LOG_FORMAT; ADR 0179).
+startLogging('ingress', process.env);
 // An unhandled rejection or uncaught exception: one JSON line, drain, exit 1 (ADR 0062).
 const fatal = installFatalHandlers({ service: 'ingress' });
 fatal.onFatal(() => shutdownTelemetry());
@@ -18,12 +20,10 @@ async function main(): Promise<void> {
   await app.listen(env.PORT, env.HOST);
   const url = await app.getUrl();
   const management = await app.get(ManagementServer).url();
-  process.stdout.write(
-    JSON.stringify({ level: 'info', service: 'ingress', msg: 'listening', url, node: process.version, webhook: `${url}/webhooks/meta/${env.META_APP_ID}`, management }) + '\n',
-  );
+  logger('main').info({ url, node: process.version, webhook: `${url}/webhooks/meta/${env.META_APP_ID}`, management }, 'listening');
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`ingress failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  logger('main').fatal({ err }, 'ingress failed to start');
   process.exit(1);
 });

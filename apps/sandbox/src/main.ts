@@ -1,8 +1,13 @@
 import 'reflect-metadata';
-import { installFatalHandlers } from '@wabridge/telemetry';
+import { installFatalHandlers, logger, PinoNestLogger, shutdownTelemetry, startLogging, startTelemetry } from '@wabridge/telemetry';
+// Traced like the services, so its log lines for a Graph call carry the caller's trace id.
+startTelemetry({ serviceName: 'sandbox', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
+// One log format: JSON lines with trace ids (LOG_LEVEL, LOG_FORMAT; ADR 0179).
+startLogging('sandbox', process.env);
 // An unhandled rejection or uncaught exception: one JSON line, drain, exit 1 (ADR 0062).
 const fatal = installFatalHandlers({ service: 'sandbox' });
-import { ConsoleLogger, LogLevel } from '@nestjs/common';
+fatal.onFatal(() => shutdownTelemetry());
+import { LogLevel } from '@nestjs/common';
 import { loadConfigOrExit } from '@wabridge/config';
 import { settingsFromEnv } from './config/sandbox-settings';
 import { SandboxEnv } from './config/sandbox.env';
@@ -34,17 +39,17 @@ function bootNumber(env: SandboxEnv): RegisterNumberDto[] {
 
 async function main(): Promise<void> {
   const env = loadConfigOrExit(SandboxEnv);
-  const logger = new ConsoleLogger('Sandbox', { json: true, logLevels: LEVELS[env.LOG_LEVEL] ?? LEVELS.info });
-  const app = await createSandboxApp({ settings: settingsFromEnv(env), logger, numbers: bootNumber(env) });
+  const nestLogger = new PinoNestLogger(LEVELS[env.LOG_LEVEL] ?? LEVELS.info);
+  const app = await createSandboxApp({ settings: settingsFromEnv(env), logger: nestLogger, numbers: bootNumber(env) });
   fatal.onFatal(() => app.close());
   await app.listen(env.PORT, env.HOST);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : env.PORT;
   const url = `http://${env.HOST}:${port}`;
-  process.stdout.write(`sandbox listening on ${url} (Cloud API at ${url}/v23.0/…, controls at ${url}/_sandbox/…)\n`);
+  logger('main').info({ url, cloudApi: `${url}/v23.0/…`, controls: `${url}/_sandbox/…` }, 'sandbox listening');
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`sandbox failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  logger('main').fatal({ err }, 'sandbox failed to start');
   process.exit(1);
 });
