@@ -10,3 +10,10 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_PID_FILE="$KAFKA_HOME_DIR/kafka.pid"
 KAFKA_HEAP="${KAFKA_HEAP:-1g}"
+# A second listener with TLS + SASL (PLAIN and SCRAM-SHA-256/512) for the client security tests;
+# the PLAINTEXT listener above stays what every service and test uses by default.
+KAFKA_SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-9094}"
+KAFKA_TLS_DIR="$KAFKA_HOME_DIR/tls"
+# Development-only credentials of that listener (written to $KAFKA_HOME_DIR/sasl-ssl.json for tests).
+KAFKA_SASL_DEV_USER="${KAFKA_SASL_DEV_USER:-wabridge}"
+KAFKA_SASL_DEV_PASSWORD="${KAFKA_SASL_DEV_PASSWORD:-wabridge-dev-sasl}"

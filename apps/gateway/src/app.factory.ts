@@ -4,7 +4,7 @@ import { loadConfig } from '@wabridge/config';
 import { isPgUnavailable } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
 import { dlqTopicFor, topicName } from '@wabridge/contracts';
-import { attachKafkaConsumer, createKafka, ensureTopics, parseBrokers } from '@wabridge/kafka';
+import { attachKafkaConsumer, createKafka, ensureTopics, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { GATEWAY_CONSUMED_TOPICS, GATEWAY_TOPICS, GatewayModule } from './app.module';
 import { GatewayEnv, resolveSecrets, ResolvedGatewayEnv } from './config/gateway.env';
 import { openGatewayDatabase } from './database/gateway-data-source';
@@ -54,7 +54,7 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
     setupOpenApi(app);
     if (options.consume !== false) {
       attachKafkaConsumer(app, {
-        connection: { clientId: 'gateway-consumer', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX },
+        connection: kafkaConnectionFromEnv(env, 'gateway-consumer'),
         consumer: { groupId: env.CONSUMER_GROUP, partitionsConsumedConcurrently: 3 },
       });
       await app.startAllMicroservices();
@@ -79,7 +79,9 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
 
 /** Creates the topics (as KafkaModule would at init) and waits until the consumer can subscribe. */
 async function prepareTopics(env: ResolvedGatewayEnv): Promise<void> {
-  const kafka = createKafka({ clientId: 'gateway-admin', brokers: parseBrokers(env.KAFKA_BROKERS) });
+  // KAFKA_CREATE_TOPICS=false: Strimzi owns them; the consumer names missing ones in readiness.
+  if (!env.KAFKA_CREATE_TOPICS) return;
+  const kafka = createKafka(kafkaConnectionFromEnv(env, 'gateway-admin'));
   await ensureTopics(kafka, GATEWAY_TOPICS, { suffix: env.TOPIC_SUFFIX, partitions: env.KAFKA_PARTITIONS, extraTopics: [dlqTopicFor(env.CONSUMER_GROUP)] });
   await waitForTopicMetadata(env, GATEWAY_CONSUMED_TOPICS.map((t) => topicName(t.topic, env.TOPIC_SUFFIX)));
 }
@@ -90,7 +92,7 @@ async function prepareTopics(env: ResolvedGatewayEnv): Promise<void> {
  * topic-partition"). Wait until every partition has a leader in a fresh metadata response.
  */
 async function waitForTopicMetadata(env: ResolvedGatewayEnv, topics: string[], timeoutMs = 20000): Promise<void> {
-  const admin = createKafka({ clientId: 'gateway-admin', brokers: parseBrokers(env.KAFKA_BROKERS) }).admin();
+  const admin = createKafka(kafkaConnectionFromEnv(env, 'gateway-admin')).admin();
   await admin.connect();
   try {
     const deadline = Date.now() + timeoutMs;

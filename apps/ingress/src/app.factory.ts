@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { APP_CHANGED_V1, NUMBER_CHANGED_V1, WEBHOOK_RECEIVED_V1 } from '@wabridge/contracts';
 import { createServiceDataSource, runMigrations } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
-import { attachKafkaConsumer, parseBrokers } from '@wabridge/kafka';
+import { attachKafkaConsumer, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { IngressEnv } from './ingress.env';
 import { IngressModule } from './ingress.module';
 import { CreateProcessedEvents1764000000000 } from './migrations/1764000000000-CreateProcessedEvents';
@@ -26,7 +26,7 @@ export async function createIngressApp(env: IngressEnv, schema = env.DATABASE_SC
     rawBodies: true,
   });
 
-  const connection = { clientId: 'ingress', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX };
+  const connection = kafkaConnectionFromEnv(env, 'ingress');
   attachKafkaConsumer(app, { connection, consumer: { groupId: env.NORMALIZER_GROUP_ID }, topics: [WEBHOOK_RECEIVED_V1.topic] });
   // Every instance reads the whole compacted app and number registry (which app signs for which
   // number/WABA, ADR 0071), so its group is its own.

@@ -5,7 +5,7 @@ import {
   ACCOUNT_EVENT_V1, APP_CHANGED_V1, dlqTopicFor, INBOUND_MESSAGE_V1, NUMBER_CHANGED_V1, STATUS_UPDATED_V1, topicName, WEBHOOK_RECEIVED_V1,
 } from '@wabridge/contracts';
 import { DatabaseLifecycle } from '@wabridge/database';
-import { KAFKA_CLIENT, KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { KAFKA_CLIENT, KafkaModule, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { Kafka } from 'kafkajs';
 import { HealthRegistry, ObservabilityModule } from '@wabridge/telemetry';
 import { APP_REGISTRY, LayeredAppRegistry } from './apps-registry/app-registry';
@@ -31,7 +31,7 @@ export class IngressModule {
         // health and metrics never on the public port (ADR 0074)
         ObservabilityModule.forRoot({ serviceName: 'ingress', management: { port: env.MANAGEMENT_PORT, host: env.MANAGEMENT_HOST ?? env.HOST } }),
         KafkaModule.forRoot({
-          connection: { clientId: 'ingress', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX },
+          connection: kafkaConnectionFromEnv(env, 'ingress'),
           producer: { sendTimeoutMs: env.PRODUCE_TIMEOUT_MS, lingerMs: 2 },
           topics: INGRESS_TOPICS,
           extraTopics: [dlqTopicFor(env.NORMALIZER_GROUP_ID)],

@@ -1,5 +1,6 @@
 export { ConfigError, loadConfig, loadConfigOrExit } from './load-config';
-export { BaseEnv } from './common-env';
+export { BaseEnv, KAFKA_SASL_MECHANISMS, type KafkaSaslMechanism } from './common-env';
+export { IsReadableFile } from './readable-file';
 export { SecretBox, SealedSecret } from './secret-box';
 export {
   DEV_ENCRYPTION_KEYS, DEV_INTERNAL_TOKEN, ProductionSecret, productionSecretProblems, productionSecretsOf, WELL_KNOWN_DEV_SECRETS, wellKnownDevValue,

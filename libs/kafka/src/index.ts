@@ -1,7 +1,7 @@
 export * from './kafka.options';
 export { createKafka } from './kafka-client';
 export { encodeValue, decodeValue, headerString, headersToStrings } from './codec';
-export { ensureTopics, EnsureTopicsOptions, awaitTopicsReady } from './topics/topic-admin';
+export { ensureTopics, EnsureTopicsOptions, awaitTopicsReady, missingTopics, missingTopicsMessage } from './topics/topic-admin';
 export { EventProducer, OutgoingEvent, KafkaUnavailableError } from './producer/event-producer';
 export { KafkaBatchServer, KafkaBatchServerOptions } from './consumer/kafka-batch.server';
 export { KafkaEventContext, KafkaEventMeta, KafkaBatchItem } from './consumer/kafka-event.context';

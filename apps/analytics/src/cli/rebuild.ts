@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { topicName } from '@wabridge/contracts';
-import { createKafka, parseBrokers } from '@wabridge/kafka';
+import { createKafka, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { AnalyticsEnv } from '../analytics.env';
 import { ANALYTICS_TOPICS } from '../analytics.module';
 import { createAnalyticsApp } from '../app.factory';
@@ -41,7 +41,7 @@ export async function rebuildAnalytics(env: AnalyticsEnv, options: RebuildOption
     await ds.destroy();
   }
   log(`analytics rebuild: rollups emptied; replaying with consumer group ${groupId}`);
-  const kafka = createKafka({ clientId: 'analytics-rebuild', brokers: parseBrokers(env.KAFKA_BROKERS) });
+  const kafka = createKafka(kafkaConnectionFromEnv(env, 'analytics-rebuild'));
   const topics = ANALYTICS_TOPICS.map((t) => topicName(t.topic, env.TOPIC_SUFFIX || undefined));
   const app = await createAnalyticsApp(env, { consumer: { groupId, fromBeginning: true } });
   try {

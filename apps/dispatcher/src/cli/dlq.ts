@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfigOrExit } from '@wabridge/config';
 import { OUTBOUND_DLQ_V1, OUTBOUND_RETRY_V1, OutboundDeadLetterV1, OutboundRetryV1, topicName, validateContract } from '@wabridge/contracts';
 import { createServiceDataSource } from '@wabridge/database';
-import { createKafka, EventProducer, parseBrokers } from '@wabridge/kafka';
+import { createKafka, EventProducer, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { DispatcherEnv } from '../dispatcher.env';
 
 interface Args {
@@ -45,7 +45,7 @@ function parseArgs(argv: string[]): Args {
 
 /** Reads the DLQ from the beginning up to its current end. */
 async function readDlq(env: DispatcherEnv): Promise<OutboundDeadLetterV1[]> {
-  const kafka = createKafka({ clientId: 'dispatcher-dlq-cli', brokers: parseBrokers(env.KAFKA_BROKERS) });
+  const kafka = createKafka(kafkaConnectionFromEnv(env, 'dispatcher-dlq-cli'));
   const topic = topicName(OUTBOUND_DLQ_V1.topic, env.TOPIC_SUFFIX || undefined);
   const admin = kafka.admin();
   await admin.connect();
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const latest = new Map(entries.map((e) => [e.request.id, e])); // one replay per message
   const ds = createServiceDataSource({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, poolSize: 2 });
   await ds.initialize();
-  const kafka = createKafka({ clientId: 'dispatcher-dlq-cli', brokers: parseBrokers(env.KAFKA_BROKERS) });
+  const kafka = createKafka(kafkaConnectionFromEnv(env, 'dispatcher-dlq-cli'));
   const producer = new EventProducer(kafka, env.TOPIC_SUFFIX || undefined);
   await producer.connect();
   let replayed = 0;

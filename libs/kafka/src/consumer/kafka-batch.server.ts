@@ -7,10 +7,13 @@ import { contractFor, dlqTopicFor, HEADER, topicName, validateContract } from '@
 import { decodeValue, headersToStrings } from '../codec';
 import { ConsumerOptions, KafkaConnectionOptions } from '../kafka.options';
 import { createKafka } from '../kafka-client';
-import { awaitTopicsReady } from '../topics/topic-admin';
+import { awaitTopicsReady, missingTopics, missingTopicsMessage } from '../topics/topic-admin';
+
+/** How often a consumer that may not create topics looks again for the missing ones. */
+const TOPIC_RECHECK_MS = 5000;
 import { EventProducer } from '../producer/event-producer';
 import { KafkaBatchItem, KafkaEventContext, KafkaEventMeta } from './kafka-event.context';
-import { counter, extractTraceContext, gauge, withSpan } from '@wabridge/telemetry';
+import { counter, extractTraceContext, gauge, logFieldsOf, runWithLogContext, withSpan } from '@wabridge/telemetry';
 import { classifyConsumerFailure, ConsumerFailureKind } from './failure-kind';
 
 const TRACER = '@wabridge/kafka';
@@ -84,6 +87,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
    * the app's HealthRegistry; `attachKafkaConsumer` does).
    */
   readonly readinessCheck = async (): Promise<void> => {
+    if (this.missing.length > 0) throw new Error(missingTopicsMessage(this.missing));
     if (this.waits.size === 0) return;
     const [first] = [...this.waits.values()].sort((a, b) => a.since - b.since);
     throw new Error(
@@ -130,6 +134,47 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     });
     await this.consumer.connect();
     const suffix = this.options.connection.topicSuffix;
+    if (this.options.connection.createTopics === false) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        this.missing = await missingTopics(admin, topics.map((t) => topicName(t, suffix)));
+      } finally {
+        await admin.disconnect();
+      }
+      if (this.missing.length > 0) {
+        // Boot goes on (health answers, readiness names the topics); consuming starts once they exist.
+        this.log.error(missingTopicsMessage(this.missing));
+        void this.subscribeWhenTopicsExist(topics);
+        return;
+      }
+    }
+    await this.subscribeAndRun(topics);
+  }
+
+  /** Topics (full names) this consumer needs that the cluster lacks; only when it may not create them. */
+  private missing: string[] = [];
+
+  private async subscribeWhenTopicsExist(topics: string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      while (!this.stopping && this.missing.length > 0) {
+        await new Promise((r) => setTimeout(r, TOPIC_RECHECK_MS).unref());
+        this.missing = await missingTopics(admin, this.missing).catch(() => this.missing);
+      }
+      await admin.disconnect();
+      if (!this.stopping) await this.subscribeAndRun(topics);
+    } catch (err) {
+      this.log.error(`consumer ${this.options.consumer.groupId} could not start: ${describe(err)}`);
+      this.missing = [`(consumer failed to start: ${describe(err)})`];
+    }
+  }
+
+  private async subscribeAndRun(topics: string[]): Promise<void> {
+    const c = this.options.consumer;
+    const suffix = this.options.connection.topicSuffix;
+    if (!this.consumer) return;
     await awaitTopicsReady(this.kafka, topics.map((t) => topicName(t, suffix)));
     for (const topic of topics) {
       await this.consumer.subscribe({ topic: topicName(topic, suffix), fromBeginning: c.fromBeginning ?? true });
@@ -304,10 +349,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         'messaging.operation.type': 'process', 'messaging.destination.partition.id': String(partition),
         'messaging.kafka.offset': offset, 'messaging.consumer.group.name': this.options.consumer.groupId,
       },
-    }, async () => {
+    }, () => runWithLogContext(logFieldsOf(payload), async () => {
+      // log lines of the handler carry the event's tenant and message id (ADR 0179)
       const result = await handler(payload, ctx);
       await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-    });
+    }));
   }
 
   /**
@@ -398,10 +444,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         'messaging.batch.message_count': items.length, 'messaging.consumer.group.name': this.options.consumer.groupId,
         'messaging.destination.partition.id': String(last.meta.partition),
       },
-    }, async () => {
+    }, () => runWithLogContext(items.length === 1 ? logFieldsOf(items[0]!.payload) : {}, async () => {
       const result = await handler(items, new KafkaEventContext(last.meta));
       await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-    });
+    }));
   }
 
   private decode(baseTopic: string, message: KafkaMessage): { ok: true; payload: unknown } | { ok: false; reason: string } {

@@ -91,3 +91,14 @@ export async function awaitTopicsReady(kafka: Kafka, topics: string[], timeoutMs
     await admin.disconnect();
   }
 }
+
+/** Which of the given (full) topic names the cluster does not have. */
+export async function missingTopics(admin: Admin, topics: readonly string[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  return [...new Set(topics)].filter((t) => !existing.has(t));
+}
+
+/** The message boot logs and readiness give when topics are missing and may not be created. */
+export function missingTopicsMessage(missing: readonly string[]): string {
+  return `${missing.length} Kafka topic(s) missing and KAFKA_CREATE_TOPICS=false (create them with the KafkaTopic resources in deploy/): ${missing.join(', ')}`;
+}
