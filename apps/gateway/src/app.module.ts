@@ -40,6 +40,10 @@ import { SendService } from './messages/send.service';
 import { TemplateEventsConsumer } from './templates/template-events.consumer';
 import { TemplatesController } from './templates/templates.controller';
 import { TemplatesService } from './templates/templates.service';
+import { EmbeddedSignupService } from './onboarding/embedded-signup.service';
+import { OnboardingController } from './onboarding/onboarding.controller';
+import { OnboardingRepository } from './onboarding/onboarding.repository';
+import { RegistrationService } from './onboarding/registration.service';
 import { CLOCK, CREDENTIAL_VERIFIERS, DATA_SOURCE, GATEWAY_ENV, RATE_LIMITER, SECRET_BOX } from './tokens';
 
 /** Topics the gateway produces to and consumes from (created at boot if missing). */
@@ -68,7 +72,7 @@ export class GatewayModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [AdminController, CredentialsController, OAuthController, MessagesController, ConversationMessagesController, CloudApiController, TemplatesController, ForwardingController, DashboardPageController, CloudMediaController, MessageProjectionConsumer, TemplateEventsConsumer, ContactErasureConsumer],
+      controllers: [AdminController, CredentialsController, OAuthController, MessagesController, ConversationMessagesController, CloudApiController, TemplatesController, ForwardingController, DashboardPageController, CloudMediaController, OnboardingController, MessageProjectionConsumer, TemplateEventsConsumer, ContactErasureConsumer],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: DATA_SOURCE, useValue: db },
@@ -96,6 +100,9 @@ export class GatewayModule {
         GraphClient,
         ForwardingService,
         CloudMediaService,
+        OnboardingRepository,
+        EmbeddedSignupService,
+        RegistrationService,
       ],
     };
   }

@@ -41,6 +41,13 @@ export class GatewayEnv extends BaseEnv {
   @IsString()
   OAUTH_ISSUER = 'wabridge-gateway';
 
+  /**
+   * Registration steps (request-code, verify-code, register, two-step PIN) per number per minute
+   * (ADR 0167), on top of the per-key limit: Meta limits code requests and PIN guesses too.
+   */
+  @IsInt() @Min(1) @Max(600)
+  REGISTRATION_RATE_LIMIT_PER_MINUTE = 10;
+
   /** Requests per minute per API key (token bucket, per gateway instance). */
   @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 6000;
@@ -164,6 +171,17 @@ export class GatewayEnv extends BaseEnv {
   /** How often the retention prune runs (also once at boot). */
   @IsInt() @Min(1000)
   GATEWAY_RETENTION_INTERVAL_MS = 3600000;
+
+  /**
+   * How often each WABA's and number's state is read back from Graph (quality, tier, name,
+   * throughput, review and business verification; ADR 0163); 0 = never (webhooks only).
+   */
+  @IsInt() @Min(0)
+  META_STATE_REFRESH_INTERVAL_MS = 21_600_000;
+
+  /** How often the account-state job looks for due refreshes and expired restrictions. */
+  @IsInt() @Min(1000) @Max(3_600_000)
+  META_STATE_TICK_MS = 60_000;
 
   /** Rows per DELETE statement of the retention prune (short locks). */
   @IsInt() @Min(1) @Max(100000)

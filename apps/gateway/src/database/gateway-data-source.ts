@@ -6,6 +6,7 @@ import { CreateTemplates1764072000002 } from './migrations/1764072000002-CreateT
 import { IdempotencyKeyExpiry1764072000065 } from './migrations/1764072000065-IdempotencyKeyExpiry';
 import { ScheduledSends1765200000150 } from './migrations/1765200000150-ScheduledSends';
 import { OAuthClients1765300000160 } from './migrations/1765300000160-OAuthClients';
+import { NumberRegistration1765400000167 } from './migrations/1765400000167-NumberRegistration';
 
 export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateAccounts1764072000000,
@@ -14,6 +15,7 @@ export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
   IdempotencyKeyExpiry1764072000065,
   ScheduledSends1765200000150,
   OAuthClients1765300000160,
+  NumberRegistration1765400000167,
 ];
 
 export interface GatewayDataSourceOptions {

@@ -18,6 +18,13 @@ export class GraphCallError extends Error {
 
 const GRAPH_TIMEOUT_MS = 10000;
 
+/** Where a Graph call goes and with which token. */
+export interface GraphTarget {
+  baseUrl: string;
+  version: string;
+  token: string | null;
+}
+
 /**
  * The few Graph calls the gateway makes itself (off the send hot path): read receipts and
  * template management. Sends go through the dispatcher. Base URL and version are the number's
@@ -27,14 +34,22 @@ const GRAPH_TIMEOUT_MS = 10000;
 export class GraphClient {
   constructor(private readonly registry: RegistryService) {}
 
-  async call(number: NumberRow, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, query?: Record<string, string>): Promise<unknown> {
-    const url = new URL(`${number.graph_base_url}/${number.graph_api_version}/${path.replace(/^\//, '')}`);
+  call(number: NumberRow, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, query?: Record<string, string>): Promise<unknown> {
+    return this.request({ baseUrl: number.graph_base_url, version: number.graph_api_version, token: this.registry.accessToken(number) }, method, path, body, query);
+  }
+
+  /**
+   * A Graph call with a given token (a number's, a business token from embedded signup, or an
+   * app token `appId|secret`); `token: null` sends none (the OAuth code exchange).
+   */
+  async request(target: GraphTarget, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, query?: Record<string, string>): Promise<unknown> {
+    const url = new URL(`${target.baseUrl}/${target.version}/${path.replace(/^\//, '')}`);
     for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
     let res: Response;
     try {
       res = await fetch(url, {
         method,
-        headers: { authorization: `Bearer ${this.registry.accessToken(number)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { ...(target.token === null ? {} : { authorization: `Bearer ${target.token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(GRAPH_TIMEOUT_MS),
       });

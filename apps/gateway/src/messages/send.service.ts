@@ -17,6 +17,7 @@ import { mediaReferencesOf, MediaResolver, withMetaMediaIds } from './media-reso
 import { MessageRow, MessagesRepository } from './messages.repository';
 import { ScheduledSendsRepository } from './scheduled-sends.repository';
 import { NormalizedSend, parseCloudSend } from './send-request';
+import { assertRegistered } from '../onboarding/registration-state';
 
 export interface SendResult {
   id: string;
@@ -95,6 +96,7 @@ export class SendService implements OnModuleInit {
     const tenantId = principal.tenantId;
     const number = await this.registry.findTenantNumber(tenantId, send.phoneNumberId);
     if (!number) throw ApiError.notFound('phone number');
+    assertRegistered(number);
     if (send.type === 'template') await this.templates.assertSendable(tenantId, number.waba_id, send.message.template as Record<string, unknown>);
     const hash = requestHash(send);
     const id = ulid();

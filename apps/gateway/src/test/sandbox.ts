@@ -22,10 +22,11 @@ export interface RunningSandbox {
 }
 
 /** Meta's stand-in on 127.0.0.1:0, webhooks swallowed (tests here never need them delivered). */
-export async function startSandbox(numbers: SandboxNumber[]): Promise<RunningSandbox> {
+export async function startSandbox(numbers: SandboxNumber[], options: Record<string, unknown> = {}): Promise<RunningSandbox> {
   const app = await createSandboxApp({
     logger: false,
     poster: async () => 200,
+    ...options,
     numbers: numbers.map((n) => ({ ...n, displayPhoneNumber: '15550100000', appSecret: 'sandbox-secret', callbackUrl: 'http://127.0.0.1:9/unused' })),
   });
   await app.listen(0, '127.0.0.1');

@@ -50,6 +50,7 @@ export class EmbeddedSignupService {
   private readonly apps = new BoundedMap<string, SandboxApp>(MAX_ENTRIES);
   private readonly codes = new BoundedMap<string, PendingSignup>(MAX_ENTRIES);
   private readonly tokens = new BoundedMap<string, BusinessToken>(MAX_ENTRIES);
+  private readonly tokenByWaba = new BoundedMap<string, string>(MAX_ENTRIES);
   /** WABA id → app ids subscribed to it. */
   private readonly subscriptions = new BoundedMap<string, Set<string>>(MAX_ENTRIES);
 
@@ -91,7 +92,10 @@ export class EmbeddedSignupService {
     if (!signup || signup.appId !== clientId) throw new GraphError(100, { subcode: 36009, message: 'Invalid verification code format.', details: 'The code is unknown, was already used or belongs to another app.' });
     this.codes.delete(code);
     if (this.clock.now() >= signup.expiresAt) throw new GraphError(100, { subcode: 36007, message: 'This authorization code has expired.', details: 'Codes from embedded signup are valid for 10 minutes.' });
-    const token = `EAAB${randomBytes(32).toString('base64url')}`;
+    // One business token per app and WABA: a second signup of the same WABA gets the same token,
+    // so the one a provider stored earlier keeps working (a sandbox number holds one token).
+    const token = this.tokenOf(clientId, signup.wabaId) ?? `EAAB${randomBytes(32).toString('base64url')}`;
+    this.tokenByWaba.set(`${clientId}\u0000${signup.wabaId}`, token);
     this.tokens.set(token, { appId: clientId, wabaIds: [signup.wabaId], userId: String(100000000000000 + randomBytes(5).readUIntBE(0, 5)), issuedAt: this.clock.now() });
     for (const n of signup.numbers) {
       const dto = Object.assign(new RegisterNumberDto(), {
@@ -162,6 +166,11 @@ export class EmbeddedSignupService {
     const app = this.appOfToken(this.authorizeWaba(version, wabaId, authorization, 'delete'));
     if (app && this.subscriptions.get(wabaId)?.delete(app.appId)) this.routeWaba(wabaId, '');
     return { success: true };
+  }
+
+  private tokenOf(appId: string, wabaId: string): string | undefined {
+    const token = this.tokenByWaba.get(`${appId}\u0000${wabaId}`);
+    return token !== undefined && this.tokens.has(token) ? token : undefined;
   }
 
   private routeWaba(wabaId: string, callbackUrl: string): void {
