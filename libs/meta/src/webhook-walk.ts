@@ -13,6 +13,8 @@ import type { WebhookContact, WebhookError, WebhookMessage, WebhookStatus } from
 export interface WebhookChangeView {
   /** `entry[].id`: the WhatsApp Business Account id (numbers are stringified). */
   entryId: string | undefined;
+  /** `entry[].time` (unix seconds) when present: when Meta made the change, for changes whose value has no timestamp. */
+  entryTime?: number;
   /** `changes[].field`, e.g. `messages`, `message_template_status_update`. */
   field: string | undefined;
   /** `changes[].value` as sent, if it is an object. */
@@ -31,11 +33,13 @@ export function* walkWebhook(payload: unknown): Generator<WebhookChangeView, voi
   if (!isObject(payload)) return;
   for (const entry of objects(payload.entry)) {
     const entryId = id(entry.id);
+    const entryTime = typeof entry.time === 'number' && Number.isFinite(entry.time) ? entry.time : undefined;
     for (const change of objects(entry.changes)) {
       const value = isObject(change.value) ? change.value : undefined;
       const metadata = readMetadata(value?.metadata);
       yield {
         entryId,
+        ...(entryTime !== undefined ? { entryTime } : {}),
         field: typeof change.field === 'string' ? change.field : undefined,
         value,
         ...(metadata ? { metadata } : {}),

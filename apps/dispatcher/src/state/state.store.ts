@@ -1,6 +1,7 @@
 import { AccountEventV1, ContactChangedV1, EncryptedSecret, NumberChangedV1 } from '@wabridge/contracts';
 import { Logger } from '@nestjs/common';
 import { accessTokenAad, SecretBox } from '@wabridge/config';
+import { effectiveMps } from '@wabridge/meta';
 import { counter } from '@wabridge/telemetry';
 import { Clock } from '../common/clock';
 import { ContactState, NumberState } from '../compliance/compliance';
@@ -133,6 +134,7 @@ export class StateStore {
       this.log.warn(`refused config of number ${ev.phoneNumberId} revision ${ev.revision}: its access token is not sealed for ${ev.graphBaseUrl} (replayed, forged or sealed under the old AAD scheme)`);
       return { active: false };
     }
+    // Coexistence numbers (Business app + Cloud API) never exceed Meta's 20 mps, whatever the config says (ADR 0163).
     const { rows } = await this.pg.query<{ status: string }>(
       `INSERT INTO numbers (phone_number_id, tenant_id, waba_id, business_id, status, paused_reason, mps, tier,
                             graph_base_url, graph_api_version, access_token, revision, updated_at)
@@ -150,7 +152,7 @@ export class StateStore {
                        THEN numbers.paused_at_revision ELSE NULL END
        WHERE EXCLUDED.revision >= numbers.revision
        RETURNING status`,
-      [ev.phoneNumberId, ev.tenantId, ev.wabaId, ev.businessId || ev.wabaId, ev.status, ev.pausedReason ?? null, ev.mps, ev.tier,
+      [ev.phoneNumberId, ev.tenantId, ev.wabaId, ev.businessId || ev.wabaId, ev.status, ev.pausedReason ?? null, effectiveMps(ev.mps, ev.coexistence), ev.tier,
         ev.graphBaseUrl, ev.graphApiVersion, JSON.stringify(ev.accessToken), ev.revision],
     );
     this.numbers.delete(ev.phoneNumberId);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
 import { MESSAGING_TIERS, MessagingTier } from '@wabridge/contracts';
 import { Scope, SCOPES } from '../auth/principal';
 
@@ -40,4 +40,6 @@ export class UpdateNumberDto {
   @ApiPropertyOptional({ enum: MESSAGING_TIERS }) @IsOptional() @IsIn(MESSAGING_TIERS) tier?: MessagingTier;
   @ApiPropertyOptional({ enum: ['active', 'paused'] }) @IsOptional() @IsIn(['active', 'paused']) status?: 'active' | 'paused';
   @ApiPropertyOptional({ type: String }) @IsOptional() @IsString() @Length(1, 500) pausedReason?: string;
+  /** WhatsApp Business app and Cloud API on one number: the dispatcher caps it at Meta's 20 mps (ADR 0163). */
+  @ApiPropertyOptional({ type: Boolean }) @IsOptional() @IsBoolean() coexistence?: boolean;
 }

@@ -4,7 +4,9 @@ import { accessTokenAad, SecretBox, SealedSecret } from '@wabridge/config';
 import { APP_CHANGED_V1, AppChangedV1, HEADER, MessagingTier, NUMBER_CHANGED_V1, NumberChangedV1 } from '@wabridge/contracts';
 import { EventProducer } from '@wabridge/kafka';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
-import { DATA_SOURCE, GATEWAY_ENV, SECRET_BOX } from '../tokens';
+import { effectiveMps, sendPermission } from '@wabridge/meta';
+import { Clock } from '../auth/rate-limiter';
+import { CLOCK, DATA_SOURCE, GATEWAY_ENV, SECRET_BOX } from '../tokens';
 
 export interface AppRow {
   app_id: string;
@@ -32,6 +34,35 @@ export interface NumberRow {
   revision: number;
   created_at: Date;
   updated_at: Date;
+  /** Meta's view of the number and its WABA (ADR 0163; null until Meta told us). */
+  quality_rating: string | null;
+  name_status: string | null;
+  messaging_tier: MessagingTier | null;
+  throughput_mps: number | null;
+  coexistence: boolean;
+  review_status: string | null;
+  ban_state: string | null;
+  restrictions: string[] | null;
+  restricted_until: Date | null;
+}
+
+/**
+ * The number as Meta lets it work now: Meta's tier and throughput win over the operator's
+ * typed-in values once known, coexistence caps the rate at 20 mps, and a WABA that may not
+ * send pauses the number (the dispatcher holds its queue as for any paused number).
+ */
+export function effectiveNumber(row: NumberRow, now: number): {
+  mps: number; tier: MessagingTier; status: 'active' | 'paused'; pausedReason?: string; maySend: boolean; blocked?: { reason: string; until?: string };
+} {
+  const permission = sendPermission({ reviewStatus: row.review_status, banState: row.ban_state, restrictions: row.restrictions, restrictedUntil: row.restricted_until }, now);
+  const mps = effectiveMps(row.throughput_mps ?? row.mps, row.coexistence);
+  const tier = row.messaging_tier ?? row.tier;
+  if (!permission.maySend) {
+    const blocked = { reason: permission.reason, ...(permission.until ? { until: permission.until } : {}) };
+    const pausedReason = `meta: ${permission.reason}${permission.until ? ` until ${permission.until}` : ''}`;
+    return { mps, tier, status: 'paused', pausedReason: row.status === 'paused' && row.paused_reason ? `${row.paused_reason}; ${pausedReason}` : pausedReason, maySend: false, blocked };
+  }
+  return { mps, tier, status: row.status, ...(row.paused_reason ? { pausedReason: row.paused_reason } : {}), maySend: true };
 }
 
 /** AAD of a secret column: binds the ciphertext to its table, row and column. */
@@ -53,7 +84,8 @@ export const eventAad = {
 };
 
 export const NUMBER_SELECT = `
-  SELECT n.*, w.business_id FROM phone_numbers n JOIN wabas w ON w.waba_id = n.waba_id`;
+  SELECT n.*, w.business_id, w.review_status, w.ban_state, w.restrictions, w.restricted_until
+  FROM phone_numbers n JOIN wabas w ON w.waba_id = n.waba_id`;
 
 /**
  * Publishes app and number configuration as full-state events on compacted topics (key = app
@@ -70,6 +102,7 @@ export class RegistryPublisher implements OnApplicationBootstrap {
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     @Inject(GATEWAY_ENV) private readonly env: ResolvedGatewayEnv,
     private readonly producer: EventProducer,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -105,6 +138,7 @@ export class RegistryPublisher implements OnApplicationBootstrap {
   }
 
   numberEvent(row: NumberRow): NumberChangedV1 {
+    const effective = effectiveNumber(row, this.clock.now());
     const event: NumberChangedV1 = {
       phoneNumberId: row.phone_number_id,
       tenantId: row.tenant_id,
@@ -112,16 +146,20 @@ export class RegistryPublisher implements OnApplicationBootstrap {
       wabaId: row.waba_id,
       appId: row.app_id,
       businessId: row.business_id,
-      status: row.status,
-      mps: row.mps,
-      tier: row.tier,
+      status: effective.status,
+      mps: effective.mps,
+      tier: effective.tier,
       graphBaseUrl: row.graph_base_url,
       graphApiVersion: row.graph_api_version,
       accessToken: this.box.seal(this.box.open(row.access_token, dbAad.accessToken(row.phone_number_id)), eventAad.number(row)),
       revision: row.revision,
       updatedAt: new Date(row.updated_at).toISOString(),
+      coexistence: row.coexistence,
+      maySend: effective.maySend,
     };
-    if (row.paused_reason) event.pausedReason = row.paused_reason;
+    if (effective.pausedReason) event.pausedReason = effective.pausedReason;
+    if (row.quality_rating) event.qualityRating = row.quality_rating;
+    if (row.name_status) event.nameStatus = row.name_status;
     return event;
   }
 

@@ -7,7 +7,7 @@ import { ApiError } from '@wabridge/http';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { DATA_SOURCE, GATEWAY_ENV, SECRET_BOX } from '../tokens';
 import { kafkaUnavailableTo503 } from './durable';
-import { AppRow, dbAad, NUMBER_SELECT, NumberRow, RegistryPublisher } from './registry.publisher';
+import { AppRow, dbAad, effectiveNumber, NUMBER_SELECT, NumberRow, RegistryPublisher } from './registry.publisher';
 import { TenantsService } from './tenants.service';
 
 export interface CreateNumberInput {
@@ -32,6 +32,8 @@ export interface UpdateNumberInput {
   tier?: MessagingTier;
   status?: 'active' | 'paused';
   pausedReason?: string;
+  /** WhatsApp Business app and Cloud API on one number (capped at 20 mps by the dispatcher). */
+  coexistence?: boolean;
 }
 
 /** A phone number as the API shows it: every setting, never the token. */
@@ -52,14 +54,29 @@ export interface NumberView {
   revision: number;
   createdAt: string;
   updatedAt: string;
+  /** Meta's view (ADR 0163): what the number may do now, whatever was typed in above. */
+  meta: {
+    qualityRating: string | null;
+    nameStatus: string | null;
+    messagingTier: MessagingTier;
+    throughputMps: number;
+    coexistence: boolean;
+    maySend: boolean;
+    blocked?: { reason: string; until?: string };
+  };
 }
 
-export function numberView(r: NumberRow): NumberView {
+export function numberView(r: NumberRow, now: number = Date.now()): NumberView {
+  const e = effectiveNumber(r, now);
   const v: NumberView = {
     id: r.id, tenantId: r.tenant_id, phoneNumberId: r.phone_number_id, displayPhoneNumber: r.display_phone_number,
     wabaId: r.waba_id, appId: r.app_id, businessId: r.business_id, graphBaseUrl: r.graph_base_url,
     graphApiVersion: r.graph_api_version, mps: r.mps, tier: r.tier, status: r.status, revision: r.revision,
     createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
+    meta: {
+      qualityRating: r.quality_rating, nameStatus: r.name_status, messagingTier: e.tier, throughputMps: e.mps,
+      coexistence: r.coexistence, maySend: e.maySend, ...(e.blocked ? { blocked: e.blocked } : {}),
+    },
   };
   if (r.paused_reason) v.pausedReason = r.paused_reason;
   return v;
@@ -146,7 +163,7 @@ export class RegistryService {
       const status = input.status ?? row.status;
       await m.query(
         `UPDATE phone_numbers SET display_phone_number = $3, access_token = $4, graph_base_url = $5, graph_api_version = $6,
-           mps = $7, tier = $8, status = $9, paused_reason = $10, revision = revision + 1, updated_at = now()
+           mps = $7, tier = $8, status = $9, paused_reason = $10, coexistence = $11, revision = revision + 1, updated_at = now()
          WHERE tenant_id = $1 AND phone_number_id = $2`,
         [
           tenantId, phoneNumberId, input.displayPhoneNumber ?? row.display_phone_number,
@@ -154,6 +171,7 @@ export class RegistryService {
           (input.graphBaseUrl ?? row.graph_base_url).replace(/\/+$/, ''), input.graphApiVersion ?? row.graph_api_version,
           input.mps ?? row.mps, input.tier ?? row.tier, status,
           status === 'paused' ? (input.pausedReason ?? row.paused_reason ?? 'paused by operator') : null,
+          input.coexistence ?? row.coexistence,
         ],
       );
       return this.publishNumber(m, phoneNumberId);
@@ -187,6 +205,11 @@ export class RegistryService {
       this.numberCache.set(phoneNumberId, entry);
     }
     return entry.row && entry.row.tenant_id === tenantId ? entry.row : null;
+  }
+
+  /** Drops a number from the short lookup cache (its row changed outside this service). */
+  forgetNumber(phoneNumberId: string): void {
+    this.numberCache.delete(phoneNumberId);
   }
 
   /** Opens a number's access token (for Graph calls made by the gateway itself). */

@@ -11,7 +11,7 @@ import { GraphCallError, GraphClient } from '../graph/graph.client';
 import { idempotencyKeyOf, wamidForRead } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
 import { parseCloudSend, SendValidationError } from './send-request';
-import { SendService } from './send.service';
+import { NUMBER_NOT_ALLOWED, SendService } from './send.service';
 
 /** Our errors in Meta's error shape (what a Cloud API client expects to parse). */
 export function toMetaError(exception: unknown): { status: number; body: MetaErrorBody | unknown; headers?: Record<string, string> } {
@@ -21,6 +21,8 @@ export function toMetaError(exception: unknown): { status: number; body: MetaErr
   }
   const { status, body, headers } = toErrorBody(exception, { unavailable: isPgUnavailable });
   const message = body.error.message;
+  // Meta's own answer for a WABA it does not let send (ADR 0163): 131031 "Business account locked".
+  if (body.error.code === NUMBER_NOT_ALLOWED) return { status: 400, body: metaErrorBody(131031, 'Business Account locked', { details: message, type: 'OAuthException' }), headers };
   switch (status) {
     case 401:
       return { status: 401, body: metaErrorBody(190, 'Invalid OAuth access token - Cannot parse access token', { details: message }), headers };

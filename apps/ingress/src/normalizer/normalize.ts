@@ -154,7 +154,8 @@ export function normalizeWebhook(payload: unknown, appId: string, receivedAt: st
         dedupeKey: `acct:${eventId}`,
         value: {
           eventId, field, kind, wabaId, appId, receivedAt,
-          occurredAt: metaTime(value.timestamp, receivedAt),
+          // account changes (quality, name, review, …) carry no timestamp of their own: the entry's time orders them
+          occurredAt: metaTime(value.timestamp ?? change.entryTime, receivedAt),
           value,
           ...(phoneNumberId ? { phoneNumberId } : {}),
           ...(event ? { event } : {}),
