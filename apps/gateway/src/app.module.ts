@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@wabridge/config';
 import { ACCOUNT_EVENT_V1, APP_CHANGED_V1, CONTACT_ERASED_V1, dlqTopicFor, NUMBER_CHANGED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
-import { KafkaModule, parseBrokers } from '@wabridge/kafka';
+import { KafkaModule, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
 import { AdminController } from './accounts/admin.controller';
 import { RegistryPublisher } from './accounts/registry.publisher';
@@ -65,7 +65,7 @@ export class GatewayModule {
           management: { port: env.MANAGEMENT_PORT, host: env.MANAGEMENT_HOST ?? env.HOST },
         }),
         KafkaModule.forRoot({
-          connection: { clientId: 'gateway', brokers: parseBrokers(env.KAFKA_BROKERS), topicSuffix: env.TOPIC_SUFFIX },
+          connection: kafkaConnectionFromEnv(env, 'gateway'),
           producer: { sendTimeoutMs: env.KAFKA_SEND_TIMEOUT_MS },
           topics: GATEWAY_TOPICS,
           extraTopics: [dlqTopicFor(env.CONSUMER_GROUP)],
