@@ -37,7 +37,7 @@ const HTTP_SERVICES = ['gateway', 'ingress'];
 /** Kafka consumers scaled on lag: service → consumer group (the apps' env defaults). */
 const LAG_SCALED: Record<string, string> = { ingress: 'ingress-normalizer', dispatcher: 'dispatcher', contacts: 'contacts' };
 /** Consumer groups whose dead-letter topic `<group>.dlq.v1` must exist. */
-const DLQ_GROUPS = ['ingress-normalizer', 'dispatcher', 'dispatcher-state', 'contacts', 'gateway', 'conversations', 'campaigns'];
+const DLQ_GROUPS = ['ingress-normalizer', 'dispatcher', 'dispatcher-state', 'contacts', 'gateway', 'conversations', 'campaigns', 'analytics', 'media', 'notifier'];
 /** Keys of the Secret `wabridge-secrets` (docs/deploy.md). */
 const SECRET_KEYS = ['DATABASE_URL', 'ADMIN_TOKEN', 'INTERNAL_TOKEN', 'ENCRYPTION_KEYS', 'META_APP_SECRET', 'META_VERIFY_TOKEN'];
 
@@ -293,6 +293,29 @@ describe('Strimzi KafkaTopics', () => {
 
   it.each(DLQ_GROUPS)('the dead-letter topic of group %s has a KafkaTopic', (group) => {
     expect(byName.get(dlqTopicFor(group))).toBeDefined();
+  });
+
+  // With KAFKA_CREATE_TOPICS=false (prod) a service whose declared DLQ has no KafkaTopic never
+  // gets ready: the groups above must be every `extraTopics: [dlqTopicFor(env.X)]` of the apps,
+  // X resolved to its env-class default.
+  it('lists the dead-letter topic of every consumer group the services declare', () => {
+    const defaults = new Map<string, string>();
+    for (const f of filesUnder('apps', /\.env\.ts$/)) {
+      for (const m of read(f).matchAll(/^\s+([A-Z_]+) = '([^']+)';/gm)) defaults.set(m[1]!, m[2]!);
+    }
+    const declared = new Set<string>();
+    for (const f of filesUnder('apps', /^(?!.*spec).*\.ts$/).filter((f) => !f.includes('/dist/'))) {
+      const text = read(f);
+      if (!text.includes('extraTopics')) continue;
+      const suffix = /const STATE_GROUP_SUFFIX = '([^']+)'/.exec(text)?.[1] ?? '';
+      for (const m of text.matchAll(/dlqTopicFor\(env\.([A-Z_]+)( \+ STATE_GROUP_SUFFIX)?\)/g)) {
+        const group = defaults.get(m[1]!);
+        expect({ variable: m[1], file: f, resolved: group !== undefined }).toEqual({ variable: m[1], file: f, resolved: true });
+        declared.add(group! + (m[2] ? suffix : ''));
+      }
+    }
+    expect(declared.size).toBeGreaterThan(5);
+    expect([...declared].sort()).toEqual([...DLQ_GROUPS].sort());
   });
 
   it('has unique, valid resource names and no topic the contracts do not know', () => {
