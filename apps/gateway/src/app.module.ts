@@ -37,13 +37,19 @@ import { ConversationMessagesController } from './messages/conversation-messages
 import { MessagesController } from './messages/messages.controller';
 import { MessagesRepository } from './messages/messages.repository';
 import { SendService } from './messages/send.service';
-import { TemplateEventsConsumer } from './templates/template-events.consumer';
 import { TemplatesController } from './templates/templates.controller';
 import { TemplatesService } from './templates/templates.service';
 import { EmbeddedSignupService } from './onboarding/embedded-signup.service';
 import { OnboardingController } from './onboarding/onboarding.controller';
 import { OnboardingRepository } from './onboarding/onboarding.repository';
 import { RegistrationService } from './onboarding/registration.service';
+import { AccountEventsConsumer } from './numbers/account-events.consumer';
+import { AccountStateRefresher } from './numbers/account-state.refresher';
+import { AccountStateRepository } from './numbers/account-state.repository';
+import { AccountStateService } from './numbers/account-state.service';
+import { BusinessProfileController } from './numbers/business-profile.controller';
+import { BusinessProfileService } from './numbers/business-profile.service';
+import { NumbersController } from './numbers/numbers.controller';
 import { CLOCK, CREDENTIAL_VERIFIERS, DATA_SOURCE, GATEWAY_ENV, RATE_LIMITER, SECRET_BOX } from './tokens';
 
 /** Topics the gateway produces to and consumes from (created at boot if missing). */
@@ -72,7 +78,7 @@ export class GatewayModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [AdminController, CredentialsController, OAuthController, MessagesController, ConversationMessagesController, CloudApiController, TemplatesController, ForwardingController, DashboardPageController, CloudMediaController, OnboardingController, MessageProjectionConsumer, TemplateEventsConsumer, ContactErasureConsumer],
+      controllers: [AdminController, CredentialsController, OAuthController, MessagesController, ConversationMessagesController, CloudApiController, TemplatesController, ForwardingController, DashboardPageController, CloudMediaController, OnboardingController, MessageProjectionConsumer, AccountEventsConsumer, ContactErasureConsumer, NumbersController, BusinessProfileController],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: DATA_SOURCE, useValue: db },
@@ -103,6 +109,10 @@ export class GatewayModule {
         OnboardingRepository,
         EmbeddedSignupService,
         RegistrationService,
+        AccountStateRepository,
+        AccountStateService,
+        AccountStateRefresher,
+        BusinessProfileService,
       ],
     };
   }

@@ -7,6 +7,7 @@ import { IdempotencyKeyExpiry1764072000065 } from './migrations/1764072000065-Id
 import { ScheduledSends1765200000150 } from './migrations/1765200000150-ScheduledSends';
 import { OAuthClients1765300000160 } from './migrations/1765300000160-OAuthClients';
 import { NumberRegistration1765400000167 } from './migrations/1765400000167-NumberRegistration';
+import { MetaAccountState1765400000163 } from './migrations/1765400000163-MetaAccountState';
 
 export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateAccounts1764072000000,
@@ -15,6 +16,7 @@ export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
   IdempotencyKeyExpiry1764072000065,
   ScheduledSends1765200000150,
   OAuthClients1765300000160,
+  MetaAccountState1765400000163,
   NumberRegistration1765400000167,
 ];
 

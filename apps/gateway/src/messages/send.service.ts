@@ -5,6 +5,7 @@ import { ulid } from 'ulid';
 import { HEADER, OUTBOUND_REQUESTED_V1, OutboundRequestedV1 } from '@wabridge/contracts';
 import { ApiError } from '@wabridge/http';
 import { EventProducer } from '@wabridge/kafka';
+import { sendPermission } from '@wabridge/meta';
 import { kafkaUnavailableTo503 } from '../accounts/durable';
 import { RegistryService } from '../accounts/registry.service';
 import { Principal } from '../auth/principal';
@@ -18,6 +19,9 @@ import { MessageRow, MessagesRepository } from './messages.repository';
 import { ScheduledSendsRepository } from './scheduled-sends.repository';
 import { NormalizedSend, parseCloudSend } from './send-request';
 import { assertRegistered } from '../onboarding/registration-state';
+
+/** Error code of a send refused because Meta does not let the number's WABA send (422). */
+export const NUMBER_NOT_ALLOWED = 'number_not_allowed';
 
 export interface SendResult {
   id: string;
@@ -97,6 +101,12 @@ export class SendService implements OnModuleInit {
     const number = await this.registry.findTenantNumber(tenantId, send.phoneNumberId);
     if (!number) throw ApiError.notFound('phone number');
     assertRegistered(number);
+    const permission = sendPermission({ reviewStatus: number.review_status, banState: number.ban_state, restrictions: number.restrictions, restrictedUntil: number.restricted_until }, this.clock.now());
+    if (!permission.maySend) {
+      // Meta would refuse it (ADR 0163): said now, not after a Graph call or a held queue.
+      throw new ApiError(422, NUMBER_NOT_ALLOWED, `Meta does not let this number's WhatsApp Business Account send (${permission.reason})`,
+        { reason: permission.reason, ...(permission.until ? { until: permission.until } : {}) });
+    }
     if (send.type === 'template') await this.templates.assertSendable(tenantId, number.waba_id, send.message.template as Record<string, unknown>);
     const hash = requestHash(send);
     const id = ulid();
