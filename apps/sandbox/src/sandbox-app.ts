@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { installAccessLog } from '@wabridge/telemetry';
 import { Clock, Random, systemClock, systemRandom } from './common/clock';
 import { defaultSettings, SandboxSettings } from './config/sandbox-settings';
 import { RegisterNumberDto } from './control/dto/register-number.dto';
@@ -43,6 +44,8 @@ export async function createSandboxApp(options: SandboxAppOptions = {}): Promise
   // Body parsing errors (size limit, malformed JSON) reach Nest's exception filters through the
   // error handler Nest installs on Fastify, so AllExceptionsFilter answers those too.
   await app.register(multipart, { limits: { fileSize: settings.bodyLimitBytes, files: 1, fields: 10, parts: 12 } });
+  // A debug line per call (LOG_LEVEL=debug), in the caller's trace: the Graph calls of a send.
+  installAccessLog(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   const numbers = app.get(NumbersService);
   for (const dto of options.numbers ?? []) numbers.register(dto);

@@ -1,7 +1,7 @@
 import { DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PinoNestLogger } from '@wabridge/telemetry';
+import { installAccessLog, PinoNestLogger } from '@wabridge/telemetry';
 import { ErrorMappingOptions, HttpErrorFilter } from './http-error.filter';
 import { apiValidationPipe } from './validation';
 
@@ -49,6 +49,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     fastify.removeAllContentTypeParsers();
     fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit ?? 1024 * 1024 }, (_req, body, done) => done(null, body));
   }
+  installAccessLog(app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new HttpErrorFilter({ unavailable: options.unavailable }));
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();

@@ -23,3 +23,4 @@ export { runWithLogContext, addLogFields, currentLogFields, logFieldsOf, type Lo
 export { redact, redactText, isSecretKey, REDACTED } from './logging/redact';
 export { PinoNestLogger } from './logging/nest-logger';
 export { prettyDestination, formatPretty } from './logging/pretty';
+export { installAccessLog } from './logging/access-log';

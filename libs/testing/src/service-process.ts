@@ -27,6 +27,8 @@ export const MANAGED_SERVICES: ReadonlySet<string> = new Set(['gateway', 'ingres
 export class ServiceProcess {
   private child: ChildProcess | null = null;
   output = '';
+  /** More of the output (the last 2 MB), for tests that read the services' log lines. */
+  longOutput = '';
   /** MANAGEMENT_PORT of gateway/ingress (picked at the first start, kept across restarts). */
   managementPort: number | undefined;
 
@@ -57,7 +59,9 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer): void => {
-      this.output = (this.output + chunk.toString('utf8')).slice(-20000);
+      const text = chunk.toString('utf8');
+      this.output = (this.output + text).slice(-20000);
+      this.longOutput = (this.longOutput + text).slice(-2_000_000);
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { context, type Context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { injectTraceHeaders, type OutgoingHeaders, recordError, withSpan } from '@wabridge/telemetry';
+import { injectTraceHeaders, logger, type Logger as LineLogger, type OutgoingHeaders, recordError, runWithLogContext, withSpan } from '@wabridge/telemetry';
 import {
   ErrorClassName, OUTBOUND_DLQ_V1, OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_RETRY_TIERS, OutboundDeadLetterV1, OutboundEventKind, OutboundEventV1,
   OutboundRequestedV1, OutboundRetryV1, RetryReason, FINAL_STATES, SETTLED_STATES,
@@ -62,6 +62,8 @@ function endSpan(span: Span, err?: unknown): void {
  */
 export class OutboundProcessor {
   private readonly log = new Logger('OutboundProcessor');
+  /** Per-message lines (debug): in the send's trace, with its tenant and message id. */
+  private readonly lines: LineLogger = logger('outbound');
   private readonly startedAt: number;
 
   constructor(
@@ -143,10 +145,10 @@ export class OutboundProcessor {
       const ctx = trace.setSpan(parent, span);
       // prepare() hands back the pending send wrapped: an async function returning a bare
       // promise would be awaited here and serialize the sends.
-      const outcome = await context.with(ctx, async () => {
+      const outcome = await context.with(ctx, () => runWithLogContext({ tenant_id: item.request.tenantId, message_id: item.request.id }, async () => {
         if (row?.created) emits.push(this.emit(item.request, 'accepted', {}));
         return this.prepare(item, row, number, contacts.get(`${item.request.tenantId}:${recipientOf(item.request)}`));
-      }).catch((err: unknown) => {
+      })).catch((err: unknown) => {
         endSpan(span, err);
         throw err;
       });
@@ -334,6 +336,9 @@ export class OutboundProcessor {
       return r;
     });
     metrics.graphLatency.observe((this.clock.now() - started) / 1000);
+    if (this.lines.isLevelEnabled('debug')) {
+      this.lines.debug(result.ok ? { wamid: result.wamid, attempt: claimed.attempts } : { error: { class: result.error.class, code: result.error.code }, attempt: claimed.attempts }, result.ok ? 'sent to Graph' : 'Graph refused the send');
+    }
     const current = { ...row, version: claimed.version, attempts: claimed.attempts, status: 'attempting' as const };
     if (result.ok) {
       metrics.sends.inc({ phone_number_id: number.phoneNumberId, outcome: 'accepted' });
