@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# `npm run images [-- app…]`: builds the base image (scripts/images/base.sh, cached) and then one
+# image per service from deploy/docker/Dockerfile with buildah (chroot isolation, vfs storage),
+# the local base passed as NODE_IMAGE. No Docker engine, no registry but npm's and Debian's
+# (ADR 0170). Images: <prefix>/<app>:<tag>, prefix localhost/wabridge, tag dev
+# (WABRIDGE_IMAGE_PREFIX, WABRIDGE_IMAGE_TAG). Prints each image's size and the build times.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+
+started=$SECONDS
+bash "$ROOT/scripts/images/base.sh"
+base_done=$SECONDS
+
+apps=("$@")
+if [ ${#apps[@]} -eq 0 ]; then
+  for pair in $APP_PORTS; do [ -f "apps/${pair%%:*}/package.json" ] && apps+=("${pair%%:*}"); done
+fi
+
+# RUN steps fetch from the npm registry. Where the host reaches it through a TLS proxy with its
+# own CA (NODE_EXTRA_CA_CERTS or NPM_CONFIG_CAFILE set, as on these machines), npm in the build
+# container gets that CA through a read-only mount of a global npmrc; nothing of it is committed
+# into an image.
+build_mounts=()
+host_ca="${NPM_CONFIG_CAFILE:-${NODE_EXTRA_CA_CERTS:-}}"
+if [ -n "$host_ca" ] && [ -s "$host_ca" ]; then
+  mkdir -p "$CACHE/build-npmrc"
+  cp "$host_ca" "$CACHE/build-npmrc/ca.pem"
+  printf 'cafile=/usr/local/etc/ca.pem\n' > "$CACHE/build-npmrc/npmrc"
+  build_mounts=(--volume "$CACHE/build-npmrc:/usr/local/etc:ro")
+fi
+
+declare -A took
+for app in "${apps[@]}"; do
+  port=""
+  for pair in $APP_PORTS; do [ "${pair%%:*}" = "$app" ] && port="${pair##*:}"; done
+  if [ -z "$port" ]; then echo "images: unknown app '$app' (DESIGN.md §11: ${APP_PORTS})" >&2; exit 1; fi
+  echo "images: building $IMAGE_PREFIX/$app:$IMAGE_TAG"
+  t0=$SECONDS
+  log="$CACHE/build-$app.log"
+  if ! buildah build --isolation chroot --pull=false "${build_mounts[@]}" \
+      --build-arg "NODE_IMAGE=$BASE_IMAGE:24" --build-arg "APP=$app" --build-arg "PORT=$port" \
+      -f deploy/docker/Dockerfile -t "$IMAGE_PREFIX/$app:$IMAGE_TAG" . > "$log" 2>&1; then
+    tail -40 "$log" >&2
+    echo "images: $app failed (whole log: $log)" >&2
+    exit 1
+  fi
+  took[$app]=$((SECONDS - t0))
+done
+# Intermediate stages are left as dangling images by a multi-stage build; with vfs each one
+# is a full copy of its root filesystem.
+buildah rmi --prune > /dev/null 2>&1 || true
+
+echo
+printf '%-16s %10s %8s\n' image size build_s
+for app in "${apps[@]}"; do
+  printf '%-16s %10s %8s\n' "$app" "$(buildah images --format '{{.Size}}' "$IMAGE_PREFIX/$app:$IMAGE_TAG" | head -1)" "${took[$app]}"
+done
+echo "images: base ${BASE_IMAGE}:24 in $((base_done - started)) s, all in $((SECONDS - started)) s"
