@@ -56,6 +56,11 @@ export interface PlatformOptions {
    * this run's own, and its automations may forward to loopback receivers.
    */
   conversations?: boolean;
+  /**
+   * The gateway's DEFAULT_GRAPH_BASE_URL is the sandbox (default false): numbers it adds itself
+   * (embedded signup) and the signup's Graph calls go there.
+   */
+  sandboxAsGraph?: boolean;
 }
 
 export class Platform {
@@ -98,6 +103,7 @@ export class Platform {
       ...(this.options.notifier ? { NOTIFIER_URL: `http://127.0.0.1:${ports.notifier}` } : {}),
       ...(this.options.analytics ? { ANALYTICS_URL: `http://127.0.0.1:${ports.analytics}` } : {}),
       ...(this.options.conversations ? { CONVERSATIONS_URL: `http://127.0.0.1:${ports.conversations}` } : {}),
+      ...(this.options.sandboxAsGraph ? { DEFAULT_GRAPH_BASE_URL: `http://127.0.0.1:${ports.sandbox}` } : {}),
       ...this.options.env,
     };
     const own: Partial<Record<ServiceName, Record<string, string>>> = {
