@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@wabridge/config';
 import { isPgUnavailable } from '@wabridge/database';
-import { createHttpApp } from '@wabridge/http';
+import { createHttpApp, httpsFromEnv } from '@wabridge/http';
 import { dlqTopicFor, topicName } from '@wabridge/contracts';
 import { attachKafkaConsumer, createKafka, ensureTopics, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { GATEWAY_CONSUMED_TOPICS, GATEWAY_TOPICS, GatewayModule } from './app.module';
@@ -45,7 +45,7 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
   let app: NestFastifyApplication;
   try {
     const longest = Math.max(env.REQUEST_TIMEOUT_MS, env.FORWARD_IMPORT_TIMEOUT_MS);
-    app = await createHttpApp(GatewayModule.forRoot(env, db, options.clock), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL, requestTimeoutMs: longest + 1000, unavailable: isPgUnavailable });
+    app = await createHttpApp(GatewayModule.forRoot(env, db, options.clock), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL, requestTimeoutMs: longest + 1000, unavailable: isPgUnavailable, https: httpsFromEnv(env) });
     const fastify = app.getHttpAdapter().getInstance();
     // Bodies of other content types (media uploads) are not parsed: they stream to the service.
     fastify.addContentTypeParser('*', (_req, payload, done) => done(null, payload));

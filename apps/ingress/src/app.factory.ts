@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { APP_CHANGED_V1, NUMBER_CHANGED_V1, WEBHOOK_RECEIVED_V1 } from '@wabridge/contracts';
 import { createServiceDataSource, runMigrations } from '@wabridge/database';
-import { createHttpApp } from '@wabridge/http';
+import { createHttpApp, httpsFromEnv } from '@wabridge/http';
 import { attachKafkaConsumer, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { IngressEnv } from './ingress.env';
 import { IngressModule } from './ingress.module';
@@ -24,6 +24,8 @@ export async function createIngressApp(env: IngressEnv, schema = env.DATABASE_SC
     logLevel: env.LOG_LEVEL,
     // Every body stays a Buffer: the signature check needs the exact bytes Meta signed.
     rawBodies: true,
+    // Meta delivers webhooks over HTTPS only: TLS here when no ingress controller terminates it.
+    https: httpsFromEnv(env),
   });
 
   const connection = kafkaConnectionFromEnv(env, 'ingress');

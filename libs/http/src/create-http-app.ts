@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { installAccessLog, PinoNestLogger } from '@wabridge/telemetry';
 import { ErrorMappingOptions, HttpErrorFilter } from './http-error.filter';
+import { HttpsFiles, httpsServerOptions } from './https-options';
 import { apiValidationPipe } from './validation';
 
 export interface HttpAppOptions {
@@ -18,6 +19,8 @@ export interface HttpAppOptions {
   rawBodies?: boolean;
   /** Errors answered 503 + Retry-After instead of 500 (a dependency is away; ADR 0064). */
   unavailable?: ErrorMappingOptions['unavailable'];
+  /** Serve HTTPS (TLS >= 1.2) on the same port with these PEM files (`httpsFromEnv`); unset = HTTP. */
+  https?: HttpsFiles;
 }
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -36,6 +39,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     requestTimeout: options.requestTimeoutMs ?? 30000,
     connectionTimeout: 60000,
     keepAliveTimeout: 65000,
+    ...(options.https ? { https: httpsServerOptions(options.https) } : {}),
   });
   const levels = nestLogLevels(options.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
