@@ -468,6 +468,22 @@ export interface paths {
         patch: operations["Automations_updateRule"];
         trace?: never;
     };
+    "/v1/business-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BusinessProfile_get"];
+        put: operations["BusinessProfile_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns": {
         parameters: {
             query?: never;
@@ -899,6 +915,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/onboarding/embedded-signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange an embedded-signup code: discovers the shared WABAs and numbers, subscribes our app to their webhooks, adds the numbers (pending until registered). Retrying the same code answers the same; 409 if a WABA or number belongs to another tenant. */
+        post: operations["Onboarding_embeddedSignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/phone-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Numbers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/phone-numbers/{phoneNumberId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Numbers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/phone-numbers/{phoneNumberId}/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a verified number for the Cloud API with its two-step PIN (sets it the first time); the number becomes active (409 verification_required, 400 two_step_pin_mismatch) */
+        post: operations["Onboarding_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/phone-numbers/{phoneNumberId}/request-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask Meta to send a verification code to the number (SMS or voice) */
+        post: operations["Onboarding_requestCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/phone-numbers/{phoneNumberId}/two-step-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set or change the two-step verification PIN (never stored here) */
+        post: operations["Onboarding_twoStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/phone-numbers/{phoneNumberId}/verify-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify the number with the code Meta sent (400 verification_code_invalid / verification_code_expired) */
+        post: operations["Onboarding_verifyCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -1062,7 +1195,7 @@ export interface components {
             graphApiVersion?: string;
             mps?: number;
             /** @enum {string} */
-            tier?: "250" | "2000" | "10000" | "100000" | "unlimited";
+            tier?: "50" | "250" | "1000" | "2000" | "10000" | "100000" | "unlimited";
         };
         UpdateNumberDto: {
             displayPhoneNumber?: string;
@@ -1071,10 +1204,11 @@ export interface components {
             graphApiVersion?: string;
             mps?: number;
             /** @enum {string} */
-            tier?: "250" | "2000" | "10000" | "100000" | "unlimited";
+            tier?: "50" | "250" | "1000" | "2000" | "10000" | "100000" | "unlimited";
             /** @enum {string} */
             status?: "active" | "paused";
             pausedReason?: string;
+            coexistence?: boolean;
         };
         CreateOwnApiKeyDto: {
             /** @description A label shown in lists */
@@ -1105,6 +1239,88 @@ export interface components {
             language: string;
             category: string;
             components: Record<string, unknown>[];
+        };
+        EmbeddedSignupDto: {
+            /** @description The code Meta's embedded-signup dialog returned to your page (single use, valid minutes) */
+            code: string;
+            /** @description The Meta app of the dialog; may be left out when the platform has exactly one */
+            appId?: string;
+        };
+        SignupNumberDto: {
+            phoneNumberId: string;
+            displayPhoneNumber: string;
+            verifiedName?: string;
+            /** @enum {string} */
+            registrationStatus: "pending" | "code_requested" | "code_verified" | "registered";
+            /** @enum {string} */
+            status: "active" | "paused";
+        };
+        SignupWabaDto: {
+            wabaId: string;
+            /** @description Our app receives the WABA's webhooks (subscribed_apps) */
+            subscribed: boolean;
+            phoneNumbers: components["schemas"]["SignupNumberDto"][];
+        };
+        SignupResultDto: {
+            appId: string;
+            wabas: components["schemas"]["SignupWabaDto"][];
+        };
+        RequestCodeDto: {
+            /** @enum {string} */
+            codeMethod: "SMS" | "VOICE";
+            /** @example en_US */
+            language: string;
+        };
+        RegistrationViewDto: {
+            phoneNumberId: string;
+            /** @enum {string} */
+            registrationStatus: "pending" | "code_requested" | "code_verified" | "registered";
+            /** @description Whether a two-step verification PIN is set */
+            twoStepVerification: boolean;
+            /**
+             * @description paused until registered
+             * @enum {string}
+             */
+            status: "active" | "paused";
+        };
+        VerifyCodeDto: {
+            /**
+             * @description The 6-digit code Meta sent by SMS or voice
+             * @example 123456
+             */
+            code: string;
+        };
+        PinDto: {
+            /**
+             * @description Two-step verification PIN (6 digits); passed to Meta, never stored
+             * @example 482913
+             */
+            pin: string;
+        };
+        BusinessAddressDto: {
+            street?: string;
+            city?: string;
+            state?: string;
+            postalCode?: string;
+            /** @description ISO 3166-1 alpha-2 */
+            country: string;
+        };
+        PutBusinessProfileDto: {
+            legalName: string;
+            /** @description How the business is shown (Meta reviews the display name per number) */
+            displayName: string;
+            /** @description Free-text category, e.g. "Online shop" */
+            category: string;
+            /**
+             * @description Meta's vertical
+             * @enum {string}
+             */
+            vertical?: "OTHER" | "AUTO" | "BEAUTY" | "APPAREL" | "EDU" | "ENTERTAIN" | "EVENT_PLAN" | "FINANCE" | "GROCERY" | "GOVT" | "HOTEL" | "HEALTH" | "NONPROFIT" | "PROF_SERVICES" | "RETAIL" | "TRAVEL" | "RESTAURANT" | "ALCOHOL" | "ONLINE_GAMBLING" | "PHYSICAL_GAMBLING" | "OTC_DRUGS";
+            website?: string;
+            email?: string;
+            /** @description E.164 */
+            phone?: string;
+            address?: components["schemas"]["BusinessAddressDto"];
         };
         /** @enum {string} */
         WebhookEventType: "message.received" | "message.status" | "message.accepted" | "message.rejected" | "message.retry_scheduled" | "message.dead_lettered" | "template.status" | "number.changed" | "contact.changed" | "account.alert";
@@ -3839,6 +4055,136 @@ export interface operations {
             };
         };
     };
+    BusinessProfile_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Profile fields are null until the first PUT */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        legalName?: string | null;
+                        displayName?: string | null;
+                        category?: string | null;
+                        /** @enum {string|null} */
+                        vertical?: "OTHER" | "AUTO" | "BEAUTY" | "APPAREL" | "EDU" | "ENTERTAIN" | "EVENT_PLAN" | "FINANCE" | "GROCERY" | "GOVT" | "HOTEL" | "HEALTH" | "NONPROFIT" | "PROF_SERVICES" | "RETAIL" | "TRAVEL" | "RESTAURANT" | "ALCOHOL" | "ONLINE_GAMBLING" | "PHYSICAL_GAMBLING" | "OTC_DRUGS" | null;
+                        website?: string | null;
+                        email?: string | null;
+                        phone?: string | null;
+                        address?: {
+                            street?: string;
+                            city?: string;
+                            state?: string;
+                            postalCode?: string;
+                            country?: string;
+                        } | null;
+                        /**
+                         * @description Meta's business verification, kept current from webhooks and Graph reads
+                         * @enum {string}
+                         */
+                        businessVerificationStatus?: "pending" | "verified" | "rejected" | "not_verified";
+                        wabas?: {
+                            wabaId?: string;
+                            /** @enum {string|null} */
+                            reviewStatus?: "APPROVED" | "PENDING" | "REJECTED" | "DEFERRED" | null;
+                            /** @enum {string} */
+                            businessVerificationStatus?: "pending" | "verified" | "rejected" | "not_verified";
+                            maySend?: boolean;
+                            blocked?: {
+                                reason?: string;
+                                /** Format: date-time */
+                                until?: string;
+                            };
+                        }[];
+                        /** Format: date-time */
+                        updatedAt?: string | null;
+                    };
+                };
+            };
+        };
+    };
+    BusinessProfile_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutBusinessProfileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        legalName?: string | null;
+                        displayName?: string | null;
+                        category?: string | null;
+                        /** @enum {string|null} */
+                        vertical?: "OTHER" | "AUTO" | "BEAUTY" | "APPAREL" | "EDU" | "ENTERTAIN" | "EVENT_PLAN" | "FINANCE" | "GROCERY" | "GOVT" | "HOTEL" | "HEALTH" | "NONPROFIT" | "PROF_SERVICES" | "RETAIL" | "TRAVEL" | "RESTAURANT" | "ALCOHOL" | "ONLINE_GAMBLING" | "PHYSICAL_GAMBLING" | "OTC_DRUGS" | null;
+                        website?: string | null;
+                        email?: string | null;
+                        phone?: string | null;
+                        address?: {
+                            street?: string;
+                            city?: string;
+                            state?: string;
+                            postalCode?: string;
+                            country?: string;
+                        } | null;
+                        /**
+                         * @description Meta's business verification, kept current from webhooks and Graph reads
+                         * @enum {string}
+                         */
+                        businessVerificationStatus?: "pending" | "verified" | "rejected" | "not_verified";
+                        wabas?: {
+                            wabaId?: string;
+                            /** @enum {string|null} */
+                            reviewStatus?: "APPROVED" | "PENDING" | "REJECTED" | "DEFERRED" | null;
+                            /** @enum {string} */
+                            businessVerificationStatus?: "pending" | "verified" | "rejected" | "not_verified";
+                            maySend?: boolean;
+                            blocked?: {
+                                reason?: string;
+                                /** Format: date-time */
+                                until?: string;
+                            };
+                        }[];
+                        /** Format: date-time */
+                        updatedAt?: string | null;
+                    };
+                };
+            };
+            /** @description a field is missing or invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
     Campaigns_list: {
         parameters: {
             query?: {
@@ -6047,6 +6393,268 @@ export interface operations {
                             details?: unknown;
                         };
                     };
+                };
+            };
+        };
+    };
+    Onboarding_embeddedSignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmbeddedSignupDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupResultDto"];
+                };
+            };
+        };
+    };
+    Numbers_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data?: {
+                            phoneNumberId: string;
+                            displayPhoneNumber: string;
+                            wabaId: string;
+                            /**
+                             * @description `paused` by an operator, or while Meta does not let the WABA send (see `blocked`)
+                             * @enum {string}
+                             */
+                            status: "active" | "paused";
+                            /**
+                             * @description Meta's quality rating; null until Meta reported one
+                             * @enum {string|null}
+                             */
+                            qualityRating?: "GREEN" | "YELLOW" | "RED" | "UNKNOWN" | "NA" | null;
+                            /**
+                             * @description Unique business-initiated users per 24 h (per business portfolio), from Meta
+                             * @enum {string}
+                             */
+                            messagingTier: "50" | "250" | "1000" | "2000" | "10000" | "100000" | "unlimited";
+                            /** @description Messages per second the number may send (80 standard, 1000 upgraded, at most 20 for coexistence) */
+                            throughputMps: number;
+                            /**
+                             * @description Display-name review status
+                             * @enum {string|null}
+                             */
+                            nameStatus?: "APPROVED" | "AVAILABLE_WITHOUT_REVIEW" | "DECLINED" | "EXPIRED" | "PENDING_REVIEW" | "NONE" | null;
+                            /** @description WhatsApp Business app and Cloud API on one number */
+                            coexistence: boolean;
+                            /** @description False while Meta does not let the WABA send; sends answer 422 number_not_allowed */
+                            maySend: boolean;
+                            blocked?: {
+                                /** @enum {string} */
+                                reason?: "account_review_rejected" | "account_disabled" | "account_restricted";
+                                /**
+                                 * Format: date-time
+                                 * @description when a restriction expires
+                                 */
+                                until?: string;
+                            };
+                            /** Format: date-time */
+                            updatedAt?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    Numbers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phoneNumberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        phoneNumberId: string;
+                        displayPhoneNumber: string;
+                        wabaId: string;
+                        /**
+                         * @description `paused` by an operator, or while Meta does not let the WABA send (see `blocked`)
+                         * @enum {string}
+                         */
+                        status: "active" | "paused";
+                        /**
+                         * @description Meta's quality rating; null until Meta reported one
+                         * @enum {string|null}
+                         */
+                        qualityRating?: "GREEN" | "YELLOW" | "RED" | "UNKNOWN" | "NA" | null;
+                        /**
+                         * @description Unique business-initiated users per 24 h (per business portfolio), from Meta
+                         * @enum {string}
+                         */
+                        messagingTier: "50" | "250" | "1000" | "2000" | "10000" | "100000" | "unlimited";
+                        /** @description Messages per second the number may send (80 standard, 1000 upgraded, at most 20 for coexistence) */
+                        throughputMps: number;
+                        /**
+                         * @description Display-name review status
+                         * @enum {string|null}
+                         */
+                        nameStatus?: "APPROVED" | "AVAILABLE_WITHOUT_REVIEW" | "DECLINED" | "EXPIRED" | "PENDING_REVIEW" | "NONE" | null;
+                        /** @description WhatsApp Business app and Cloud API on one number */
+                        coexistence: boolean;
+                        /** @description False while Meta does not let the WABA send; sends answer 422 number_not_allowed */
+                        maySend: boolean;
+                        blocked?: {
+                            /** @enum {string} */
+                            reason?: "account_review_rejected" | "account_disabled" | "account_restricted";
+                            /**
+                             * Format: date-time
+                             * @description when a restriction expires
+                             */
+                            until?: string;
+                        };
+                        /** Format: date-time */
+                        updatedAt?: string;
+                    };
+                };
+            };
+            /** @description not a number of this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    Onboarding_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phoneNumberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationViewDto"];
+                };
+            };
+        };
+    };
+    Onboarding_requestCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phoneNumberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationViewDto"];
+                };
+            };
+        };
+    };
+    Onboarding_twoStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phoneNumberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationViewDto"];
+                };
+            };
+        };
+    };
+    Onboarding_verifyCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phoneNumberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationViewDto"];
                 };
             };
         };
