@@ -11,6 +11,7 @@ import { GraphCallError, GraphClient } from '../graph/graph.client';
 import { idempotencyKeyOf, wamidForRead } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
 import { parseCloudSend, SendValidationError } from './send-request';
+import { NUMBER_NOT_REGISTERED } from '../onboarding/registration-state';
 import { NUMBER_NOT_ALLOWED, SendService } from './send.service';
 
 /** Our errors in Meta's error shape (what a Cloud API client expects to parse). */
@@ -23,6 +24,8 @@ export function toMetaError(exception: unknown): { status: number; body: MetaErr
   const message = body.error.message;
   // Meta's own answer for a WABA it does not let send (ADR 0163): 131031 "Business account locked".
   if (body.error.code === NUMBER_NOT_ALLOWED) return { status: 400, body: metaErrorBody(131031, 'Business Account locked', { details: message, type: 'OAuthException' }), headers };
+  // A number not registered with Meta yet (ADR 0167): Meta's own answer is 133010.
+  if (body.error.code === NUMBER_NOT_REGISTERED) return { status: 400, body: metaErrorBody(133010, '(#133010) Account not registered', { details: message, type: 'OAuthException' }), headers };
   switch (status) {
     case 401:
       return { status: 401, body: metaErrorBody(190, 'Invalid OAuth access token - Cannot parse access token', { details: message }), headers };

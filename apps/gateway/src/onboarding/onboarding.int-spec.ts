@@ -99,10 +99,13 @@ describe('onboarding: embedded signup and number registration', () => {
     }
   });
 
-  it('does not accept sends from a number until it is registered', async () => {
+  it('does not accept sends from a number until it is registered (native 409, Cloud API route Meta\'s 133010)', async () => {
     const send = await api(tenant.key, 'POST', '/v1/messages', { phoneNumberId: main, to: '+14155550123', type: 'text', text: { body: 'too early' } });
     expect(send.status).toBe(409);
     expect(send.body.error).toMatchObject({ code: 'number_not_registered', details: { registrationStatus: 'pending' } });
+    const cloud = await api(tenant.key, 'POST', `/v23.0/${main}/messages`, { messaging_product: 'whatsapp', to: '14155550123', type: 'text', text: { body: 'too early' } });
+    expect(cloud.status).toBe(400);
+    expect(cloud.body.error.code).toBe(133010);
   });
 
   it('registers a number: register before verification is refused, a wrong code is refused, the right one verifies, register activates it', async () => {

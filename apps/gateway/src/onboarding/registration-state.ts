@@ -16,11 +16,14 @@ export interface RegistrationColumns {
   two_step_pin_set?: boolean;
 }
 
+/** Error code of a send from a number that is not registered yet (409; Meta's 133010 on the Cloud API route). */
+export const NUMBER_NOT_REGISTERED = 'number_not_registered';
+
 /** 409 for a send from a number that is not registered yet (the registry row carries the columns). */
 export function assertRegistered(row: object): void {
   const status = (row as RegistrationColumns).registration_status;
   if (status !== undefined && status !== 'registered') {
-    throw new ApiError(409, 'number_not_registered', 'this phone number is not registered with Meta yet: POST /v1/phone-numbers/{id}/request-code, /verify-code, /register first', { registrationStatus: status });
+    throw new ApiError(409, NUMBER_NOT_REGISTERED, 'this phone number is not registered with Meta yet: POST /v1/phone-numbers/{id}/request-code, /verify-code, /register first', { registrationStatus: status });
   }
 }
 
