@@ -53,6 +53,8 @@ class OutboundRunner implements OnApplicationBootstrap, BeforeApplicationShutdow
     this.jobs = [
       // Users reached more than 24 h ago no longer count against the messaging limit.
       new PeriodicJob(() => parts.state.pruneReach(Date.now()), HOUSEKEEPING_INTERVAL_MS, warn('portfolio_reach prune')),
+      // Expired per-user marketing holds (ADR 0164).
+      new PeriodicJob(() => parts.state.pruneMarketingHolds(Date.now()), HOUSEKEEPING_INTERVAL_MS, warn('marketing_holds prune')),
       // Settled messages past the retention go.
       new PeriodicJob(() => parts.repo.pruneSettled(new Date(Date.now() - parts.retentionDays * 86_400_000)), HOUSEKEEPING_INTERVAL_MS, warn('message retention prune')),
       // Messages that lost their copy in a crash are found and moved on (ADR 0035).

@@ -3,6 +3,8 @@ import { trace } from '@opentelemetry/api';
 import { extractTraceContext } from '@wabridge/telemetry';
 import { isMetaStatus, nextState, OutboundRequestedV1, StatusUpdatedV1 } from '@wabridge/contracts';
 import { Clock } from '../common/clock';
+import { errorAction } from '@wabridge/meta';
+import { ErrorSideEffects, FailedSend } from '../errors/error-side-effects';
 import { classifyMetaError } from '../errors/meta-error-taxonomy';
 import { metrics } from '../metrics/dispatcher.metrics';
 import { MessageRepository, MessageRow } from '../sending/message.repository';
@@ -17,6 +19,7 @@ import { StateStore } from '../state/state.store';
  */
 export class StatusService {
   private readonly log = new Logger('StatusService');
+  private readonly sideEffects: ErrorSideEffects;
 
   constructor(
     private readonly repo: MessageRepository,
@@ -24,7 +27,9 @@ export class StatusService {
     private readonly state: StateStore,
     private readonly clock: Clock,
     private readonly maxTransientAttempts: number,
-  ) {}
+  ) {
+    this.sideEffects = new ErrorSideEffects(state, clock);
+  }
 
   async apply(ev: StatusUpdatedV1): Promise<void> {
     if (!isMetaStatus(ev.status)) return;
@@ -40,7 +45,15 @@ export class StatusService {
     if (ev.status === 'failed' && err) {
       const cls = classifyMetaError(err.code);
       metrics.errors.inc({ class: cls, code: String(err.code), source: 'webhook' });
-      if (cls === 'auth') await this.state.pauseNumber(row.phone_number_id, `${err.code} ${err.title ?? err.message ?? ''}`.trim());
+      if (errorAction(cls, err.code).pauseNumber) await this.state.pauseNumber(row.phone_number_id, `${err.code} ${err.title ?? err.message ?? ''}`.trim());
+      // 131049 holds the user for marketing, 132015/132016 mark the template (ADR 0164).
+      const number = await this.state.number(row.phone_number_id);
+      const request = row.request as OutboundRequestedV1;
+      if (number && row.recipient) {
+        await this.sideEffects.apply({ class: cls, code: err.code, message: err.title ?? err.message }, {
+          businessId: number.businessId, wabaId: number.wabaId, recipient: row.recipient, template: request.message?.['template'] as FailedSend['template'],
+        });
+      }
       // Meta dropped it after accepting: transient/throttled failures are sent again (bounded).
       if ((cls === 'transient' || cls === 'throttled' || cls === 'auth') && row.attempts < this.maxTransientAttempts && row.status !== 'attempting') {
         const moved = await this.repo.transition(row.id, row.version, 'scheduled', {});

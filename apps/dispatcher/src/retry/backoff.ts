@@ -1,3 +1,4 @@
+import { ERROR_CLASSES, ErrorClass, errorAction } from '@wabridge/meta';
 import { Random } from '../common/clock';
 
 export interface BackoffPolicy {
@@ -43,7 +44,11 @@ export type ErrorDecision =
   /** Unknown whether Meta got it (timeout, reset): wait for a status webhook, then retry. */
   | { action: 'reconcile' };
 
-/** What to do with a failed Graph attempt (attempts = Graph attempts so far, this one included). */
+/**
+ * What to do with a failed Graph attempt (attempts = Graph attempts so far, this one included):
+ * the taxonomy's action for the error's class and code (libs/meta `errorAction`), with this
+ * dispatcher's delays.
+ */
 export function decide(
   err: { class: string; code?: number; outcomeUnknown?: boolean },
   attempts: number,
@@ -52,16 +57,18 @@ export function decide(
   random: Random,
 ): ErrorDecision {
   if (err.outcomeUnknown) return attempts >= policy.maxTransientAttempts ? { action: 'dead-letter' } : { action: 'reconcile' };
-  switch (err.class) {
-    case 'throttled':
-      if (err.code === 131056) return { action: 'retry', scope: 'pair', delayMs: pairBackoffMs(backoffStep, policy), backoffStep: backoffStep + 1 };
+  if (!(ERROR_CLASSES as readonly string[]).includes(err.class)) return { action: 'fail' };
+  const action = errorAction(err.class as ErrorClass, err.code);
+  if (action.pauseNumber) return { action: 'pause-number' };
+  switch (action.retry) {
+    case 'backoff-per-pair':
+      return { action: 'retry', scope: 'pair', delayMs: pairBackoffMs(backoffStep, policy), backoffStep: backoffStep + 1 };
+    case 'backoff-per-number':
       return { action: 'retry', scope: 'number', delayMs: numberThrottleMs(backoffStep, policy), backoffStep: backoffStep + 1 };
-    case 'transient':
+    case 'bounded-with-jitter':
       if (attempts >= policy.maxTransientAttempts) return { action: 'dead-letter' };
       return { action: 'retry', scope: 'message', delayMs: transientDelayMs(attempts, policy, random), backoffStep };
-    case 'auth':
-      return { action: 'pause-number' };
-    default:
+    case 'none':
       return { action: 'fail' };
   }
 }

@@ -11,6 +11,7 @@ import { checkCompliance, ContactState, NumberState, tierLimit } from '../compli
 import { NumberRateLimiter } from '../limits/number-rate-limiter';
 import { PairLimiter } from '../limits/pair-limiter';
 import { metrics } from '../metrics/dispatcher.metrics';
+import { ErrorSideEffects, FailedSend } from '../errors/error-side-effects';
 import { BackoffPolicy, decide } from '../retry/backoff';
 import { StateStore } from '../state/state.store';
 import { GraphClient } from './graph.client';
@@ -65,6 +66,8 @@ export class OutboundProcessor {
   /** Per-message lines (debug): in the send's trace, with its tenant and message id. */
   private readonly lines: LineLogger = logger('outbound');
   private readonly startedAt: number;
+  /** The taxonomy's actions beyond retry/fail/pause: marketing holds, template status, alerts (ADR 0164). */
+  private readonly sideEffects: ErrorSideEffects;
 
   constructor(
     private readonly repo: MessageRepository,
@@ -79,6 +82,7 @@ export class OutboundProcessor {
     private readonly statusesAppliedThrough: (t: number) => Promise<boolean> = async () => true,
   ) {
     this.startedAt = clock.now();
+    this.sideEffects = new ErrorSideEffects(state, clock);
   }
 
   async process(items: WorkItem[]): Promise<void> {
@@ -227,6 +231,11 @@ export class OutboundProcessor {
       }
       return { send: this.reject(row, verdict.code, verdict.reason) };
     }
+    if (req.type === 'template' && req.templateCategory === 'MARKETING') {
+      // Meta limited this user's marketing (131049) within the last 24 h: fail it here, no Graph call (ADR 0164).
+      const heldUntil = await this.state.marketingHeldUntil(number.businessId, recipient, now);
+      if (heldUntil !== undefined) return { send: this.failMarketingHeld(row, heldUntil) };
+    }
     const mapped = await this.mapReferences(req, now);
     if (mapped === 'pending') {
       return { send: this.defer(item, row, 'transient', now + 2000, { hop: true, lastError: 'the message replied or reacted to is not sent yet' }) };
@@ -349,6 +358,7 @@ export class OutboundProcessor {
     const err = result.error;
     metrics.sends.inc({ phone_number_id: number.phoneNumberId, outcome: err.class });
     metrics.errors.inc({ class: err.class, code: String(err.code ?? err.httpStatus), source: 'graph' });
+    await this.sideEffects.apply(err, { businessId: number.businessId, wabaId: number.wabaId, recipient: recipientOf(req), template: req.message['template'] as FailedSend['template'] });
     const decision = decide(err, claimed.attempts, item.retry?.backoffStep ?? 0, this.options.backoff, this.random);
     const info = { class: err.class, code: err.code, message: err.message } as ErrorInfo;
     const now = this.clock.now();
@@ -425,6 +435,18 @@ export class OutboundProcessor {
     const error = { class: 'compliance', message: `${code}: ${reason}` } as ErrorInfo;
     const v = await this.repo.transition(row.id, row.version, 'rejected', { error });
     if (v !== null) await this.emit(row.request, 'rejected', { error });
+    return null;
+  }
+
+  /** A MARKETING template to a user Meta limited: failed as Meta would fail it (quality, 131049), without calling Graph. */
+  private async failMarketingHeld(row: MessageRow, heldUntil: number): Promise<null> {
+    metrics.errors.inc({ class: 'quality', code: '131049', source: 'hold' });
+    const error = {
+      class: 'quality', code: 131049,
+      message: `per-user marketing limit: Meta limited marketing to this user (131049); held until ${new Date(heldUntil).toISOString()}, not sent`,
+    } as ErrorInfo;
+    const v = await this.repo.transition(row.id, row.version, 'failed', { error });
+    if (v !== null) await this.emit(row.request, 'failed', { error });
     return null;
   }
 

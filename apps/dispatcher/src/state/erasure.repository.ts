@@ -47,6 +47,8 @@ export class ErasureRepository {
         [e.tenantId, e.phoneNumberId, recipients, ERASED, [...SETTLED_STATES]],
       );
       await q('DELETE FROM contacts WHERE tenant_id = $1 AND phone_number_id = $2 AND recipient = ANY($3)', [e.tenantId, e.phoneNumberId, recipients]);
+      // A marketing hold names the user: it goes (a marketing send to an erased contact is moot).
+      await q('DELETE FROM marketing_holds WHERE recipient = ANY($1) AND business_id IN (SELECT business_id FROM numbers WHERE tenant_id = $2)', [recipients, e.tenantId]);
       for (const r of recipients) {
         // Still counts against the messaging limit for the rest of its 24 h, under a name that is not the number.
         const label = `${ERASED}:${this.hasher.primary(e.tenantId, e.phoneNumberId, r)}`;

@@ -247,6 +247,44 @@ export class StateStore {
   }
 
   /**
+   * Meta said 131049 (per-user marketing limit): no marketing template to this user from the
+   * portfolio until `until` (ADR 0164). A later hold extends, an earlier one never shortens.
+   */
+  async holdMarketing(businessId: string, recipient: string, until: number): Promise<void> {
+    await this.pg.query(
+      `INSERT INTO marketing_holds (business_id, recipient, held_until) VALUES ($1,$2,$3)
+       ON CONFLICT (business_id, recipient) DO UPDATE SET held_until = GREATEST(marketing_holds.held_until, EXCLUDED.held_until)`,
+      [businessId, recipient, new Date(until)],
+    );
+  }
+
+  /** Until when marketing to this user is held (epoch ms), or undefined when it is not. */
+  async marketingHeldUntil(businessId: string, recipient: string, now: number): Promise<number | undefined> {
+    const { rows } = await this.pg.query<{ held_until: Date }>(
+      'SELECT held_until FROM marketing_holds WHERE business_id = $1 AND recipient = $2 AND held_until > $3', [businessId, recipient, new Date(now)]);
+    return rows[0]?.held_until.getTime();
+  }
+
+  /** Forgets expired marketing holds (with the reach prune); returns how many went. */
+  pruneMarketingHolds(now: number, chunk = 5000): Promise<number> {
+    return this.pg.deleteInChunks('marketing_holds', 'held_until <= $1', [new Date(now)], chunk);
+  }
+
+  /**
+   * A template Meta refused as paused/disabled (132015/132016) is marked so here, so the next
+   * sends of it are refused before Graph until a status webhook says otherwise (ADR 0164).
+   */
+  async markTemplateStatus(wabaId: string, name: string, language: string, status: string, at: number): Promise<void> {
+    await this.pg.query(
+      `INSERT INTO templates (waba_id, name, language, status, updated_at) VALUES ($1,$2,$3,$4,$5)
+       ON CONFLICT (waba_id, name, language) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+       WHERE EXCLUDED.updated_at >= templates.updated_at`,
+      [wabaId, name, language, status, new Date(at)],
+    );
+    this.templates.set(`${wabaId}:${name}:${language}`, status);
+  }
+
+  /**
    * Messaging limit, shared by every number of a business portfolio: a business-initiated
    * message to a user not reached in the last 24 h takes one unit of the tier. Exact moving
    * 24 h (one row per portfolio and user with the time it was last counted), serialized per

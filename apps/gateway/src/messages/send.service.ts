@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ulid } from 'ulid';
-import { HEADER, OUTBOUND_REQUESTED_V1, OutboundRequestedV1 } from '@wabridge/contracts';
+import { HEADER, OUTBOUND_REQUESTED_V1, OutboundRequestedV1, TEMPLATE_CATEGORIES, TemplateCategory } from '@wabridge/contracts';
 import { ApiError } from '@wabridge/http';
 import { EventProducer } from '@wabridge/kafka';
 import { sendPermission } from '@wabridge/meta';
@@ -107,7 +107,7 @@ export class SendService implements OnModuleInit {
       throw new ApiError(422, NUMBER_NOT_ALLOWED, `Meta does not let this number's WhatsApp Business Account send (${permission.reason})`,
         { reason: permission.reason, ...(permission.until ? { until: permission.until } : {}) });
     }
-    if (send.type === 'template') await this.templates.assertSendable(tenantId, number.waba_id, send.message.template as Record<string, unknown>);
+    const templateCategory = send.type === 'template' ? await this.templates.assertSendable(tenantId, number.waba_id, send.message.template as Record<string, unknown>) : undefined;
     const hash = requestHash(send);
     const id = ulid();
     const now = this.clock.now();
@@ -140,6 +140,7 @@ export class SendService implements OnModuleInit {
     if (send.recipient) command.recipient = send.recipient;
     if (idempotencyKey) command.idempotencyKey = dispatcherIdempotencyKey(idempotencyKey, now, ttlMs);
     if (send.metadata) command.metadata = send.metadata;
+    if (templateCategory && (TEMPLATE_CATEGORIES as readonly string[]).includes(templateCategory)) command.templateCategory = templateCategory as TemplateCategory;
     if (send.sendAt) command.sendAt = send.sendAt;
     if (send.campaignId) command.campaignId = send.campaignId;
 

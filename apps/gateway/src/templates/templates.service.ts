@@ -81,13 +81,14 @@ export class TemplatesService {
    * templates were never mirrored (managed only in Meta's UI), we cannot know, and Meta's own
    * answer (132001) is left to the dispatcher.
    */
-  async assertSendable(tenantId: string, wabaId: string, template: Record<string, unknown>): Promise<void> {
+  /** Refuses a template that is unknown or not approved; answers its category when the mirror knows it (ADR 0164). */
+  async assertSendable(tenantId: string, wabaId: string, template: Record<string, unknown>): Promise<string | undefined> {
     const name = String(template.name);
     const language = String((template.language as Record<string, unknown>).code);
-    const rows: { name: string; language: string; status: string }[] = await this.db.query(
-      'SELECT name, language, status FROM templates WHERE tenant_id = $1 AND waba_id = $2', [tenantId, wabaId],
+    const rows: { name: string; language: string; status: string; category: string }[] = await this.db.query(
+      'SELECT name, language, status, category FROM templates WHERE tenant_id = $1 AND waba_id = $2', [tenantId, wabaId],
     );
-    if (rows.length === 0) return;
+    if (rows.length === 0) return undefined;
     const match = rows.find((r) => r.name === name && r.language === language);
     if (!match) {
       throw ApiError.badRequest(`template.name: no template "${name}" in language ${language} for this number's WABA`, [{ field: 'template.name', problems: ['unknown template'] }]);
@@ -95,6 +96,7 @@ export class TemplatesService {
     if (match.status !== 'APPROVED') {
       throw ApiError.badRequest(`template.name: template "${name}" (${language}) is ${match.status}, not APPROVED`, [{ field: 'template.name', problems: [`status ${match.status}`] }]);
     }
+    return match.category;
   }
 
   async list(tenantId: string, wabaId?: string, refresh = false): Promise<TemplateView[]> {

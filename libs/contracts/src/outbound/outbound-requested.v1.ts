@@ -9,6 +9,9 @@ export const OUTBOUND_MESSAGE_TYPES = [
 ] as const;
 export type OutboundMessageType = (typeof OUTBOUND_MESSAGE_TYPES)[number];
 
+export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
+export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
+
 /**
  * A command to send one message. Produced by the gateway (or an internal service) after
  * validation; the dispatcher owns it from here. Key: phoneNumberId (one partition per number).
@@ -33,6 +36,11 @@ export class OutboundRequestedV1 {
   /** Not before this time (scheduled sends). */
   @IsOptional() @IsISO8601() sendAt?: string;
   @IsOptional() @IsString() @Length(1, 64) campaignId?: string;
+  /**
+   * The template's category as the sender's template mirror knows it (absent when unknown):
+   * the dispatcher holds MARKETING sends to a user Meta limited (131049) for 24 h (ADR 0164).
+   */
+  @IsOptional() @IsIn(TEMPLATE_CATEGORIES) templateCategory?: TemplateCategory;
   @IsIn(['api', 'cloud-api', 'kafka', 'campaign']) source!: 'api' | 'cloud-api' | 'kafka' | 'campaign';
   @IsISO8601() requestedAt!: string;
 }
