@@ -50,6 +50,10 @@ import { AccountStateService } from './numbers/account-state.service';
 import { BusinessProfileController } from './numbers/business-profile.controller';
 import { BusinessProfileService } from './numbers/business-profile.service';
 import { NumbersController } from './numbers/numbers.controller';
+import { RequestLogRecorder } from './request-log/request-log.recorder';
+import { RequestLogRepository } from './request-log/request-log.repository';
+import { RequestLogWriter } from './request-log/request-log.writer';
+import { RequestLogsController } from './request-log/request-logs.controller';
 import { CLOCK, CREDENTIAL_VERIFIERS, DATA_SOURCE, GATEWAY_ENV, RATE_LIMITER, SECRET_BOX } from './tokens';
 
 /** Topics the gateway produces to and consumes from (created at boot if missing). */
@@ -78,7 +82,7 @@ export class GatewayModule {
           partitions: env.KAFKA_PARTITIONS,
         }),
       ],
-      controllers: [AdminController, CredentialsController, OAuthController, MessagesController, ConversationMessagesController, CloudApiController, TemplatesController, ForwardingController, DashboardPageController, CloudMediaController, OnboardingController, MessageProjectionConsumer, AccountEventsConsumer, ContactErasureConsumer, NumbersController, BusinessProfileController],
+      controllers: [AdminController, CredentialsController, OAuthController, MessagesController, ConversationMessagesController, CloudApiController, TemplatesController, ForwardingController, DashboardPageController, CloudMediaController, OnboardingController, MessageProjectionConsumer, AccountEventsConsumer, ContactErasureConsumer, NumbersController, BusinessProfileController, RequestLogsController],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: DATA_SOURCE, useValue: db },
@@ -113,6 +117,9 @@ export class GatewayModule {
         AccountStateService,
         AccountStateRefresher,
         BusinessProfileService,
+        RequestLogRepository,
+        RequestLogWriter,
+        RequestLogRecorder,
       ],
     };
   }

@@ -19,7 +19,7 @@ export {
 export type { ObservabilityOptions } from './health/observability.options';
 export { installFatalHandlers, type FatalHandlerOptions, type FatalHandlers } from './process/fatal-handlers';
 export { startLogging, createLogger, rootLogger, logger, logEnabled, logMixin, resolveFormat, normaliseLevel, type Logger, type LoggingOptions, type LogFormat } from './logging/logger';
-export { runWithLogContext, addLogFields, currentLogFields, logFieldsOf, type LogFields } from './logging/log-context';
+export { runWithLogContext, addLogFields, addSpanLogFields, currentLogFields, logFieldsOf, type LogFields } from './logging/log-context';
 export { redact, redactText, isSecretKey, REDACTED } from './logging/redact';
 export { PinoNestLogger } from './logging/nest-logger';
 export { prettyDestination, formatPretty } from './logging/pretty';

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiError } from '@wabridge/http';
+import { addSpanLogFields } from '@wabridge/telemetry';
 import { CREDENTIAL_VERIFIERS, RATE_LIMITER } from '../tokens';
 import { CredentialVerifier } from './credential-verifier';
 import { Principal, REQUIRED_SCOPES, RequestWithPrincipal, Scope } from './principal';
@@ -36,6 +37,8 @@ export class ApiAuthGuard implements CanActivate {
     const verifier = this.verifiers.find((v) => v.accepts(token));
     const principal = verifier ? await verifier.verify(token) : null;
     if (!principal) throw ApiError.unauthorized('invalid credentials');
+    req.callerTenantId = principal.tenantId;
+    addSpanLogFields({ tenant_id: principal.tenantId }); // the request's log lines name the tenant (ADR 0179)
     const wait = this.limiter.take(`${principal.kind}:${principal.credentialId}`);
     if (wait > 0) {
       throw new ApiError(429, 'rate_limited', `rate limit exceeded; retry in ${wait} s`, undefined, { 'retry-after': String(wait) });

@@ -27,7 +27,11 @@ export interface Principal {
   scopes: readonly Scope[];
 }
 
-export type RequestWithPrincipal = FastifyRequest & { principal?: Principal };
+/**
+ * `principal` once every check passed; `callerTenantId` as soon as the credential is known (a
+ * call refused for its scope or rate limit is still the tenant's, for its request log).
+ */
+export type RequestWithPrincipal = FastifyRequest & { principal?: Principal; callerTenantId?: string };
 
 export const REQUIRED_SCOPES = 'wabridge:required-scopes';
 /** Scopes a route needs (all of them); `admin` satisfies any. */

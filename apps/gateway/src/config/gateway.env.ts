@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { BaseEnv, ConfigError, DEV_ENCRYPTION_KEYS, DEV_INTERNAL_TOKEN, ProductionSecret } from '@wabridge/config';
 
 /** Environment of the gateway (docs/gateway.md lists every variable). */
@@ -150,6 +150,26 @@ export class GatewayEnv extends BaseEnv {
   /** Statuses that never found their message (sent outside this platform) are kept this many days. */
   @IsInt() @Min(1)
   GATEWAY_UNMATCHED_STATUS_RETENTION_DAYS = 7;
+
+  /** Record tenant API calls in the request log (ADR 0180); false = none recorded, the hooks are not installed. */
+  @IsBoolean({ message: 'must be true or false' })
+  REQUEST_LOG_ENABLED = true;
+
+  /** Request log rows are deleted this many days after the call (ADR 0180, pruned with ADR 0076's job). */
+  @IsInt() @Min(1) @Max(365)
+  REQUEST_LOG_RETENTION_DAYS = 7;
+
+  /** A request or response body is kept up to this many bytes of redacted JSON (above: its head, marked truncated). */
+  @IsInt() @Min(256) @Max(1048576)
+  REQUEST_LOG_BODY_MAX_BYTES = 8192;
+
+  /** Calls waiting to be written; beyond it calls are dropped and counted (gateway_request_log_dropped_total), sends never wait. */
+  @IsInt() @Min(100) @Max(1000000)
+  REQUEST_LOG_QUEUE_MAX = 20000;
+
+  /** How long a call may wait in the queue before its batch is written (batches also go at 500 calls). */
+  @IsInt() @Min(10) @Max(60000)
+  REQUEST_LOG_FLUSH_MS = 500;
 
   /**
    * Scheduled sends (ADR 0150): a send whose `sendAt` is further ahead than the lead is held

@@ -93,11 +93,11 @@ describe('GDPR erasure and retention of the message projection (real Kafka and P
 
     const result = await h.gw.app.get(MessageRetentionService).prune(now);
 
-    expect(result).toEqual({ messages: 12, unmatchedStatuses: 1 });
+    expect(result).toEqual({ messages: 12, unmatchedStatuses: 1, requestLogs: 0 });
     expect((await sql('SELECT id FROM messages WHERE created_at < $1 ORDER BY id', [new Date(now - 90 * DAY)])).map((r) => r.id)).toEqual([oldLive]);
     expect(await sql('SELECT 1 FROM messages WHERE id = $1', [recent])).toHaveLength(1);
     expect((await sql('SELECT wamid FROM unmatched_statuses')).map((r) => r.wamid)).toEqual(['wamid.new']);
-    expect(await h.gw.app.get(MessageRetentionService).prune(now)).toEqual({ messages: 0, unmatchedStatuses: 0 });
+    expect(await h.gw.app.get(MessageRetentionService).prune(now)).toEqual({ messages: 0, unmatchedStatuses: 0, requestLogs: 0 });
   });
 
   it('ulidFloor bounds ids by time', () => {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { trace, type Span } from '@opentelemetry/api';
 
 /**
  * Who a piece of work is for, carried to every log line written while doing it: set where the
@@ -22,6 +23,27 @@ export function runWithLogContext<T>(fields: LogFields, fn: () => T): T {
 export function addLogFields(fields: LogFields): void {
   const store = storage.getStore();
   if (store) Object.assign(store, fields);
+}
+
+const bySpan = new WeakMap<Span, LogFields>();
+
+/**
+ * Adds fields to every line written while the active span is active: for an HTTP request,
+ * whose handler runs in the server span's context (kept across body parsing by the http
+ * instrumentation, where an AsyncLocalStorage store set in a hook would be lost). The gateway's
+ * auth guard sets the tenant this way. Without an active span it falls back to `addLogFields`.
+ */
+export function addSpanLogFields(fields: LogFields): void {
+  const span = trace.getActiveSpan();
+  if (!span) return addLogFields(fields);
+  const existing = bySpan.get(span);
+  if (existing) Object.assign(existing, fields);
+  else bySpan.set(span, { ...fields });
+}
+
+/** Fields attached to `span` by `addSpanLogFields`. */
+export function spanLogFields(span: Span): LogFields | undefined {
+  return bySpan.get(span);
 }
 
 /** The current context's fields, if any. */

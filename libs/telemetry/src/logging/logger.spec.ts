@@ -68,3 +68,28 @@ describe('logger', () => {
     expect(line).toBe('04:00:01.234 WARN  gateway/send slow trace_id=abc ms=12');
   });
 });
+
+describe('span log fields', () => {
+  const manager = new AsyncLocalStorageContextManager();
+  beforeAll(() => context.setGlobalContextManager(manager.enable()));
+  afterAll(() => {
+    manager.disable();
+    context.disable();
+  });
+
+  it('lines written while a span is active carry the fields attached to it (the gateway tenant)', async () => {
+    const { addSpanLogFields } = await import('./log-context');
+    const out: Record<string, unknown>[] = [];
+    const log = createLogger({ service: 'gateway', destination: { write: (l: string) => void out.push(JSON.parse(l) as Record<string, unknown>) } });
+    const spanContext = { traceId: '1af7651916cd43dd8448eb211c80319c', spanId: 'c7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
+    const ctx = trace.setSpanContext(context.active(), spanContext);
+    context.with(ctx, () => addSpanLogFields({ tenant_id: 't9' }));
+    await context.with(ctx, async () => {
+      await new Promise((r) => setImmediate(r));
+      log.info('later in the request');
+    });
+    log.info('elsewhere');
+    expect(out[0]).toMatchObject({ tenant_id: 't9', trace_id: spanContext.traceId });
+    expect(out[1]!['tenant_id']).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
-import { traceLogFields } from '../tracing/with-span';
-import { currentLogFields } from './log-context';
+import { trace } from '@opentelemetry/api';
+import { currentLogFields, spanLogFields } from './log-context';
 import { prettyDestination } from './pretty';
 import { redact, redactText } from './redact';
 
@@ -58,9 +58,17 @@ export function createLogger(options: LoggingOptions): Logger {
 
 /** The fields every line gets from context: the active span's ids and the log context. */
 export function logMixin(): Record<string, string> {
-  const trace = traceLogFields() as Record<string, string>;
+  const out: Record<string, string> = {};
+  const span = trace.getActiveSpan();
+  if (span) {
+    const { traceId, spanId } = span.spanContext();
+    out['trace_id'] = traceId;
+    out['span_id'] = spanId;
+    const attached = spanLogFields(span);
+    if (attached) Object.assign(out, attached);
+  }
   const fields = currentLogFields();
-  return fields ? Object.assign(trace, fields) : trace;
+  return fields ? Object.assign(out, fields) : out;
 }
 
 export function normaliseLevel(level: string | undefined): LogLevelName {
