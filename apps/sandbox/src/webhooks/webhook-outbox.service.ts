@@ -51,8 +51,9 @@ export class WebhookOutboxService implements OnModuleInit, OnApplicationShutdown
 
   enqueue(target: WebhookTarget, update: WebhookUpdate, dueAt?: number): boolean {
     // No callback URL: a WABA shared through embedded signup whose app has not subscribed
-    // (`POST /{waba-id}/subscribed_apps`) gets no webhooks, as with Meta.
-    if (target.url === '') return false;
+    // (`POST /{waba-id}/subscribed_apps`) gets no webhooks, as with Meta. Nothing to deliver is
+    // not a full outbox: the caller's event still happened.
+    if (target.url === '') return true;
     return this.outbox.enqueue(target, update, dueAt);
   }
 
