@@ -68,6 +68,9 @@ export {
   validateSendRequest,
 } from './spec/send-request';
 
+// One rule table for a send body (gateway and sandbox decide alike; ADR 0183).
+export * from './send-rules';
+
 export {
   BUSINESS_VERIFICATION_STATUSES,
   BUSINESS_VERTICALS,

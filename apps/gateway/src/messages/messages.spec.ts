@@ -1,6 +1,6 @@
 import { applyLifecycleEvent, LifecycleState } from './message-lifecycle';
-import { normalizeTo, validateMessageObject } from './message-rules';
-import { parseCloudSend, parseNativeSend, pointerToField, SendValidationError } from './send-request';
+import { normalizeTo } from './message-rules';
+import { parseCloudSend, parseNativeSend, SendValidationError } from './send-request';
 import { canonicalJson, requestHash } from './send.service';
 
 const start: LifecycleState = { status: 'accepted', history: [{ status: 'accepted', at: '2026-01-01T00:00:00.000Z' }], error: null };
@@ -68,20 +68,20 @@ describe('message rules', () => {
     expect(normalizeTo(42).problem?.field).toBe('to');
   });
 
-  it('counts list rows across sections', () => {
+  it('names the field of each problem of a native send, whichever rule found it', () => {
     const rows = (n: number, p: string) => Array.from({ length: n }, (_, i) => ({ id: `${p}${i}`, title: 't' }));
-    const problems = validateMessageObject('interactive', {
-      type: 'list', body: { text: 'b' }, action: { button: 'b', sections: [{ title: 'a', rows: rows(6, 'a') }, { title: 'b', rows: rows(5, 'b') }] },
-    });
-    expect(problems.map((p) => p.field)).toContain('interactive.action.sections');
-  });
-
-  it('allows an empty emoji to remove a reaction', () => {
-    expect(validateMessageObject('reaction', { message_id: 'wamid.x', emoji: '' })).toEqual([]);
-  });
-
-  it('maps JSON pointers to field paths', () => {
-    expect(pointerToField('/interactive/action/buttons/0/reply/title')).toBe('interactive.action.buttons[0].reply.title');
+    try {
+      parseNativeSend({
+        phoneNumberId: '1', to: '+14155550123', type: 'interactive', messaging_product: 'whatsapp',
+        interactive: { type: 'list', body: { text: 'b' }, action: { button: 'b', sections: [{ title: 'a', rows: rows(6, 'a') }, { title: 'b', rows: rows(5, 'b') }] } },
+      });
+      throw new Error('accepted');
+    } catch (e) {
+      expect(e).toBeInstanceOf(SendValidationError);
+      const problems = (e as SendValidationError).problems;
+      expect(problems.map((p) => p.field).sort()).toEqual(['interactive.action.sections', 'messaging_product']);
+      expect(problems.find((p) => p.field === 'interactive.action.sections')!.problems[0]).toBe('interactive.action.sections may hold at most 10 rows in total (got 11)');
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { OutboundMessageType } from '@wabridge/contracts';
-import { validateSendRequest } from '@wabridge/meta';
-import { BSUID_PATTERN, FieldProblem, isMessageType, normalizeTo, validateMessageObject } from './message-rules';
+import { checkSendBody, describeViolation, isSendMessageType, SEND_MESSAGE_TYPES, SendRuleViolation, violationField } from '@wabridge/meta';
+import { FieldProblem } from './message-rules';
 
 /** A send after validation, whichever route it came from. */
 export interface NormalizedSend {
@@ -26,70 +26,26 @@ export class SendValidationError extends Error {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const SPEC_LAGGING_INTERACTIVE = ['cta_url', 'location_request_message', 'address_message', 'voice_call'];
-const NATIVE_FIELDS = ['phoneNumberId', 'to', 'recipient', 'type', 'context', 'metadata', 'sendAt', 'campaignId'];
-const CLOUD_FIELDS = ['messaging_product', 'recipient_type', 'to', 'recipient', 'type', 'context', 'biz_opaque_callback_data'];
+/** Our own fields of `POST /v1/messages` (everything else is Meta's send body). */
+const NATIVE_ONLY_FIELDS = ['phoneNumberId', 'metadata', 'sendAt', 'campaignId'];
+/** Meta's envelope fields the native route does not take (it sets them itself). */
+const META_ONLY_FIELDS = ['messaging_product', 'recipient_type', 'biz_opaque_callback_data'];
 
-/** `/interactive/action/buttons/0/reply/title` → `interactive.action.buttons[0].reply.title`. */
-export function pointerToField(pointer: string): string {
-  return pointer
-    .split('/')
-    .filter(Boolean)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
-}
+const problemsOf = (violations: readonly SendRuleViolation[]): FieldProblem[] =>
+  violations.map((v) => ({ field: violationField(v), problems: [describeViolation(v)] }));
 
-function parseCommon(body: Obj, source: NormalizedSend['source'], phoneNumberId: string, allowed: string[]): NormalizedSend {
-  const problems: FieldProblem[] = [];
-  const typeValue = body.type ?? (source === 'cloud-api' ? 'text' : undefined);
-  if (!isMessageType(typeValue)) {
-    throw new SendValidationError([{ field: 'type', problems: [typeValue === undefined ? 'type is required' : `type must be one of text, image, audio, video, document, sticker, template, interactive, location, contacts, reaction`] }]);
-  }
-  const type = typeValue;
-  for (const key of Object.keys(body)) {
-    if (key !== type && !allowed.includes(key)) problems.push({ field: key, problems: [`${key} is not allowed here${isMessageType(key) ? ` (type is ${type})` : ''}`] });
-  }
-  let to: string | undefined;
-  let recipient: string | undefined;
-  if (body.to !== undefined) {
-    const n = normalizeTo(body.to);
-    if (n.problem) problems.push(n.problem);
-    to = n.to;
-  }
-  if (body.recipient !== undefined) {
-    if (typeof body.recipient !== 'string' || !BSUID_PATTERN.test(body.recipient)) {
-      problems.push({ field: 'recipient', problems: ['recipient must be a business-scoped user id such as US.13491208655302741918'] });
-    } else recipient = body.recipient;
-  }
-  if (body.to === undefined && body.recipient === undefined) problems.push({ field: 'to', problems: ['to (E.164 phone number) or recipient (business-scoped user id) is required'] });
-  problems.push(...validateMessageObject(type, body[type]));
-  const message: Obj = { type, [type]: body[type] };
-  if (body.context !== undefined) {
-    if (!isObj(body.context) || typeof body.context.message_id !== 'string' || body.context.message_id.length === 0) {
-      problems.push({ field: 'context.message_id', problems: ['context.message_id must be the id (ours or the wamid) of the message replied to'] });
-    } else message.context = { message_id: body.context.message_id };
-  }
-  // Meta's own schema (vendored spec + documented overrides) on the Meta-shaped body. The v23
-  // spec lacks some interactive types Meta documents and accepts (cta_url, …): those are
-  // checked by our rules alone.
-  const specKnows = !(type === 'interactive' && isObj(body.interactive) && SPEC_LAGGING_INTERACTIVE.includes(String(body.interactive.type)));
-  if (problems.length === 0 && specKnows) {
-    const metaBody: Obj = { messaging_product: 'whatsapp', recipient_type: 'individual', ...message };
-    if (to !== undefined) metaBody.to = to;
-    if (recipient !== undefined) metaBody.recipient = recipient;
-    const spec = validateSendRequest(metaBody);
-    if (!spec.valid) {
-      for (const issue of spec.errors.slice(0, 10)) {
-        const field = pointerToField(issue.path) || type;
-        problems.push({ field, problems: [`${field} ${issue.message}`] });
-      }
-    }
-  }
-  if (problems.length > 0) throw new SendValidationError(problems);
-  const out: NormalizedSend = { phoneNumberId, type, message, source };
-  if (to !== undefined) out.to = to;
-  else if (recipient !== undefined) out.recipient = recipient;
-  if (to !== undefined && recipient !== undefined) out.recipient = recipient; // `to` wins at Meta; keep both
+/**
+ * The Meta-shaped part of a send, decided by libs/meta's rule table (the sandbox answers with
+ * the same one, so a body we accept is one the Cloud API stand-in accepts; ADR 0183).
+ */
+function parseMetaBody(metaBody: Obj, source: NormalizedSend['source'], phoneNumberId: string, extra: FieldProblem[] = []): NormalizedSend {
+  const checked = checkSendBody(metaBody);
+  const problems = [...extra, ...problemsOf(checked.violations)];
+  if (problems.length > 0 || !checked.send) throw new SendValidationError(problems);
+  const { send } = checked;
+  const out: NormalizedSend = { phoneNumberId, type: send.type, message: send.message, source };
+  if (send.to !== undefined) out.to = send.to;
+  if (send.recipient !== undefined) out.recipient = send.recipient; // with both, `to` wins at Meta; keep both
   return out;
 }
 
@@ -129,7 +85,16 @@ export function parseNativeSend(body: unknown, now: number = Date.now()): Normal
     problems.push({ field: 'campaignId', problems: ['campaignId must be a string of 1-64 characters'] });
   }
   if (problems.length > 0) throw new SendValidationError(problems);
-  const send = parseCommon(body, 'api', body.phoneNumberId as string, NATIVE_FIELDS);
+  if (!isSendMessageType(body.type)) {
+    throw new SendValidationError([{ field: 'type', problems: [body.type === undefined ? 'type is required' : `type must be one of ${SEND_MESSAGE_TYPES.join(', ')}`] }]);
+  }
+  const metaBody: Obj = { messaging_product: 'whatsapp' };
+  const misplaced: FieldProblem[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    if (META_ONLY_FIELDS.includes(key)) misplaced.push({ field: key, problems: [`${key} is not allowed here`] });
+    else if (!NATIVE_ONLY_FIELDS.includes(key)) metaBody[key] = value;
+  }
+  const send = parseMetaBody(metaBody, 'api', body.phoneNumberId as string, misplaced);
   if (body.metadata !== undefined) send.metadata = body.metadata as Record<string, string>;
   if (typeof body.sendAt === 'string') send.sendAt = new Date(body.sendAt).toISOString();
   if (typeof body.campaignId === 'string') send.campaignId = body.campaignId;
@@ -139,16 +104,10 @@ export function parseNativeSend(body: unknown, now: number = Date.now()): Normal
 /** `POST /:version/:phoneNumberId/messages`: Meta's send body, exactly. */
 export function parseCloudSend(phoneNumberId: string, body: unknown): NormalizedSend {
   if (!isObj(body)) throw new SendValidationError([{ field: 'body', problems: ['body must be a JSON object'] }]);
-  if (body.messaging_product !== 'whatsapp') {
-    throw new SendValidationError([{ field: 'messaging_product', problems: ['messaging_product must be "whatsapp"'] }]);
-  }
-  if (body.recipient_type !== undefined && body.recipient_type !== 'individual') {
-    throw new SendValidationError([{ field: 'recipient_type', problems: ['recipient_type must be "individual"'] }]);
-  }
-  const send = parseCommon(body, 'cloud-api', phoneNumberId, CLOUD_FIELDS);
+  const send = parseMetaBody(body, 'cloud-api', phoneNumberId);
   if (typeof body.biz_opaque_callback_data === 'string') {
     // Meta's field carries our message id to the dispatcher; the caller's value is kept as metadata.
-    send.metadata = { biz_opaque_callback_data: body.biz_opaque_callback_data.slice(0, 512) };
+    send.metadata = { biz_opaque_callback_data: body.biz_opaque_callback_data };
   }
   return send;
 }

@@ -34,10 +34,3 @@ export function bsuidForWaId(waId: string, countryCode = 'US'): string {
   const digits = BigInt('0x' + createHash('sha256').update(`bsuid:${waId}`).digest('hex').slice(0, 15)).toString();
   return `${countryCode}.${digits}`;
 }
-
-/** `CC.<alnum>` (optionally with an `ENT.` part for managed businesses). */
-export const BSUID_PATTERN = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]+$/;
-
-export function isBsuid(value: string): boolean {
-  return BSUID_PATTERN.test(value);
-}

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isBsuid } from '@wabridge/meta';
 import { Clock } from '../common/clock';
 import { ControlError } from '../common/control-error';
-import { bsuidForWaId, IdFactory, isBsuid } from '../common/ids';
+import { bsuidForWaId, IdFactory } from '../common/ids';
 import { CLOCK } from '../config/sandbox-settings';
 import { countryOf } from '../graph/send.service';
 import { MEDIA_TYPES, normalizePhone } from '../graph/send-request.validator';

@@ -1,4 +1,4 @@
-import { INVALID_OFFICIAL_SEND_EXAMPLES, specRequestExamples, specSchemaValidator } from '@wabridge/meta';
+import { fillExamplePlaceholders, INVALID_OFFICIAL_SEND_EXAMPLES, specRequestExamples, specSchemaValidator } from '@wabridge/meta';
 import { TemplateRegistry } from '../rules/template-registry';
 import { RunningSandbox, requestJson, startSandbox, testNumber } from '../testing/sandbox-harness';
 import { WebhookReceiver } from '../testing/webhook-receiver';
@@ -16,12 +16,6 @@ const TOKEN = 'contract-token';
 type Json = Record<string, unknown>;
 
 /** Placeholders such as `{{Recipient-Phone-Number}}` become a real phone; media ids become uploaded ones. */
-function withRealRecipient(value: Json): Json {
-  const copy = structuredClone(value);
-  if (typeof copy.to === 'string' && !/^\+?[\d\s-]{5,}$/.test(copy.to)) copy.to = '16505551234';
-  return copy;
-}
-
 function mediaIdIn(value: Json): { type: string; id: string } | undefined {
   const type = value.type;
   if (typeof type !== 'string') return undefined;
@@ -73,7 +67,7 @@ describe('contract: Meta spec request examples', () => {
   });
 
   it.each(sendExamples.filter((e) => !(e.name in INVALID_OFFICIAL_SEND_EXAMPLES)).map((e) => [e.name, e.value as Json] as const))('accepts "%s" (after creating the state it needs)', async (_name, example) => {
-    const body = withRealRecipient(example);
+    const body = fillExamplePlaceholders(example, '16505551234');
     const send = (): ReturnType<typeof requestJson> => requestJson(`${sandbox.url}/v23.0/${PHONE}/messages`, { body, token: TOKEN });
 
     const media = mediaIdIn(body);
@@ -113,7 +107,7 @@ describe('contract: Meta spec request examples', () => {
   it.each(Object.keys(INVALID_OFFICIAL_SEND_EXAMPLES))('rejects "%s" with 100, as Meta would', async (name) => {
     const example = sendExamples.find((e) => e.name === name);
     expect(example).toBeDefined();
-    const reply = await requestJson(`${sandbox.url}/v23.0/${PHONE}/messages`, { body: withRealRecipient(example?.value as Json), token: TOKEN });
+    const reply = await requestJson(`${sandbox.url}/v23.0/${PHONE}/messages`, { body: fillExamplePlaceholders(example?.value, '16505551234'), token: TOKEN });
     expect(reply.status).toBe(400);
     expect(reply.body.error).toMatchObject({ code: expect.any(Number) });
   });
