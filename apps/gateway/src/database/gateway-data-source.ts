@@ -8,6 +8,7 @@ import { ScheduledSends1765200000150 } from './migrations/1765200000150-Schedule
 import { OAuthClients1765300000160 } from './migrations/1765300000160-OAuthClients';
 import { NumberRegistration1765400000167 } from './migrations/1765400000167-NumberRegistration';
 import { MetaAccountState1765400000163 } from './migrations/1765400000163-MetaAccountState';
+import { TemplateQuality1765400000165 } from './migrations/1765400000165-TemplateQuality';
 import { RequestLogs1765400000179 } from './migrations/1765400000179-RequestLogs';
 
 export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -18,6 +19,7 @@ export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
   ScheduledSends1765200000150,
   OAuthClients1765300000160,
   MetaAccountState1765400000163,
+  TemplateQuality1765400000165,
   NumberRegistration1765400000167,
   RequestLogs1765400000179,
 ];

@@ -80,6 +80,31 @@ describe('templates (Graph via the sandbox, mirrored locally)', () => {
     expect(graph.data.map((t: any) => t.name)).not.toContain('to_delete');
   });
 
+  it('keeps the template\'s quality score from the quality webhook and refuses sends of a template Meta paused', async () => {
+    const created = await h.api(tenant.key, 'POST', '/v1/templates', {
+      wabaId, name: 'welcome_template', language: 'en_US', category: 'MARKETING', components: [{ type: 'BODY', text: 'Welcome' }],
+    });
+    expect(created.status).toBe(201);
+    await templateEvent('welcome_template', created.body.metaTemplateId, 'APPROVED');
+    await waitFor(async () => (await h.api(tenant.key, 'GET', `/v1/templates/${created.body.id}`)).body.status === 'APPROVED', { what: 'approved' });
+    // the fixture body's change (template-quality--pywa-1.json) as ingress publishes it, for this WABA and template
+    await producer.send({
+      topic: ACCOUNT_EVENT_V1.topic, key: wabaId,
+      value: {
+        eventId: `${created.body.metaTemplateId}-quality`, field: 'message_template_quality_update', kind: 'template-quality', wabaId, appId: 'tplapp',
+        templateId: created.body.metaTemplateId, templateName: 'welcome_template', templateLanguage: 'en_US',
+        occurredAt: new Date().toISOString(), receivedAt: new Date().toISOString(),
+        value: { previous_quality_score: 'GREEN', new_quality_score: 'YELLOW', message_template_id: Number(created.body.metaTemplateId), message_template_name: 'welcome_template', message_template_language: 'en_US' },
+      } satisfies AccountEventV1,
+    });
+    await waitFor(async () => (await h.api(tenant.key, 'GET', `/v1/templates/${created.body.id}`)).body.qualityScore === 'YELLOW', { what: 'quality score from the webhook' });
+    await templateEvent('welcome_template', created.body.metaTemplateId, 'PAUSED');
+    await waitFor(async () => (await h.api(tenant.key, 'GET', `/v1/templates/${created.body.id}`)).body.status === 'PAUSED', { what: 'paused' });
+    const refused = await h.api(tenant.key, 'POST', '/v1/messages', { phoneNumberId, to: '+14155550123', type: 'template', template: { name: 'welcome_template', language: { code: 'en_US' } } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('PAUSED');
+  });
+
   it('hides templates from other tenants (404, empty list, no access to the WABA)', async () => {
     const mine = (await h.api(tenant.key, 'GET', '/v1/templates')).body.data;
     expect(mine.length).toBeGreaterThan(0);

@@ -19,6 +19,7 @@ interface TemplateRow {
   status: string;
   components: unknown[];
   rejected_reason: string | null;
+  quality_score: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -33,6 +34,8 @@ export interface TemplateView {
   status: string;
   components: unknown[];
   rejectedReason?: string;
+  /** Meta's quality score of the template (GREEN, YELLOW, RED, UNKNOWN), once Meta reported one. */
+  qualityScore?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -44,6 +47,7 @@ function view(r: TemplateRow): TemplateView {
   };
   if (r.meta_template_id) v.metaTemplateId = r.meta_template_id;
   if (r.rejected_reason) v.rejectedReason = r.rejected_reason;
+  if (r.quality_score) v.qualityScore = r.quality_score;
   return v;
 }
 
@@ -170,7 +174,7 @@ export class TemplatesService {
     return count;
   }
 
-  /** Template status/category updates from Meta's webhooks (via ingress' normalizer). */
+  /** Template status/category/quality updates from Meta's webhooks (via ingress' normalizer). */
   async applyAccountEvent(e: AccountEventV1): Promise<void> {
     const v = e.value;
     const templateId = e.templateId ?? (v.message_template_id !== undefined ? String(v.message_template_id) : undefined);
@@ -191,6 +195,11 @@ export class TemplatesService {
       if (!category) return;
       const n = match.params.length;
       await this.db.query(`UPDATE templates SET category = $${n + 1}, updated_at = now() WHERE ${match.sql}`, [...match.params, category]);
+    } else if (e.field === 'message_template_quality_update') {
+      const score = typeof v.new_quality_score === 'string' ? v.new_quality_score.toUpperCase() : undefined;
+      if (!score) return;
+      const n = match.params.length;
+      await this.db.query(`UPDATE templates SET quality_score = $${n + 1}, updated_at = now() WHERE ${match.sql}`, [...match.params, score]);
     }
   }
 
