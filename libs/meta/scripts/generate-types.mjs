@@ -4,7 +4,7 @@
 //   npm run generate -w @wabridge/meta -- --check exit 1 if the committed file is stale
 //   --file <path>                                 compare/write another file (used by the test)
 //
-// The rendering lives in src/spec/meta-openapi.codegen.ts. The unit test that guards the
+// The rendering lives in src/openapi/meta-openapi.codegen.ts. The unit test that guards the
 // committed file runs this script with --check in a child process: Jest's module loader cannot
 // load openapi-typescript's ESM-only dependencies (parse-json), plain Node can. Node cannot require that TypeScript (CommonJS, with
 // extensionless imports) by itself, so .ts files are transpiled on load with the repo's
@@ -26,7 +26,7 @@ require.extensions['.ts'] = (module, filename) => {
   module._compile(outputText, filename);
 };
 
-const { renderMetaOpenApiTypes, META_OPENAPI_TYPES_PATH } = require('../src/spec/meta-openapi.codegen.ts');
+const { renderMetaOpenApiTypes, META_OPENAPI_TYPES_PATH } = require('../src/openapi/meta-openapi.codegen.ts');
 
 const args = process.argv.slice(2);
 const fileArg = args.indexOf('--file');

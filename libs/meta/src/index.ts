@@ -50,8 +50,8 @@ export type {
 /** Every generated type of Meta's spec (`MetaOpenApi.components['schemas']['Message']`, …). */
 export type * as MetaOpenApi from './generated/meta-openapi';
 
-export { META_SPEC_PATH, loadMetaSpec, type MetaSpecDocument, type SchemaNode } from './spec/meta-spec';
-export { SPEC_REPAIRS, WEBHOOK_REF_RELINKS, repairedMetaSpec, type SpecRepair } from './spec/spec-repairs';
+export { META_SPEC_PATH, loadMetaSpec, type MetaSpecDocument, type SchemaNode } from './openapi/meta-spec';
+export { SPEC_REPAIRS, WEBHOOK_REF_RELINKS, repairedMetaSpec, type SpecRepair } from './openapi/spec-repairs';
 export {
   specOperation,
   specRequestExamples,
@@ -60,13 +60,13 @@ export {
   type SchemaValidationResult,
   type SchemaValidator,
   type SpecExample,
-} from './spec/spec-validator';
+} from './openapi/spec-validator';
 export {
   INVALID_OFFICIAL_SEND_EXAMPLES,
   SEND_REQUEST_OVERRIDES,
   sendMessageTypes,
   validateSendRequest,
-} from './spec/send-request';
+} from './openapi/send-request';
 
 // One rule table for a send body (gateway and sandbox decide alike; ADR 0183).
 export * from './send-rules';

@@ -1,7 +1,7 @@
 /* eslint-disable */
 // GENERATED FILE, DO NOT EDIT. Regenerate with `npm run generate -w @wabridge/meta`.
 // Source: libs/meta/spec/business-messaging-api_v23.0.yaml (Meta, MIT) after the structural repairs in
-// libs/meta/src/spec/spec-repairs.ts (webhook $refs relinked to the inbound schemas).
+// libs/meta/src/openapi/spec-repairs.ts (webhook $refs relinked to the inbound schemas).
 // Hand-written extensions for what the spec lacks live in libs/meta/src/webhook-envelope.ts.
 export interface paths {
     "/{Version}/{Application-ID}/connected_client_businesses": {

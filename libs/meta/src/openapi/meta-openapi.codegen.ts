@@ -18,7 +18,7 @@ export const META_OPENAPI_TYPES_PATH = path.resolve(__dirname, '..', 'generated'
 const BANNER = `/* eslint-disable */
 // GENERATED FILE, DO NOT EDIT. Regenerate with \`npm run generate -w @wabridge/meta\`.
 // Source: libs/meta/spec/${META_SPEC_FILE} (Meta, MIT) after the structural repairs in
-// libs/meta/src/spec/spec-repairs.ts (webhook $refs relinked to the inbound schemas).
+// libs/meta/src/openapi/spec-repairs.ts (webhook $refs relinked to the inbound schemas).
 // Hand-written extensions for what the spec lacks live in libs/meta/src/webhook-envelope.ts.
 `;
 

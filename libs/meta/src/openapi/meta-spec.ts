@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 
 export const META_SPEC_FILE = 'business-messaging-api_v23.0.yaml';
 
-/** Resolved against the package root so it works from both `src/spec/` and `dist/spec/`. */
+/** Resolved against the package root so it works from both `src/openapi/` and `dist/openapi/`. */
 export const META_SPEC_PATH = path.resolve(__dirname, '..', '..', 'spec', META_SPEC_FILE);
 
 /** A JSON Schema node as it appears in the document; kept structural on purpose (see spec-repairs). */
