@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadMetaSpec } from './spec/meta-spec';
+import { loadMetaSpec } from './openapi/meta-spec';
 import type {
   WebhookContact,
   WebhookMessage,

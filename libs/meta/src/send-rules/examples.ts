@@ -1,5 +1,5 @@
-import { INVALID_OFFICIAL_SEND_EXAMPLES } from '../spec/send-request';
-import { specRequestExamples } from '../spec/spec-validator';
+import { INVALID_OFFICIAL_SEND_EXAMPLES } from '../openapi/send-request';
+import { specRequestExamples } from '../openapi/spec-validator';
 import { isJsonObject, Json } from './rule-kit';
 
 /**

@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { validateSendRequest } from '../spec/send-request';
+import { validateSendRequest } from '../openapi/send-request';
 import { checkMessageObject, isSendMessageType, SEND_MESSAGE_TYPES, SendMessageType } from './message-object.rules';
 import { isJsonObject, Json, Violations } from './rule-kit';
 import { pointerSegments, SendRuleViolation } from './violations';
