@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { deleteInChunks } from '@wabridge/database';
+import { deleteInChunks, returnedRows } from '@wabridge/database';
 import { ulidFloor } from '../messages/messages.repository';
 import { DATA_SOURCE } from '../tokens';
 import { RequestLogRow } from './request-log.entry';
@@ -75,6 +75,21 @@ export class RequestLogRepository {
     params.push(f.limit);
     const rows: DbRow[] = await this.db.query(`SELECT * FROM request_logs WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
     return rows.map(requestLogView);
+  }
+
+  /**
+   * GDPR erasure (ADR 0075): deletes the tenant's rows that name the user anywhere (path, bodies).
+   * A scan of the tenant's rows, bounded by the retention; erasures are rare.
+   */
+  async eraseMentions(tenantId: string, needles: string[]): Promise<number> {
+    if (needles.length === 0) return 0;
+    const patterns = needles.map((n) => `%${n.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const rows = await this.db.query(
+      `DELETE FROM request_logs WHERE tenant_id = $1
+         AND (path LIKE ANY($2) OR request_body::text LIKE ANY($2) OR response_body::text LIKE ANY($2)) RETURNING id`,
+      [tenantId, patterns],
+    );
+    return returnedRows(rows).length;
   }
 
   /** Deletes rows recorded before `before`, in chunks (ADR 0076); the ULID key bounds it. */
