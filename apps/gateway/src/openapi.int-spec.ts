@@ -37,7 +37,7 @@ describe('OpenAPI document', () => {
       'POST /v1/webhook-endpoints', 'GET /v1/webhook-endpoints', 'GET /v1/webhook-endpoints/{id}', 'PATCH /v1/webhook-endpoints/{id}',
       'DELETE /v1/webhook-endpoints/{id}', 'POST /v1/webhook-endpoints/{id}/replay', 'GET /v1/webhook-endpoints/{id}/deliveries',
       'POST /v1/webhook-endpoints/{id}/test', 'POST /v1/webhook-endpoints/{id}/rotate-secret',
-      'POST /{version}/{phoneNumberId}/media', 'GET /{version}/{mediaId}', 'DELETE /{version}/{mediaId}',
+      'POST /{version}/{phoneNumberId}/media', 'GET /{version}/{mediaId}', 'DELETE /{version}/{mediaId}', 'GET /v1/request-logs',
       'GET /v1/analytics/summary', 'GET /v1/analytics/timeseries', 'GET /v1/analytics/latency', 'GET /v1/analytics/errors',
       'GET /v1/analytics/templates', 'GET /v1/analytics/cost', 'GET /v1/analytics/numbers', 'GET /v1/analytics/rate-card',
       'PUT /v1/analytics/rate-card', 'GET /dashboard', 'DELETE /v1/messages/{id}',

@@ -1032,6 +1032,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/request-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RequestLogs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -6655,6 +6671,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegistrationViewDto"];
+                };
+            };
+        };
+    };
+    RequestLogs_list: {
+        parameters: {
+            query?: {
+                /** @description an exact status (404) or a class (4xx) */
+                status?: string;
+                /** @description a path prefix, e.g. /v1/messages */
+                path?: string;
+                since?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calls, newest first; `nextCursor` pages on (null at the end). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            id: string;
+                            /** Format: date-time */
+                            at: string;
+                            method: string;
+                            /** @description The path with its query string (secrets in it redacted) */
+                            path: string;
+                            status: number;
+                            latencyMs: number;
+                            idempotencyKey?: string;
+                            /** @description error.code of the answer (ours, or the Cloud API's number as text) */
+                            errorCode?: string;
+                            /** @description The JSON body with tokens and secrets replaced by "[redacted]"; above REQUEST_LOG_BODY_MAX_BYTES `{truncated: true, bytes, head}`. */
+                            requestBody?: unknown;
+                            /** @description The JSON body with tokens and secrets replaced by "[redacted]"; above REQUEST_LOG_BODY_MAX_BYTES `{truncated: true, bytes, head}`. */
+                            responseBody?: unknown;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description A bad filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description The credential lacks the admin scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
                 };
             };
         };
