@@ -19,9 +19,9 @@ case "$NODE_VERSION" in 24.*) ;; *) echo "images: expected Node 24 in node_modul
 NPM_VERSION="$(node -p "require('$ROOT/package.json').packageManager.split('@')[1]")"
 TAG="$NODE_VERSION-npm$NPM_VERSION"
 
-if buildah inspect --type image "$BASE_IMAGE:$TAG" > /dev/null 2>&1; then
+if bh inspect --type image "$BASE_IMAGE:$TAG" > /dev/null 2>&1; then
   echo "images: base $BASE_IMAGE:$TAG already built"
-  buildah tag "$BASE_IMAGE:$TAG" "$BASE_IMAGE:24" > /dev/null
+  bh tag "$BASE_IMAGE:$TAG" "$BASE_IMAGE:24" > /dev/null
   exit 0
 fi
 
@@ -56,21 +56,21 @@ tar xzf "$NPM_TGZ" -C "$STAGE/usr/local/lib/node_modules/npm" --strip-components
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$STAGE/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$STAGE/usr/local/bin/npx"
 
-CTR="$(buildah from scratch)"
-trap 'buildah rm "$CTR" > /dev/null 2>&1 || true; rm -rf "$STAGE"' EXIT
-buildah add --quiet "$CTR" "$ROOTFS_TAR" / > /dev/null
-buildah copy --quiet "$CTR" "$STAGE/usr" /usr > /dev/null
+CTR="$(bh from scratch)"
+trap 'bh rm "$CTR" > /dev/null 2>&1 || true; rm -rf "$STAGE"' EXIT
+bh add --quiet "$CTR" "$ROOTFS_TAR" / > /dev/null
+bh copy --quiet "$CTR" "$STAGE/usr" /usr > /dev/null
 # os/arch must be set on an image committed from scratch: a build looks images up by platform
 # and does not see one without it ("image not known").
-buildah config --os linux --arch "$(dpkg --print-architecture 2>/dev/null || echo amd64)" \
+bh config --os linux --arch "$(dpkg --print-architecture 2>/dev/null || echo amd64)" \
   --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   --env NODE_VERSION="$NODE_VERSION" \
   --label org.opencontainers.image.title=wabridge-node-base \
   --label org.opencontainers.image.description="Debian bookworm minbase + Node $NODE_VERSION + npm $NPM_VERSION (scripts/images/base.sh)" \
   --cmd node "$CTR"
-buildah run "$CTR" -- node -e "if (!process.version.startsWith('v24.')) process.exit(1)"
-buildah run "$CTR" -- npm --version > /dev/null
-buildah commit --quiet --rm "$CTR" "$BASE_IMAGE:$TAG" > /dev/null
+bh run "$CTR" -- node -e "if (!process.version.startsWith('v24.')) process.exit(1)"
+bh run "$CTR" -- npm --version > /dev/null
+bh commit --quiet --rm "$CTR" "$BASE_IMAGE:$TAG" > /dev/null
 trap 'rm -rf "$STAGE"' EXIT
-buildah tag "$BASE_IMAGE:$TAG" "$BASE_IMAGE:24"
-echo "images: base $BASE_IMAGE:$TAG ($(buildah images --format '{{.Size}}' "$BASE_IMAGE:$TAG" | head -1))"
+bh tag "$BASE_IMAGE:$TAG" "$BASE_IMAGE:24"
+echo "images: base $BASE_IMAGE:$TAG ($(bh images --format '{{.Size}}' "$BASE_IMAGE:$TAG" | head -1))"

@@ -14,7 +14,7 @@ need buildah buildah
 
 app="${1:-gateway}"
 image="$IMAGE_PREFIX/$app:$IMAGE_TAG"
-buildah inspect --type image "$image" > /dev/null 2>&1 || { echo "boot-check: no image $image (run npm run images -- $app)" >&2; exit 1; }
+bh inspect --type image "$image" > /dev/null 2>&1 || { echo "boot-check: no image $image (run npm run images -- $app)" >&2; exit 1; }
 
 db_url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wabridge}"
 brokers="${KAFKA_BROKERS:-127.0.0.1:9092}"
@@ -25,11 +25,11 @@ free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1
 port="$(free_port)"; mgmt="$(free_port)"
 secret() { node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"; }
 
-ctr="$(buildah from --pull=false "$image")"
+ctr="$(bh from --pull=false "$image")"
 pid=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null
-  buildah rm "$ctr" > /dev/null 2>&1 || true
+  bh rm "$ctr" > /dev/null 2>&1 || true
   node -e "
     const { Client } = require('pg'); const c = new Client({ connectionString: process.argv[1] });
     c.connect().then(() => c.query('DROP SCHEMA IF EXISTS \"' + process.argv[2] + '\" CASCADE')).catch(() => {}).finally(() => c.end());
@@ -41,11 +41,11 @@ log="$CACHE/boot-$app.log"
 mkdir -p "$CACHE"
 started=$SECONDS
 # The image's CMD, as its USER, in its WORKDIR: what a container runtime would start.
-mapfile -d '' cmd < <(buildah inspect --type image "$image" | node -e "
+mapfile -d '' cmd < <(bh inspect --type image "$image" | node -e "
   const c = JSON.parse(require('fs').readFileSync(0, 'utf8')).OCIv1.config;
   process.stdout.write([...(c.Entrypoint ?? []), ...(c.Cmd ?? [])].map((a) => a + '\\0').join(''));")
 [ ${#cmd[@]} -gt 0 ] || { echo "boot-check: $image has no CMD" >&2; exit 1; }
-buildah run --isolation chroot \
+bh run --isolation chroot \
   --env NODE_ENV=production --env HOST=127.0.0.1 --env "PORT=$port" --env "MANAGEMENT_PORT=$mgmt" \
   --env "DATABASE_URL=$db_url" --env "DATABASE_SCHEMA=$schema" --env "KAFKA_BROKERS=$brokers" \
   --env "TOPIC_SUFFIX=.$run_id" --env KAFKA_PARTITIONS=1 \
@@ -75,5 +75,5 @@ if [ "$live" != 200 ] || [ "$ready" != 200 ]; then
   echo "boot-check: $app answered /health/live $live, /health/ready $ready after ${elapsed}s (log: $log)" >&2
   exit 1
 fi
-user="$(buildah inspect --type image "$image" | node -e "console.log(JSON.parse(require('fs').readFileSync(0,'utf8')).OCIv1.config.User)")"
+user="$(bh inspect --type image "$image" | node -e "console.log(JSON.parse(require('fs').readFileSync(0,'utf8')).OCIv1.config.User)")"
 echo "boot-check: $image answered /health/live 200 and /health/ready 200 in ${elapsed}s (user $user, port $health_port)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run images [-- app…]`: builds the base image (scripts/images/base.sh, cached) and then one
-# image per service from deploy/docker/Dockerfile with buildah (chroot isolation, vfs storage),
+# image per service from deploy/docker/Dockerfile with buildah (chroot isolation; storage: common.sh),
 # the local base passed as NODE_IMAGE. No Docker engine, no registry but npm's and Debian's
 # (ADR 0170). Images: <prefix>/<app>:<tag>, prefix localhost/wabridge, tag dev
 # (WABRIDGE_IMAGE_PREFIX, WABRIDGE_IMAGE_TAG). Prints each image's size and the build times.
@@ -38,7 +38,7 @@ for app in "${apps[@]}"; do
   echo "images: building $IMAGE_PREFIX/$app:$IMAGE_TAG"
   t0=$SECONDS
   log="$CACHE/build-$app.log"
-  if ! buildah build --isolation chroot --pull=false "${build_mounts[@]}" \
+  if ! bh build --isolation chroot --pull=false "${build_mounts[@]}" \
       --build-arg "NODE_IMAGE=$BASE_IMAGE:24" --build-arg "APP=$app" --build-arg "PORT=$port" \
       -f deploy/docker/Dockerfile -t "$IMAGE_PREFIX/$app:$IMAGE_TAG" . > "$log" 2>&1; then
     tail -40 "$log" >&2
@@ -47,13 +47,13 @@ for app in "${apps[@]}"; do
   fi
   took[$app]=$((SECONDS - t0))
 done
-# Intermediate stages are left as dangling images by a multi-stage build; with vfs each one
-# is a full copy of its root filesystem.
-buildah rmi --prune > /dev/null 2>&1 || true
+# Intermediate stages are left as dangling images by a multi-stage build (with the vfs
+# driver each one is a full copy of its root filesystem).
+bh rmi --prune > /dev/null 2>&1 || true
 
 echo
 printf '%-16s %10s %8s\n' image size build_s
 for app in "${apps[@]}"; do
-  printf '%-16s %10s %8s\n' "$app" "$(buildah images --format '{{.Size}}' "$IMAGE_PREFIX/$app:$IMAGE_TAG" | head -1)" "${took[$app]}"
+  printf '%-16s %10s %8s\n' "$app" "$(bh images --format '{{.Size}}' "$IMAGE_PREFIX/$app:$IMAGE_TAG" | head -1)" "${took[$app]}"
 done
 echo "images: base ${BASE_IMAGE}:24 in $((base_done - started)) s, all in $((SECONDS - started)) s"

@@ -1,8 +1,10 @@
 # Shared by scripts/images/*.sh (ADR 0170). Sourced, not run.
-# buildah everywhere with the vfs driver and chroot isolation: no daemon, no overlay mounts,
-# no user namespaces, which is what works as root on these machines (and in most CI runners).
-export STORAGE_DRIVER=vfs
+# buildah with chroot isolation: no daemon, no user namespaces, which works as root on these
+# machines. Storage: buildah's default driver (overlay here); where overlay mounts are not
+# allowed (some nested containers), WABRIDGE_STORAGE_DRIVER=vfs. Every buildah call goes through
+# bh so that all of them use the same store (an image in the vfs store is invisible to overlay).
 export BUILDAH_ISOLATION=chroot
+bh() { buildah ${WABRIDGE_STORAGE_DRIVER:+--storage-driver "$WABRIDGE_STORAGE_DRIVER"} "$@"; }
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE="$ROOT/.local/images"
 # Where the images go; a CI machine that shares storage with sessions can point it elsewhere.
