@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { isPgUnavailable } from '@wabridge/database';
+import { isPgUnavailable, databaseOptionsFromEnv } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
 import { attachKafkaConsumer, ConsumerOptions, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { Clock, systemClock } from '@wabridge/time';
@@ -21,7 +21,7 @@ const BODY_LIMIT = 64 * 1024;
  * the caller only has to `listen`.
  */
 export async function createAnalyticsApp(env: AnalyticsEnv, options: AnalyticsAppOptions = {}): Promise<NestFastifyApplication> {
-  const ds = await openAnalyticsDatabase({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA });
+  const ds = await openAnalyticsDatabase({ ...databaseOptionsFromEnv(env), schema: env.DATABASE_SCHEMA });
   try {
     @Module({ imports: [AnalyticsModule.forRoot(env, ds, options.clock ?? systemClock)] })
     class AnalyticsRootModule {}

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { isPgUnavailable } from '@wabridge/database';
+import { isPgUnavailable, databaseOptionsFromEnv } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
 import { attachKafkaConsumer, ConsumerOptions, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { Clock, systemClock } from '@wabridge/time';
@@ -22,7 +22,7 @@ const BODY_LIMIT = 2 * 1024 * 1024;
  * (from the beginning of its topics: the numbers' compacted state); the caller only has to `listen`.
  */
 export async function createCampaignsApp(env: CampaignsEnv, options: CampaignsAppOptions = {}): Promise<NestFastifyApplication> {
-  const ds = await openCampaignsDatabase({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA });
+  const ds = await openCampaignsDatabase({ ...databaseOptionsFromEnv(env), schema: env.DATABASE_SCHEMA });
   try {
     @Module({ imports: [CampaignsModule.forRoot(env, ds, options.clock ?? systemClock)] })
     class CampaignsRootModule {}

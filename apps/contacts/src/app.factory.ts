@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { attachKafkaConsumer, ConsumerOptions, kafkaConnectionFromEnv } from '@wabridge/kafka';
-import { isPgUnavailable } from '@wabridge/database';
+import { isPgUnavailable, databaseOptionsFromEnv } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
 import { Clock, systemClock } from './common/clock';
 import { ContactsEnv } from './contacts.env';
@@ -22,7 +22,7 @@ const BODY_LIMIT = 1024 * 1024;
  * the caller only has to `listen`. Tests boot it in-process with a test schema and suffix.
  */
 export async function createContactsApp(env: ContactsEnv, options: ContactsAppOptions = {}): Promise<NestFastifyApplication> {
-  const ds = await openContactsDatabase({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA });
+  const ds = await openContactsDatabase({ ...databaseOptionsFromEnv(env), schema: env.DATABASE_SCHEMA });
   try {
     @Module({ imports: [ContactsModule.forRoot(env, ds, options.clock ?? systemClock)] })
     class ContactsRootModule {}

@@ -15,7 +15,7 @@ export const INGRESS_MIGRATIONS = [CreateProcessedEvents1764000000000];
  * Webhook bodies are kept as raw bytes (signatures are over bytes, not parsed JSON).
  */
 export async function createIngressApp(env: IngressEnv, schema = env.DATABASE_SCHEMA): Promise<NestFastifyApplication> {
-  const dataSource = createServiceDataSource({ url: env.DATABASE_URL, schema, migrations: INGRESS_MIGRATIONS, entities: [] });
+  const dataSource = createServiceDataSource({ url: env.DATABASE_URL, schema, migrations: INGRESS_MIGRATIONS, entities: [], startupOptions: env.DATABASE_STARTUP_OPTIONS });
   await dataSource.initialize();
   await runMigrations(dataSource);
 

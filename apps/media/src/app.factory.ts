@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { isPgUnavailable } from '@wabridge/database';
+import { isPgUnavailable, databaseOptionsFromEnv } from '@wabridge/database';
 import { createHttpApp } from '@wabridge/http';
 import { attachKafkaConsumer, ConsumerOptions, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { Clock, systemClock } from '@wabridge/time';
@@ -26,7 +26,7 @@ const BODY_LIMIT = 1024 * 1024;
  */
 export async function createMediaApp(env: MediaEnv, options: MediaAppOptions = {}): Promise<NestFastifyApplication> {
   const storage = await openMediaStorage(env);
-  const ds = await openMediaDatabase({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA });
+  const ds = await openMediaDatabase({ ...databaseOptionsFromEnv(env), schema: env.DATABASE_SCHEMA });
   try {
     @Module({ imports: [MediaModule.forRoot(env, ds, storage, options.clock ?? systemClock)] })
     class MediaRootModule {}

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { isPgUnavailable } from '@wabridge/database';
+import { isPgUnavailable, databaseOptionsFromEnv } from '@wabridge/database';
 import { attachKafkaConsumer, ConsumerOptions, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { createHttpApp } from '@wabridge/http';
 import { Clock, systemClock } from '@wabridge/time';
@@ -19,7 +19,7 @@ export interface NotifierAppOptions {
  * are running; the caller only has to `listen`. Tests boot it in-process with a test schema and suffix.
  */
 export async function createNotifierApp(env: NotifierEnv, options: NotifierAppOptions = {}): Promise<NestFastifyApplication> {
-  const ds = await openNotifierDatabase({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA });
+  const ds = await openNotifierDatabase({ ...databaseOptionsFromEnv(env), schema: env.DATABASE_SCHEMA });
   try {
     @Module({ imports: [NotifierModule.forRoot(env, ds, options.clock ?? systemClock)] })
     class NotifierRootModule {}

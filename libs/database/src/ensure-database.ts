@@ -16,9 +16,17 @@ export function splitDatabaseUrl(url: string): { database: string; maintenanceUr
  * `postgres` maintenance database to do so. Safe when several services boot at once: losing
  * the race surfaces as duplicate_database, or as a unique violation on pg_database when both
  * CREATEs got past the catalog check together. Returns whether this call created it.
+ *
+ * `create: false` (DATABASE_CREATE=false, a managed database that denies CREATE DATABASE and
+ * often the maintenance database too): only connects to the database itself and fails with a
+ * message naming it when it does not exist.
  */
-export async function ensureDatabase(url: string): Promise<boolean> {
+export async function ensureDatabase(url: string, options: { create?: boolean } = {}): Promise<boolean> {
   const { database, maintenanceUrl } = splitDatabaseUrl(url);
+  if (options.create === false) {
+    await assertDatabaseExists(url, database);
+    return false;
+  }
   const client = new Client({ connectionString: maintenanceUrl, application_name: 'wabridge-ensure-database' });
   await client.connect();
   try {
@@ -35,4 +43,23 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   } finally {
     await client.end();
   }
+}
+
+/** Thrown at boot when DATABASE_CREATE=false and the database DATABASE_URL names is missing. */
+export class DatabaseMissingError extends Error {
+  constructor(readonly database: string) {
+    super(`database "${database}" does not exist and DATABASE_CREATE=false: create it (and the service roles, docs/deploy.md) before starting the services`);
+    this.name = 'DatabaseMissingError';
+  }
+}
+
+async function assertDatabaseExists(url: string, database: string): Promise<void> {
+  const client = new Client({ connectionString: url, application_name: 'wabridge-ensure-database' });
+  try {
+    await client.connect();
+  } catch (err) {
+    if (pgError(err)?.code === PgErrorCode.InvalidCatalogName) throw new DatabaseMissingError(database);
+    throw err;
+  }
+  await client.end();
 }

@@ -1,7 +1,9 @@
-export { ensureDatabase, splitDatabaseUrl } from './ensure-database';
+export { ensureDatabase, splitDatabaseUrl, DatabaseMissingError } from './ensure-database';
 export {
   createServiceDataSource,
+  databaseOptionsFromEnv,
   MIGRATIONS_TABLE,
+  type DatabaseConnectionOptions,
   type EntityClass,
   type MigrationClass,
   type ServiceDataSourceOptions,
@@ -20,6 +22,6 @@ export {
 export { freshTestSchema, DEFAULT_TEST_DATABASE_URL, type TestSchema } from './testing/fresh-test-schema';
 export { returnedRows } from './returned-rows';
 export { deleteInChunks, rowCountRunner, type RowCountRunner } from './delete-in-chunks';
-export { openServiceDatabase } from './open-service-database';
+export { openServiceDatabase, type ServiceDatabaseOptions } from './open-service-database';
 export { DatabaseLifecycle } from './database-lifecycle';
 export { TenantSettingsRepository, pruneEachTenant, type TenantRetention } from './tenant-settings.repository';

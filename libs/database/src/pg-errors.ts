@@ -9,6 +9,7 @@ export const PgErrorCode = {
   QueryCanceled: '57014',
   DuplicateDatabase: '42P04',
   DuplicateSchema: '42P06',
+  InvalidCatalogName: '3D000',
   UndefinedTable: '42P01',
   TooManyConnections: '53300',
   AdminShutdown: '57P01',

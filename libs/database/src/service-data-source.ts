@@ -20,9 +20,28 @@ export interface ServiceDataSourceOptions {
   poolSize?: number;
   /** Server-side limit for one statement; default 15 s. Migrations run without it. */
   statementTimeoutMs?: number;
+  /**
+   * Send search_path and the timeouts as startup options of each connection (default true).
+   * False behind PgBouncer in transaction mode (DATABASE_STARTUP_OPTIONS=false), which refuses
+   * or drops them: the service's role then carries them (`ALTER ROLE … SET`, ADR 0176), and
+   * runMigrations refuses to start when search_path does not lead to the schema.
+   */
+  startupOptions?: boolean;
 }
 
 export const MIGRATIONS_TABLE = 'migrations';
+
+/** How a service reaches its database, from BaseEnv (DATABASE_URL, DATABASE_CREATE, DATABASE_STARTUP_OPTIONS). */
+export interface DatabaseConnectionOptions {
+  url: string;
+  /** CREATE DATABASE when missing (default true); false fails the boot on a missing database. */
+  create?: boolean;
+  startupOptions?: boolean;
+}
+
+export function databaseOptionsFromEnv(env: { DATABASE_URL: string; DATABASE_CREATE?: boolean; DATABASE_STARTUP_OPTIONS?: boolean }): DatabaseConnectionOptions {
+  return { url: env.DATABASE_URL, create: env.DATABASE_CREATE ?? true, startupOptions: env.DATABASE_STARTUP_OPTIONS ?? true };
+}
 
 /**
  * A DataSource confined to one service's schema: entities and the migrations table are
@@ -50,7 +69,7 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     applicationName: schema,
     poolSize: options.poolSize ?? 10,
     connectTimeoutMS: 5000,
-    extra: {
+    extra: options.startupOptions === false ? {} : {
       // Startup options of every pooled connection (pg's `options`, like libpq's PGOPTIONS).
       options: `-c search_path=${schema}`,
       statement_timeout: options.statementTimeoutMs ?? 15000,

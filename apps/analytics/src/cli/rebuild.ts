@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { databaseOptionsFromEnv } from '@wabridge/database';
 import { topicName } from '@wabridge/contracts';
 import { createKafka, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { AnalyticsEnv } from '../analytics.env';
@@ -34,7 +35,7 @@ export async function rebuildAnalytics(env: AnalyticsEnv, options: RebuildOption
   const log = options.log ?? (() => undefined);
   const started = Date.now();
   const groupId = options.groupId ?? `${env.ANALYTICS_CONSUMER_GROUP}.rebuild.${started}`;
-  const ds = await openAnalyticsDatabase({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA });
+  const ds = await openAnalyticsDatabase({ ...databaseOptionsFromEnv(env), schema: env.DATABASE_SCHEMA });
   try {
     await ds.query(`TRUNCATE ${ROLLUP_TABLES.join(', ')}`);
   } finally {

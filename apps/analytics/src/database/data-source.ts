@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { MigrationClass, openServiceDatabase } from '@wabridge/database';
+import { MigrationClass, openServiceDatabase, type ServiceDatabaseOptions } from '@wabridge/database';
 import { CreateAnalytics1767000000000 } from './migrations/1767000000000-CreateAnalytics';
 import { NumberStateAndQuality1767100000000 } from './migrations/1767100000000-NumberStateAndQuality';
 import { CampaignCost1767200000000 } from './migrations/1767200000000-CampaignCost';
@@ -7,6 +7,6 @@ import { CampaignCost1767200000000 } from './migrations/1767200000000-CampaignCo
 export const MIGRATIONS: MigrationClass[] = [CreateAnalytics1767000000000, NumberStateAndQuality1767100000000, CampaignCost1767200000000];
 
 /** The analytics schema, migrated (runs at boot; replicas wait on the migration lock). */
-export function openAnalyticsDatabase(options: { url: string; schema: string }): Promise<DataSource> {
+export function openAnalyticsDatabase(options: ServiceDatabaseOptions): Promise<DataSource> {
   return openServiceDatabase({ ...options, migrations: MIGRATIONS });
 }

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const entries = (await readDlq(env)).filter((e) =>
     (args.all || wanted.has(e.request.id)) && (args.since === undefined || Date.parse(e.deadLetteredAt) >= args.since));
   const latest = new Map(entries.map((e) => [e.request.id, e])); // one replay per message
-  const ds = createServiceDataSource({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, poolSize: 2 });
+  const ds = createServiceDataSource({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, poolSize: 2, startupOptions: env.DATABASE_STARTUP_OPTIONS });
   await ds.initialize();
   const kafka = createKafka(kafkaConnectionFromEnv(env, 'dispatcher-dlq-cli'));
   const producer = new EventProducer(kafka, env.TOPIC_SUFFIX || undefined);

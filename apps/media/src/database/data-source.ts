@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { MigrationClass, openServiceDatabase } from '@wabridge/database';
+import { MigrationClass, openServiceDatabase, type ServiceDatabaseOptions } from '@wabridge/database';
 import { CreateMedia1766000000000 } from './migrations/1766000000000-CreateMedia';
 import { CreateInboundMedia1766000000100 } from './migrations/1766000000100-CreateInboundMedia';
 import { CreateMediaMetaIds1766000000200 } from './migrations/1766000000200-CreateMediaMetaIds';
@@ -9,6 +9,6 @@ export const MIGRATIONS: MigrationClass[] = [CreateMedia1766000000000, CreateInb
   CreateTenantSettingsAndSender1766000000300];
 
 /** The media schema, migrated (runs at boot; replicas wait on the migration lock). */
-export function openMediaDatabase(options: { url: string; schema: string }): Promise<DataSource> {
+export function openMediaDatabase(options: ServiceDatabaseOptions): Promise<DataSource> {
   return openServiceDatabase({ ...options, migrations: MIGRATIONS });
 }

@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
-import { MigrationClass, openServiceDatabase } from '@wabridge/database';
+import { MigrationClass, openServiceDatabase, type ServiceDatabaseOptions } from '@wabridge/database';
 import { CreateNotifier1766000000000 } from './migrations/1766000000000-CreateNotifier';
 import { CreateConversationLeases1766000000200 } from './migrations/1766000000200-CreateConversationLeases';
 
 export const MIGRATIONS: MigrationClass[] = [CreateNotifier1766000000000, CreateConversationLeases1766000000200];
 
 /** The notifier schema, migrated (runs at boot; replicas wait on the migration lock). */
-export function openNotifierDatabase(options: { url: string; schema: string }): Promise<DataSource> {
+export function openNotifierDatabase(options: ServiceDatabaseOptions): Promise<DataSource> {
   return openServiceDatabase({ ...options, migrations: MIGRATIONS });
 }
