@@ -143,8 +143,10 @@ export interface DispatcherApp {
 
 /** Boots the dispatcher (migrations, topics, consumers, HTTP health/metrics). `port` 0 = any. */
 export async function createDispatcherApp(env: DispatcherEnv, options: { clock?: Clock; listen?: boolean } = {}): Promise<DispatcherApp> {
-  await ensureDatabase(env.DATABASE_URL);
-  const ds = createServiceDataSource({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, migrations: DISPATCHER_MIGRATIONS, poolSize: env.DB_POOL_SIZE });
+  await ensureDatabase(env.DATABASE_URL, { create: env.DATABASE_CREATE });
+  const ds = createServiceDataSource({
+    url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, migrations: DISPATCHER_MIGRATIONS, poolSize: env.DB_POOL_SIZE, startupOptions: env.DATABASE_STARTUP_OPTIONS,
+  });
   await runMigrations(ds);
   const app = await createHttpApp(dispatcherModule(env, ds, options.clock ?? systemClock), { logLevel: env.LOG_LEVEL });
   attachKafkaConsumer(app, {

@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@wabridge/config';
-import { isPgUnavailable } from '@wabridge/database';
+import { databaseOptionsFromEnv, isPgUnavailable } from '@wabridge/database';
 import { createHttpApp, httpsFromEnv } from '@wabridge/http';
 import { dlqTopicFor, topicName } from '@wabridge/contracts';
 import { attachKafkaConsumer, createKafka, ensureTopics, kafkaConnectionFromEnv } from '@wabridge/kafka';
@@ -41,7 +41,7 @@ export interface CreateGatewayOptions {
 export async function createGatewayApp(rawEnv: Record<string, string | undefined>, options: CreateGatewayOptions = {}): Promise<GatewayApp> {
   const env = resolveSecrets(loadConfig(GatewayEnv, rawEnv), options.print);
   if (options.consume !== false) await prepareTopics(env);
-  const db = await openGatewayDatabase({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, poolSize: env.DB_POOL_SIZE });
+  const db = await openGatewayDatabase({ ...databaseOptionsFromEnv(env), schema: env.DATABASE_SCHEMA, poolSize: env.DB_POOL_SIZE });
   let app: NestFastifyApplication;
   try {
     const longest = Math.max(env.REQUEST_TIMEOUT_MS, env.FORWARD_IMPORT_TIMEOUT_MS);

@@ -1,5 +1,5 @@
 import { DataSource, MigrationInterface } from 'typeorm';
-import { createServiceDataSource, ensureDatabase, runMigrations } from '@wabridge/database';
+import { createServiceDataSource, DatabaseConnectionOptions, ensureDatabase, runMigrations } from '@wabridge/database';
 import { CreateAccounts1764072000000 } from './migrations/1764072000000-CreateAccounts';
 import { CreateMessages1764072000001 } from './migrations/1764072000001-CreateMessages';
 import { CreateTemplates1764072000002 } from './migrations/1764072000002-CreateTemplates';
@@ -24,16 +24,15 @@ export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
   RequestLogs1765400000179,
 ];
 
-export interface GatewayDataSourceOptions {
-  url: string;
+export interface GatewayDataSourceOptions extends DatabaseConnectionOptions {
   schema: string;
   poolSize: number;
 }
 
 /** Connects to the gateway's own schema (created if missing) and runs pending migrations. */
 export async function openGatewayDatabase(options: GatewayDataSourceOptions): Promise<DataSource> {
-  await ensureDatabase(options.url);
-  const ds = createServiceDataSource({ url: options.url, schema: options.schema, migrations: GATEWAY_MIGRATIONS, poolSize: options.poolSize });
+  await ensureDatabase(options.url, { create: options.create });
+  const ds = createServiceDataSource({ url: options.url, schema: options.schema, migrations: GATEWAY_MIGRATIONS, poolSize: options.poolSize, startupOptions: options.startupOptions });
   await ds.initialize();
   try {
     await runMigrations(ds);
