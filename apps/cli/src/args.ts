@@ -26,6 +26,7 @@ Tenant (tenant API, --api-key / WABRIDGE_API_KEY):
   send --to <digits> (--text "<body>" | --template <name> [--language en_US] [--param v]…) [--from <phoneNumberId>] [--idempotency-key k] [--wait]
   contacts import <file.csv|.json|.ndjson> [--phone-number-id <id>]        (progress bar on a terminal)
   messages get <id>
+  request-logs [--status 404|4xx] [--path /v1/messages] [--since <ISO time|10m|2h>] [--limit N] [--cursor <id>]   (your API calls, newest first; admin scope)
 
 Kafka (--brokers / KAFKA_BROKERS, --topic-suffix / TOPIC_SUFFIX):
   tail <topic> [--tenant <id>] [--number <phoneNumberId>] [--type <t>] [--since <ISO time|10m|2h>] [--from-beginning] [--max N] [--for <10s|5m>]
@@ -61,6 +62,8 @@ const OPTIONS = {
   number: { type: 'string' }, type: { type: 'string' }, since: { type: 'string' }, 'from-beginning': { type: 'boolean' },
   max: { type: 'string' }, for: { type: 'string' }, all: { type: 'boolean' }, reason: { type: 'string' },
   'source-topic': { type: 'string' }, partition: { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean' },
+  // request-logs
+  path: { type: 'string' }, cursor: { type: 'string' },
   // verify-signature
   id: { type: 'string' }, timestamp: { type: 'string' }, signature: { type: 'string' }, tolerance: { type: 'string' },
   'ignore-time': { type: 'boolean' },
@@ -85,7 +88,7 @@ const ACTIONS: Record<string, readonly string[]> = {
   tenants: ['list', 'create'], keys: ['list', 'create', 'revoke'], apps: ['list', 'add'], numbers: ['list', 'add', 'update'],
   templates: ['list', 'create'], contacts: ['import'], messages: ['get'], dlq: ['list', 'show', 'replay'],
 };
-const PLAIN = ['send', 'tail', 'verify-signature', 'help'];
+const PLAIN = ['send', 'tail', 'verify-signature', 'request-logs', 'help'];
 
 export function parseInvocation(argv: string[]): Invocation {
   let parsed;

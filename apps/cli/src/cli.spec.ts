@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { signWebhook } from '@wabridge/client';
 import { durationMs, fromAdminSyntax, parseInvocation, sinceMs, UsageError } from './args';
 import { run } from './cli';
-import { buildSendBody, buildTemplateBody } from './commands/tenant.commands';
+import { buildSendBody, buildTemplateBody, requestLogQuery } from './commands/tenant.commands';
 import { formatTailLine, matchesTail, TailRecord } from './commands/kafka.commands';
 import { formatObject, formatTable, Io } from './output';
 import { ProgressBar, renderBar } from './progress';
@@ -76,6 +76,13 @@ describe('argument parsing', () => {
 });
 
 describe('request bodies', () => {
+  it('builds the request-logs query: status, path prefix, --since as a time or a duration back', () => {
+    const inv = parseInvocation(['request-logs', '--status', '4xx', '--path', '/v1/messages', '--since', '10m', '--limit', '20']);
+    expect(inv.command).toBe('request-logs');
+    const now = Date.parse('2026-12-06T10:00:00Z');
+    expect(requestLogQuery(inv.options, now)).toEqual({ status: '4xx', path: '/v1/messages', since: '2026-12-06T09:50:00.000Z', limit: '20' });
+  });
+
   it('builds a text or a template send', () => {
     expect(buildSendBody({ to: '+4915112345678', text: 'Hi', from: '100' }, undefined)).toEqual({ phoneNumberId: '100', to: '+4915112345678', type: 'text', text: { body: 'Hi' } });
     expect(buildSendBody({ to: '49151', template: 'order_ready', param: ['42'] }, '200')).toEqual({

@@ -6,7 +6,7 @@ import { fromAdminSyntax, parseInvocation, USAGE, UsageError } from './args';
 import { apps, keys, numbers, tenants } from './commands/admin.commands';
 import { dlq, tail } from './commands/kafka.commands';
 import { verifySignature } from './commands/signature.commands';
-import { contacts, messages, send, templates } from './commands/tenant.commands';
+import { contacts, messages, requestLogs, send, templates } from './commands/tenant.commands';
 import { CommandFailed, Context } from './context';
 import { Io, Output } from './output';
 import { resolveSettings } from './settings';
@@ -21,6 +21,7 @@ export interface RunOptions {
 
 const COMMANDS: Record<string, (ctx: Context, run: RunOptions) => Promise<void>> = {
   tenants, keys, apps, numbers, templates, send, messages, contacts, tail, dlq,
+  'request-logs': requestLogs,
   'verify-signature': (ctx, run) => verifySignature(ctx, run.readStdin ?? (async () => Buffer.alloc(0))),
 };
 

@@ -2,7 +2,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import type { SendMessageBody } from '@wabridge/client';
-import { need, Options, UsageError } from '../args';
+import { need, Options, sinceMs, UsageError } from '../args';
 import { CommandFailed, Context, tenantClient } from '../context';
 import { formatObject, formatTable } from '../output';
 import { ProgressBar } from '../progress';
@@ -87,6 +87,26 @@ export async function send(ctx: Context): Promise<void> {
 export async function messages(ctx: Context): Promise<void> {
   const id = need(ctx.inv.args[0], '<id>', 'messages get');
   ctx.out.result(await tenantClient(ctx).get('/v1/messages/{id}', { path: { id } }), formatObject);
+}
+
+/** The query of `request-logs` (pure): --since takes an ISO time or a duration back from now. */
+export function requestLogQuery(o: Options, now: number): Record<string, string> {
+  const q: Record<string, string> = {};
+  if (o.status !== undefined) q['status'] = o.status;
+  if (o.path !== undefined) q['path'] = o.path;
+  if (o.since !== undefined) q['since'] = new Date(sinceMs(o.since, now)).toISOString();
+  if (o.limit !== undefined) q['limit'] = o.limit;
+  if (o.cursor !== undefined) q['cursor'] = o.cursor;
+  return q;
+}
+
+/** `request-logs`: one page of the tenant's API calls (ADR 0180), newest first. */
+export async function requestLogs(ctx: Context): Promise<void> {
+  const page = await tenantClient(ctx).get('/v1/request-logs', { query: requestLogQuery(ctx.inv.options, ctx.io.now()) as never });
+  ctx.out.result(page, (p) => {
+    const { data, nextCursor } = p as { data: unknown[]; nextCursor: string | null };
+    return `${formatTable(data, ['at', 'method', 'path', 'status', 'latencyMs', 'errorCode', 'idempotencyKey'])}${nextCursor ? `\nmore: --cursor ${nextCursor}` : ''}`;
+  });
 }
 
 const CONTENT_TYPES: Record<string, string> = { '.csv': 'text/csv', '.json': 'application/json', '.ndjson': 'application/x-ndjson', '.jsonl': 'application/x-ndjson' };
