@@ -58,6 +58,9 @@ const env = {
   SANDBOX_PHONE_NUMBER_ID: process.env.SANDBOX_PHONE_NUMBER_ID ?? '100000000000001',
   SANDBOX_ACCESS_TOKEN: secret('SANDBOX_ACCESS_TOKEN', hex(20)),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  // .local/logs/*.log are read by people: one line per event, `time LEVEL service/component msg k=v`
+  // (ADR 0179); LOG_FORMAT=json npm start writes the production JSON lines instead.
+  LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
 };
 writeFileSync(secretsFile, JSON.stringify(saved, null, 2), { mode: 0o600 });
 
