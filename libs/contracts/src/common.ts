@@ -1,5 +1,8 @@
 import { IsInt, IsOptional, IsString, IsObject } from 'class-validator';
 
+/** A JSON object: not null, not an array. */
+export const isJsonObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export const MESSAGE_STATUSES = ['sent', 'delivered', 'read', 'played', 'failed', 'deleted', 'warning'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 

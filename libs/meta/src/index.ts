@@ -103,3 +103,4 @@ export {
   type SendPermissionInput,
   type WabaStateChange,
 } from './account-state';
+export { isJsonObject, type JsonObject } from './json';

@@ -1,4 +1,5 @@
 import type { WebhookContact, WebhookError, WebhookMessage, WebhookStatus } from './webhook-envelope';
+import { isJsonObject } from './json';
 
 /**
  * Splits a webhook body into its entry × change units, the step the normalizer starts with.
@@ -30,12 +31,12 @@ export interface WebhookChangeView {
 }
 
 export function* walkWebhook(payload: unknown): Generator<WebhookChangeView, void, undefined> {
-  if (!isObject(payload)) return;
+  if (!isJsonObject(payload)) return;
   for (const entry of objects(payload.entry)) {
     const entryId = id(entry.id);
     const entryTime = typeof entry.time === 'number' && Number.isFinite(entry.time) ? entry.time : undefined;
     for (const change of objects(entry.changes)) {
-      const value = isObject(change.value) ? change.value : undefined;
+      const value = isJsonObject(change.value) ? change.value : undefined;
       const metadata = readMetadata(value?.metadata);
       yield {
         entryId,
@@ -54,18 +55,14 @@ export function* walkWebhook(payload: unknown): Generator<WebhookChangeView, voi
 }
 
 function readMetadata(metadata: unknown): WebhookChangeView['metadata'] {
-  if (!isObject(metadata)) return undefined;
+  if (!isJsonObject(metadata)) return undefined;
   const phoneNumberId = id(metadata.phone_number_id);
   if (phoneNumberId === undefined) return undefined;
   return { phoneNumberId, displayPhoneNumber: id(metadata.display_phone_number) };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function objects(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
+  return Array.isArray(value) ? value.filter(isJsonObject) : [];
 }
 
 /** Ids are strings at Meta, but some senders emit them as JSON numbers. */

@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { attributesSize, normalizeTags } from '../contacts/contact.model';
 import { validateTag, MAX_TAGS } from '../contacts/tags';
+import { isJsonObject } from '@wabridge/contracts';
 
 /** One valid import row, normalized. Imported contacts are identified by phone (wa_id). */
 export interface ImportRow {
@@ -34,10 +35,6 @@ export function normalizePhone(input: string): { e164: string; waId: string } | 
   return { e164: parsed.number, waId: parsed.number.slice(1) };
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function parseBool(v: unknown): boolean | undefined {
   if (v === undefined || v === null || v === '') return false;
   if (typeof v === 'boolean') return v;
@@ -51,7 +48,7 @@ function parseBool(v: unknown): boolean | undefined {
 
 /** Validates one row given as an object (JSON row, or a CSV record mapped by its header). */
 export function normalizeImportRow(input: unknown, defaults: { phoneNumberId?: string }, limits: ImportLimits): RowResult {
-  if (!isPlainObject(input)) return { ok: false, error: 'row is not an object' };
+  if (!isJsonObject(input)) return { ok: false, error: 'row is not an object' };
   const phoneNumberId = (typeof input.phoneNumberId === 'string' && input.phoneNumberId !== '' ? input.phoneNumberId : defaults.phoneNumberId) ?? '';
   if (!PHONE_NUMBER_ID.test(phoneNumberId)) return { ok: false, error: 'phoneNumberId: missing or not a Meta phone number id' };
   const rawPhone = input.phone ?? input.waId;
@@ -73,7 +70,7 @@ export function normalizeImportRow(input: unknown, defaults: { phoneNumberId?: s
         return { ok: false, error: 'attributes: not valid JSON' };
       }
     }
-    if (!isPlainObject(a)) return { ok: false, error: 'attributes: must be a JSON object' };
+    if (!isJsonObject(a)) return { ok: false, error: 'attributes: must be a JSON object' };
     attributes = { ...a };
   }
   for (const [k, v] of Object.entries(input)) {

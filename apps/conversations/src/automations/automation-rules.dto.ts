@@ -1,5 +1,5 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { CONTACT_TAG_PATTERN } from '@wabridge/contracts';
+import { CONTACT_TAG_PATTERN, isJsonObject } from '@wabridge/contracts';
 import type { FieldProblem } from '@wabridge/http';
 import { Action, AutomationRule, OpeningHours, Trigger, WEEKDAYS } from './automation-rule';
 import { isKnownTimezone, minutesOf } from './business-hours';
@@ -43,7 +43,6 @@ export class ListRulesQuery {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function stringList(v: unknown, field: string, max: number, maxLength: number, problems: FieldProblem[]): string[] {
   if (!Array.isArray(v) || v.length === 0 || v.length > max || !v.every((s) => typeof s === 'string' && s.length > 0 && s.length <= maxLength)) {
@@ -110,15 +109,15 @@ export function parseTrigger(v: Obj, problems: FieldProblem[]): Trigger | undefi
       } else {
         v.schedule.forEach((w: unknown, i) => {
           const field = `trigger.schedule[${i}]`;
-          const days = isObj(w) && Array.isArray(w.days) ? w.days : undefined;
+          const days = isJsonObject(w) && Array.isArray(w.days) ? w.days : undefined;
           const okDays = days !== undefined && days.length > 0 && days.every((d) => (WEEKDAYS as readonly unknown[]).includes(d));
           let okTimes: boolean;
           try {
-            okTimes = isObj(w) && typeof w.from === 'string' && typeof w.to === 'string' && minutesOf(w.from) !== minutesOf(w.to) && minutesOf(w.from) < 1440;
+            okTimes = isJsonObject(w) && typeof w.from === 'string' && typeof w.to === 'string' && minutesOf(w.from) !== minutesOf(w.to) && minutesOf(w.from) < 1440;
           } catch {
             okTimes = false;
           }
-          if (!isObj(w) || !okDays || !okTimes) {
+          if (!isJsonObject(w) || !okDays || !okTimes) {
             problems.push({ field, problems: [`must be {days: [${WEEKDAYS.join('|')}…], from: "HH:MM", to: "HH:MM"} with from ≠ to (to before from runs over midnight; to may be 24:00)`] });
           } else {
             unknownKeys(w, ['days', 'from', 'to'], field, problems);
@@ -135,17 +134,17 @@ export function parseTrigger(v: Obj, problems: FieldProblem[]): Trigger | undefi
 }
 
 function replyProblems(message: unknown, field: string): string[] {
-  if (!isObj(message)) return ['must be a message object {type, <type>: {…}} as POST /v1/messages takes it'];
+  if (!isJsonObject(message)) return ['must be a message object {type, <type>: {…}} as POST /v1/messages takes it'];
   if (Buffer.byteLength(JSON.stringify(message)) > RULE_LIMITS.replyBytes) return [`must be at most ${RULE_LIMITS.replyBytes} bytes`];
   const type = message.type;
   if (type !== 'text' && type !== 'template' && type !== 'interactive') return ['type must be text, template or interactive'];
   const extra = Object.keys(message).filter((k) => k !== 'type' && k !== type);
   if (extra.length > 0) return [`unknown properties: ${extra.join(', ')} (to, context and the number are the conversation's)`];
   const body = message[type];
-  if (!isObj(body)) return [`${type} must be an object`];
+  if (!isJsonObject(body)) return [`${type} must be an object`];
   if (type === 'text' && (typeof body.body !== 'string' || body.body.length === 0 || body.body.length > RULE_LIMITS.textBody)) return [`text.body must be 1-${RULE_LIMITS.textBody} characters`];
-  if (type === 'template' && (typeof body.name !== 'string' || !isObj(body.language) || typeof body.language.code !== 'string')) return ['template needs name and language.code'];
-  if (type === 'interactive' && (typeof body.type !== 'string' || !isObj(body.action))) return ['interactive needs type and action (Meta\'s interactive object)'];
+  if (type === 'template' && (typeof body.name !== 'string' || !isJsonObject(body.language) || typeof body.language.code !== 'string')) return ['template needs name and language.code'];
+  if (type === 'interactive' && (typeof body.type !== 'string' || !isJsonObject(body.action))) return ['interactive needs type and action (Meta\'s interactive object)'];
   void field;
   return [];
 }

@@ -1,7 +1,5 @@
-import type { InboundMessageV1 } from '@wabridge/contracts';
+import { type InboundMessageV1, isJsonObject } from '@wabridge/contracts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
 /** Longest text a trigger reads (a WhatsApp text is at most 4,096 characters). */
@@ -20,16 +18,16 @@ export interface InboundFacts {
 export function inboundFacts(ev: Pick<InboundMessageV1, 'type' | 'raw'>): InboundFacts {
   const raw = ev.raw;
   const facts: InboundFacts = { choiceIds: [], requestWelcome: ev.type === 'request_welcome' };
-  if (ev.type === 'text' && isObj(raw.text)) facts.text = str(raw.text.body);
-  if (ev.type === 'button' && isObj(raw.button)) {
+  if (ev.type === 'text' && isJsonObject(raw.text)) facts.text = str(raw.text.body);
+  if (ev.type === 'button' && isJsonObject(raw.button)) {
     facts.text = str(raw.button.text);
     const payload = str(raw.button.payload);
     if (payload) facts.choiceIds.push(payload);
   }
-  if (ev.type === 'interactive' && isObj(raw.interactive)) {
+  if (ev.type === 'interactive' && isJsonObject(raw.interactive)) {
     for (const key of ['button_reply', 'list_reply'] as const) {
       const reply = raw.interactive[key];
-      if (isObj(reply)) {
+      if (isJsonObject(reply)) {
         const id = str(reply.id);
         if (id) facts.choiceIds.push(id);
         facts.text = str(reply.title);

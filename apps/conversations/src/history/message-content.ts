@@ -1,7 +1,6 @@
-import { InboundMessageV1, inboundMediaIdOf, isInboundMediaType, OutboundRequestedV1 } from '@wabridge/contracts';
+import { inboundMediaIdOf, InboundMessageV1, isInboundMediaType, isJsonObject, OutboundRequestedV1 } from '@wabridge/contracts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined);
 
 /** Types that change another message instead of being one (ADR 0130): applied to their original, not listed. */
@@ -24,7 +23,7 @@ export interface InboundEntry {
  */
 function typeObject(type: string, raw: Obj, mediaId: string | undefined): unknown {
   const value = raw[type];
-  if (isInboundMediaType(type) && isObj(value)) {
+  if (isInboundMediaType(type) && isJsonObject(value)) {
     const { url: _url, ...rest } = value;
     return mediaId ? { ...rest, mediaId } : rest;
   }
@@ -33,28 +32,28 @@ function typeObject(type: string, raw: Obj, mediaId: string | undefined): unknow
 
 function withExtras(content: Obj, raw: Obj): Obj {
   // `context` (reply to / forwarded) and `referral` (click-to-WhatsApp ad) as Meta sent them
-  if (isObj(raw.context)) content.context = raw.context;
-  if (isObj(raw.referral)) content.referral = raw.referral;
+  if (isJsonObject(raw.context)) content.context = raw.context;
+  if (isJsonObject(raw.referral)) content.referral = raw.referral;
   return content;
 }
 
 /** The history entry of an inbound message (pure; `tenantId` derives our media id). */
 export function inboundEntry(ev: InboundMessageV1, tenantId: string): InboundEntry {
   const raw = ev.raw;
-  if (ev.type === 'edit' && isObj(raw.edit)) {
+  if (ev.type === 'edit' && isJsonObject(raw.edit)) {
     const target = str(raw.edit.original_message_id);
     const inner = raw.edit.message;
-    if (target && isObj(inner) && typeof inner.type === 'string') {
+    if (target && isJsonObject(inner) && typeof inner.type === 'string') {
       // the edited version replaces the original's content; the original keeps its own reply context
       // (no media id: the media service stores media of new messages only, so the edit's Meta id stays as sent)
       return { type: 'edit', content: { [inner.type]: typeObject(inner.type, inner, undefined) }, targetWamid: target, amendment: true };
     }
   }
   if (ev.type === 'revoke') {
-    const target = isObj(raw.revoke) ? str(raw.revoke.original_message_id) ?? str(raw.revoke.message_id) : undefined;
+    const target = isJsonObject(raw.revoke) ? str(raw.revoke.original_message_id) ?? str(raw.revoke.message_id) : undefined;
     if (target) return { type: 'revoke', content: null, targetWamid: target, amendment: true };
   }
-  if (ev.type === 'reaction' && isObj(raw.reaction)) {
+  if (ev.type === 'reaction' && isJsonObject(raw.reaction)) {
     // `emoji: ""` is the removal of an earlier reaction: a step of the chat as well
     return { type: 'reaction', content: withExtras({ reaction: raw.reaction }, raw), targetWamid: str(raw.reaction.message_id), amendment: false };
   }

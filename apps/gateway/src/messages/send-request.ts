@@ -1,5 +1,5 @@
 import { OutboundMessageType } from '@wabridge/contracts';
-import { checkSendBody, describeViolation, isSendMessageType, SEND_MESSAGE_TYPES, SendRuleViolation, violationField } from '@wabridge/meta';
+import { checkSendBody, describeViolation, isJsonObject, isSendMessageType, SEND_MESSAGE_TYPES, SendRuleViolation, violationField } from '@wabridge/meta';
 import { FieldProblem } from './message-rules';
 
 /** A send after validation, whichever route it came from. */
@@ -24,7 +24,6 @@ export class SendValidationError extends Error {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Our own fields of `POST /v1/messages` (everything else is Meta's send body). */
 const NATIVE_ONLY_FIELDS = ['phoneNumberId', 'metadata', 'sendAt', 'campaignId'];
@@ -60,13 +59,13 @@ export const SEND_AT_PAST_TOLERANCE_MS = 60_000;
 
 /** `POST /v1/messages`: `{phoneNumberId, to|recipient, type, <type>, context?, metadata?, sendAt?, campaignId?}`. */
 export function parseNativeSend(body: unknown, now: number = Date.now()): NormalizedSend {
-  if (!isObj(body)) throw new SendValidationError([{ field: 'body', problems: ['body must be a JSON object'] }]);
+  if (!isJsonObject(body)) throw new SendValidationError([{ field: 'body', problems: ['body must be a JSON object'] }]);
   const problems: FieldProblem[] = [];
   if (typeof body.phoneNumberId !== 'string' || !/^\d{1,32}$/.test(body.phoneNumberId)) {
     problems.push({ field: 'phoneNumberId', problems: ['phoneNumberId must be the numeric id of one of your phone numbers'] });
   }
   if (body.metadata !== undefined) {
-    const ok = isObj(body.metadata) && Object.keys(body.metadata).length <= 20 &&
+    const ok = isJsonObject(body.metadata) && Object.keys(body.metadata).length <= 20 &&
       Object.entries(body.metadata).every(([k, v]) => k.length <= 64 && typeof v === 'string' && v.length <= 512);
     if (!ok) problems.push({ field: 'metadata', problems: ['metadata must be an object of at most 20 string values (keys ≤ 64, values ≤ 512 chars)'] });
   }
@@ -103,7 +102,7 @@ export function parseNativeSend(body: unknown, now: number = Date.now()): Normal
 
 /** `POST /:version/:phoneNumberId/messages`: Meta's send body, exactly. */
 export function parseCloudSend(phoneNumberId: string, body: unknown): NormalizedSend {
-  if (!isObj(body)) throw new SendValidationError([{ field: 'body', problems: ['body must be a JSON object'] }]);
+  if (!isJsonObject(body)) throw new SendValidationError([{ field: 'body', problems: ['body must be a JSON object'] }]);
   const send = parseMetaBody(body, 'cloud-api', phoneNumberId);
   if (typeof body.biz_opaque_callback_data === 'string') {
     // Meta's field carries our message id to the dispatcher; the caller's value is kept as metadata.

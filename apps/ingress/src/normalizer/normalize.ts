@@ -3,7 +3,7 @@ import {
   ACCOUNT_EVENT_V1, AccountEventV1, INBOUND_MESSAGE_TYPES, INBOUND_MESSAGE_V1, InboundMessageType, InboundMessageV1,
   MESSAGE_STATUSES, MessageStatus, MetaErrorDto, STATUS_UPDATED_V1, StatusUpdatedV1,
 } from '@wabridge/contracts';
-import { walkWebhook } from '@wabridge/meta';
+import { isJsonObject, walkWebhook } from '@wabridge/meta';
 
 /** One typed event to produce, with its dedupe key (unique in the ingress schema). */
 export type NormalizedEvent =
@@ -13,7 +13,6 @@ export type NormalizedEvent =
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : undefined);
 
 /** Meta timestamps are unix seconds as strings (sometimes numbers); anything else → fallback. */
@@ -67,24 +66,24 @@ function accountKind(field: string, value: Obj): { kind: string; event?: string 
 export function normalizeWebhook(payload: unknown, appId: string, receivedAt: string): NormalizedEvent[] {
   const out: NormalizedEvent[] = [];
   for (const change of walkWebhook(payload)) {
-    const value = isObj(change.value) ? change.value : {};
+    const value = isJsonObject(change.value) ? change.value : {};
     const wabaId = change.entryId ?? 'unknown';
     const phoneNumberId = change.metadata?.phoneNumberId;
     const displayPhoneNumber = change.metadata?.displayPhoneNumber;
-    const contacts = (change.contacts as unknown[]).filter(isObj);
+    const contacts = (change.contacts as unknown[]).filter(isJsonObject);
     const field = change.field ?? 'unknown';
 
     if (field === 'messages' && phoneNumberId) {
-      for (const raw of (change.messages as unknown[]).filter(isObj)) {
+      for (const raw of (change.messages as unknown[]).filter(isJsonObject)) {
         const wamid = str(raw.id);
         if (!wamid) continue; // a message without an id cannot be deduped or referenced; kept via the account event below
         const waId = str(raw.from);
         const userId = str(raw.from_user_id);
         const contact = findContact(contacts, waId, userId);
-        const profile = isObj(contact?.profile) ? contact.profile : undefined;
+        const profile = isJsonObject(contact?.profile) ? contact.profile : undefined;
         const { type, metaType } = inboundType(raw);
-        const context = isObj(raw.context) ? raw.context : undefined;
-        const reaction = isObj(raw.reaction) ? raw.reaction : undefined;
+        const context = isJsonObject(raw.context) ? raw.context : undefined;
+        const reaction = isJsonObject(raw.reaction) ? raw.reaction : undefined;
         const value: InboundMessageV1 = {
           wamid, type, phoneNumberId, wabaId, appId, receivedAt,
           occurredAt: metaTime(raw.timestamp, receivedAt),
@@ -106,14 +105,14 @@ export function normalizeWebhook(payload: unknown, appId: string, receivedAt: st
           value,
         });
       }
-      for (const raw of (change.statuses as unknown[]).filter(isObj)) {
+      for (const raw of (change.statuses as unknown[]).filter(isJsonObject)) {
         const wamid = str(raw.id);
         const status = str(raw.status);
         if (!wamid || !status || !(MESSAGE_STATUSES as readonly string[]).includes(status)) continue;
         const recipientId = str(raw.recipient_id);
         const recipientUserId = str(raw.recipient_user_id);
         const errors = Array.isArray(raw.errors)
-          ? raw.errors.filter(isObj).filter((e) => typeof e.code === 'number').map((e) => e as unknown as MetaErrorDto)
+          ? raw.errors.filter(isJsonObject).filter((e) => typeof e.code === 'number').map((e) => e as unknown as MetaErrorDto)
           : undefined;
         const value: StatusUpdatedV1 = {
           wamid, status: status as MessageStatus, phoneNumberId, wabaId, appId, receivedAt,
@@ -125,8 +124,8 @@ export function normalizeWebhook(payload: unknown, appId: string, receivedAt: st
           ...(str(raw.recipient_parent_user_id) ? { recipientParentUserId: str(raw.recipient_parent_user_id) } : {}),
           ...(str(raw.biz_opaque_callback_data) ? { bizOpaqueCallbackData: str(raw.biz_opaque_callback_data) } : {}),
           ...(errors && errors.length > 0 ? { errors } : {}),
-          ...(isObj(raw.pricing) ? { pricing: raw.pricing } : {}),
-          ...(isObj(raw.conversation) ? { conversation: raw.conversation } : {}),
+          ...(isJsonObject(raw.pricing) ? { pricing: raw.pricing } : {}),
+          ...(isJsonObject(raw.conversation) ? { conversation: raw.conversation } : {}),
         };
         out.push({
           topic: STATUS_UPDATED_V1.topic,

@@ -8,11 +8,11 @@ import { ConversationWindow } from '../rules/conversation-window';
 import { ThroughputLimiter } from '../rules/throughput-limiter';
 import { WebhookOutboxService } from '../webhooks/webhook-outbox.service';
 import { normalizePhone } from './send-request.validator';
+import { isJsonObject } from '@wabridge/meta';
 
 const peerMessages = counter('sandbox_peer_messages_total', 'Sends to another sandbox number delivered to it as inbound messages', ['outcome']);
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * What the receiving number's user sees of a send, as an inbound message object: text as text;
@@ -21,11 +21,11 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  */
 export function peerMessageOf(body: Json): Json | undefined {
   const type = body.type;
-  if (type === 'text' && isObject(body.text) && typeof body.text.body === 'string') return { type: 'text', text: { body: body.text.body } };
-  if (type === 'interactive' && isObject(body.interactive) && isObject(body.interactive.body) && typeof body.interactive.body.text === 'string') {
+  if (type === 'text' && isJsonObject(body.text) && typeof body.text.body === 'string') return { type: 'text', text: { body: body.text.body } };
+  if (type === 'interactive' && isJsonObject(body.interactive) && isJsonObject(body.interactive.body) && typeof body.interactive.body.text === 'string') {
     return { type: 'text', text: { body: body.interactive.body.text } };
   }
-  if (type === 'template' && isObject(body.template) && typeof body.template.name === 'string') return { type: 'text', text: { body: `[template ${body.template.name}]` } };
+  if (type === 'template' && isJsonObject(body.template) && typeof body.template.name === 'string') return { type: 'text', text: { body: `[template ${body.template.name}]` } };
   return undefined;
 }
 
@@ -56,7 +56,7 @@ export class PeerDelivery {
 
   /** Delivers `body` (a send accepted for delivery) to `peer` as written by `from`'s display number (whose BSUID is `fromUserId`). */
   deliver(from: SandboxNumber, peer: SandboxNumber, body: unknown, fromUserId: string): void {
-    const content = isObject(body) ? peerMessageOf(body) : undefined;
+    const content = isJsonObject(body) ? peerMessageOf(body) : undefined;
     const waId = normalizePhone(from.displayPhoneNumber);
     if (!content || waId === null) {
       peerMessages.inc({ outcome: 'not_routed' });

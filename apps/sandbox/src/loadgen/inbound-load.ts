@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signWebhookBody } from '@wabridge/meta';
+import { isJsonObject, signWebhookBody } from '@wabridge/meta';
 
 /**
  * Inbound webhooks for the load generator: Meta's real webhook bodies (the fixtures of
@@ -28,7 +28,7 @@ export function loadMessageFixtures(dir: string): Json[] {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'INDEX.json').sort()) {
     const body = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Json;
     const changes = entries(body).flatMap((e) => changesOf(e));
-    if (changes.length > 0 && changes.every((c) => c.field === 'messages' && isObject(c.value))) bodies.push(body);
+    if (changes.length > 0 && changes.every((c) => c.field === 'messages' && isJsonObject(c.value))) bodies.push(body);
   }
   if (bodies.length === 0) throw new Error(`no messages-field webhook fixtures in ${dir}`);
   return bodies;
@@ -48,7 +48,7 @@ export function inboundWebhook(fixtures: readonly Json[], target: InboundTarget,
         const items = value[key];
         if (!Array.isArray(items)) continue;
         for (const item of items) {
-          if (!isObject(item)) continue;
+          if (!isJsonObject(item)) continue;
           item.id = `wamid.LOADGEN.${runId}.${i}.${n++}`;
           item.timestamp = timestamp;
         }
@@ -69,14 +69,10 @@ export async function postInbound(target: InboundTarget, raw: Buffer, timeoutMs:
   return res.status;
 }
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function entries(body: Json): Json[] {
-  return Array.isArray(body.entry) ? body.entry.filter(isObject) : [];
+  return Array.isArray(body.entry) ? body.entry.filter(isJsonObject) : [];
 }
 
 function changesOf(entry: Json): Json[] {
-  return Array.isArray(entry.changes) ? entry.changes.filter(isObject) : [];
+  return Array.isArray(entry.changes) ? entry.changes.filter(isJsonObject) : [];
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { isJsonObject as isRecord } from '../json';
 
 /**
  * Access to Meta's vendored OpenAPI document (spec/business-messaging-api_v23.0.yaml).
@@ -47,9 +48,7 @@ export function parseMetaSpec(text: string): MetaSpecDocument {
   return doc as unknown as MetaSpecDocument;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord };
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {

@@ -1,8 +1,8 @@
+import { isJsonObject, JsonObject } from '../json';
 import type { Segment, SendRuleViolation, ViolationKind } from './violations';
 
-export type Json = Record<string, unknown>;
-
-export const isJsonObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export type Json = JsonObject;
+export { isJsonObject };
 
 /** Collects violations while the rules walk a body; every reader names the path it read. */
 export class Violations {
