@@ -1,6 +1,9 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ObservabilityModule } from '@wabridge/telemetry';
+import { AccountModule } from './account/account.module';
+import { AccountStateStore } from './account/account-state.store';
+import { WabaNode } from './account/waba-node';
 import { CallsLog } from './calls/calls-log';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { Clock, Random } from './common/clock';
@@ -37,6 +40,8 @@ class SandboxCoreModule {
       { provide: CallsLog, useFactory: () => new CallsLog(options.settings.callsLogMax) },
       { provide: FaultRegistry, useFactory: () => new FaultRegistry(options.random, options.settings.numbersMax) },
       { provide: MediaStore, useFactory: () => new MediaStore(options.clock, options.settings.mediaStoreMaxBytes) },
+      { provide: AccountStateStore, useFactory: () => new AccountStateStore(options.settings.numbersMax) },
+      WabaNode,
     ];
     return { module: SandboxCoreModule, providers, exports: providers };
   }
@@ -47,7 +52,7 @@ export class SandboxModule {
   static forRoot(options: SandboxModuleOptions): DynamicModule {
     return {
       module: SandboxModule,
-      imports: [SandboxCoreModule.forRoot(options), ObservabilityModule.forRoot({ serviceName: 'sandbox' }), RulesModule, GraphModule, ControlModule, OnboardingModule],
+      imports: [SandboxCoreModule.forRoot(options), ObservabilityModule.forRoot({ serviceName: 'sandbox' }), RulesModule, GraphModule, ControlModule, OnboardingModule, AccountModule],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

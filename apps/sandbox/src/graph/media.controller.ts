@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphError } from '../common/graph-error';
 import { invalidToken } from '../common/graph-errors';
 import { extensionOf } from '../media/media-types';
+import { WabaNode } from '../account/waba-node';
 import { PhoneNumberNode } from '../onboarding/phone-number-node';
 import { MediaService } from './media.service';
 import { readUploadForm } from './upload-form';
@@ -10,7 +11,7 @@ import { readUploadForm } from './upload-form';
 /** Meta's media endpoints; the download URL mimics Meta's lookaside host on this server. */
 @Controller()
 export class MediaController {
-  constructor(private readonly media: MediaService, private readonly phoneNumbers: PhoneNumberNode) {}
+  constructor(private readonly media: MediaService, private readonly phoneNumbers: PhoneNumberNode, private readonly wabas: WabaNode) {}
 
   @Post(':version/:phoneNumberId/media')
   @HttpCode(200)
@@ -39,6 +40,7 @@ export class MediaController {
   ): Record<string, unknown> {
     // `GET /{version}/{id}` is one Graph route for every object: a phone number's id reads its node.
     if (this.phoneNumbers.has(mediaId)) return this.phoneNumbers.read(version, mediaId, auth, fields);
+    if (this.wabas.has(mediaId)) return this.wabas.read(version, mediaId, auth, fields);
     return this.media.retrieve(version, mediaId, auth, phoneNumberId, `${req.protocol}://${req.headers.host ?? '127.0.0.1'}`);
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AccountStateStore } from '../account/account-state.store';
 import { GraphError } from '../common/graph-error';
 import { bearerToken, checkVersion, invalidToken, unknownObject } from '../common/graph-errors';
 import { NumberRegistry, SandboxNumber } from '../numbers/number-registry';
@@ -17,7 +18,7 @@ const DEFAULT_FIELDS = ['verified_name', 'code_verification_status', 'display_ph
 export class PhoneNumberNode {
   private readonly verifiedNames = new Map<string, string>();
 
-  constructor(private readonly numbers: NumberRegistry, private readonly registration: RegistrationBook) {}
+  constructor(private readonly numbers: NumberRegistry, private readonly registration: RegistrationBook, private readonly account: AccountStateStore) {}
 
   has(id: string): boolean {
     return this.numbers.get(id) !== undefined;
@@ -53,18 +54,21 @@ export class PhoneNumberNode {
 
   private node(n: SandboxNumber): Record<string, unknown> {
     const r = this.registration.state(n.phoneNumberId);
+    // quality, name and coexistence as the /_sandbox/numbers/:id/* account controls set them
+    const a = this.account.number(n.phoneNumberId);
     return {
       id: n.phoneNumberId,
       display_phone_number: n.displayPhoneNumber,
       verified_name: this.verifiedNames.get(n.phoneNumberId) ?? 'Sandbox Business',
       code_verification_status: r.codeVerificationStatus,
       status: r.registered ? 'CONNECTED' : 'PENDING',
-      name_status: 'APPROVED',
-      quality_rating: 'GREEN',
+      name_status: a.nameStatus,
+      quality_rating: a.qualityRating,
+      is_on_biz_app: a.coexistence,
       platform_type: r.registered ? 'CLOUD_API' : 'NOT_APPLICABLE',
       is_pin_enabled: r.pin !== null,
       messaging_limit_tier: tierName(n.tierLimit),
-      throughput: { level: n.mps >= 1000 ? 'HIGH' : 'STANDARD' },
+      throughput: { level: (a.grantedMps ?? n.mps) >= 1000 ? 'HIGH' : 'STANDARD' },
     };
   }
 }

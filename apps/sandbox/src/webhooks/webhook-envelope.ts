@@ -3,7 +3,10 @@
  * queued updates, batching the way Meta does: one entry per WABA, one change per number and
  * kind, several statuses or messages in one change.
  */
-export type WebhookField = 'messages' | 'message_template_status_update';
+export type WebhookField =
+  | 'messages' | 'message_template_status_update'
+  // account state (src/account): quality/tier/throughput, display name, review, bans and restrictions
+  | 'phone_number_quality_update' | 'phone_number_name_update' | 'account_review_update' | 'account_update';
 
 export interface WebhookUpdate {
   wabaId: string;
