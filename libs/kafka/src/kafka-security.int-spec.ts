@@ -42,7 +42,10 @@ beforeAll(() => {
 
 afterAll(() => {
   rmSync(secretsDir, { recursive: true, force: true });
-  if (startedOwn) execFileSync('bash', [join(ROOT, 'scripts/kafka/stop.sh')], { env: ownBrokerEnv, stdio: 'ignore', timeout: 60000 });
+  if (startedOwn) {
+    execFileSync('bash', [join(ROOT, 'scripts/kafka/stop.sh')], { env: ownBrokerEnv, stdio: 'ignore', timeout: 60000 });
+    rmSync(OWN_HOME, { recursive: true, force: true });
+  }
 }, 70000);
 
 function env(mechanism: KafkaSaslMechanism, overrides: Partial<KafkaSecurityEnv> = {}): { KAFKA_BROKERS: string } & KafkaSecurityEnv {
