@@ -73,6 +73,19 @@ describe('argument parsing', () => {
     expect(fromEnv).toMatchObject({ url: 'http://gw:3000', apiKey: 'env-key', adminToken: 'env-admin', brokers: ['a:1', 'b:2'], topicSuffix: 's1', defaultPhoneNumberId: undefined });
     expect(resolveSettings({ 'api-key': 'flag-key', url: 'http://x' }, { LOCAL_STATE_DIR: dir, WABRIDGE_API_KEY: 'env-key' })).toMatchObject({ apiKey: 'flag-key', url: 'http://x' });
   });
+
+  it('reads the services\' Kafka TLS/SASL variables (ADR 0174) and names a bad mechanism', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-kafka-'));
+    writeFileSync(join(dir, 'ca.pem'), 'CA PEM');
+    writeFileSync(join(dir, 'password'), 'secret\n');
+    expect(resolveSettings({}, { LOCAL_STATE_DIR: dir }).kafkaSecurity).toBeUndefined();
+    expect(resolveSettings({}, {
+      LOCAL_STATE_DIR: dir, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: join(dir, 'ca.pem'),
+      KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'ops', KAFKA_SASL_PASSWORD_FILE: join(dir, 'password'),
+    }).kafkaSecurity).toEqual({ ssl: { ca: 'CA PEM', cert: undefined, key: undefined }, sasl: { mechanism: 'scram-sha-512', username: 'ops', password: 'secret' } });
+    expect(() => resolveSettings({}, { LOCAL_STATE_DIR: dir, KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow('KAFKA_SASL_MECHANISM must be one of plain, scram-sha-256, scram-sha-512');
+    expect(() => resolveSettings({}, { LOCAL_STATE_DIR: dir, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' })).toThrow('KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE) is required');
+  });
 });
 
 describe('request bodies', () => {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { kafkaSecurityFromEnv, type KafkaSaslMechanism, type KafkaSecurityOptions } from '@wabridge/kafka';
 import type { Options } from './args';
 
 /**
@@ -14,6 +15,8 @@ export interface Settings {
   apiKey?: string;
   adminToken?: string;
   brokers: string[];
+  /** TLS/SASL towards the brokers: the services' KAFKA_SSL* / KAFKA_SASL_* variables (ADR 0174). */
+  kafkaSecurity?: KafkaSecurityOptions;
   topicSuffix?: string;
   /** The sandbox number of `npm start` when its state was used (default `send --from`). */
   defaultPhoneNumberId?: string;
@@ -48,8 +51,28 @@ export function resolveSettings(o: Options, env: NodeJS.ProcessEnv): Settings {
     apiKey: apiKey ?? state?.localTenant?.apiKey,
     adminToken: adminToken ?? state?.ADMIN_TOKEN,
     brokers: (nonEmpty(o.brokers, env.KAFKA_BROKERS) ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaSecurity: kafkaSecurityFromEnv({
+      KAFKA_SSL: env.KAFKA_SSL === 'true',
+      KAFKA_SSL_CA_FILE: nonEmpty(env.KAFKA_SSL_CA_FILE),
+      KAFKA_SSL_CERT_FILE: nonEmpty(env.KAFKA_SSL_CERT_FILE),
+      KAFKA_SSL_KEY_FILE: nonEmpty(env.KAFKA_SSL_KEY_FILE),
+      KAFKA_SASL_MECHANISM: saslMechanism(nonEmpty(env.KAFKA_SASL_MECHANISM)),
+      KAFKA_SASL_USERNAME: nonEmpty(env.KAFKA_SASL_USERNAME),
+      KAFKA_SASL_USERNAME_FILE: nonEmpty(env.KAFKA_SASL_USERNAME_FILE),
+      KAFKA_SASL_PASSWORD: nonEmpty(env.KAFKA_SASL_PASSWORD),
+      KAFKA_SASL_PASSWORD_FILE: nonEmpty(env.KAFKA_SASL_PASSWORD_FILE),
+    }),
     topicSuffix: nonEmpty(o['topic-suffix'], env.TOPIC_SUFFIX),
     defaultPhoneNumberId: nonEmpty(env.WABRIDGE_PHONE_NUMBER_ID) ?? (apiKey === undefined && state?.localTenant?.apiKey ? nonEmpty(env.SANDBOX_PHONE_NUMBER_ID) ?? '100000000000001' : undefined),
     json: o.json === true,
   };
+}
+
+const SASL_MECHANISMS: readonly KafkaSaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
+
+function saslMechanism(value: string | undefined): KafkaSaslMechanism | undefined {
+  if (value === undefined) return undefined;
+  const found = SASL_MECHANISMS.find((m) => m === value);
+  if (!found) throw new Error(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')} (got ${value})`);
+  return found;
 }

@@ -63,7 +63,7 @@ export async function tail(ctx: Context): Promise<void> {
   const { createKafka, headersToStrings } = await kafkaLib();
   const { topicName } = await import('@wabridge/contracts');
   const topic = base.endsWith(`.${ctx.settings.topicSuffix}`) || !ctx.settings.topicSuffix ? base : topicName(base, ctx.settings.topicSuffix);
-  const kafka = createKafka({ clientId: 'wabridge-cli-tail', brokers: ctx.settings.brokers });
+  const kafka = createKafka({ clientId: 'wabridge-cli-tail', brokers: ctx.settings.brokers, security: ctx.settings.kafkaSecurity });
 
   const admin = kafka.admin();
   await admin.connect();
@@ -130,7 +130,7 @@ export async function dlq(ctx: Context): Promise<void> {
   const o = ctx.inv.options;
   const filter = dlqFilter(o, ctx.io.now());
   const { createKafka, DeadLetters, dlqTopicName } = await kafkaLib();
-  const dead = new DeadLetters(createKafka({ clientId: 'wabridge-cli-dlq', brokers: ctx.settings.brokers }), ctx.settings.topicSuffix);
+  const dead = new DeadLetters(createKafka({ clientId: 'wabridge-cli-dlq', brokers: ctx.settings.brokers, security: ctx.settings.kafkaSecurity }), ctx.settings.topicSuffix);
   if (ctx.inv.action === 'list') {
     const topics = await dead.list();
     ctx.out.result({ data: topics }, () => formatTable(topics, ['topic', 'entries', 'replayed']));
