@@ -12,6 +12,19 @@ started=$SECONDS
 bash "$ROOT/scripts/images/base.sh"
 base_done=$SECONDS
 
+# Build context: the committed tree of HEAD (git archive), so an image is the image of a commit
+# and never picks up half-done edits of a shared working tree; WABRIDGE_IMAGES_FROM=worktree
+# builds the working tree as it is instead.
+if [ "${WABRIDGE_IMAGES_FROM:-head}" = worktree ]; then
+  context="$ROOT"
+  echo "images: context = working tree of $ROOT"
+else
+  context="$CACHE/context"
+  rm -rf "$context" && mkdir -p "$context"
+  git -C "$ROOT" archive --format=tar HEAD | tar -x -C "$context"
+  echo "images: context = commit $(git -C "$ROOT" rev-parse --short HEAD)"
+fi
+
 apps=("$@")
 if [ ${#apps[@]} -eq 0 ]; then
   for pair in $APP_PORTS; do [ -f "apps/${pair%%:*}/package.json" ] && apps+=("${pair%%:*}"); done
@@ -40,7 +53,7 @@ for app in "${apps[@]}"; do
   log="$CACHE/build-$app.log"
   if ! bh build --isolation chroot --pull=false "${build_mounts[@]}" \
       --build-arg "NODE_IMAGE=$BASE_IMAGE:24" --build-arg "APP=$app" --build-arg "PORT=$port" \
-      -f deploy/docker/Dockerfile -t "$IMAGE_PREFIX/$app:$IMAGE_TAG" . > "$log" 2>&1; then
+      -f "$context/deploy/docker/Dockerfile" -t "$IMAGE_PREFIX/$app:$IMAGE_TAG" "$context" > "$log" 2>&1; then
     tail -40 "$log" >&2
     echo "images: $app failed (whole log: $log)" >&2
     exit 1
