@@ -55,6 +55,15 @@ describe('logger', () => {
     expect(out.lines[0]!['msg']).toBe('failed with Bearer [redacted]');
   });
 
+  it('writes errors with their class, message and stack, redacted', () => {
+    const out = collector();
+    const log = createLogger({ service: 'x', destination: out });
+    class GraphError extends Error {}
+    log.error({ err: new GraphError('refused token EAAB0123456789012345678901234') }, 'failed');
+    expect(out.lines[0]!['err']).toMatchObject({ type: 'GraphError', message: 'refused token [redacted]', stack: expect.stringContaining('refused token [redacted]\n    at ') });
+    expect(JSON.stringify(out.lines[0])).not.toContain('EAAB0123');
+  });
+
   it('picks JSON in production and tests, pretty elsewhere unless LOG_FORMAT says', () => {
     expect(resolveFormat(undefined, 'production')).toBe('json');
     expect(resolveFormat(undefined, 'test')).toBe('json');

@@ -73,7 +73,12 @@ function walk(value: unknown, depth: number, seen: Set<object>): unknown {
       }
       return out ?? value;
     }
-    if (value instanceof Error) return walk({ name: value.name, message: value.message, stack: value.stack }, depth, seen);
+    if (value instanceof Error) {
+      // same class (pino's err serializer names it by its constructor), message/stack/fields redacted
+      const copy = Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>;
+      for (const k of Object.getOwnPropertyNames(value)) copy[k] = walk((value as unknown as Record<string, unknown>)[k], depth + 1, seen);
+      return copy;
+    }
     if (value instanceof Date) return value;
     let out: Record<string, unknown> | undefined;
     const src = value as Record<string, unknown>;
