@@ -15,7 +15,7 @@ describe('dispatcher as a process (real Kafka and Postgres, Graph stub)', () => 
   let db: Client;
 
   const startProcess = async (): Promise<void> => {
-    proc = new ServiceProcess('dispatcher', port, h.env({ RECONCILE_TIMEOUT_MS: '15000', LOG_LEVEL: 'warn', DISPATCHER_DEBUG_BACKLOG: process.env['DISPATCHER_DEBUG_BACKLOG'] ?? '' }));
+    proc = new ServiceProcess('dispatcher', port, h.env({ RECONCILE_TIMEOUT_MS: '15000', LOG_LEVEL: process.env['DISPATCHER_DEBUG_BACKLOG'] ? 'debug' : 'warn' }));
     await proc.start(60000);
   };
 

@@ -1,5 +1,6 @@
 import { Admin, Kafka } from 'kafkajs';
 import { STATUS_UPDATED_V1, topicName } from '@wabridge/contracts';
+import { logger } from '@wabridge/telemetry';
 
 interface Snapshot {
   at: number;
@@ -23,6 +24,7 @@ export class StatusBacklog {
   private readonly applied = new Map<number, number>();
   private readonly topic: string;
   private loggedAt = 0;
+  private readonly log = logger('status-backlog');
 
   constructor(
     private readonly kafka: Kafka,
@@ -49,9 +51,9 @@ export class StatusBacklog {
       // An empty (or never-consumed, fully expired) partition has nothing to apply.
       const pos = Math.max(this.applied.get(p) ?? -1, committed.get(p) ?? -1, low);
       if (pos < high) {
-        if (process.env['DISPATCHER_DEBUG_BACKLOG'] && Date.now() - this.loggedAt > 3000) {
+        if (this.log.isLevelEnabled('debug') && Date.now() - this.loggedAt > 3000) {
           this.loggedAt = Date.now();
-          process.stderr.write(`backlog: partition ${p} pos ${pos} (applied ${this.applied.get(p)}, committed ${committed.get(p)}, low ${low}) < high ${high} at snapshot ${new Date(snap.at).toISOString()}\n`);
+          this.log.debug({ partition: p, pos, applied: this.applied.get(p), committed: committed.get(p), low, high, snapshotAt: new Date(snap.at).toISOString() }, 'statuses not yet applied through the snapshot');
         }
         return false;
       }
