@@ -19,8 +19,10 @@ if [ "${WABRIDGE_IMAGES_FROM:-head}" = worktree ]; then
   context="$ROOT"
   echo "images: context = working tree of $ROOT"
 else
-  context="$CACHE/context"
-  rm -rf "$context" && mkdir -p "$context"
+  # outside the repository: a second copy of the workspaces under it would confuse Jest's
+  # module map (duplicate @wabridge/* packages) for anyone running tests meanwhile
+  context="$(mktemp -d "${TMPDIR:-/tmp}/wabridge-images-context.XXXXXX")"
+  trap 'rm -rf "$context"' EXIT
   git -C "$ROOT" archive --format=tar HEAD | tar -x -C "$context"
   echo "images: context = commit $(git -C "$ROOT" rev-parse --short HEAD)"
 fi
