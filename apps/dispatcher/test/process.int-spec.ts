@@ -113,7 +113,7 @@ describe('dispatcher as a process (real Kafka and Postgres, Graph stub)', () => 
     await waitFor(() => new Set(sentIds()).size >= 2000, { timeoutMs: 90000, what: 'all 2000 sent' }).catch(async (err: Error) => {
       const rows = await db.query(`SELECT status, count(*) FROM ${h.schema.schema}.messages GROUP BY status`);
       const m = await (await fetch(`${proc.url}/metrics`)).text();
-      throw new Error(`${err.message}: ${new Set(sentIds()).size} sent; rows ${JSON.stringify(rows.rows)}; ${m.split('\n').filter((l) => /^dispatcher_(reconc|retries|dupl)/.test(l)).join(' | ')}; ${proc.output.split('\n').filter((l) => l.startsWith('backlog')).slice(-5).join(' / ')}`);
+      throw new Error(`${err.message}: ${new Set(sentIds()).size} sent; rows ${JSON.stringify(rows.rows)}; ${m.split('\n').filter((l) => /^dispatcher_(reconc|retries|dupl)/.test(l)).join(' | ')}; ${proc.output.split('\n').filter((l) => l.includes('statuses not yet applied')).slice(-5).join(' / ')}`);
     });
     await new Promise((r) => setTimeout(r, 16000)); // past the reconciliation timeout: nothing more may go out
     const counts = new Map<string, number>();
