@@ -31,13 +31,23 @@ interface NumberMetaRow {
   phone_number_id: string;
   display_phone_number: string;
   meta_times: Record<string, string>;
+  quality_rating: string | null;
+  name_status: string | null;
+  messaging_tier: string | null;
+  throughput_mps: number | null;
+  coexistence: boolean;
 }
 
 /**
- * Only the fields whose last applied fact is older than `at` (per field, so a late quality
- * webhook cannot undo a newer Graph read, while a newer name decision still applies).
+ * The fields of a change that are news: not older than the last fact applied to that field
+ * (per field, so a late quality webhook cannot undo a newer Graph read while a newer name
+ * decision still applies) and different from the stored value. A fact as old as the stored one
+ * applies (Meta's times have one-second resolution: of two facts in the same second the one that
+ * arrived last wins). `times` is advanced for every field not older, changed or not.
  */
-function newer<T extends object>(change: T, columns: Record<string, string>, times: Record<string, string>, at: string): { sets: [string, unknown][]; times: Record<string, string> } {
+function newer<T extends object>(
+  change: T, columns: Record<string, string>, current: Record<string, unknown>, times: Record<string, string>, at: string,
+): { sets: [string, unknown][]; times: Record<string, string> } {
   const sets: [string, unknown][] = [];
   const next = { ...times };
   const atMs = Date.parse(at);
@@ -45,11 +55,16 @@ function newer<T extends object>(change: T, columns: Record<string, string>, tim
     const column = columns[field];
     if (!column || value === undefined) continue;
     const last = times[field];
-    if (last !== undefined && Date.parse(last) >= atMs) continue;
-    sets.push([column, value]);
+    if (last !== undefined && Date.parse(last) > atMs) continue;
     next[field] = new Date(atMs).toISOString();
+    if (!sameValue(current[column], value)) sets.push([column, value]);
   }
   return { sets, times: next };
+}
+
+function sameValue(stored: unknown, value: unknown): boolean {
+  const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'string' && !Number.isNaN(Date.parse(v)) && /T/.test(v) ? new Date(v).toISOString() : v);
+  return JSON.stringify(norm(stored) ?? null) === JSON.stringify(norm(value) ?? null);
 }
 
 /** SQL of Meta's account state in the registry tables (ADR 0163). */
@@ -72,7 +87,7 @@ export class AccountStateRepository {
    */
   async lockNumbers(m: EntityManager, wabaId: string, by: { phoneNumberId?: string; displayDigits?: string }): Promise<NumberMetaRow[]> {
     const rows: NumberMetaRow[] = await m.query(
-      `SELECT phone_number_id, display_phone_number, meta_times FROM phone_numbers
+      `SELECT phone_number_id, display_phone_number, meta_times, quality_rating, name_status, messaging_tier, throughput_mps, coexistence FROM phone_numbers
        WHERE waba_id = $1 AND ($2::text IS NULL OR phone_number_id = $2)
          AND ($3::text IS NULL OR regexp_replace(display_phone_number, '\\D', '', 'g') = $3)
        ORDER BY phone_number_id FOR UPDATE`,
@@ -84,8 +99,11 @@ export class AccountStateRepository {
   /** Applies the newer fields of a number change; bumps the revision when anything changed. */
   async applyNumber(m: EntityManager, row: NumberMetaRow, change: NumberStateChange, at: string): Promise<boolean> {
     const { displayPhoneNumber: _named, ...fields } = change;
-    const { sets, times } = newer(fields, NUMBER_COLUMNS, row.meta_times ?? {}, at);
-    if (sets.length === 0) return false;
+    const { sets, times } = newer(fields, NUMBER_COLUMNS, row as unknown as Record<string, unknown>, row.meta_times ?? {}, at);
+    if (sets.length === 0) {
+      await m.query('UPDATE phone_numbers SET meta_times = $2 WHERE phone_number_id = $1', [row.phone_number_id, JSON.stringify(times)]);
+      return false;
+    }
     const assignments = sets.map(([column], i) => `${column} = $${i + 3}`).join(', ');
     await m.query(
       `UPDATE phone_numbers SET ${assignments}, meta_times = $2, revision = revision + 1, updated_at = now() WHERE phone_number_id = $1`,
@@ -97,8 +115,11 @@ export class AccountStateRepository {
   /** Applies the newer fields of a WABA change; true when anything changed. */
   async applyWaba(m: EntityManager, row: WabaStateRow, change: WabaStateChange, at: string): Promise<boolean> {
     const { messagingTier: _perNumber, ...fields } = change;
-    const { sets, times } = newer(fields, WABA_COLUMNS, row.meta_times ?? {}, at);
-    if (sets.length === 0) return false;
+    const { sets, times } = newer(fields, WABA_COLUMNS, row as unknown as Record<string, unknown>, row.meta_times ?? {}, at);
+    if (sets.length === 0) {
+      await m.query('UPDATE wabas SET meta_times = $2 WHERE waba_id = $1', [row.waba_id, JSON.stringify(times)]);
+      return false;
+    }
     const assignments = sets.map(([column], i) => `${column} = $${i + 3}`).join(', ');
     await m.query(`UPDATE wabas SET ${assignments}, meta_times = $2 WHERE waba_id = $1`, [row.waba_id, JSON.stringify(times), ...sets.map(([, v]) => v)]);
     return true;

@@ -88,7 +88,8 @@ export class AccountStateService {
     const first = numbers[0];
     if (!first) return [];
     const published = new Set<string>();
-    const at = new Date(this.clock.now()).toISOString();
+    // to the second, as Meta's webhook times: a webhook of the same second that arrives later still applies
+    const at = new Date(Math.floor(this.clock.now() / 1000) * 1000).toISOString();
     try {
       const body = await this.graph.call(first, 'GET', wabaId, undefined, { fields: WABA_FIELDS });
       const waba: WabaStateChange = wabaStateFromGraph(isObj(body) ? body : {});
