@@ -70,6 +70,8 @@ export class BaseEnv {
   @IsReadableFile()
   KAFKA_SASL_USERNAME_FILE?: string;
 
+  /** Never the local listener's development password in production. */
+  @ProductionSecret({ required: false })
   @ValidateIf((e: SaslEnv) => e.KAFKA_SASL_MECHANISM !== undefined && e.KAFKA_SASL_PASSWORD_FILE === undefined)
   @IsNotEmpty({ message: 'is required when KAFKA_SASL_MECHANISM is set (or KAFKA_SASL_PASSWORD_FILE)' })
   KAFKA_SASL_PASSWORD?: string;

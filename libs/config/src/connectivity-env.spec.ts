@@ -43,7 +43,12 @@ describe('BaseEnv connectivity variables', () => {
     expect(problems({ KAFKA_CREATE_TOPICS: 'no' })).toContain('KAFKA_CREATE_TOPICS (must be true or false)');
   });
 
-  it('names certificate files that cannot be read, and a certificate without its key', () => {
+  it('refuses the local SASL listener\'s development password in production', () => {
+    expect(problems({ NODE_ENV: 'production', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'wabridge-dev-sasl' }))
+      .toContain('KAFKA_SASL_PASSWORD (is a well-known development value; set a real secret in production)');
+  });
+
+    it('names certificate files that cannot be read, and a certificate without its key', () => {
     expect(problems({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: join(dir, 'missing.pem') })).toContain('KAFKA_SSL_CA_FILE (must name a readable file');
     expect(problems({ TLS_CERT_FILE: file })).toContain('TLS_KEY_FILE (must name a readable file; TLS_CERT_FILE and TLS_KEY_FILE go together)');
     expect(problems({ KAFKA_SSL_KEY_FILE: file })).toContain('KAFKA_SSL_CERT_FILE');

@@ -23,6 +23,8 @@ export const WELL_KNOWN_DEV_SECRETS: Readonly<Record<string, readonly string[]>>
   ],
   // the password of docker-compose.yml's and deploy/overlays/dev's Postgres
   DATABASE_URL: ['wabridge-dev'],
+  // the SASL_SSL listener of scripts/kafka/start.sh (scripts/kafka/env.sh)
+  KAFKA_SASL_PASSWORD: ['wabridge-dev-sasl'],
 };
 
 /** The dev fallbacks the gateway prints outside production (the same values as the list). */
