@@ -14,6 +14,15 @@ export interface TopicSpec {
   readonly key?: string;
 }
 
+/**
+ * The `event-type` header of a contract's events: its topic without the `wa.` prefix and the
+ * version (and retry-tier) suffix — `wa.outbound.requested.v1` → `outbound.requested`,
+ * `wa.outbound.retry.v1.5s` → `outbound.retry`. One spelling for every producer.
+ */
+export function eventTypeOf(spec: Pick<TopicSpec, 'topic'>): string {
+  return spec.topic.replace(/^wa\./, '').replace(/\.v\d+(\..+)?$/, '');
+}
+
 /** The dead-letter topic of a consumer (group): `<consumer>.dlq.v1`. */
 export function dlqTopicFor(consumer: string): string {
   return `${consumer}.dlq.v1`;

@@ -3,6 +3,8 @@ export { createKafka } from './kafka-client';
 export { encodeValue, decodeValue, headerString, headersToStrings } from './codec';
 export { ensureTopics, EnsureTopicsOptions, awaitTopicsReady, missingTopics, missingTopicsMessage } from './topics/topic-admin';
 export { EventProducer, OutgoingEvent, KafkaUnavailableError } from './producer/event-producer';
+export { contractEvent, contractHeaders, type ContractEventOptions } from './producer/contract-event';
+export { deadLetterRecord, DLQ_REASON_MAX, type PoisonedMessage } from './dlq/dead-letter-record';
 export { KafkaBatchServer, KafkaBatchServerOptions } from './consumer/kafka-batch.server';
 export { KafkaEventContext, KafkaEventMeta, KafkaBatchItem } from './consumer/kafka-event.context';
 export { PoisonMessageError } from './consumer/poison-message.error';

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
-import { HEADER, OUTBOUND_REQUESTED_V1, OutboundRequestedV1 } from '@wabridge/contracts';
-import { EventProducer } from '@wabridge/kafka';
+import { OUTBOUND_REQUESTED_V1, OutboundRequestedV1 } from '@wabridge/contracts';
+import { contractEvent, EventProducer } from '@wabridge/kafka';
 import { Clock, PeriodicJob } from '@wabridge/time';
 import { expandPage } from '../audience/audience-expander';
 import { ContactsClient } from '../audience/contacts.client';
@@ -184,10 +184,7 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
     const byId = new Map(list.map((c) => [c.id, c]));
     await Promise.all(go.map((r) => {
       const c = byId.get(r.campaign_id)!;
-      return this.producer.send({
-        topic: OUTBOUND_REQUESTED_V1.topic, key: phoneNumberId, value: commandOf(c, r, now),
-        headers: { [HEADER.tenantId]: c.tenant_id }, eventType: 'outbound.requested', schemaVersion: OUTBOUND_REQUESTED_V1.version,
-      });
+      return this.producer.send(contractEvent(OUTBOUND_REQUESTED_V1, phoneNumberId, commandOf(c, r, now), { tenantId: c.tenant_id }));
     }));
     await this.campaigns.markQueued(go, new Date(now));
     this.slots.set(phoneNumberId, p.from + go.length * p.interval);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CONTACT_CHANGED_V1, CONTACT_ERASED_V1, ContactChangedV1, ContactErasedV1, HEADER } from '@wabridge/contracts';
-import { EventProducer, OutgoingEvent } from '@wabridge/kafka';
+import { CONTACT_CHANGED_V1, CONTACT_ERASED_V1, ContactChangedV1, ContactErasedV1, TopicSpec } from '@wabridge/contracts';
+import { contractEvent, EventProducer, OutgoingEvent } from '@wabridge/kafka';
 import { Contact, contactKey } from './contact.model';
 
 /**
@@ -67,10 +67,7 @@ export class ContactEventsPublisher {
     if (events.length > 0) await this.producer.sendMany(events);
   }
 
-  private event(spec: { topic: string; version: number }, key: string, value: object, tenantId: string): OutgoingEvent {
-    return {
-      topic: spec.topic, key, value, eventType: spec.topic, schemaVersion: spec.version,
-      headers: { [HEADER.tenantId]: tenantId },
-    };
+  private event(spec: TopicSpec, key: string, value: object, tenantId: string): OutgoingEvent {
+    return contractEvent(spec, key, value, { tenantId });
   }
 }

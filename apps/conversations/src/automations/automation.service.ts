@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
-  CONTACT_TAGS_REQUESTED_V1, ContactTagsRequestedV1, HEADER, InboundMessageV1, OUTBOUND_REQUESTED_V1, OutboundRequestedV1,
+  CONTACT_TAGS_REQUESTED_V1, ContactTagsRequestedV1, InboundMessageV1, OUTBOUND_REQUESTED_V1, OutboundRequestedV1,
 } from '@wabridge/contracts';
-import { EventProducer, OutgoingEvent } from '@wabridge/kafka';
+import { contractEvent, EventProducer, OutgoingEvent } from '@wabridge/kafka';
 import { counter } from '@wabridge/telemetry';
 import { ConversationsEnv } from '../conversations.env';
 import type { Queryable } from '../database/queryable';
@@ -112,10 +112,7 @@ export class AutomationService {
               tenantId, phoneNumberId: ev.phoneNumberId, tags: action.tags, source: 'automation', ruleId: rule.id, wamid: ev.wamid, requestedAt: now.toISOString(),
               ...(ev.waId ? { waId: ev.waId } : {}), ...(ev.userId ? { userId: ev.userId } : {}),
             };
-            out.events.push({
-              topic: CONTACT_TAGS_REQUESTED_V1.topic, key: `${tenantId}:${ev.phoneNumberId}:${ev.waId ?? ev.userId}`, value: tags,
-              headers: { [HEADER.tenantId]: tenantId }, eventType: 'contact.tags.requested', schemaVersion: CONTACT_TAGS_REQUESTED_V1.version,
-            });
+            out.events.push(contractEvent(CONTACT_TAGS_REQUESTED_V1, `${tenantId}:${ev.phoneNumberId}:${ev.waId ?? ev.userId}`, tags, { tenantId }));
             done.push('tag');
             break;
           }
@@ -154,10 +151,7 @@ export class AutomationService {
     // the contact as Meta named it: wa_id, else the business-scoped user id (ADR 0130)
     if (ev.waId) command.to = ev.waId;
     else command.recipient = ev.userId;
-    return {
-      topic: OUTBOUND_REQUESTED_V1.topic, key: ev.phoneNumberId, value: command,
-      headers: { [HEADER.tenantId]: tenantId }, eventType: 'outbound.requested', schemaVersion: OUTBOUND_REQUESTED_V1.version,
-    };
+    return contractEvent(OUTBOUND_REQUESTED_V1, ev.phoneNumberId, command, { tenantId });
   }
 
   private forwardBody(tenantId: string, conversationId: string, ev: InboundMessageV1, rule: AutomationRule, now: Date): Record<string, unknown> {

@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfigOrExit } from '@wabridge/config';
 import { OUTBOUND_DLQ_V1, OUTBOUND_RETRY_V1, OutboundDeadLetterV1, OutboundRetryV1, topicName, validateContract } from '@wabridge/contracts';
 import { createServiceDataSource } from '@wabridge/database';
-import { createKafka, EventProducer, kafkaConnectionFromEnv } from '@wabridge/kafka';
+import { contractEvent, createKafka, EventProducer, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { DispatcherEnv } from '../dispatcher.env';
 
 interface Args {
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       const retry: OutboundRetryV1 = Object.assign(new OutboundRetryV1(), {
         request: e.request, version, attempts: 0, notBefore: now, reason: 'resume', scheduledAt: now,
       });
-      await producer.send({ topic: OUTBOUND_RETRY_V1.topic, key: e.request.phoneNumberId, value: retry, eventType: 'OutboundRetryV1', schemaVersion: 1 });
+      await producer.send(contractEvent(OUTBOUND_RETRY_V1, e.request.phoneNumberId, retry, { tenantId: e.request.tenantId }));
       replayed++;
     }
   } finally {

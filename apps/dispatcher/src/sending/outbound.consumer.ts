@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import {
-  dlqTopicFor, HEADER, OUTBOUND_REQUESTED_V1, OUTBOUND_RETRY_TIERS, OutboundRequestedV1, OutboundRetryV1, topicName, validateContract,
+  dlqTopicFor, OUTBOUND_REQUESTED_V1, OUTBOUND_RETRY_TIERS, OutboundRequestedV1, OutboundRetryV1, topicName, validateContract,
 } from '@wabridge/contracts';
-import { decodeValue, EventProducer, headersToStrings } from '@wabridge/kafka';
+import { deadLetterRecord, decodeValue, EventProducer, missingTopics, missingTopicsMessage } from '@wabridge/kafka';
 import { extractTraceContext } from '@wabridge/telemetry';
 import { Clock } from '../common/clock';
 import { OutboundProcessor, WorkItem } from './outbound.processor';
@@ -15,6 +15,11 @@ export interface OutboundConsumerOptions {
   groupId: string;
   topicSuffix?: string;
   concurrency: number;
+  /**
+   * KAFKA_CREATE_TOPICS=false (ADR 0175): a missing topic does not fail the boot; it is logged
+   * (readiness names it through KafkaModule's `kafka-topics`) and consuming starts once it exists.
+   */
+  waitForTopics?: boolean;
 }
 
 /**
@@ -63,6 +68,43 @@ export class OutboundConsumer {
   async start(): Promise<void> {
     // One group member per process: a second start would leave the first consumer running
     // unreferenced (its pauses would land on the other one).
+    if (this.consumer) return;
+    if (this.options.waitForTopics) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        const missing = await missingTopics(admin, this.topics());
+        if (missing.length > 0) {
+          this.log.error(missingTopicsMessage(missing));
+          void this.startWhenTopicsExist();
+          return;
+        }
+      } finally {
+        await admin.disconnect();
+      }
+    }
+    await this.subscribeAndRun();
+  }
+
+  private topics(): string[] {
+    return [this.requestedTopic, ...this.tierByTopic.keys()];
+  }
+
+  private async startWhenTopicsExist(): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      while (!this.stopping && (await missingTopics(admin, this.topics()).catch(() => ['?'])).length > 0) {
+        await new Promise((r) => setTimeout(r, 5000).unref());
+      }
+      await admin.disconnect();
+      if (!this.stopping) await this.subscribeAndRun();
+    } catch (err) {
+      this.log.error(`outbound consumer could not start: ${(err as Error).message}`);
+    }
+  }
+
+  private async subscribeAndRun(): Promise<void> {
     if (this.consumer) return;
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
@@ -168,19 +210,7 @@ export class OutboundConsumer {
 
   private async poison(topic: string, partition: number, m: { key: Buffer | null; value: Buffer | null; offset: string; headers?: import('kafkajs').IHeaders }, reason: string): Promise<void> {
     this.log.error(`dead-lettering ${topic}[${partition}]@${m.offset}: ${reason}`);
-    await this.producer.send({
-      topic: this.dlqTopic,
-      key: m.key ? m.key.toString('utf8') : null,
-      value: m.value ?? Buffer.alloc(0),
-      headers: {
-        ...headersToStrings(m.headers),
-        [HEADER.dlqReason]: reason.slice(0, 4000),
-        [HEADER.dlqSourceTopic]: topic,
-        [HEADER.dlqSourcePartition]: String(partition),
-        [HEADER.dlqSourceOffset]: m.offset,
-        [HEADER.dlqConsumer]: this.options.groupId,
-      },
-    });
+    await this.producer.send(deadLetterRecord(this.dlqTopic, { topic, partition, groupId: this.options.groupId }, m, reason));
   }
 
   /** Stops taking batches, lets the ones in flight become durable and commit, then leaves the group. */

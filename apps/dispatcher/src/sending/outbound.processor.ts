@@ -3,9 +3,9 @@ import { context, type Context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCod
 import { injectTraceHeaders, logger, type Logger as LineLogger, type OutgoingHeaders, recordError, runWithLogContext, withSpan } from '@wabridge/telemetry';
 import {
   ErrorClassName, OUTBOUND_DLQ_V1, OUTBOUND_REQUESTED_V1, OUTBOUND_EVENTS_V1, OUTBOUND_RETRY_TIERS, OutboundDeadLetterV1, OutboundEventKind, OutboundEventV1,
-  OutboundRequestedV1, OutboundRetryV1, RetryReason, FINAL_STATES, SETTLED_STATES,
+  OutboundRequestedV1, OutboundRetryV1, RetryReason, FINAL_STATES, SETTLED_STATES, TopicSpec,
 } from '@wabridge/contracts';
-import { EventProducer } from '@wabridge/kafka';
+import { contractEvent, EventProducer } from '@wabridge/kafka';
 import { Clock, Random } from '../common/clock';
 import { checkCompliance, ContactState, NumberState, tierLimit } from '../compliance/compliance';
 import { NumberRateLimiter } from '../limits/number-rate-limiter';
@@ -422,7 +422,7 @@ export class OutboundProcessor {
     });
     if (!extra.hop) metrics.retries.inc({ reason });
     const tier = tierFor(notBefore - now);
-    await this.producer.send({ topic: tier.topic, key: item.request.phoneNumberId, value: retry, eventType: 'OutboundRetryV1', schemaVersion: 1 });
+    await this.producer.send(contractEvent(tier, item.request.phoneNumberId, retry, { tenantId: item.request.tenantId }));
     // Throughput waits are routine; only tell the customer about waits caused by errors or holds.
     if (!extra.hop && reason !== 'rate-number' && reason !== 'unknown-number') {
       await this.emit(item.request, 'retry-scheduled', { notBefore: retry.notBefore, attempt: row.attempts, error: extra.error });
@@ -471,7 +471,7 @@ export class OutboundProcessor {
     const dl: OutboundDeadLetterV1 = Object.assign(new OutboundDeadLetterV1(), {
       request: row.request, reason, error, attempts: row.attempts, deadLetteredAt: new Date(this.clock.now()).toISOString(),
     });
-    await this.producer.send({ topic: OUTBOUND_DLQ_V1.topic, key: row.phone_number_id, value: dl, eventType: 'OutboundDeadLetterV1', schemaVersion: 1 });
+    await this.producer.send(contractEvent(OUTBOUND_DLQ_V1, row.phone_number_id, dl, { tenantId: row.request.tenantId }));
     metrics.dlq.inc();
     await this.emit(row.request, 'dead-lettered', { error, attempt: row.attempts });
   }
@@ -495,10 +495,7 @@ export class OutboundProcessor {
       id: req.id, tenantId: req.tenantId, phoneNumberId: req.phoneNumberId, recipient: recipientOf(req), event,
       occurredAt: new Date(this.clock.now()).toISOString(), ...extra,
     });
-    return this.producer.send({
-      topic: OUTBOUND_EVENTS_V1.topic, key: `${req.phoneNumberId}:${recipientOf(req)}`, value,
-      eventType: 'OutboundEventV1', schemaVersion: 1, headers: { 'tenant-id': req.tenantId },
-    });
+    return this.producer.send(contractEvent(OUTBOUND_EVENTS_V1, `${req.phoneNumberId}:${recipientOf(req)}`, value, { tenantId: req.tenantId }));
   }
 }
 
@@ -508,8 +505,8 @@ const OUR_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const REFERENCE_WAIT_MS = 10 * 60_000;
 
 /** The longest tier not longer than the wait (the shortest for waits under it). */
-export function tierFor(waitMs: number): { topic: string; delayMs: number } {
+export function tierFor(waitMs: number): TopicSpec {
   let chosen = OUTBOUND_RETRY_TIERS[0]!;
   for (const t of OUTBOUND_RETRY_TIERS) if (t.delayMs <= waitMs) chosen = t;
-  return { topic: chosen.spec.topic, delayMs: chosen.delayMs };
+  return chosen.spec;
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { accessTokenAad, SecretBox, SealedSecret } from '@wabridge/config';
-import { APP_CHANGED_V1, AppChangedV1, HEADER, MessagingTier, NUMBER_CHANGED_V1, NumberChangedV1 } from '@wabridge/contracts';
-import { EventProducer } from '@wabridge/kafka';
+import { APP_CHANGED_V1, AppChangedV1, MessagingTier, NUMBER_CHANGED_V1, NumberChangedV1 } from '@wabridge/contracts';
+import { contractEvent, EventProducer } from '@wabridge/kafka';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { effectiveMps, sendPermission } from '@wabridge/meta';
 import { Clock } from '../auth/rate-limiter';
@@ -164,17 +164,10 @@ export class RegistryPublisher implements OnApplicationBootstrap {
   }
 
   publishApp(row: AppRow): Promise<void> {
-    return this.producer.send({
-      topic: APP_CHANGED_V1.topic, key: row.app_id, value: this.appEvent(row),
-      eventType: 'app.changed', schemaVersion: APP_CHANGED_V1.version,
-    });
+    return this.producer.send(contractEvent(APP_CHANGED_V1, row.app_id, this.appEvent(row)));
   }
 
   publishNumber(row: NumberRow): Promise<void> {
-    return this.producer.send({
-      topic: NUMBER_CHANGED_V1.topic, key: row.phone_number_id, value: this.numberEvent(row),
-      headers: { [HEADER.tenantId]: row.tenant_id },
-      eventType: 'number.changed', schemaVersion: NUMBER_CHANGED_V1.version,
-    });
+    return this.producer.send(contractEvent(NUMBER_CHANGED_V1, row.phone_number_id, this.numberEvent(row), { tenantId: row.tenant_id }));
   }
 }

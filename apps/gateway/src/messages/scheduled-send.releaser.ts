@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { HEADER, OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
-import { EventProducer } from '@wabridge/kafka';
+import { OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
+import { contractEvent, EventProducer } from '@wabridge/kafka';
 import { PeriodicJob } from '@wabridge/time';
 import { Clock } from '../auth/rate-limiter';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
@@ -50,10 +50,7 @@ export class ScheduledSendReleaser implements OnApplicationBootstrap, OnApplicat
         new Date(now + this.env.SCHEDULED_RELEASE_LEAD_MS), new Date(now - this.env.SCHEDULED_RELEASE_RETRY_MS), new Date(now), BATCH,
       );
       if (due.length === 0) break;
-      await Promise.all(due.map((d) => this.producer.send({
-        topic: OUTBOUND_REQUESTED_V1.topic, key: d.phone_number_id, value: d.command,
-        headers: { [HEADER.tenantId]: d.tenant_id }, eventType: 'outbound.requested', schemaVersion: OUTBOUND_REQUESTED_V1.version,
-      })));
+      await Promise.all(due.map((d) => this.producer.send(contractEvent(OUTBOUND_REQUESTED_V1, d.phone_number_id, d.command, { tenantId: d.tenant_id }))));
       await this.scheduled.markReleased(due.map((d) => d.message_id), new Date(this.clock.now()));
       total += due.length;
       if (due.length < BATCH) break;

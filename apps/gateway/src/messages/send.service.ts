@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ulid } from 'ulid';
-import { HEADER, OUTBOUND_REQUESTED_V1, OutboundRequestedV1, TEMPLATE_CATEGORIES, TemplateCategory } from '@wabridge/contracts';
+import { OUTBOUND_REQUESTED_V1, OutboundRequestedV1, TEMPLATE_CATEGORIES, TemplateCategory } from '@wabridge/contracts';
 import { ApiError } from '@wabridge/http';
-import { EventProducer } from '@wabridge/kafka';
+import { contractEvent, EventProducer } from '@wabridge/kafka';
 import { sendPermission } from '@wabridge/meta';
 import { kafkaUnavailableTo503 } from '../accounts/durable';
 import { RegistryService } from '../accounts/registry.service';
@@ -156,10 +156,7 @@ export class SendService implements OnModuleInit {
         return true;
       }
       await this.producer
-        .send({
-          topic: OUTBOUND_REQUESTED_V1.topic, key: send.phoneNumberId, value: command,
-          headers: { [HEADER.tenantId]: tenantId }, eventType: 'outbound.requested', schemaVersion: OUTBOUND_REQUESTED_V1.version,
-        })
+        .send(contractEvent(OUTBOUND_REQUESTED_V1, send.phoneNumberId, command, { tenantId }))
         .catch(kafkaUnavailableTo503);
       return true;
     });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { ACCOUNT_EVENT_V1, INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, WebhookReceivedV1 } from '@wabridge/contracts';
+import { ACCOUNT_EVENT_V1, WebhookReceivedV1 } from '@wabridge/contracts';
 import { KAFKA_CLIENT, KafkaBatchItem, PoisonMessageError } from '@wabridge/kafka';
 import { counter } from '@wabridge/telemetry';
 import { PeriodicJob } from '@wabridge/time';
@@ -18,12 +18,6 @@ export interface NormalizerOptions {
   /** A change naming a number/WABA no registered number has: stamped and kept, or dropped (ADR 0071). */
   unknownNumbers?: 'accept' | 'drop';
 }
-
-const EVENT_TYPES: Record<string, string> = {
-  [INBOUND_MESSAGE_V1.topic]: 'InboundMessage',
-  [STATUS_UPDATED_V1.topic]: 'StatusUpdated',
-  [ACCOUNT_EVENT_V1.topic]: 'AccountEvent',
-};
 
 const produced = counter('wabridge_ingress_events_total', 'Typed events produced by the normalizer', ['topic']);
 const duplicates = counter('wabridge_ingress_duplicates_total', 'Typed events skipped as duplicates (Meta redeliveries)');
@@ -160,7 +154,7 @@ export class NormalizerService implements OnModuleInit, OnApplicationBootstrap, 
       const out = unique.filter((e) => fresh.has(e.dedupeKey));
       await this.writer.write(
         out.map((e) => ({
-          topic: e.topic, key: e.key, value: e.value, eventType: EVENT_TYPES[e.topic] ?? 'Event',
+          topic: e.topic, key: e.key, value: e.value,
           tenantId: e.topic === ACCOUNT_EVENT_V1.topic ? undefined : e.value.tenantId,
         })),
         last.meta,

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { Kafka, Producer } from 'kafkajs';
-import { HEADER, topicName } from '@wabridge/contracts';
-import { encodeValue, KafkaEventMeta } from '@wabridge/kafka';
+import { contractFor, topicName } from '@wabridge/contracts';
+import { contractHeaders, encodeValue, KafkaEventMeta } from '@wabridge/kafka';
 
 const tracer = trace.getTracer('@wabridge/ingress');
 
@@ -11,8 +11,7 @@ export interface TypedOutput {
   topic: string;
   key: string;
   value: unknown;
-  eventType: string;
-  /** Sets the `tenant-id` header when known. */
+  /** Sets the `tenant-id` header when known (the other standard headers come from the topic's contract). */
   tenantId?: string;
 }
 
@@ -57,8 +56,9 @@ export class TransactionalWriter {
       try {
         const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
         for (const o of outputs) {
-          const headers: Record<string, string> = { [HEADER.eventType]: o.eventType, [HEADER.schemaVersion]: '1' };
-          if (o.tenantId) headers[HEADER.tenantId] = o.tenantId;
+          const contract = contractFor(o.topic);
+          if (!contract) throw new Error(`no contract is registered for ${o.topic}`);
+          const headers = contractHeaders(contract.spec, o.tenantId || undefined);
           propagation.inject(spanContext, headers);
           const t = topicName(o.topic, this.suffix);
           const list = byTopic.get(t) ?? [];

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { WEBHOOK_RECEIVED_V1, WebhookReceivedV1 } from '@wabridge/contracts';
 import { ApiError, safeEqual } from '@wabridge/http';
-import { EventProducer, KafkaUnavailableError } from '@wabridge/kafka';
+import { contractEvent, EventProducer, KafkaUnavailableError } from '@wabridge/kafka';
 import { verifyWebhookSignature } from '@wabridge/meta';
 import { APP_REGISTRY, AppRegistry } from '../apps-registry/app-registry';
 import { counter } from '@wabridge/telemetry';
@@ -72,13 +72,7 @@ export class WebhookIntakeService {
       requestId,
     };
     try {
-      await this.producer.send({
-        topic: WEBHOOK_RECEIVED_V1.topic,
-        key: webhookKey(payload) ?? appId,
-        value: event,
-        eventType: 'WebhookReceived',
-        schemaVersion: WEBHOOK_RECEIVED_V1.version,
-      });
+      await this.producer.send(contractEvent(WEBHOOK_RECEIVED_V1, webhookKey(payload) ?? appId, event));
     } catch (err) {
       received.inc({ outcome: 'kafka_unavailable' });
       if (err instanceof KafkaUnavailableError) throw ApiError.unavailable('webhook could not be stored; retry later');

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  HEADER, inboundMediaId, InboundMessageV1, isInboundMediaType, MEDIA_FAILED_V1, MEDIA_STORED_V1, MediaFailedV1, MediaFailureReason, MediaStoredV1,
+  inboundMediaId, InboundMessageV1, isInboundMediaType, MEDIA_FAILED_V1, MEDIA_STORED_V1, MediaFailedV1, MediaFailureReason, MediaStoredV1,
   metaMediaIdOf,
 } from '@wabridge/contracts';
-import { EventProducer } from '@wabridge/kafka';
+import { contractEvent, EventProducer } from '@wabridge/kafka';
 import { counter } from '@wabridge/telemetry';
 import { Clock, systemRandom } from '@wabridge/time';
 import { MediaEnv } from '../media.env';
@@ -155,13 +155,13 @@ export class InboundMediaService {
           tenantId: o.tenantId, phoneNumberId: o.phoneNumberId, mediaId: o.id, metaMediaId: o.metaMediaId, wamid: o.wamid, direction: 'inbound',
           mimeType: o.stored.mimeType, size: o.stored.size, sha256: o.stored.sha256, storedAt: new Date(o.stored.storedAt).toISOString(),
         };
-        await this.producer.send({ topic: MEDIA_STORED_V1.topic, key: o.id, value, eventType: MEDIA_STORED_V1.topic, schemaVersion: MEDIA_STORED_V1.version, headers: { [HEADER.tenantId]: o.tenantId } });
+        await this.producer.send(contractEvent(MEDIA_STORED_V1, o.id, value, { tenantId: o.tenantId }));
       } else if (o.status === 'failed') {
         const value: MediaFailedV1 = {
           tenantId: o.tenantId, phoneNumberId: o.phoneNumberId, mediaId: o.id, metaMediaId: o.metaMediaId, wamid: o.wamid,
           reason: o.failureReason ?? 'retries_exhausted', message: o.lastError ?? '', attempts: o.attempts, failedAt: new Date(o.updatedAt).toISOString(),
         };
-        await this.producer.send({ topic: MEDIA_FAILED_V1.topic, key: o.id, value, eventType: MEDIA_FAILED_V1.topic, schemaVersion: MEDIA_FAILED_V1.version, headers: { [HEADER.tenantId]: o.tenantId } });
+        await this.producer.send(contractEvent(MEDIA_FAILED_V1, o.id, value, { tenantId: o.tenantId }));
       }
       // a stored object deleted before its event went out has nothing left to announce
       // a consumed batch records its announcements in one statement at its end (`announced`)

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { ulid } from 'ulid';
-import { HEADER, MEDIA_STORED_V1, MediaStoredV1 } from '@wabridge/contracts';
+import { MEDIA_STORED_V1, MediaStoredV1 } from '@wabridge/contracts';
 import { ApiError, discardRest } from '@wabridge/http';
-import { EventProducer } from '@wabridge/kafka';
+import { contractEvent, EventProducer } from '@wabridge/kafka';
 import { counter } from '@wabridge/telemetry';
 import { Clock } from '@wabridge/time';
 import { inboundUnavailable } from '../inbound/inbound-media.errors';
@@ -148,9 +148,6 @@ export class MediaService {
       size: row.size, sha256: row.sha256, storedAt: new Date(row.createdAt).toISOString(),
       ...(row.metaMediaId ? { metaMediaId: row.metaMediaId } : {}), ...(row.wamid ? { wamid: row.wamid } : {}),
     };
-    await this.producer.send({
-      topic: MEDIA_STORED_V1.topic, key: row.id, value, eventType: MEDIA_STORED_V1.topic, schemaVersion: MEDIA_STORED_V1.version,
-      headers: { [HEADER.tenantId]: row.tenantId },
-    });
+    await this.producer.send(contractEvent(MEDIA_STORED_V1, row.id, value, { tenantId: row.tenantId }));
   }
 }

@@ -3,8 +3,9 @@ import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import { contractFor, dlqTopicFor, HEADER, topicName, validateContract } from '@wabridge/contracts';
+import { contractFor, dlqTopicFor, topicName, validateContract } from '@wabridge/contracts';
 import { decodeValue, headersToStrings } from '../codec';
+import { deadLetterRecord } from '../dlq/dead-letter-record';
 import { ConsumerOptions, KafkaConnectionOptions } from '../kafka.options';
 import { createKafka } from '../kafka-client';
 import { awaitTopicsReady, missingTopics, missingTopicsMessage } from '../topics/topic-admin';
@@ -469,23 +470,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   private async deadLetter(realTopic: string, partition: number, message: KafkaMessage, reason: string, kind: ConsumerFailureKind | 'malformed' = 'malformed'): Promise<void> {
     this.log.error(`dead-lettering ${realTopic}[${partition}]@${message.offset}: ${reason}`);
-    const headers = headersToStrings(message.headers);
+    const record = deadLetterRecord(this.dlqTopic, { topic: realTopic, partition, groupId: this.options.consumer.groupId }, message, reason);
     // Retry until the DLQ write succeeds: the offset must not advance past an unrecorded message.
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.dlqProducer!.send({
-          topic: this.dlqTopic,
-          key: message.key ? message.key.toString('utf8') : null,
-          value: message.value ?? Buffer.alloc(0),
-          headers: {
-            ...headers,
-            [HEADER.dlqReason]: reason.slice(0, 4000),
-            [HEADER.dlqSourceTopic]: realTopic,
-            [HEADER.dlqSourcePartition]: String(partition),
-            [HEADER.dlqSourceOffset]: message.offset,
-            [HEADER.dlqConsumer]: this.options.consumer.groupId,
-          },
-        });
+        await this.dlqProducer!.send(record);
         deadLettered.inc({ group: this.options.consumer.groupId, topic: realTopic, kind });
         this.options.onDeadLetter?.({ topic: realTopic, reason });
         return;
