@@ -55,6 +55,13 @@ describe('request log (gateway, real Postgres)', () => {
     const exact = await h.api(a.key, 'GET', '/v1/request-logs?status=404');
     expect(exact.body.data.map((r: { status: number }) => r.status)).toEqual([404]);
 
+    // the Cloud-API-compatible route is recorded too, with Meta's numeric error code
+    const cloud = await h.api(a.key, 'POST', '/v23.0/1999999999/messages', { messaging_product: 'whatsapp', to: '4915112345678', type: 'text', text: { body: 'hi' } });
+    expect(cloud.status).toBeGreaterThanOrEqual(400);
+    await flush();
+    const cloudRows = await h.api(a.key, 'GET', '/v1/request-logs?path=/v23.0/');
+    expect(cloudRows.body.data).toEqual([expect.objectContaining({ method: 'POST', path: '/v23.0/1999999999/messages', status: cloud.status, errorCode: String(cloud.body.error.code) })]);
+
     // the other tenant sees none of it, nor does reading the log add rows
     const other = await h.api(b.key, 'GET', '/v1/request-logs');
     expect(other.status).toBe(200);
