@@ -53,6 +53,20 @@ export class AccountStateStore {
     return this.wabas.get(wabaId) ?? { ...WABA_DEFAULT, restrictions: [] };
   }
 
+  /**
+   * Why Meta refuses the WABA's sends now, as its error: 131031 (account locked) while disabled or
+   * its review is rejected, 368 (temporarily blocked) while a messaging restriction lasts.
+   */
+  sendRefusal(wabaId: string, now: number): { code: 131031 | 368; details: string } | null {
+    const s = this.wabas.get(wabaId);
+    if (!s) return null;
+    if (s.banState === 'DISABLE') return { code: 131031, details: 'The WhatsApp Business Account has been disabled.' };
+    if (s.reviewStatus === 'REJECTED') return { code: 131031, details: 'The WhatsApp Business Account review was rejected.' };
+    const restriction = s.restrictions.find((r) => r.type !== 'RESTRICTED_ADD_PHONE_NUMBER_ACTION' && r.expiresAt > now);
+    if (restriction) return { code: 368, details: `Messaging is restricted (${restriction.type}) until ${new Date(restriction.expiresAt).toISOString()}.` };
+    return null;
+  }
+
   updateWaba(wabaId: string, change: Partial<WabaAccountState>): WabaAccountState {
     const next = { ...this.waba(wabaId), ...change };
     this.wabas.set(wabaId, next);

@@ -77,6 +77,13 @@ describe('sandbox account state controls', () => {
     expect((await graph(PHONE, 'name_status')).body).toEqual({ id: PHONE, name_status: 'DECLINED' });
     expect((await graph(WABA, 'account_review_status,business_verification_status')).body).toEqual({ id: WABA, account_review_status: 'REJECTED', business_verification_status: 'REJECTED' });
     expect((await requestJson(`${sandbox.url}/v23.0/${WABA}?fields=account_review_status`, { token: 'wrong' })).body.error?.code).toBe(190);
+    // Meta refuses the WABA's sends: locked while the review is rejected, blocked while restricted, then free again
+    const send = () => requestJson(`${sandbox.url}/v23.0/${PHONE}/messages`, { token: TOKEN, body: { messaging_product: 'whatsapp', to: '4915100099999', type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } } });
+    expect((await send()).body.error?.code).toBe(131031);
+    await control('review', { decision: 'APPROVED' });
+    expect((await send()).body.error?.code).toBe(368);
+    clock.advance(24 * 3600_000);
+    expect((await send()).status).toBe(200);
     expect((await requestJson(`${sandbox.url}/_sandbox/numbers/999/review`, { body: { decision: 'APPROVED' } })).status).toBe(404);
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { validateSendRequest, type MetaOpenApi } from '@wabridge/meta';
 import { counter } from '@wabridge/telemetry';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { AccountStateStore } from '../account/account-state.store';
 import { CallsLog } from '../calls/calls-log';
 import { Clock } from '../common/clock';
 import { GraphError } from '../common/graph-error';
@@ -82,6 +83,7 @@ export class SendService implements OnModuleInit {
     private readonly peers: PeerDelivery,
     private readonly registration: RegistrationBook,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly account: AccountStateStore,
     @Inject(SANDBOX_SETTINGS) private readonly settings: SandboxSettings,
   ) {}
 
@@ -117,6 +119,9 @@ export class SendService implements OnModuleInit {
     if (bearerToken(authorization) !== number.accessToken) throw invalidToken();
     // A number shared through embedded signup sends only once registered (request_code → verify_code → register).
     if (!this.registration.isRegistered(phoneNumberId)) throw new GraphError(133010);
+    // Meta's account decisions (src/account): a locked, rejected or restricted WABA does not send.
+    const refusal = this.account.sendRefusal(number.wabaId, this.clock.now());
+    if (refusal) throw new GraphError(refusal.code, { message: refusal.code === 131031 ? '(#131031) Business Account locked' : 'Temporarily blocked for policies violations', details: refusal.details, httpStatus: 400 });
 
     const fault = this.faults.decide(phoneNumberId);
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);
