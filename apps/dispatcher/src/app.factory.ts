@@ -119,6 +119,7 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
           const status = new StatusService(repo, processor, state, clock, env.MAX_TRANSIENT_ATTEMPTS);
           const consumer = new OutboundConsumer(kafka, producer, processor, clock, {
             groupId: env.KAFKA_GROUP_ID, topicSuffix: connection.topicSuffix, concurrency: env.DISPATCHER_CONCURRENCY,
+            waitForTopics: connection.createTopics === false,
           });
           const reconciler = new StuckMessageReconciler(repo, processor, clock, {
             graceMs: env.OVERDUE_GRACE_MS, reconcileTimeoutMs: env.RECONCILE_TIMEOUT_MS, batch: 500,
