@@ -116,7 +116,8 @@ async function waitLive(url, child, name) {
 
 // Where services find each other (their defaults assume no PORT_OFFSET).
 const links = {
-  gateway: { CONTACTS_URL: urlOf(3003), MEDIA_URL: urlOf(3004), ANALYTICS_URL: urlOf(3005), NOTIFIER_URL: urlOf(3006), CONVERSATIONS_URL: urlOf(3007), CAMPAIGNS_URL: urlOf(3008) },
+  // DEFAULT_GRAPH_BASE_URL: embedded signup (ADR 0168) and the numbers it adds talk to the sandbox as Meta.
+  gateway: { DEFAULT_GRAPH_BASE_URL: urlOf(3100), CONTACTS_URL: urlOf(3003), MEDIA_URL: urlOf(3004), ANALYTICS_URL: urlOf(3005), NOTIFIER_URL: urlOf(3006), CONVERSATIONS_URL: urlOf(3007), CAMPAIGNS_URL: urlOf(3008) },
   campaigns: { CONTACTS_URL: urlOf(3003), ANALYTICS_URL: urlOf(3005) },
   sandbox: { SANDBOX_CALLBACK_URL: `${urlOf(3001)}/webhooks/meta/${env.META_APP_ID}` },
   media: s3?.env ?? {},

@@ -12,6 +12,7 @@ import { loadConfigOrExit } from '@wabridge/config';
 import { settingsFromEnv } from './config/sandbox-settings';
 import { SandboxEnv } from './config/sandbox.env';
 import { RegisterNumberDto } from './control/dto/register-number.dto';
+import { EmbeddedSignupService } from './onboarding/embedded-signup.service';
 import { createSandboxApp } from './sandbox-app';
 
 const LEVELS: Record<string, LogLevel[]> = {
@@ -41,6 +42,11 @@ async function main(): Promise<void> {
   const env = loadConfigOrExit(SandboxEnv);
   const nestLogger = new PinoNestLogger(LEVELS[env.LOG_LEVEL] ?? LEVELS.info);
   const app = await createSandboxApp({ settings: settingsFromEnv(env), logger: nestLogger, numbers: bootNumber(env) });
+  // The local Meta app as its dashboard would hold it, so `POST /_sandbox/embedded-signup` works with no set-up (ADR 0169).
+  app.get(EmbeddedSignupService).upsertApp({
+    appId: env.META_APP_ID, appSecret: env.META_APP_SECRET,
+    callbackUrl: env.SANDBOX_CALLBACK_URL ?? `http://127.0.0.1:3001/webhooks/meta/${env.META_APP_ID}`,
+  });
   fatal.onFatal(() => app.close());
   await app.listen(env.PORT, env.HOST);
   const address = app.getHttpServer().address();
