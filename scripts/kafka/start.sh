@@ -16,8 +16,8 @@ ensure_sasl_users() {
         --bootstrap-server "127.0.0.1:$KAFKA_PORT" --alter --entity-type users --entity-name "$KAFKA_SASL_DEV_USER" \
         --add-config "$mechanism=[password=$KAFKA_SASL_DEV_PASSWORD]" >/dev/null
     done
-    printf '{"brokers":["127.0.0.1:%s"],"caFile":"%s","username":"%s","password":"%s","mechanisms":["plain","scram-sha-256","scram-sha-512"]}\n' \
-      "$KAFKA_SASL_SSL_PORT" "$KAFKA_TLS_DIR/ca.pem" "$KAFKA_SASL_DEV_USER" "$KAFKA_SASL_DEV_PASSWORD" > "$KAFKA_HOME_DIR/sasl-ssl.json.tmp"
+    printf '{"brokers":["127.0.0.1:%s"],"caFile":"%s","clientCertFile":"%s","clientKeyFile":"%s","username":"%s","password":"%s","mechanisms":["plain","scram-sha-256","scram-sha-512"]}\n' \
+      "$KAFKA_SASL_SSL_PORT" "$KAFKA_TLS_DIR/ca.pem" "$KAFKA_TLS_DIR/client.pem" "$KAFKA_TLS_DIR/client-key.pem" "$KAFKA_SASL_DEV_USER" "$KAFKA_SASL_DEV_PASSWORD" > "$KAFKA_HOME_DIR/sasl-ssl.json.tmp"
     mv "$KAFKA_HOME_DIR/sasl-ssl.json.tmp" "$KAFKA_HOME_DIR/sasl-ssl.json"
   fi
 }
@@ -48,6 +48,9 @@ inter.broker.listener.name=PLAINTEXT
 ssl.keystore.type=PEM
 ssl.keystore.location=$KAFKA_TLS_DIR/broker.pem
 ssl.enabled.protocols=TLSv1.2,TLSv1.3
+ssl.truststore.type=PEM
+ssl.truststore.location=$KAFKA_TLS_DIR/ca.pem
+listener.name.sasl_ssl.ssl.client.auth=requested
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$KAFKA_SASL_DEV_USER="$KAFKA_SASL_DEV_PASSWORD";
 listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;

@@ -15,15 +15,17 @@ const ROOT = resolve(__dirname, '../../..');
 const SHARED_HOME = process.env.KAFKA_HOME_DIR ?? join(ROOT, '.local/kafka');
 const OWN_HOME = join(ROOT, '.local/kafka-sasl-test');
 
-interface Listener { brokers: string[]; caFile: string; username: string; password: string }
+interface Listener { brokers: string[]; caFile: string; clientCertFile?: string; clientKeyFile?: string; username: string; password: string }
 
 let listener: Listener;
 let startedOwn = false;
 let secretsDir: string;
 
+/** The listener of a broker started by this start.sh (one from an older start.sh lacks the client certificate). */
 function readListener(home: string): Listener | null {
   const file = join(home, 'sasl-ssl.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Listener) : null;
+  const listener = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Listener) : null;
+  return listener?.clientCertFile ? listener : null;
 }
 
 const ownBrokerEnv = { ...process.env, KAFKA_HOME_DIR: OWN_HOME, KAFKA_PORT: '19292', KAFKA_CONTROLLER_PORT: '19293', KAFKA_SASL_SSL_PORT: '19294', KAFKA_HEAP: '384m' };
@@ -89,6 +91,25 @@ describe('kafka client security (TLS + SASL against the real broker)', () => {
     const plain = createKafka(kafkaConnectionFromEnv(env('plain', { KAFKA_SASL_PASSWORD: 'not-the-password' }), 'sasl-wrong-plain')).admin();
     await expect(plain.connect()).rejects.toThrow(/SASL PLAIN authentication failed/);
     await plain.disconnect().catch(() => undefined);
+  }, 30000);
+
+  it('presents a client certificate for mutual TLS (KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE) and the broker accepts it', async () => {
+    const admin = createKafka(kafkaConnectionFromEnv(env('scram-sha-512', { KAFKA_SSL_CERT_FILE: listener.clientCertFile, KAFKA_SSL_KEY_FILE: listener.clientKeyFile }), 'mtls-ok')).admin();
+    await admin.connect();
+    try {
+      expect((await admin.describeCluster()).brokers.length).toBeGreaterThan(0);
+    } finally {
+      await admin.disconnect();
+    }
+  }, 30000);
+
+  it('is refused by the broker when its client certificate is not from the broker\'s CA (the certificate is really sent)', async () => {
+    const cert = join(secretsDir, 'stranger.pem');
+    const key = join(secretsDir, 'stranger-key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=stranger', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    const admin = createKafka(kafkaConnectionFromEnv(env('scram-sha-512', { KAFKA_SSL_CERT_FILE: cert, KAFKA_SSL_KEY_FILE: key }), 'mtls-stranger')).admin();
+    await expect(admin.connect()).rejects.toThrow(/alert (certificate unknown|bad certificate|unknown ca)/i);
+    await admin.disconnect().catch(() => undefined);
   }, 30000);
 
   it('refuses a broker whose certificate does not chain to the configured CA', async () => {
