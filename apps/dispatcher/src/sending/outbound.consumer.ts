@@ -106,43 +106,6 @@ export class OutboundConsumer {
 
   private async subscribeAndRun(): Promise<void> {
     if (this.consumer) return;
-    if (this.options.waitForTopics) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      try {
-        const missing = await missingTopics(admin, this.topics());
-        if (missing.length > 0) {
-          this.log.error(missingTopicsMessage(missing));
-          void this.startWhenTopicsExist();
-          return;
-        }
-      } finally {
-        await admin.disconnect();
-      }
-    }
-    await this.subscribeAndRun();
-  }
-
-  private topics(): string[] {
-    return [this.requestedTopic, ...this.tierByTopic.keys()];
-  }
-
-  private async startWhenTopicsExist(): Promise<void> {
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      while (!this.stopping && (await missingTopics(admin, this.topics()).catch(() => ['?'])).length > 0) {
-        await new Promise((r) => setTimeout(r, 5000).unref());
-      }
-      await admin.disconnect();
-      if (!this.stopping) await this.subscribeAndRun();
-    } catch (err) {
-      this.log.error(`outbound consumer could not start: ${(err as Error).message}`);
-    }
-  }
-
-  private async subscribeAndRun(): Promise<void> {
-    if (this.consumer) return;
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       // A crashed instance's partitions move after this long (kept short: its numbers wait meanwhile).
