@@ -28,7 +28,7 @@ secret() { node -e "console.log(require('crypto').randomBytes(32).toString('base
 ctr="$(bh from --pull=false "$image")"
 pid=""
 cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null
+  if [ -n "$pid" ]; then kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; fi
   bh rm "$ctr" > /dev/null 2>&1 || true
   node -e "
     const { Client } = require('pg'); const c = new Client({ connectionString: process.argv[1] });
