@@ -56,7 +56,8 @@ describe('logs: one JSON format with trace ids across the services of a send', (
 
     // the gateway's line for the POST and the sandbox's line for the Graph call: same trace
     const post = linesOf(platform, 'gateway').find((l) => l.msg === 'request' && l.method === 'POST' && l.url === '/v1/messages');
-    expect(post).toMatchObject({ service: 'gateway', status: 202, trace_id: traceId });
+    // … naming the tenant the guard authenticated (the same tenant as the dispatcher's line)
+    expect(post).toMatchObject({ service: 'gateway', status: 202, trace_id: traceId, tenant_id: dispatched.tenant_id });
     const graphCall = linesOf(platform, 'sandbox').find((l) => l.msg === 'request' && l.method === 'POST' && String(l.url).endsWith(`/${NUMBER.phoneNumberId}/messages`));
     expect(graphCall).toMatchObject({ service: 'sandbox', status: 200, trace_id: traceId });
 
