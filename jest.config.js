@@ -17,7 +17,7 @@ const swc = [
 
 const common = {
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@wabridge/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@wabridge/sandbox$': '<rootDir>/apps/sandbox/src', '^@wabridge/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
 };

@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { BaseEnv, ProductionSecret } from '@wabridge/config';
+import { META_PAIR_LIMIT } from '@wabridge/meta';
 
 export class DispatcherEnv extends BaseEnv {
   @IsInt() @Min(0) @Max(65535)
@@ -62,10 +63,10 @@ export class DispatcherEnv extends BaseEnv {
 
   /** Pair limiter (Meta: burst 45, one per 6 s). */
   @IsInt() @Min(1)
-  PAIR_BURST = 45;
+  PAIR_BURST = META_PAIR_LIMIT.burst;
 
   @IsInt() @Min(1)
-  PAIR_REFILL_MS = 6000;
+  PAIR_REFILL_MS = META_PAIR_LIMIT.refillMs;
 
   /**
    * Added to our pair refill (besides 5 %): our bucket's clock starts when a burst is planned,

@@ -104,3 +104,4 @@ export {
   type WabaStateChange,
 } from './account-state';
 export { isJsonObject, type JsonObject } from './json';
+export { META_PAIR_LIMIT } from './limits';

@@ -1,5 +1,6 @@
 import { Clock } from '../common/clock';
 import { TokenBucket } from './token-bucket';
+import { META_PAIR_LIMIT } from '@wabridge/meta';
 
 export interface PairLimits {
   /** Messages one (number, user) pair may send in a burst (Meta: 45). */
@@ -8,7 +9,7 @@ export interface PairLimits {
   refillMs: number;
 }
 
-export const META_PAIR_LIMITS: PairLimits = { burst: 45, refillMs: 6000 };
+export const META_PAIR_LIMITS: PairLimits = { ...META_PAIR_LIMIT };
 
 /**
  * Meta's 131056 rule: per (business number, recipient) a bucket of 45 refilled at 1 per 6 s.

@@ -1,13 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { join } from 'node:path';
+import { createSandboxApp } from '@wabridge/sandbox';
 
-// The sandbox is an app, not a lib, so Jest's @wabridge/* mapping does not reach it; tests
-// load its in-process factory by path (test code only, never shipped; a computed require keeps
-// tsc from compiling the sandbox into the gateway's program).
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
-const { createSandboxApp } = require(join(__dirname, '..', '..', '..', 'sandbox', 'src', 'sandbox-app')) as {
-  createSandboxApp(options: Record<string, unknown>): Promise<NestFastifyApplication>;
-};
+// The sandbox is consumed as a package (a devDependency; Jest maps it to its sources).
 
 export interface SandboxNumber {
   phoneNumberId: string;

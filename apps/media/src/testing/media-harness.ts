@@ -11,16 +11,11 @@ import type { EventProducer } from '@wabridge/kafka';
 import { closeInProcess, listenInProcess, randomSuffix, waitFor } from '@wabridge/testing';
 import { createMediaApp } from '../app.factory';
 import { MediaEnv } from '../media.env';
+import { createSandboxApp } from '@wabridge/sandbox';
 
 export const INTERNAL_TOKEN = 'test-internal-token-0123456789';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge';
 
-// The sandbox is an app, not a lib: loaded by path (test code only; a computed require keeps
-// tsc from compiling it into this program), as the gateway's tests do.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
-const { createSandboxApp } = require(join(__dirname, '..', '..', '..', 'sandbox', 'src', 'sandbox-app')) as {
-  createSandboxApp(options: Record<string, unknown>): Promise<NestFastifyApplication>;
-};
 
 export interface Reply<T = any> {
   status: number;

@@ -1,4 +1,5 @@
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+import { META_DEFAULT_MPS, META_PAIR_LIMIT } from '@wabridge/meta';
 
 /**
  * Environment of the sandbox. Every knob has Meta's default (DESIGN.md §5) so `node
@@ -39,14 +40,14 @@ export class SandboxEnv {
 
   // --- Meta's limits (per-number defaults; POST /_sandbox/numbers overrides mps, pairBurst, tier)
   @IsInt() @Min(1) @Max(100_000)
-  DEFAULT_MPS = 80;
+  DEFAULT_MPS = META_DEFAULT_MPS;
 
   @IsInt() @Min(1) @Max(10_000)
-  DEFAULT_PAIR_BURST = 45;
+  DEFAULT_PAIR_BURST = META_PAIR_LIMIT.burst;
 
   /** One message per this many ms refills the pair bucket (Meta: 1 per 6 s). */
   @IsInt() @Min(1)
-  PAIR_REFILL_MS = 6000;
+  PAIR_REFILL_MS = META_PAIR_LIMIT.refillMs;
 
   @IsString()
   DEFAULT_TIER = 'TIER_250';
