@@ -65,7 +65,10 @@ describe('logs: one JSON format with trace ids across the services of a send', (
     // ingress line for each webhook POST carries a trace id of its own, never none.
     const webhooks = linesOf(platform, 'ingress').filter((l) => l.msg === 'request' && l.method === 'POST' && String(l.url).startsWith('/webhooks/meta/'));
     expect(webhooks.length).toBeGreaterThan(0);
-    for (const w of webhooks) expect(w.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    for (const w of webhooks) {
+      expect(w.trace_id).toMatch(/^[0-9a-f]{32}$/);
+      expect(w.trace_id).not.toBe(traceId); // Meta does not carry our trace (the sandbox neither)
+    }
 
     // one format: every line of every service is a JSON object with level, time and service;
     // no Nest console lines, no kafkajs JSON of its own, and no token in any line
