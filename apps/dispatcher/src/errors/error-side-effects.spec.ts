@@ -4,8 +4,9 @@ import { ErrorSideEffects, FailedSend } from './error-side-effects';
 
 /** What the side effects asked of the state store (the store's SQL is covered by the int tests). */
 function recordingStore() {
-  const calls: { holds: [string, string, number][]; templates: [string, string, string, string][] } = { holds: [], templates: [] };
+  const calls: { holds: [string, string, number][]; templates: [string, string, string, string][]; categories: [string, string, string, string][] } = { holds: [], templates: [], categories: [] };
   const store = {
+    learnTemplateCategory: async (wabaId: string, name: string, language: string, category: string) => { calls.categories.push([wabaId, name, language, category]); },
     holdMarketing: async (businessId: string, recipient: string, until: number) => { calls.holds.push([businessId, recipient, until]); },
     markTemplateStatus: async (wabaId: string, name: string, language: string, status: string) => { calls.templates.push([wabaId, name, language, status]); },
   } as unknown as StateStore;
@@ -21,6 +22,7 @@ describe('the taxonomy\'s actions beyond retry/fail/pause', () => {
     const { store, calls } = recordingStore();
     await new ErrorSideEffects(store, clock).apply({ class: 'quality', code: 131049 }, send);
     expect(calls.holds).toEqual([['biz-1', '4915100000001', clock.now() + 24 * 3600_000]]);
+    expect(calls.categories).toEqual([['waba-1', 'spring_sale', 'en_US', 'MARKETING']]); // only marketing templates draw 131049
     expect(calls.templates).toEqual([]);
   });
 
@@ -40,6 +42,6 @@ describe('the taxonomy\'s actions beyond retry/fail/pause', () => {
     await effects.apply({ class: 'quality', code: 131048 }, send);
     await effects.apply({ class: 'throttled', code: 130429 }, send);
     await effects.apply({ class: 'compliance' }, send);
-    expect(calls).toEqual({ holds: [], templates: [] });
+    expect(calls).toEqual({ holds: [], templates: [], categories: [] });
   });
 });

@@ -39,6 +39,8 @@ export class ErrorSideEffects {
     if (action.holdRecipientMs) {
       await this.state.holdMarketing(send.businessId, send.recipient, now + action.holdRecipientMs);
       marketingHolds.inc();
+      // only marketing templates draw 131049: commands without a category (campaigns) are held next time too
+      if (send.template?.name && send.template.language?.code) await this.state.learnTemplateCategory(send.wabaId, send.template.name, send.template.language.code, 'MARKETING', now);
     }
     const templateStatus = err.code !== undefined ? TEMPLATE_STATUS_BY_CODE.get(err.code) : undefined;
     if (action.emitTemplateEvent && templateStatus && send.template?.name && send.template.language?.code) {

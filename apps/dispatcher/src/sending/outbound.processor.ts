@@ -231,10 +231,13 @@ export class OutboundProcessor {
       }
       return { send: this.reject(row, verdict.code, verdict.reason) };
     }
-    if (req.type === 'template' && req.templateCategory === 'MARKETING') {
-      // Meta limited this user's marketing (131049) within the last 24 h: fail it here, no Graph call (ADR 0164).
+    if (req.type === 'template' && req.templateCategory !== 'UTILITY' && req.templateCategory !== 'AUTHENTICATION') {
+      // Meta limited this user's marketing (131049) within the last 24 h: a marketing template fails
+      // here, no Graph call (ADR 0164). The category is the sender's, else the one learned here.
       const heldUntil = await this.state.marketingHeldUntil(number.businessId, recipient, now);
-      if (heldUntil !== undefined) return { send: this.failMarketingHeld(row, heldUntil) };
+      if (heldUntil !== undefined && (req.templateCategory ?? await this.state.templateCategory(number.wabaId, template?.name, template?.language?.code)) === 'MARKETING') {
+        return { send: this.failMarketingHeld(row, heldUntil) };
+      }
     }
     const mapped = await this.mapReferences(req, now);
     if (mapped === 'pending') {

@@ -222,8 +222,13 @@ export class StateStore {
     return out;
   }
 
-  /** Template status updates (`message_template_status_update`) from account events. */
+  /** Template status updates (`message_template_status_update`) and category changes from account events. */
   async applyAccountEvent(ev: AccountEventV1): Promise<void> {
+    if (ev.field === 'template_category_update' && ev.templateName && ev.templateLanguage) {
+      const category = typeof ev.value['new_category'] === 'string' ? ev.value['new_category'].toUpperCase() : undefined;
+      if (category) await this.learnTemplateCategory(ev.wabaId, ev.templateName, ev.templateLanguage, category, Date.parse(ev.occurredAt));
+      return;
+    }
     if (ev.field !== 'message_template_status_update' || !ev.templateName || !ev.templateLanguage) return;
     const status = ev.event ?? (typeof ev.value['event'] === 'string' ? ev.value['event'] : undefined);
     if (!status) return;
@@ -268,6 +273,26 @@ export class StateStore {
   /** Forgets expired marketing holds (with the reach prune); returns how many went. */
   pruneMarketingHolds(now: number, chunk = 5000): Promise<number> {
     return this.pg.deleteInChunks('marketing_holds', 'held_until <= $1', [new Date(now)], chunk);
+  }
+
+  /**
+   * A template's category as learned here (ADR 0164): a category update, or a 131049 failure
+   * (only marketing templates draw it). Newer facts win.
+   */
+  async learnTemplateCategory(wabaId: string, name: string, language: string, category: string, at: number): Promise<void> {
+    await this.pg.query(
+      `INSERT INTO template_categories (waba_id, name, language, category, updated_at) VALUES ($1,$2,$3,$4,$5)
+       ON CONFLICT (waba_id, name, language) DO UPDATE SET category = EXCLUDED.category, updated_at = EXCLUDED.updated_at
+       WHERE EXCLUDED.updated_at >= template_categories.updated_at`,
+      [wabaId, name, language, category.slice(0, 32), new Date(Number.isFinite(at) ? at : this.clock.now())],
+    );
+  }
+
+  /** The category learned for a template, if any. */
+  async templateCategory(wabaId: string, name: string | undefined, language: string | undefined): Promise<string | undefined> {
+    if (!name || !language) return undefined;
+    const { rows } = await this.pg.query<{ category: string }>('SELECT category FROM template_categories WHERE waba_id = $1 AND name = $2 AND language = $3', [wabaId, name, language]);
+    return rows[0]?.category;
   }
 
   /**

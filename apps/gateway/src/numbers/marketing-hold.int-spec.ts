@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { ulid } from 'ulid';
 import { SecretBox } from '@wabridge/config';
-import { ACCOUNT_EVENT_V1, AccountEventV1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
+import { ACCOUNT_EVENT_V1, AccountEventV1, OUTBOUND_REQUESTED_V1, OutboundRequestedV1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
 import { createKafka, EventProducer } from '@wabridge/kafka';
 import { testConnection, waitFor } from '@wabridge/testing';
 import { Harness, startGateway, uniqueDigits } from '../test/gateway-harness';
@@ -93,6 +94,19 @@ describe('per-user marketing limit (Meta 131049): a 24 h hold in the dispatcher'
     expect(held.error).toMatchObject({ class: 'quality', code: 131049 });
     expect(held.error.message).toContain('held until');
     expect((await calls()).length).toBe(2); // no Graph call for the held one
+
+    // a campaign's command (produced directly, no templateCategory): held too — the template drew 131049
+    const campaignId = ulid();
+    await producer.send({
+      topic: OUTBOUND_REQUESTED_V1.topic, key: phoneNumberId, headers: { 'tenant-id': tenant.id },
+      value: {
+        id: campaignId, tenantId: tenant.id, phoneNumberId, to: '14155550123', type: 'template', source: 'campaign', requestedAt: new Date().toISOString(),
+        message: { type: 'template', template: { name: 'spring_sale', language: { code: 'en_US' } } },
+      } satisfies OutboundRequestedV1,
+    });
+    const fromCampaign = await settled(campaignId, 'failed');
+    expect(fromCampaign.error).toMatchObject({ class: 'quality', code: 131049 });
+    expect((await calls()).length).toBe(2);
 
     const utility = await send('order_shipped');
     await settled(utility, 'delivered');
