@@ -21,6 +21,10 @@ Operator (admin API, --admin-token / WABRIDGE_ADMIN_TOKEN):
   numbers update --tenant <id> <phoneNumberId> [--status active|paused] [--token <t>] [--mps <n>] [--tier <t>] …
 
 Tenant (tenant API, --api-key / WABRIDGE_API_KEY):
+  numbers signup --code <code> [--app <appId>]          (embedded signup: discovers the WABA and numbers; admin scope)
+  numbers request-code <phoneNumberId> [--method SMS|VOICE] [--language en_US]
+  numbers verify-code <phoneNumberId> --code <6 digits>
+  numbers register <phoneNumberId> --pin <6 digits> | numbers two-step <phoneNumberId> --pin <6 digits>
   templates list [--waba <id>] [--refresh]
   templates create --waba <id> --name <name> [--language en_US] [--category UTILITY] (--body "<text {{1}}>" [--example v]… | --components <file.json>)
   send --to <digits> (--text "<body>" | --template <name> [--language en_US] [--param v]…) [--from <phoneNumberId>] [--idempotency-key k] [--wait]
@@ -64,6 +68,8 @@ const OPTIONS = {
   'source-topic': { type: 'string' }, partition: { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean' },
   // request-logs
   path: { type: 'string' }, cursor: { type: 'string' },
+  // numbers signup / registration
+  code: { type: 'string' }, pin: { type: 'string' }, method: { type: 'string' },
   // verify-signature
   id: { type: 'string' }, timestamp: { type: 'string' }, signature: { type: 'string' }, tolerance: { type: 'string' },
   'ignore-time': { type: 'boolean' },
@@ -85,7 +91,7 @@ export interface Invocation {
 
 /** Commands and their actions; a command with no entry takes no action. */
 const ACTIONS: Record<string, readonly string[]> = {
-  tenants: ['list', 'create'], keys: ['list', 'create', 'revoke'], apps: ['list', 'add'], numbers: ['list', 'add', 'update'],
+  tenants: ['list', 'create'], keys: ['list', 'create', 'revoke'], apps: ['list', 'add'], numbers: ['list', 'add', 'update', 'signup', 'request-code', 'verify-code', 'register', 'two-step'],
   templates: ['list', 'create'], contacts: ['import'], messages: ['get'], dlq: ['list', 'show', 'replay'],
 };
 const PLAIN = ['send', 'tail', 'verify-signature', 'request-logs', 'help'];

@@ -1,6 +1,7 @@
 import { need, UsageError } from '../args';
 import { adminClient, Context } from '../context';
 import { formatObject, formatTable } from '../output';
+import { numberRegistration, REGISTRATION_ACTIONS } from './onboarding.commands';
 
 /**
  * The operator API (`/admin/v1`, DESIGN §12): tenants, API keys, Meta apps and phone numbers.
@@ -60,6 +61,8 @@ export async function apps(ctx: Context): Promise<void> {
 }
 
 export async function numbers(ctx: Context): Promise<void> {
+  // signup and registration are the tenant's own (its API key), not the operator's
+  if ((REGISTRATION_ACTIONS as readonly string[]).includes(ctx.inv.action ?? '')) return numberRegistration(ctx);
   const admin = adminClient(ctx);
   const o = ctx.inv.options;
   const where = `numbers ${ctx.inv.action}`;
