@@ -42,6 +42,8 @@ describe('Meta account state: webhooks and Graph reads keep numbers, limits and 
   let graph: Server;
   let graphUrl: string;
   const graphAnswers = new Map<string, Record<string, unknown>>();
+  /** When set, Graph answers 100 to a request naming throughput/is_on_biz_app (fields outside the v23 reference). */
+  let extraFieldsUnknown = false;
   const tenants: { id: string; key: string }[] = [];
   const phoneNumberId = uniqueDigits('7');
   const wabaId = uniqueDigits('6');
@@ -50,7 +52,13 @@ describe('Meta account state: webhooks and Graph reads keep numbers, limits and 
   beforeAll(async () => {
     // Graph as far as the refresh reads it: GET /v23.0/<id>?fields=… answers what the test set.
     graph = createServer((req, res) => {
-      const id = new URL(req.url ?? '/', 'http://x').pathname.split('/')[2] ?? '';
+      const url = new URL(req.url ?? '/', 'http://x');
+      const id = url.pathname.split('/')[2] ?? '';
+      if (extraFieldsUnknown && /is_on_biz_app/.test(url.searchParams.get('fields') ?? '')) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 100, message: '(#100) Tried accessing nonexisting field (is_on_biz_app)' } }));
+        return;
+      }
       const answer = graphAnswers.get(id);
       res.writeHead(answer ? 200 : 404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer ?? { error: { code: 100, message: 'no such object' } }));
@@ -181,6 +189,14 @@ describe('Meta account state: webhooks and Graph reads keep numbers, limits and 
     }));
     await waitFor(async () => (await h.api(tenants[0]!.key, 'GET', '/v1/business-profile')).body.businessVerificationStatus === 'rejected', { what: 'verification from the webhook' });
     expect((await view()).body.qualityRating).toBe('YELLOW');
+
+    // a Graph that does not know throughput/is_on_biz_app still gives the reference fields
+    extraFieldsUnknown = true;
+    graphAnswers.set(phoneNumberId, { ...graphAnswers.get(phoneNumberId), quality_rating: 'GREEN', messaging_limit_tier: 'TIER_10K' });
+    clock.advance(7 * 3600_000);
+    await h.gw.app.get(AccountStateRefresher).tick();
+    expect((await view()).body).toMatchObject({ qualityRating: 'GREEN', messagingTier: '10000', coexistence: true });
+    extraFieldsUnknown = false;
   });
 
   it('shows a tenant only its own numbers (another tenant\'s is a 404)', async () => {

@@ -9,7 +9,14 @@ import { GraphClient } from '../graph/graph.client';
 import { CLOCK } from '../tokens';
 import { AccountStateRepository } from './account-state.repository';
 
-const NUMBER_FIELDS = 'display_phone_number,quality_rating,messaging_limit_tier,name_status,throughput,is_on_biz_app';
+/** Fields of the phone number node in Meta's v23 reference. */
+const NUMBER_FIELDS = 'display_phone_number,quality_rating,messaging_limit_tier,name_status';
+/**
+ * Read separately: documented on Meta's site but not in the v23 reference document, and Graph
+ * answers 100 for a whole request naming a field it does not know — their absence must not cost
+ * the fields above.
+ */
+const NUMBER_EXTRA_FIELDS = 'throughput,is_on_biz_app';
 const WABA_FIELDS = 'account_review_status,business_verification_status';
 
 /**
@@ -100,7 +107,11 @@ export class AccountStateService {
     for (const n of numbers) {
       try {
         const body = await this.graph.call(n, 'GET', n.phone_number_id, undefined, { fields: NUMBER_FIELDS });
-        const { displayPhoneNumber: _shown, ...number } = numberStateFromGraph(isObj(body) ? body : {});
+        const extra = await this.graph.call(n, 'GET', n.phone_number_id, undefined, { fields: NUMBER_EXTRA_FIELDS }).catch((err: Error) => {
+          this.log.debug(`number ${n.phone_number_id}: ${NUMBER_EXTRA_FIELDS} not readable (${err.message})`);
+          return {};
+        });
+        const { displayPhoneNumber: _shown, ...number } = numberStateFromGraph({ ...(isObj(extra) ? extra : {}), ...(isObj(body) ? body : {}) });
         if (Object.keys(number).length > 0) {
           for (const id of await this.apply(wabaId, { scope: 'number', aspect: 'graph', number }, at, n.phone_number_id)) published.add(id);
         }
