@@ -1,4 +1,4 @@
-import { ServiceProcess, waitFor } from '@wabridge/testing';
+import { OtlpReceiver, ServiceProcess, startOtlpReceiver, waitFor } from '@wabridge/testing';
 import { call, Platform } from './platform-harness';
 
 // How a business becomes a sender, end to end, with the sandbox as Meta: a new tenant runs
@@ -17,11 +17,15 @@ describe('onboarding end to end (embedded signup → registration → first temp
   let gateway: ServiceProcess;
   let sandbox: ServiceProcess;
   let ingress: ServiceProcess;
+  let otlp: OtlpReceiver;
 
   beforeAll(async () => {
+    otlp = await startOtlpReceiver();
     platform = new Platform({
       app: APP,
       sandboxAsGraph: true,
+      // what an operator's collector would receive: the signup's secrets must not be in it
+      env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlp.url, OTEL_BSP_SCHEDULE_DELAY: '200' },
       serviceEnv: { sandbox: { TEMPLATE_REVIEW_DELAY_MS: '500', STATUS_READ_RATE: '0' } },
     });
     await platform.start();
@@ -32,6 +36,7 @@ describe('onboarding end to end (embedded signup → registration → first temp
 
   afterAll(async () => {
     await platform?.stop();
+    await otlp?.close();
   }, 120000);
 
   it('takes a new tenant from the signup code to a delivered first message', async () => {
@@ -98,5 +103,15 @@ describe('onboarding end to end (embedded signup → registration → first temp
     const calls = await call('GET', `${sandbox.url}/_sandbox/calls?phoneNumberId=${NUMBER.phoneNumberId}`);
     expect(calls.body.calls.filter((c: { httpStatus: number }) => c.httpStatus === 200)).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(90000);
+
+    // Traces: the gateway's Graph calls of the signup are traced (subscribed_apps), but no span
+    // carries the app secret or the signup code (the exchange's URL holds both).
+    await waitFor(() => otlp.spans.some((s) => s.service === 'gateway' && JSON.stringify(s.attributes ?? []).includes('subscribed_apps')),
+      { timeoutMs: 15000, what: 'the gateway\'s subscribed_apps client span' });
+    // Our services' spans (the sandbox is Meta's side: what it records is not ours to leak).
+    const leaking = otlp.spans.filter((sp) => sp.service !== 'sandbox')
+      .filter((sp) => { const j = JSON.stringify(sp); return j.includes(APP.appSecret) || j.includes(dialog.body.code as string); })
+      .map((sp) => `${sp.service}: ${sp.name}`);
+    expect(leaking).toEqual([]);
   }, 120000);
 });

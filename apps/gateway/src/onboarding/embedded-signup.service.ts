@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@wabridge/config';
 import { ApiError } from '@wabridge/http';
+import { untraced } from '@wabridge/telemetry';
 import { kafkaUnavailableTo503 } from '../accounts/durable';
 import { dbAad, RegistryPublisher } from '../accounts/registry.publisher';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
@@ -65,8 +66,9 @@ export class EmbeddedSignupService {
       return earlier.result as SignupResult;
     }
     const base = { baseUrl: this.env.DEFAULT_GRAPH_BASE_URL.replace(/\/+$/, ''), version: this.env.DEFAULT_GRAPH_API_VERSION };
-    const exchanged = (await this.graph
-      .request({ ...base, token: null }, 'GET', 'oauth/access_token', undefined, { client_id: app.appId, client_secret: app.secret, code })
+    // Untraced: the URL carries the app secret and the code, and HTTP client spans record URLs.
+    const exchanged = (await untraced(() => this.graph
+      .request({ ...base, token: null }, 'GET', 'oauth/access_token', undefined, { client_id: app.appId, client_secret: app.secret, code }))
       .catch(signupError)) as { access_token?: unknown };
     if (typeof exchanged.access_token !== 'string' || exchanged.access_token === '') throw new ApiError(502, 'upstream_error', 'Meta answered the code exchange without an access token');
     const token = exchanged.access_token;
@@ -126,7 +128,8 @@ export class EmbeddedSignupService {
 
   /** The WABA ids the business token may manage (`granular_scopes` of `debug_token`). */
   private async sharedWabas(appTarget: GraphTarget, token: string): Promise<string[]> {
-    const debug = (await this.graph.request(appTarget, 'GET', 'debug_token', undefined, { input_token: token }).catch(signupError)) as {
+    // Untraced: `input_token` in the URL is the business token.
+    const debug = (await untraced(() => this.graph.request(appTarget, 'GET', 'debug_token', undefined, { input_token: token })).catch(signupError)) as {
       data?: { is_valid?: unknown; granular_scopes?: { scope?: unknown; target_ids?: unknown }[] };
     };
     if (debug.data?.is_valid !== true) throw new ApiError(502, 'upstream_error', 'Meta reports the exchanged business token as invalid');
