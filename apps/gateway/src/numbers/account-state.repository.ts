@@ -154,18 +154,22 @@ export class AccountStateRepository {
   }
 
   /**
-   * WABAs last read from Graph (or registered, if never read) before `before`, oldest first: a
-   * new WABA waits one interval like the others, so a boot never bursts Graph calls.
+   * Claims up to `limit` WABAs last read from Graph (or registered, if never read) before
+   * `before`, oldest first, stamping them read at `now`: a new WABA waits one interval like the
+   * others (no Graph burst at boot), and gateway instances never read the same WABA twice in an
+   * interval (SKIP LOCKED).
    */
-  async wabasDueForRefresh(before: Date, limit: number): Promise<string[]> {
-    const rows: { waba_id: string }[] = await this.db.query(
-      `SELECT waba_id FROM wabas WHERE COALESCE(meta_refreshed_at, created_at) < $1 ORDER BY COALESCE(meta_refreshed_at, created_at), waba_id LIMIT $2`,
-      [before, limit]);
-    return rows.map((r) => r.waba_id);
+  async claimDueForRefresh(before: Date, now: Date, limit: number): Promise<string[]> {
+    const result: unknown = await this.db.query(
+      `UPDATE wabas SET meta_refreshed_at = $3 WHERE waba_id IN (
+         SELECT waba_id FROM wabas WHERE COALESCE(meta_refreshed_at, created_at) < $1
+         ORDER BY COALESCE(meta_refreshed_at, created_at), waba_id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING waba_id`,
+      [before, limit, now]);
+    return returnedRows<{ waba_id: string }>(result).map((r) => r.waba_id).sort();
   }
 
   async markRefreshed(wabaId: string, at: Date): Promise<void> {
-    await this.db.query('UPDATE wabas SET meta_refreshed_at = $2 WHERE waba_id = $1', [wabaId, at]);
     await this.db.query('UPDATE phone_numbers SET meta_refreshed_at = $2 WHERE waba_id = $1', [wabaId, at]);
   }
 

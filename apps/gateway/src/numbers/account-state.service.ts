@@ -123,9 +123,10 @@ export class AccountStateService {
     return [...published];
   }
 
-  /** Refreshes up to `limit` WABAs not read since `intervalMs` ago; returns how many. */
+  /** Refreshes up to `limit` WABAs not read since `intervalMs` ago (claimed, so instances share the work); returns how many. */
   async refreshDue(intervalMs: number, limit = 20): Promise<number> {
-    const due = await this.repo.wabasDueForRefresh(new Date(this.clock.now() - intervalMs), limit);
+    const now = this.clock.now();
+    const due = await this.repo.claimDueForRefresh(new Date(now - intervalMs), new Date(now), limit);
     for (const wabaId of due) await this.refreshWaba(wabaId);
     return due.length;
   }
