@@ -19,7 +19,9 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^@wabridge/sandbox$': '<rootDir>/apps/sandbox/src', '^@wabridge/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
-  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  // .local/ holds Kafka data, logs and image build contexts (copies of the packages): never modules or tests
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.local/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.local/'],
 };
 
 module.exports = {

@@ -26,13 +26,16 @@ describe('main.ts as a child process', () => {
 
   it('boots from env, prints its URL, registers the boot number and stops on SIGTERM', async () => {
     child = spawn(process.execPath, [join(APP_DIR, 'dist', 'main.js')], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', SANDBOX_PHONE_NUMBER_ID: '123456', SANDBOX_ACCESS_TOKEN: 'boot-token' },
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json', SANDBOX_PHONE_NUMBER_ID: '123456', SANDBOX_ACCESS_TOKEN: 'boot-token' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString('utf8')));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString('utf8')));
-    await waitFor(() => /sandbox listening on http:\/\/127\.0\.0\.1:\d+/.test(output), 60_000, `the URL line; output so far: ${output}`);
-    const url = /sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+    // The URL is in the JSON log line `{"msg":"sandbox listening","url":"http://127.0.0.1:<port>",…}`.
+    const urlLine = (): RegExpExecArray | null => /^\{.*"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"sandbox listening".*\}$|^\{.*"msg":"sandbox listening".*"url":"(http:\/\/127\.0\.0\.1:\d+)".*\}$/m.exec(output);
+    await waitFor(() => urlLine() !== null, 60_000, `the URL line; output so far: ${output}`);
+    const match = urlLine();
+    const url = match?.[1] ?? match?.[2] ?? '';
     expect((await fetch(`${url}/health/live`)).status).toBe(200);
     const numbers = (await (await fetch(`${url}/_sandbox/numbers`)).json()) as { numbers: { phoneNumberId: string; callbackUrl: string }[] };
     expect(numbers.numbers).toEqual([expect.objectContaining({ phoneNumberId: '123456', callbackUrl: 'http://127.0.0.1:3001/webhooks/meta/local' })]);
