@@ -1,4 +1,4 @@
-import { redact } from '@wabridge/telemetry';
+import { redact, REDACTED } from '@wabridge/telemetry';
 
 /** One tenant API call as captured on the request path: references only, no work. */
 export interface CapturedCall {
@@ -44,6 +44,16 @@ export function storedBody(body: unknown, maxBytes: number): string | null {
   return JSON.stringify({ truncated: true, bytes: Buffer.byteLength(json), head: json.slice(0, maxBytes) });
 }
 
+/**
+ * A request's top-level `code` is a one-time secret on our routes (the embedded-signup code, a
+ * phone verification code): kept out of the log like a PIN. Nested `code`s (a template's
+ * `language.code`) and answers' error codes stay readable.
+ */
+export function withoutOneTimeCode(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || !('code' in body)) return body;
+  return { ...(body as Record<string, unknown>), code: REDACTED };
+}
+
 /** Our error shape's `error.code`, or the Cloud API's numeric `error.code`. */
 export function errorCodeOf(body: unknown): string | null {
   if (body === null || typeof body !== 'object') return null;
@@ -69,7 +79,7 @@ export function toRow(id: string, call: CapturedCall, maxBodyBytes: number): Req
     id, tenantId: call.tenantId, at: new Date(call.at), method: call.method, path: call.path, status: call.status,
     latencyMs: call.latencyMs, idempotencyKey: call.idempotencyKey ?? null,
     errorCode: call.status >= 400 ? errorCodeOf(response) : null,
-    requestBody: storedBody(call.requestBody, maxBodyBytes),
+    requestBody: storedBody(withoutOneTimeCode(call.requestBody), maxBodyBytes),
     responseBody: storedBody(response, maxBodyBytes),
   };
 }

@@ -1,6 +1,6 @@
 import { metricsRegistry } from '@wabridge/telemetry';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
-import { CapturedCall, RequestLogRow, storedBody, errorCodeOf, isTenantApiPath } from './request-log.entry';
+import { CapturedCall, RequestLogRow, storedBody, errorCodeOf, isTenantApiPath, toRow } from './request-log.entry';
 import { RequestLogRepository } from './request-log.repository';
 import { RequestLogWriter } from './request-log.writer';
 
@@ -62,6 +62,14 @@ describe('request log entries', () => {
     expect(stored).toMatchObject({ truncated: true, bytes: expect.any(Number) });
     expect(stored.head).toContain('"accessToken":"[redacted]"');
     expect(stored.head.length).toBe(1024);
+  });
+
+  it('keeps one-time codes (signup, phone verification) out of stored requests, but not a template\'s language code', () => {
+    const call = (requestBody: unknown): CapturedCall => ({ tenantId: 't', at: 0, method: 'POST', path: '/v1/x', status: 400, latencyMs: 1, requestBody, responsePayload: '{"error":{"code":"verification_code_invalid"}}' });
+    const verify = toRow('1', call({ code: '123456' }), 8192);
+    expect(verify.requestBody).toBe('{"code":"[redacted]"}');
+    expect(verify.errorCode).toBe('verification_code_invalid');
+    expect(toRow('2', call({ template: { language: { code: 'en_US' } } }), 8192).requestBody).toContain('"code":"en_US"');
   });
 
   it('reads our error code and the Cloud API\'s numeric one', () => {
