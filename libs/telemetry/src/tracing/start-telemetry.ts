@@ -5,9 +5,11 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { envDetector, processDetector, type ResourceDetector } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { detectResources, envDetector, processDetector, resourceFromAttributes, type ResourceDetector } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { hostname } from 'node:os';
 import { FanOutSpanProcessor } from './fan-out-span-processor';
 
@@ -21,7 +23,7 @@ export interface TelemetryOptions {
 }
 
 interface Running {
-  sdk: NodeSDK;
+  provider: NodeTracerProvider;
   serviceName: string;
   processors: FanOutSpanProcessor;
   instrumentations: { disable(): void }[];
@@ -41,7 +43,14 @@ const RESOURCE_DETECTORS: ResourceDetector[] = [envDetector, processDetector, ho
 const UNTRACED_PATHS = /^\/(health\/(live|ready)|metrics)(\?|$)/;
 
 /**
- * Boots the OpenTelemetry Node SDK once per process. Call it before Nest, fastify or pg are
+ * Boots tracing once per process: a Node tracer provider (traces only — metrics go through
+ * prom-client's /metrics, logs through pino), its processors and the http, pg and undici
+ * instrumentations. Not @opentelemetry/sdk-node, which brings every exporter and signal SDK and
+ * pinned other versions of the core packages (18 copies of @opentelemetry/core; ADR 0184).
+ * Sampling follows OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (default parentbased_always_on;
+ * e.g. `parentbased_traceidratio` with `0.1`): an unsampled request records no span.
+ *
+ * Boots once per process. Call it before Nest, fastify or pg are
  * imported (see README), since the http and pg instrumentations patch those modules on load.
  * A second call does not boot again; it only attaches any further `spanProcessors`.
  */
@@ -71,34 +80,25 @@ export function startTelemetry(options: TelemetryOptions): void {
     new UndiciInstrumentation({ ignoreRequestHook: () => isTracingSuppressed(context.active()) }),
   ];
 
-  const sdk = new NodeSDK({
-    serviceName: options.serviceName,
-    resourceDetectors: RESOURCE_DETECTORS,
+  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }).merge(detectResources({ detectors: RESOURCE_DETECTORS }));
+  // Always one processor, so a tracer provider is registered (real trace ids for logs and Kafka
+  // headers) even when nothing is exported. The sampler comes from OTEL_TRACES_SAMPLER(_ARG).
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [processors] });
+  provider.register({
     contextManager: new AsyncLocalStorageContextManager(),
-    textMapPropagator: new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-    }),
-    // Always one processor, so a tracer provider is registered (real trace ids for logs and
-    // Kafka headers) even when nothing is exported. An empty list here would also stop the SDK
-    // from falling back to its env default of an OTLP exporter on localhost.
-    spanProcessors: [processors],
-    // Metrics go through prom-client's /metrics and logs through pino; without these empty
-    // lists the SDK would start OTLP metric and log exporters from its env defaults.
-    metricReaders: [],
-    logRecordProcessors: [],
-    instrumentations,
+    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   });
-  sdk.start();
-  running = { sdk, serviceName: options.serviceName, processors, instrumentations };
+  registerInstrumentations({ tracerProvider: provider, instrumentations });
+  running = { provider, serviceName: options.serviceName, processors, instrumentations };
 }
 
-/** Flushes and stops the SDK; `startTelemetry` may be called again afterwards (tests). */
+/** Flushes and stops tracing; `startTelemetry` may be called again afterwards (tests). */
 export async function shutdownTelemetry(): Promise<void> {
   const current = running;
   if (!current) return;
   running = undefined;
   try {
-    await current.sdk.shutdown();
+    await current.provider.shutdown();
   } finally {
     for (const i of current.instrumentations) i.disable();
     // Unregister the globals so a later start can register fresh ones.
