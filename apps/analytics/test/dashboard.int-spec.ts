@@ -64,7 +64,8 @@ describe('analytics dashboard page in headless Chromium (through the gateway, re
       const s = (await h.http('GET', `/v1/analytics/summary?${RANGE}`, { tenant: fx.tenantId })).body;
       const n = (await h.http('GET', '/v1/analytics/numbers', { tenant: fx.tenantId })).body;
       return s.accepted === EXPECTED.accepted && s.read === EXPECTED.read && s.rejected === EXPECTED.rejected && s.cost.total === EXPECTED.cost.total
-        && s.latencyMs.deliveredToRead.samples === EXPECTED.read && n.data[0]?.quality?.event === 'FLAGGED';
+        && s.latencyMs.deliveredToRead.samples === EXPECTED.read && n.data[0]?.quality?.event === 'FLAGGED'
+        && String(n.data[0]?.tier) === '10000'; // the gateway applied Meta's limit and republished the number
     }, { timeoutMs: 60000, what: 'the scripted run folded' });
     // a campaign to two German numbers, both delivered (marketing, 0.10 EUR each on the card)
     const created = await waitFor(async () => {
@@ -132,7 +133,8 @@ describe('analytics dashboard page in headless Chromium (through the gateway, re
     expect(error).toEqual(['131008', 'permanent', '3', '0', 'Required parameter is missing', 'fail fast, tell the customer']);
     expect(await page.getByTestId('error-compliance').locator('td').nth(3).textContent()).toBe('3');
     const number = await page.getByTestId(`number-${fx.phoneNumberId}`).locator('td').allTextContents();
-    expect(number).toEqual(['+15550100', fx.phoneNumberId, 'active', '250', 'FLAGGED', 'TIER_10K', '2026-03-10 10:00']);
+    // The gateway applies Meta's reported limit to the number (ADR 0163): configured 250, now 10000.
+    expect(number).toEqual(['+15550100', fx.phoneNumberId, 'active', '10000', 'FLAGGED', 'TIER_10K', '2026-03-10 10:00']);
     // the campaigns card: counts (no dispatcher here: both planned, still queued) and cost from analytics
     expect(await page.getByTestId(`campaign-${campaignId}`).locator('td').allTextContents())
       .toEqual(['spring sale', 'completed', '2', '2', '0', '0', '0', '0', '0', '0.20 EUR']);
