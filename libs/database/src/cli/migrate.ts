@@ -6,8 +6,9 @@
  * nothing pending. Migration classes are collected from the service's compiled
  * `dist/database/migrations/*.js`. Prints one JSON line; exits 1 with the reason on failure.
  *
- * An entry point, so it reads its two variables from the environment itself: DATABASE_URL,
- * and DATABASE_CREATE (`false` where the database is managed and CREATE DATABASE is denied).
+ * An entry point, so it reads its variables from the environment itself, as BaseEnv names
+ * them: DATABASE_URL, DATABASE_CREATE (`false` where the database is managed and CREATE
+ * DATABASE is denied) and DATABASE_STARTUP_OPTIONS (`false` behind PgBouncer, ADR 0176).
  */
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -36,11 +37,11 @@ export function loadMigrationClasses(dir: string): MigrationClass[] {
   return [...found.values()];
 }
 
-export async function migrate(options: { url: string; schema: string; dir: string; createDatabase: boolean }): Promise<string[]> {
+export async function migrate(options: { url: string; schema: string; dir: string; createDatabase: boolean; startupOptions?: boolean }): Promise<string[]> {
   const migrations = loadMigrationClasses(options.dir);
   if (migrations.length === 0) throw new Error(`no migration classes in ${options.dir}`);
   if (options.createDatabase) await ensureDatabase(options.url);
-  const ds = createServiceDataSource({ url: options.url, schema: options.schema, migrations, poolSize: 1 });
+  const ds = createServiceDataSource({ url: options.url, schema: options.schema, migrations, poolSize: 1, startupOptions: options.startupOptions ?? true });
   await ds.initialize();
   try {
     return await runMigrations(ds);
@@ -54,8 +55,8 @@ async function main(argv: string[]): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!schema || !dir) throw new Error('usage: migrate <schema> <compiled migrations dir>');
   if (!url) throw new Error('DATABASE_URL is not set');
-  const createDatabase = (process.env.DATABASE_CREATE ?? 'true').toLowerCase() !== 'false';
-  const ran = await migrate({ url, schema, dir: resolve(dir), createDatabase });
+  const off = (name: string): boolean => (process.env[name] ?? 'true').trim().toLowerCase() === 'false';
+  const ran = await migrate({ url, schema, dir: resolve(dir), createDatabase: !off('DATABASE_CREATE'), startupOptions: !off('DATABASE_STARTUP_OPTIONS') });
   process.stdout.write(`${JSON.stringify({ level: 'info', msg: ran.length ? 'migrated' : 'schema up to date', schema, ran })}\n`);
 }
 
