@@ -12,7 +12,9 @@ KAFKA_PID_FILE="$KAFKA_HOME_DIR/kafka.pid"
 KAFKA_HEAP="${KAFKA_HEAP:-1g}"
 # A second listener with TLS + SASL (PLAIN and SCRAM-SHA-256/512) for the client security tests;
 # the PLAINTEXT listener above stays what every service and test uses by default.
-KAFKA_SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-9094}"
+# Default: two above the PLAINTEXT port (9094 for 9092), so a second broker started with only
+# KAFKA_PORT/KAFKA_CONTROLLER_PORT set never collides with the shared one's SASL_SSL listener.
+KAFKA_SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-$((KAFKA_PORT + 2))}"
 KAFKA_TLS_DIR="$KAFKA_HOME_DIR/tls"
 # Development-only credentials of that listener (written to $KAFKA_HOME_DIR/sasl-ssl.json for tests).
 KAFKA_SASL_DEV_USER="${KAFKA_SASL_DEV_USER:-wabridge}"

@@ -10,7 +10,7 @@ import { freePort, postSignedWebhook, randomSuffix, REPO_ROOT, ServiceProcess, T
 const PORT = 9192;
 const brokerEnv = {
   ...process.env,
-  KAFKA_BROKERS: `127.0.0.1:${PORT}`, KAFKA_PORT: String(PORT), KAFKA_CONTROLLER_PORT: String(PORT + 1),
+  KAFKA_BROKERS: `127.0.0.1:${PORT}`, KAFKA_PORT: String(PORT), KAFKA_CONTROLLER_PORT: String(PORT + 1), KAFKA_SASL_SSL_PORT: String(PORT + 2),
   KAFKA_HOME_DIR: join(REPO_ROOT, '.local', 'kafka-outage-test'), KAFKA_HEAP: '512m',
 };
 const broker = (action: 'start' | 'stop'): void => {
