@@ -10,7 +10,7 @@ import { freshTestSchema, TestSchema } from '@wabridge/database';
 import { REPO_ROOT, waitFor } from '@wabridge/testing';
 import { createCampaignsApp } from '../../campaigns/src/app.factory';
 import { CampaignsEnv } from '../../campaigns/src/campaigns.env';
-import { Harness, INTERNAL_TOKEN, seedTenant, startGateway, TEST_DATABASE_URL, TenantFixture } from '../../gateway/src/test/gateway-harness';
+import { Harness, INTERNAL_TOKEN, seedTenant, startGateway, TEST_DATABASE_URL, TenantFixture } from '../../gateway/src/testing/gateway-harness';
 import { AnalyticsHarness } from '../src/testing/analytics-harness';
 import { EXPECTED, RATE_CARD, scriptedRun } from '../src/testing/scripted-run';
 

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { freePort, ServiceProcess, waitFor } from '@wabridge/testing';
-import { GraphStub } from './graph-stub';
-import { Harness } from './harness';
+import { GraphStub } from '../src/testing/graph-stub';
+import { Harness } from '../src/testing/harness';
 
 /**
  * kill -9 exactly where issue 11's 37 sends were lost: a message that came back from a retry

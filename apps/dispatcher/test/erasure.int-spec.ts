@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { CONTACT_ERASED_V1, ContactErasedV1 } from '@wabridge/contracts';
 import { waitFor } from '@wabridge/testing';
-import { GraphStub } from './graph-stub';
-import { Harness, waitForContact, waitForNumber } from './harness';
+import { GraphStub } from '../src/testing/graph-stub';
+import { Harness, waitForContact, waitForNumber } from '../src/testing/harness';
 
 describe('GDPR erasure in the dispatcher (real Kafka and Postgres, Graph stub)', () => {
   const h = new Harness();

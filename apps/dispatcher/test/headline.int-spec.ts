@@ -2,8 +2,8 @@ import { OUTBOUND_DLQ_V1, OutboundDeadLetterV1 } from '@wabridge/contracts';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT, TopicCollector, waitFor } from '@wabridge/testing';
-import { GraphStub } from './graph-stub';
-import { Harness, waitForNumber } from './harness';
+import { GraphStub } from '../src/testing/graph-stub';
+import { Harness, waitForNumber } from '../src/testing/harness';
 
 function num(): string {
   return String(200000 + Math.floor(Math.random() * 799999));

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { freePort, ServiceProcess, waitFor } from '@wabridge/testing';
-import { GraphStub } from './graph-stub';
-import { Harness } from './harness';
+import { GraphStub } from '../src/testing/graph-stub';
+import { Harness } from '../src/testing/harness';
 
 /**
  * The built dispatcher as a real child process (`apps/dispatcher/dist/main.js`): its own CPU,

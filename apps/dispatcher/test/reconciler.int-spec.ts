@@ -1,6 +1,6 @@
 import { waitFor } from '@wabridge/testing';
-import { GraphStub } from './graph-stub';
-import { Harness, waitForNumber } from './harness';
+import { GraphStub } from '../src/testing/graph-stub';
+import { Harness, waitForNumber } from '../src/testing/harness';
 
 /**
  * The overdue sweep (ADR 0035): a message whose row says it is on its way but whose copy is

@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OUTBOUND_DLQ_V1, OutboundDeadLetterV1 } from '@wabridge/contracts';
 import { TopicCollector, waitFor } from '@wabridge/testing';
 import { createSandboxApp } from '@wabridge/sandbox';
-import { Harness, waitForContact, waitForNumber } from './harness';
+import { Harness, waitForContact, waitForNumber } from '../src/testing/harness';
 
 interface SandboxCall { at: string; phoneNumberId: string; to: string | null; body: Record<string, unknown>; httpStatus: number; response: { error?: { code?: number } } }
 

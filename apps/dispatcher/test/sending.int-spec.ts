@@ -1,8 +1,8 @@
 import { waitFor } from '@wabridge/testing';
-import { GraphStub } from './graph-stub';
+import { GraphStub } from '../src/testing/graph-stub';
 import { MessageRepository } from '../src/sending/message.repository';
 import { DISPATCHER, DispatcherParts } from '../src/state/state.consumer';
-import { Harness, waitForContact, waitForNumber } from './harness';
+import { Harness, waitForContact, waitForNumber } from '../src/testing/harness';
 
 describe('dispatcher sending (real Kafka and Postgres, Graph stub)', () => {
   const h = new Harness();

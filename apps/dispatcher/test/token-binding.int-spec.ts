@@ -2,8 +2,8 @@ import { accessTokenAad } from '@wabridge/config';
 import { NUMBER_CHANGED_V1, NumberChangedV1 } from '@wabridge/contracts';
 import { metricsRegistry } from '@wabridge/telemetry';
 import { waitFor } from '@wabridge/testing';
-import { GraphStub } from './graph-stub';
-import { box, Harness, waitForContact, waitForNumber } from './harness';
+import { GraphStub } from '../src/testing/graph-stub';
+import { box, Harness, waitForContact, waitForNumber } from '../src/testing/harness';
 
 /** dispatcher_number_config_refused_total{where} as seen by this process (the app runs in-process). */
 async function refused(where: 'event' | 'stored'): Promise<number> {

@@ -1,6 +1,6 @@
 import { waitFor } from '@wabridge/testing';
-import { GraphStub } from './graph-stub';
-import { Harness, waitForNumber } from './harness';
+import { GraphStub } from '../src/testing/graph-stub';
+import { Harness, waitForNumber } from '../src/testing/harness';
 
 /**
  * An automated reply (an internal producer, source `kafka`) races the contacts service's window

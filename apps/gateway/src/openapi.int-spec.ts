@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Harness, startGateway } from './test/gateway-harness';
+import { Harness, startGateway } from './testing/gateway-harness';
 
 const CHECKED_IN = join(__dirname, '..', 'openapi.json');
 

@@ -3,8 +3,8 @@ import { GraphApiError, WhatsAppClient } from '@kapso/whatsapp-cloud-api';
 import { OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
 import { TopicCollector, waitFor } from '@wabridge/testing';
 import { MediaHarness } from '../../media/src/testing/media-harness';
-import { Harness, seedTenant, startGateway, TenantFixture } from '../src/test/gateway-harness';
-import { RunningSandbox, startSandbox } from '../src/test/sandbox';
+import { Harness, seedTenant, startGateway, TenantFixture } from '../src/testing/gateway-harness';
+import { RunningSandbox, startSandbox } from '../src/testing/sandbox';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');

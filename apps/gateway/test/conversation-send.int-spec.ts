@@ -2,8 +2,8 @@ import { OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
 import { randomSuffix, TopicCollector, waitFor } from '@wabridge/testing';
 import { ChatScript } from '../../conversations/src/testing/chat-script';
 import { ConversationsHarness } from '../../conversations/src/testing/conversations-harness';
-import { Harness, seedTenant, startGateway, TenantFixture } from '../src/test/gateway-harness';
-import { RunningSandbox, startSandbox } from '../src/test/sandbox';
+import { Harness, seedTenant, startGateway, TenantFixture } from '../src/testing/gateway-harness';
+import { RunningSandbox, startSandbox } from '../src/testing/sandbox';
 
 const WA_ID = '14155550123';
 

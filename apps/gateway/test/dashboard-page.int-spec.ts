@@ -1,6 +1,6 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Harness, startGateway } from '../src/test/gateway-harness';
+import { Harness, startGateway } from '../src/testing/gateway-harness';
 
 describe('gateway: the analytics dashboard page at /dashboard', () => {
   let h: Harness;

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { ContactsHarness } from '../../contacts/src/testing/contacts-harness';
-import { Harness, seedTenant, startGateway, TenantFixture } from '../src/test/gateway-harness';
+import { Harness, seedTenant, startGateway, TenantFixture } from '../src/testing/gateway-harness';
 
 /** A raw HTTP/1.1 exchange: writes `head` and then `trickle()` forever; resolves with what came back once the server closes. */
 function rawRequest(url: string, head: string, trickle: () => string, everyMs: number): Promise<{ text: string; closedAfterMs: number }> {

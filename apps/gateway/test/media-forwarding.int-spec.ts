@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { MediaHarness } from '../../media/src/testing/media-harness';
-import { Harness, seedTenant, startGateway, TenantFixture } from '../src/test/gateway-harness';
+import { Harness, seedTenant, startGateway, TenantFixture } from '../src/testing/gateway-harness';
 
 /** A streamed PDF of `size` bytes (valid header, so it sniffs as a document) and its sha256. */
 function pdf(size: number): { stream: Readable; sha256: Promise<string> } {

@@ -2,8 +2,8 @@ import { OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
 import { TopicCollector, waitFor } from '@wabridge/testing';
 import { MediaHarness } from '../../media/src/testing/media-harness';
 import { exe, jpeg, LinkServer, sha256, startLinkServer } from '../../media/src/resolve/testing/link-server';
-import { Harness, seedTenant, startGateway, TenantFixture, uniqueDigits } from '../src/test/gateway-harness';
-import { RunningSandbox, startSandbox } from '../src/test/sandbox';
+import { Harness, seedTenant, startGateway, TenantFixture, uniqueDigits } from '../src/testing/gateway-harness';
+import { RunningSandbox, startSandbox } from '../src/testing/sandbox';
 
 const TO = '+14155550123';
 

@@ -1,7 +1,7 @@
 import { INBOUND_MESSAGE_V1 } from '@wabridge/contracts';
 import { waitFor } from '@wabridge/testing';
 import { ContactsHarness, inbound } from '../../contacts/src/testing/contacts-harness';
-import { Harness, seedTenant, startGateway, TenantFixture } from '../src/test/gateway-harness';
+import { Harness, seedTenant, startGateway, TenantFixture } from '../src/testing/gateway-harness';
 
 const HOUR = 3_600_000;
 

@@ -1,7 +1,7 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
 import { INTERNAL_TOKEN_HEADER, TENANT_HEADER } from '@wabridge/http';
-import { Harness, INTERNAL_TOKEN, seedTenant, startGateway, TenantFixture } from '../src/test/gateway-harness';
+import { Harness, INTERNAL_TOKEN, seedTenant, startGateway, TenantFixture } from '../src/testing/gateway-harness';
 
 interface Seen {
   method: string;

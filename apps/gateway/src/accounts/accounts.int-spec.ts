@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { accessTokenAad } from '@wabridge/config';
 import { APP_CHANGED_V1, NUMBER_CHANGED_V1 } from '@wabridge/contracts';
 import { TopicCollector } from '@wabridge/testing';
-import { Harness, seedTenant, startGateway, TEST_DATABASE_URL, uniqueDigits } from '../test/gateway-harness';
+import { Harness, seedTenant, startGateway, TEST_DATABASE_URL, uniqueDigits } from '../testing/gateway-harness';
 
 describe('gateway accounts (admin API, API keys, Meta registry)', () => {
   let h: Harness;

@@ -1,7 +1,7 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { ClientCredentials } from 'simple-oauth2';
 import { ManualClock } from '@wabridge/time';
-import { Harness, startGateway } from '../test/gateway-harness';
+import { Harness, startGateway } from '../testing/gateway-harness';
 
 const ALL = ['messages:send', 'messages:read', 'contacts', 'media', 'webhooks', 'conversations', 'campaigns', 'admin'];
 const SEND = { phoneNumberId: '1', to: '+14155550123', type: 'text', text: { body: 'x' } };

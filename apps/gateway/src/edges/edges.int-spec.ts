@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Harness, INTERNAL_TOKEN, seedTenant, startGateway, TenantFixture } from '../test/gateway-harness';
-import { RunningSandbox, startSandbox } from '../test/sandbox';
+import { Harness, INTERNAL_TOKEN, seedTenant, startGateway, TenantFixture } from '../testing/gateway-harness';
+import { RunningSandbox, startSandbox } from '../testing/sandbox';
 
 interface Seen {
   method: string;

@@ -1,7 +1,7 @@
 import { GraphApiError, WhatsAppClient } from '@kapso/whatsapp-cloud-api';
 import { OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
 import { TopicCollector, waitFor } from '@wabridge/testing';
-import { Harness, seedTenant, startGateway, TenantFixture } from '../test/gateway-harness';
+import { Harness, seedTenant, startGateway, TenantFixture } from '../testing/gateway-harness';
 
 /**
  * A third-party Cloud API client (@kapso/whatsapp-cloud-api, typed, maintained) pointed at the

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { CONTACT_ERASED_V1, ContactErasedV1, OUTBOUND_EVENTS_V1, OutboundEventV1 } from '@wabridge/contracts';
 import { createKafka, EventProducer } from '@wabridge/kafka';
 import { testConnection, waitFor } from '@wabridge/testing';
-import { Harness, seedTenant, startGateway, TenantFixture, TEST_DATABASE_URL } from '../test/gateway-harness';
+import { Harness, seedTenant, startGateway, TenantFixture, TEST_DATABASE_URL } from '../testing/gateway-harness';
 import { MessageRetentionService } from './message-retention.service';
 import { ulidFloor } from './messages.repository';
 

@@ -2,7 +2,7 @@ import { OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, OutboundEventV1, OutboundReq
 import { ulid } from 'ulid';
 import { createKafka, EventProducer } from '@wabridge/kafka';
 import { testConnection, waitFor } from '@wabridge/testing';
-import { Harness, seedTenant, startGateway, TenantFixture } from '../test/gateway-harness';
+import { Harness, seedTenant, startGateway, TenantFixture } from '../testing/gateway-harness';
 
 const TO = '+14155550123';
 

@@ -4,8 +4,8 @@ import { OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
 import { freshTestSchema } from '@wabridge/database';
 import { randomSuffix, TEST_BROKERS, TopicCollector, waitFor } from '@wabridge/testing';
 import { createGatewayApp, GatewayApp } from '../app.factory';
-import { startOpenWindowContacts } from '../test/contacts-window-stub';
-import { ADMIN_TOKEN, INTERNAL_TOKEN, TEST_DATABASE_URL, uniqueDigits } from '../test/gateway-harness';
+import { startOpenWindowContacts } from '../testing/contacts-window-stub';
+import { ADMIN_TOKEN, INTERNAL_TOKEN, TEST_DATABASE_URL, uniqueDigits } from '../testing/gateway-harness';
 
 /**
  * Scheduled sends (issue 20, ADR 0150) on the real broker and database: held until due, then on

@@ -1,9 +1,9 @@
 import { Client } from 'pg';
 import { OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
 import { TopicCollector, waitFor } from '@wabridge/testing';
-import { Harness, startGateway, TenantFixture, TEST_DATABASE_URL } from '../test/gateway-harness';
-import { startOpenWindowContacts } from '../test/contacts-window-stub';
-import { RunningSandbox, startSandbox } from '../test/sandbox';
+import { Harness, startGateway, TenantFixture, TEST_DATABASE_URL } from '../testing/gateway-harness';
+import { startOpenWindowContacts } from '../testing/contacts-window-stub';
+import { RunningSandbox, startSandbox } from '../testing/sandbox';
 import { IdempotencyKeyPruner } from './idempotency-key-pruner';
 import { SendService } from './send.service';
 

@@ -3,7 +3,7 @@ import { OUTBOUND_REQUESTED_V1 } from '@wabridge/contracts';
 import { EventProducer } from '@wabridge/kafka';
 import { officialSendExamples } from '@wabridge/meta';
 import { TopicCollector, waitFor } from '@wabridge/testing';
-import { Harness, seedTenant, startGateway, TenantFixture, TEST_DATABASE_URL } from '../test/gateway-harness';
+import { Harness, seedTenant, startGateway, TenantFixture, TEST_DATABASE_URL } from '../testing/gateway-harness';
 
 const TO = '+14155550123';
 

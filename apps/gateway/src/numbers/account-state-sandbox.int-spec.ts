@@ -4,9 +4,9 @@ import { ACCOUNT_EVENT_V1 } from '@wabridge/contracts';
 import { createKafka, EventProducer } from '@wabridge/kafka';
 import { testConnection, waitFor } from '@wabridge/testing';
 import { ManualClock } from '@wabridge/time';
-import { Harness, startGateway, uniqueDigits } from '../test/gateway-harness';
-import { RunningDispatcher, startDispatcher } from '../test/dispatcher';
-import { RunningSandbox, startSandbox } from '../test/sandbox';
+import { Harness, startGateway, uniqueDigits } from '../testing/gateway-harness';
+import { RunningDispatcher, startDispatcher } from '../testing/dispatcher';
+import { RunningSandbox, startSandbox } from '../testing/sandbox';
 import { AccountStateRefresher } from './account-state.refresher';
 
 // Ingress's pure normalizer, loaded by path (see test/sandbox.ts): the sandbox's signed webhooks

@@ -8,8 +8,8 @@ import { createKafka, EventProducer } from '@wabridge/kafka';
 import { walkWebhook } from '@wabridge/meta';
 import { FIXTURE_DIR, testConnection, waitFor } from '@wabridge/testing';
 import { ManualClock } from '@wabridge/time';
-import { Harness, startGateway, uniqueDigits } from '../test/gateway-harness';
-import { RunningDispatcher, startDispatcher } from '../test/dispatcher';
+import { Harness, startGateway, uniqueDigits } from '../testing/gateway-harness';
+import { RunningDispatcher, startDispatcher } from '../testing/dispatcher';
 import { AccountStateRefresher } from './account-state.refresher';
 
 const DISPLAY = '16505551111'; // the number the fixture bodies name

@@ -4,9 +4,9 @@ import { SecretBox } from '@wabridge/config';
 import { ACCOUNT_EVENT_V1, AccountEventV1, OUTBOUND_REQUESTED_V1, OutboundRequestedV1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
 import { createKafka, EventProducer } from '@wabridge/kafka';
 import { testConnection, waitFor } from '@wabridge/testing';
-import { Harness, startGateway, uniqueDigits } from '../test/gateway-harness';
-import { RunningDispatcher, startDispatcher } from '../test/dispatcher';
-import { RunningSandbox, startSandbox } from '../test/sandbox';
+import { Harness, startGateway, uniqueDigits } from '../testing/gateway-harness';
+import { RunningDispatcher, startDispatcher } from '../testing/dispatcher';
+import { RunningSandbox, startSandbox } from '../testing/sandbox';
 
 // Ingress's pure normalizer (an app, loaded by path like the sandbox): the sandbox's status
 // webhooks become the StatusUpdatedV1 events ingress would publish.

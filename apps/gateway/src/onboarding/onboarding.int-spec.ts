@@ -1,7 +1,7 @@
 import { ManualClock } from '@wabridge/time';
 import { dbAad } from '../accounts/registry.publisher';
-import { Harness, startGateway, uniqueDigits } from '../test/gateway-harness';
-import { RunningSandbox, startSandbox } from '../test/sandbox';
+import { Harness, startGateway, uniqueDigits } from '../testing/gateway-harness';
+import { RunningSandbox, startSandbox } from '../testing/sandbox';
 
 /**
  * Embedded signup and number registration against the sandbox (real Postgres and Kafka), the

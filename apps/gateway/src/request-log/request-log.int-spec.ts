@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { MessageRetentionService } from '../messages/message-retention.service';
-import { Harness, seedTenant, startGateway, TenantFixture, TEST_DATABASE_URL } from '../test/gateway-harness';
+import { Harness, seedTenant, startGateway, TenantFixture, TEST_DATABASE_URL } from '../testing/gateway-harness';
 import { RequestLogWriter } from './request-log.writer';
 
 const DAY = 86_400_000;

@@ -1,8 +1,8 @@
 import { ACCOUNT_EVENT_V1, AccountEventV1 } from '@wabridge/contracts';
 import { createKafka, EventProducer } from '@wabridge/kafka';
 import { testConnection, waitFor } from '@wabridge/testing';
-import { Harness, startGateway, uniqueDigits } from '../test/gateway-harness';
-import { RunningSandbox, startSandbox } from '../test/sandbox';
+import { Harness, startGateway, uniqueDigits } from '../testing/gateway-harness';
+import { RunningSandbox, startSandbox } from '../testing/sandbox';
 
 describe('templates (Graph via the sandbox, mirrored locally)', () => {
   let h: Harness;

@@ -2,7 +2,7 @@ import { SecretBox } from '@wabridge/config';
 import { APP_CHANGED_V1, INBOUND_MESSAGE_V1, InboundMessageV1, NUMBER_CHANGED_V1, NumberChangedV1 } from '@wabridge/contracts';
 import { createKafka, EventProducer } from '@wabridge/kafka';
 import { createTestTopics, postSignedWebhook, randomSuffix, testConnection, TopicCollector, waitFor } from '@wabridge/testing';
-import { APP_ID, APP_SECRET, IngressHarness, startIngress } from '../../test/ingress-harness';
+import { APP_ID, APP_SECRET, IngressHarness, startIngress } from '../testing/ingress-harness';
 
 const box = new SecretBox(SecretBox.generateKeySpec('k1'));
 

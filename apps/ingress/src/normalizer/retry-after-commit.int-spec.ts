@@ -2,7 +2,7 @@ import { INBOUND_MESSAGE_V1, InboundMessageV1, topicName, WEBHOOK_RECEIVED_V1, W
 import { KafkaBatchItem } from '@wabridge/kafka';
 import { DataSource } from 'typeorm';
 import { TopicCollector } from '@wabridge/testing';
-import { APP_ID, IngressHarness, startIngress } from '../../test/ingress-harness';
+import { APP_ID, IngressHarness, startIngress } from '../testing/ingress-harness';
 import { NormalizerService } from './normalizer.service';
 
 /**

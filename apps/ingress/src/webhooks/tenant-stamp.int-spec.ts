@@ -4,7 +4,7 @@ import {
 } from '@wabridge/contracts';
 import { createKafka, EventProducer } from '@wabridge/kafka';
 import { postSignedWebhook, testConnection, TopicCollector, waitFor } from '@wabridge/testing';
-import { APP_ID, APP_SECRET, IngressHarness, startIngress } from '../../test/ingress-harness';
+import { APP_ID, APP_SECRET, IngressHarness, startIngress } from '../testing/ingress-harness';
 import { NUMBER_OWNERSHIP, NumberOwnership } from '../apps-registry/number-ownership';
 
 const KEYS = SecretBox.generateKeySpec('k1');

@@ -1,7 +1,7 @@
 import { signWebhookBody } from '@wabridge/meta';
 import { ACCOUNT_EVENT_V1, INBOUND_MESSAGE_V1, InboundMessageV1, STATUS_UPDATED_V1, StatusUpdatedV1, WEBHOOK_RECEIVED_V1 } from '@wabridge/contracts';
 import { fixtureFiles, postSignedWebhook, TopicCollector, uniqueFixture, waitFor } from '@wabridge/testing';
-import { APP_ID, APP_SECRET, IngressHarness, startIngress, VERIFY_TOKEN } from '../../test/ingress-harness';
+import { APP_ID, APP_SECRET, IngressHarness, startIngress, VERIFY_TOKEN } from '../testing/ingress-harness';
 
 function shuffle<T>(items: T[], seed = 7): T[] {
   const a = [...items];

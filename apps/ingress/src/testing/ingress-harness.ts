@@ -3,8 +3,8 @@ import { loadConfig } from '@wabridge/config';
 import { freshTestSchema, TestSchema } from '@wabridge/database';
 import { ManagementServer } from '@wabridge/telemetry';
 import { randomSuffix, TEST_BROKERS } from '@wabridge/testing';
-import { createIngressApp } from '../src/app.factory';
-import { IngressEnv } from '../src/ingress.env';
+import { createIngressApp } from '../app.factory';
+import { IngressEnv } from '../ingress.env';
 
 export const APP_ID = 'test-app';
 export const APP_SECRET = 'test-app-secret-0123456789';

@@ -7,8 +7,8 @@ import {
 import { freshTestSchema, TestSchema } from '@wabridge/database';
 import { createKafka, EventProducer } from '@wabridge/kafka';
 import { randomSuffix, testConnection, TopicCollector } from '@wabridge/testing';
-import { createDispatcherApp, DispatcherApp } from '../src/app.factory';
-import { DispatcherEnv } from '../src/dispatcher.env';
+import { createDispatcherApp, DispatcherApp } from '../app.factory';
+import { DispatcherEnv } from '../dispatcher.env';
 
 export const KEYS = SecretBox.generateKeySpec('k1');
 export const box = new SecretBox(KEYS);
