@@ -105,3 +105,12 @@ export {
 } from './account-state';
 export { isJsonObject, type JsonObject } from './json';
 export { META_PAIR_LIMIT } from './limits';
+export {
+  inboundAmendment,
+  inboundChoice,
+  inboundReaction,
+  inboundReferencedWamid,
+  inboundUserText,
+  type InboundAmendment,
+  type InboundChoice,
+} from './inbound-message';

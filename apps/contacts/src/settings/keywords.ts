@@ -1,3 +1,5 @@
+import { inboundChoice, inboundUserText } from '@wabridge/meta';
+
 /**
  * Opt-out / opt-in keywords. A message opts out only when its whole text (trimmed, case- and
  * accent-insensitive, surrounding punctuation and emoji ignored) is one keyword: "STOP" and
@@ -47,23 +49,12 @@ export function keywordSet(optOut: readonly string[], optIn: readonly string[]):
 
 export const DEFAULT_KEYWORDS: KeywordSet = keywordSet(DEFAULT_OPT_OUT_KEYWORDS, DEFAULT_OPT_IN_KEYWORDS);
 
-/** The text a user typed or tapped in an inbound message, where there is one. */
+/**
+ * The text a user typed or tapped in an inbound message, where there is one (a quick-reply
+ * button without a text counts by its payload, so a STOP button opts out).
+ */
 export function userText(type: string, raw: Record<string, unknown>): string | undefined {
-  const obj = (v: unknown): Record<string, unknown> | undefined =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  switch (type) {
-    case 'text':
-      return str(obj(raw.text)?.body);
-    case 'button':
-      return str(obj(raw.button)?.text) ?? str(obj(raw.button)?.payload);
-    case 'interactive': {
-      const i = obj(raw.interactive);
-      return str(obj(i?.button_reply)?.title) ?? str(obj(i?.list_reply)?.title);
-    }
-    default:
-      return undefined;
-  }
+  return inboundUserText(type, raw) ?? (type === 'button' ? inboundChoice(type, raw)?.id : undefined);
 }
 
 export type KeywordMatch = 'opt_out' | 'opt_in' | undefined;

@@ -1,6 +1,5 @@
-import { type InboundMessageV1, isJsonObject } from '@wabridge/contracts';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+import { type InboundMessageV1 } from '@wabridge/contracts';
+import { inboundChoice, inboundUserText } from '@wabridge/meta';
 
 /** Longest text a trigger reads (a WhatsApp text is at most 4,096 characters). */
 export const MAX_MATCHED_TEXT = 4096;
@@ -16,25 +15,12 @@ export interface InboundFacts {
 
 /** Meta's message object (`raw`) reduced to what triggers match on (pure). */
 export function inboundFacts(ev: Pick<InboundMessageV1, 'type' | 'raw'>): InboundFacts {
-  const raw = ev.raw;
   const facts: InboundFacts = { choiceIds: [], requestWelcome: ev.type === 'request_welcome' };
-  if (ev.type === 'text' && isJsonObject(raw.text)) facts.text = str(raw.text.body);
-  if (ev.type === 'button' && isJsonObject(raw.button)) {
-    facts.text = str(raw.button.text);
-    const payload = str(raw.button.payload);
-    if (payload) facts.choiceIds.push(payload);
-  }
-  if (ev.type === 'interactive' && isJsonObject(raw.interactive)) {
-    for (const key of ['button_reply', 'list_reply'] as const) {
-      const reply = raw.interactive[key];
-      if (isJsonObject(reply)) {
-        const id = str(reply.id);
-        if (id) facts.choiceIds.push(id);
-        facts.text = str(reply.title);
-      }
-    }
-  }
-  if (facts.text && facts.text.length > MAX_MATCHED_TEXT) facts.text = facts.text.slice(0, MAX_MATCHED_TEXT);
+  let text = inboundUserText(ev.type, ev.raw);
+  const choiceId = inboundChoice(ev.type, ev.raw)?.id;
+  if (choiceId) facts.choiceIds.push(choiceId);
+  if (text && text.length > MAX_MATCHED_TEXT) text = text.slice(0, MAX_MATCHED_TEXT);
+  if (text) facts.text = text;
   return facts;
 }
 

@@ -1,7 +1,9 @@
 import { inboundMediaIdOf, InboundMessageV1, isInboundMediaType, isJsonObject, OutboundRequestedV1 } from '@wabridge/contracts';
+import { inboundAmendment, inboundReaction } from '@wabridge/meta';
 
 type Obj = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined);
+/** Longest message id kept as a reference (Meta's wamids are ~60 characters). */
+const MAX_WAMID = 512;
 
 /** Types that change another message instead of being one (ADR 0130): applied to their original, not listed. */
 export const AMENDMENT_TYPES = ['edit', 'revoke'] as const;
@@ -40,22 +42,19 @@ function withExtras(content: Obj, raw: Obj): Obj {
 /** The history entry of an inbound message (pure; `tenantId` derives our media id). */
 export function inboundEntry(ev: InboundMessageV1, tenantId: string): InboundEntry {
   const raw = ev.raw;
-  if (ev.type === 'edit' && isJsonObject(raw.edit)) {
-    const target = str(raw.edit.original_message_id);
-    const inner = raw.edit.message;
-    if (target && isJsonObject(inner) && typeof inner.type === 'string') {
-      // the edited version replaces the original's content; the original keeps its own reply context
-      // (no media id: the media service stores media of new messages only, so the edit's Meta id stays as sent)
-      return { type: 'edit', content: { [inner.type]: typeObject(inner.type, inner, undefined) }, targetWamid: target, amendment: true };
-    }
+  const amendment = inboundAmendment(ev.type, raw);
+  if (amendment && amendment.targetWamid.length <= MAX_WAMID) {
+    if (amendment.kind === 'revoke') return { type: 'revoke', content: null, targetWamid: amendment.targetWamid, amendment: true };
+    // the edited version replaces the original's content; the original keeps its own reply context
+    // (no media id: the media service stores media of new messages only, so the edit's Meta id stays as sent)
+    const inner = amendment.message;
+    return { type: 'edit', content: { [inner.type]: typeObject(inner.type, inner, undefined) }, targetWamid: amendment.targetWamid, amendment: true };
   }
-  if (ev.type === 'revoke') {
-    const target = isJsonObject(raw.revoke) ? str(raw.revoke.original_message_id) ?? str(raw.revoke.message_id) : undefined;
-    if (target) return { type: 'revoke', content: null, targetWamid: target, amendment: true };
-  }
-  if (ev.type === 'reaction' && isJsonObject(raw.reaction)) {
+  const reaction = ev.type === 'reaction' ? inboundReaction(raw) : undefined;
+  if (reaction) {
     // `emoji: ""` is the removal of an earlier reaction: a step of the chat as well
-    return { type: 'reaction', content: withExtras({ reaction: raw.reaction }, raw), targetWamid: str(raw.reaction.message_id), amendment: false };
+    const target = reaction.messageId && reaction.messageId.length <= MAX_WAMID ? reaction.messageId : undefined;
+    return { type: 'reaction', content: withExtras({ reaction: raw.reaction as Obj }, raw), targetWamid: target, amendment: false };
   }
   if (ev.type === 'unsupported') {
     const content: Obj = { unsupported: raw.unsupported ?? { type: ev.metaType ?? raw.type ?? null } };

@@ -53,6 +53,13 @@ describe('normalizeWebhook', () => {
     expect(template?.value).toMatchObject({ kind: 'template-status', field: 'message_template_status_update', templateName: expect.any(String) });
   });
 
+  it('carries the message a reply or a reaction refers to as contextWamid', () => {
+    const first = (file: string) => normalizeWebhook(load(file), 'app', '2026-01-01T00:00:00.000Z')[0].value as { contextWamid?: string };
+    expect(first('message-context-reply--pywa-1.json').contextWamid).toBe('wamid.xyzxyz==');
+    expect(first('message-reaction--pywa-1.json').contextWamid).toBe('wamid.yzxyzx=');
+    expect(first('message-text--pywa-1.json').contextWamid).toBeUndefined();
+  });
+
   it('never throws on junk', () => {
     for (const junk of [null, 1, 'x', [], {}, { entry: 'x' }, { entry: [{ changes: [{ value: null }] }] }, { entry: [{ id: 1, changes: [{ field: 'messages', value: { metadata: { phone_number_id: '1' }, messages: [1, null, { id: 'w' }] } }] }] }]) {
       expect(() => normalizeWebhook(junk, 'app', AT)).not.toThrow();

@@ -3,7 +3,7 @@ import {
   ACCOUNT_EVENT_V1, AccountEventV1, INBOUND_MESSAGE_TYPES, INBOUND_MESSAGE_V1, InboundMessageType, InboundMessageV1,
   MESSAGE_STATUSES, MessageStatus, MetaErrorDto, STATUS_UPDATED_V1, StatusUpdatedV1,
 } from '@wabridge/contracts';
-import { isJsonObject, walkWebhook } from '@wabridge/meta';
+import { inboundReferencedWamid, isJsonObject, walkWebhook } from '@wabridge/meta';
 
 /** One typed event to produce, with its dedupe key (unique in the ingress schema). */
 export type NormalizedEvent =
@@ -82,8 +82,7 @@ export function normalizeWebhook(payload: unknown, appId: string, receivedAt: st
         const contact = findContact(contacts, waId, userId);
         const profile = isJsonObject(contact?.profile) ? contact.profile : undefined;
         const { type, metaType } = inboundType(raw);
-        const context = isJsonObject(raw.context) ? raw.context : undefined;
-        const reaction = isJsonObject(raw.reaction) ? raw.reaction : undefined;
+        const contextWamid = inboundReferencedWamid(raw);
         const value: InboundMessageV1 = {
           wamid, type, phoneNumberId, wabaId, appId, receivedAt,
           occurredAt: metaTime(raw.timestamp, receivedAt),
@@ -95,7 +94,7 @@ export function normalizeWebhook(payload: unknown, appId: string, receivedAt: st
           ...(str(raw.from_parent_user_id) ?? str(contact?.parent_user_id) ? { parentUserId: str(raw.from_parent_user_id) ?? str(contact?.parent_user_id) } : {}),
           ...(str(profile?.username) ? { username: str(profile?.username) } : {}),
           ...(str(profile?.name) ? { profileName: str(profile?.name) } : {}),
-          ...(str(context?.id) ?? str(reaction?.message_id) ? { contextWamid: str(context?.id) ?? str(reaction?.message_id) } : {}),
+          ...(contextWamid ? { contextWamid } : {}),
           ...(contact ? { contact } : {}),
         };
         out.push({
