@@ -1,3 +1,4 @@
+import { isJsonObject } from './json';
 /**
  * What Meta decides about a WhatsApp Business Account and its numbers (quality, messaging tier,
  * throughput, display name, reviews, bans and restrictions), read from Meta's non-message
@@ -85,7 +86,6 @@ export type AccountStateChange =
 type Obj = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : undefined);
 const upper = (v: unknown): string | undefined => str(v)?.toUpperCase();
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Meta's tier name (`TIER_10K`, `tier_1k`) or a plain daily limit (1000, "100000") → the registry's tier. */
 export function messagingTierOf(v: unknown): MetaTierValue | undefined {
@@ -166,20 +166,20 @@ function accountUpdateChange(value: Obj): WabaStateChange | undefined {
   const verification = businessVerificationOf(value['business_verification_status']);
   if (verification) out.businessVerificationStatus = verification;
   if (event === 'DISABLED_UPDATE') {
-    const ban = isObj(value['ban_info']) ? upper(value['ban_info']['waba_ban_state']) : undefined;
+    const ban = isJsonObject(value['ban_info']) ? upper(value['ban_info']['waba_ban_state']) : undefined;
     if (ban) out.banState = ban;
   } else if (event === 'ACCOUNT_RESTRICTION') {
-    const infos = Array.isArray(value['restriction_info']) ? value['restriction_info'].filter(isObj) : [];
+    const infos = Array.isArray(value['restriction_info']) ? value['restriction_info'].filter(isJsonObject) : [];
     const blocking = infos.filter((r) => SENDING_RESTRICTIONS.has(upper(r['restriction_type']) ?? ''));
     out.restrictions = blocking.map((r) => upper(r['restriction_type'])!);
     const until = blocking.map((r) => unixIso(r['expiration'])).filter((t): t is string => !!t).sort().pop();
     out.restrictedUntil = blocking.length === 0 ? null : until ?? null;
   } else if (event === 'ACCOUNT_VIOLATION') {
-    const type = isObj(value['violation_info']) ? str(value['violation_info']['violation_type']) : undefined;
+    const type = isJsonObject(value['violation_info']) ? str(value['violation_info']['violation_type']) : undefined;
     out.violation = type ?? 'unspecified';
   } else if (event === 'PARTNER_CLIENT_CERTIFICATION_STATUS_UPDATE' && !out.businessVerificationStatus) {
     // partner-led business verification: APPROVED / REJECTED / PENDING / DISCARDED
-    const info = isObj(value['partner_client_certification_info']) ? value['partner_client_certification_info'] : {};
+    const info = isJsonObject(value['partner_client_certification_info']) ? value['partner_client_certification_info'] : {};
     const status = upper(info['status']);
     const mapped = status === 'APPROVED' ? 'verified' : status === 'DISCARDED' ? 'not_verified' : businessVerificationOf(status);
     if (mapped) out.businessVerificationStatus = mapped;
@@ -232,7 +232,7 @@ export function numberStateFromGraph(body: Obj): NumberStateChange {
   if (tier) out.messagingTier = tier;
   const name = nameStatusOf(body['name_status']);
   if (name) out.nameStatus = name;
-  const mps = throughputMpsOf(isObj(body['throughput']) ? body['throughput']['level'] : undefined);
+  const mps = throughputMpsOf(isJsonObject(body['throughput']) ? body['throughput']['level'] : undefined);
   if (mps) out.throughputMps = mps;
   // Coexistence: Meta exposes it as `is_on_biz_app` (and platform_type) on numbers onboarded from the app.
   if (typeof body['is_on_biz_app'] === 'boolean') out.coexistence = body['is_on_biz_app'];

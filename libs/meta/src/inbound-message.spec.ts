@@ -8,7 +8,7 @@ const FIXTURES = path.resolve(__dirname, '..', '..', 'testing', 'fixtures', 'met
 /** The first message object of a real webhook body from the corpus. */
 function message(file: string): JsonObject & { type: string } {
   const body = JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as { entry: { changes: { value: { messages: unknown[] } }[] }[] };
-  const m = body.entry[0].changes[0].value.messages[0];
+  const m = body.entry[0]?.changes[0]?.value.messages[0];
   if (!isJsonObject(m) || typeof m.type !== 'string') throw new Error(`${file}: no message`);
   return m as JsonObject & { type: string };
 }
