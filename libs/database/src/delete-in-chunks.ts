@@ -1,5 +1,5 @@
-import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { pgPool } from './pg-pool';
 import { quoteIdent } from './schema-name';
 
 /** Runs one statement and answers how many rows it touched. */
@@ -7,11 +7,7 @@ export type RowCountRunner = (sql: string, params: unknown[]) => Promise<number>
 
 /** A runner over the pg pool under a TypeORM DataSource (TypeORM's `query` reshapes DELETE results). */
 export function rowCountRunner(ds: DataSource): RowCountRunner {
-  return async (sql, params) => {
-    const pool = (ds.driver as unknown as { master: Pool }).master;
-    const r = await pool.query(sql, params);
-    return r.rowCount ?? 0;
-  };
+  return async (sql, params) => (await pgPool(ds).query(sql, params)).rowCount ?? 0;
 }
 
 const TABLE = /^[a-z_][a-z0-9_]{0,62}$/;

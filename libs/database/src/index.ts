@@ -21,6 +21,8 @@ export {
 } from './pg-errors';
 export { freshTestSchema, DEFAULT_TEST_DATABASE_URL, type TestSchema } from './testing/fresh-test-schema';
 export { returnedRows } from './returned-rows';
+export type { Queryable } from './queryable';
+export { Pg, type PgTransactionQuery } from './pg';
 export { deleteInChunks, rowCountRunner, type RowCountRunner } from './delete-in-chunks';
 export { openServiceDatabase, type ServiceDatabaseOptions } from './open-service-database';
 export { DatabaseLifecycle } from './database-lifecycle';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 import { LatencySketch } from './latency-sketch';
 import { CountIncrement, factChanges, hourOf, LatencySample, MessageFact, mergeFact, MILESTONES, Observation } from './message-fact';
 

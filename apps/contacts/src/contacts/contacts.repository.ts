@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Contact, OptInState } from './contact.model';
-import { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 import { ImportRow } from '../import/import-row';
 
 interface ContactRow {

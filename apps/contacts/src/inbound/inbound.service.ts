@@ -11,7 +11,7 @@ import { ContactsRepository } from '../contacts/contacts.repository';
 import { TenantResolver } from '../numbers/tenant-resolver';
 import { KeywordMatch, matchKeyword, userText } from '../settings/keywords';
 import { SettingsRepository } from '../settings/settings.repository';
-import { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 import { applyInbound, blankContact, changedNumberTo, e164FromWaId, InboundFacts } from './inbound.logic';
 
 const processed = counter('contacts_inbound_processed_total', 'Inbound messages applied to contacts', ['outcome']);

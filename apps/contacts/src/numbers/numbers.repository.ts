@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 
 /**
  * phone_number_id → tenant, learned from the compacted `wa.number.changed.v1` (the gateway owns

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, KeywordSet, keywordSet } from './keywords';
 
 export interface TenantKeywords {

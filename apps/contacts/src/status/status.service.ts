@@ -8,7 +8,7 @@ import { CLOCK, Clock } from '../common/clock';
 import { sendingState } from '../contacts/contact.model';
 import { ContactEventsPublisher } from '../contacts/contact-events.publisher';
 import { ContactsRepository } from '../contacts/contacts.repository';
-import { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 import { applyReachability, blankContact, e164FromWaId, UNDELIVERABLE_CODE } from '../inbound/inbound.logic';
 import { TenantResolver } from '../numbers/tenant-resolver';
 

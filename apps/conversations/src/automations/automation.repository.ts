@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 
 export interface ConversationAutomationState {
   assignee: string | null;

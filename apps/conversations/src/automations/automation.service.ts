@@ -5,7 +5,7 @@ import {
 import { contractEvent, EventProducer, OutgoingEvent } from '@wabridge/kafka';
 import { counter } from '@wabridge/telemetry';
 import { ConversationsEnv } from '../conversations.env';
-import type { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 import { automationIdempotencyKey, automationMessageId } from './automation-ids';
 import { AutomationRule } from './automation-rule';
 import { AutomationRepository, ConversationAutomationState } from './automation.repository';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { returnedRows } from '@wabridge/database';
+import { returnedRows, type Queryable } from '@wabridge/database';
 import { ulid } from 'ulid';
-import type { Queryable } from '../database/queryable';
 import { FINAL_RANK } from './history-status';
 
 /** One contact of a tenant's number: wa_id where known, the business-scoped user id otherwise. */

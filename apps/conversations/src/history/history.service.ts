@@ -5,7 +5,7 @@ import { counter } from '@wabridge/telemetry';
 import { Clock } from '@wabridge/time';
 import { AutomationOutbox, AutomationService } from '../automations/automation.service';
 import { CLOCK } from '../conversations.tokens';
-import type { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 import { inboundEntry, outboundContent } from './message-content';
 import { ContactRef, HistoryRepository } from './history.repository';
 import { STATUS_RANK, statusOfEvent, statusOfWebhook } from './history-status';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 
 /** What a resolve needs of a stored object. */
 export interface SendableMedia {

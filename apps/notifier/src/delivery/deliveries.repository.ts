@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 
 export interface ClaimedDelivery {
   id: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SealedSecret } from '@wabridge/config';
-import { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 
 export interface EndpointRow {
   id: string;

@@ -6,7 +6,7 @@ import {
 } from '@wabridge/contracts';
 import { Clock, PeriodicJob } from '@wabridge/time';
 import { CLOCK } from '../common/tokens';
-import { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { NumbersRepository } from '../numbers/numbers.repository';
 import { EventStore } from './event-store';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NumberChangedV1 } from '@wabridge/contracts';
-import { Queryable } from '../database/queryable';
+import type { Queryable } from '@wabridge/database';
 
 export interface ParkedEvent {
   id: string;

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { createServiceDataSource, freshTestSchema, TestSchema } from '@wabridge/database';
 import { Pg } from './pg';
+import { createServiceDataSource } from './service-data-source';
+import { freshTestSchema, TestSchema } from './testing/fresh-test-schema';
 
 // Issue 11's Postgres drill: a fast shutdown terminates every backend (57P01). A client checked
 // out by `Pg.transaction` that is between two queries at that moment got the FATAL as an 'error'
@@ -14,7 +15,7 @@ describe('Pg.transaction when the server terminates the connection mid-transacti
   const onUncaught = (err: unknown): void => { uncaught.push(err); };
 
   beforeAll(async () => {
-    schema = await freshTestSchema('dispatcher_pg');
+    schema = await freshTestSchema('database_pg');
     ds = createServiceDataSource({ url: schema.url, schema: schema.schema, poolSize: 2 });
     await ds.initialize();
     pg = new Pg(ds);
@@ -48,5 +49,35 @@ describe('Pg.transaction when the server terminates the connection mid-transacti
     } finally {
       await admin.end();
     }
+  });
+});
+
+describe('Pg.query and Pg.deleteInChunks', () => {
+  let schema: TestSchema;
+  let ds: DataSource;
+  let pg: Pg;
+
+  beforeAll(async () => {
+    schema = await freshTestSchema('database_pg_rows');
+    ds = createServiceDataSource({ url: schema.url, schema: schema.schema, poolSize: 2 });
+    await ds.initialize();
+    pg = new Pg(ds);
+    await pg.query('CREATE TABLE items (n int NOT NULL)');
+    await pg.query('INSERT INTO items SELECT g FROM generate_series(1, 23) g');
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await schema?.drop();
+  });
+
+  it("answers pg's own rows and count for an UPDATE … RETURNING (not TypeORM's [rows, count] pair)", async () => {
+    const r = await pg.query<{ n: number }>('UPDATE items SET n = n WHERE n <= $1 RETURNING n', [3]);
+    expect(r.rowCount).toBe(3);
+    expect(r.rows.map((x) => x.n).sort()).toEqual([1, 2, 3]);
+  });
+
+  it('deletes every matching row in chunks and leaves the others', async () => {
+    expect(await pg.deleteInChunks('items', 'n > $1', [10], 5)).toBe(13);
+    expect((await pg.query<{ c: string }>('SELECT count(*) AS c FROM items')).rows[0]!.c).toBe('10');
   });
 });
