@@ -17,17 +17,23 @@ import { Clock, systemClock } from './common/clock';
 import { Pg } from './database/pg';
 import { DISPATCHER_MIGRATIONS } from './database/migrations';
 import { DispatcherEnv } from './dispatcher.env';
+import { AdmissionService } from './admission/admission.service';
+import { OutboundConsumer } from './consumers/outbound.consumer';
+import { DISPATCHER, DispatcherParts, StateConsumer } from './consumers/state.consumer';
+import { ErrorSideEffects } from './errors/error-side-effects';
 import { NumberRateLimiter } from './limits/number-rate-limiter';
 import { PairLimiter } from './limits/pair-limiter';
+import { MessageLifecycle } from './lifecycle/message-lifecycle';
 import { StatusBacklog } from './lifecycle/status-backlog';
 import { StuckMessageReconciler } from './lifecycle/reconciler';
 import { StatusService } from './lifecycle/status.service';
+import { MessageRepository } from './messages/message.repository';
+import { OutboundProcessor } from './pipeline/outbound.processor';
 import { DEFAULT_BACKOFF } from './retry/backoff';
+import { SchedulingService } from './scheduling/scheduling.service';
+import { TimerScheduler } from './scheduling/scheduler';
 import { GraphClient } from './sending/graph.client';
-import { MessageRepository } from './sending/message.repository';
-import { OutboundConsumer } from './sending/outbound.consumer';
-import { OutboundProcessor } from './sending/outbound.processor';
-import { DISPATCHER, DispatcherParts, StateConsumer } from './state/state.consumer';
+import { SendingService } from './sending/sending.service';
 import { ErasureRepository } from './state/erasure.repository';
 import { suppressionHasherFor } from './state/suppression-keys';
 import { SuppressingStateStore } from './state/suppressing-state.store';
@@ -103,29 +109,33 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
           const erasure = new ErasureRepository(pg, suppressionHasherFor(env));
           const state = new SuppressingStateStore(erasure, pg, box, clock);
           const repo = new MessageRepository(pg);
-          const processor = new OutboundProcessor(
-            repo, state, new GraphClient(env.GRAPH_TIMEOUT_MS), producer,
+          // The pipeline (ADR 0185): admission → scheduling → sending → lifecycle, orchestrated by the processor.
+          const lifecycle = new MessageLifecycle(repo, state, producer, clock);
+          const admission = new AdmissionService(repo, state, clock, {
+            inlineHorizonMs: env.INLINE_HORIZON_MS, reconcileTimeoutMs: env.RECONCILE_TIMEOUT_MS,
+            unknownNumberGraceMs: env.UNKNOWN_NUMBER_GRACE_MS, windowGraceMs: env.WINDOW_GRACE_MS,
+          }, (t) => backlog.appliedThrough(t));
+          const scheduling = new SchedulingService(
             new NumberRateLimiter(clock, Number(env.NUMBER_BURST_SECONDS), Number(env.SEND_GATE_BURST_SECONDS)),
             // Slower than Meta's refill (5 % + PAIR_SAFETY_MS): our clock starts before Meta's bucket does.
             new PairLimiter(clock, { burst: env.PAIR_BURST, refillMs: Math.ceil(env.PAIR_REFILL_MS * 1.05) + env.PAIR_SAFETY_MS }),
-            clock, Math.random,
-            {
-              inlineHorizonMs: env.INLINE_HORIZON_MS, rateLimits: env.RATE_LIMITS_ENABLED, reconcileTimeoutMs: env.RECONCILE_TIMEOUT_MS,
-              unknownNumberGraceMs: env.UNKNOWN_NUMBER_GRACE_MS, windowGraceMs: env.WINDOW_GRACE_MS,
-              backoff: { ...DEFAULT_BACKOFF, maxTransientAttempts: env.MAX_TRANSIENT_ATTEMPTS, transientBaseMs: env.TRANSIENT_BACKOFF_BASE_MS },
-            },
-            (t) => backlog.appliedThrough(t),
+            state, clock, new TimerScheduler(clock), { inlineHorizonMs: env.INLINE_HORIZON_MS, rateLimits: env.RATE_LIMITS_ENABLED },
           );
-          const status = new StatusService(repo, processor, state, clock, env.MAX_TRANSIENT_ATTEMPTS);
+          const sending = new SendingService(new GraphClient(env.GRAPH_TIMEOUT_MS), state, new ErrorSideEffects(state, clock), clock, Math.random, {
+            reconcileTimeoutMs: env.RECONCILE_TIMEOUT_MS,
+            backoff: { ...DEFAULT_BACKOFF, maxTransientAttempts: env.MAX_TRANSIENT_ATTEMPTS, transientBaseMs: env.TRANSIENT_BACKOFF_BASE_MS },
+          });
+          const processor = new OutboundProcessor(admission, scheduling, sending, lifecycle);
+          const status = new StatusService(repo, lifecycle, state, clock, env.MAX_TRANSIENT_ATTEMPTS);
           const consumer = new OutboundConsumer(kafka, producer, processor, clock, {
             groupId: env.KAFKA_GROUP_ID, topicSuffix: connection.topicSuffix, concurrency: env.DISPATCHER_CONCURRENCY,
             waitForTopics: connection.createTopics === false,
           });
-          const reconciler = new StuckMessageReconciler(repo, processor, clock, {
+          const reconciler = new StuckMessageReconciler(repo, lifecycle, clock, {
             graceMs: env.OVERDUE_GRACE_MS, reconcileTimeoutMs: env.RECONCILE_TIMEOUT_MS, batch: 500,
           });
           return {
-            state, erasure, status, processor, consumer, backlog, repo, reconciler,
+            state, erasure, status, lifecycle, consumer, backlog, repo, reconciler,
             sweepIntervalMs: env.RECONCILE_SWEEP_INTERVAL_MS, retentionDays: env.MESSAGE_RETENTION_DAYS,
           };
         },

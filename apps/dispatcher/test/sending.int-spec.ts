@@ -1,7 +1,7 @@
 import { waitFor } from '@wabridge/testing';
 import { GraphStub } from '../src/testing/graph-stub';
-import { MessageRepository } from '../src/sending/message.repository';
-import { DISPATCHER, DispatcherParts } from '../src/state/state.consumer';
+import { MessageRepository } from '../src/messages/message.repository';
+import { DISPATCHER, DispatcherParts } from '../src/consumers/state.consumer';
 import { Harness, waitForContact, waitForNumber } from '../src/testing/harness';
 
 describe('dispatcher sending (real Kafka and Postgres, Graph stub)', () => {

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { metrics } from '../metrics/dispatcher.metrics';
-import { MessageRepository } from '../sending/message.repository';
-import { OutboundProcessor } from '../sending/outbound.processor';
+import { MessageRepository } from '../messages/message.repository';
+import { MessageLifecycle } from './message-lifecycle';
 
 export interface ReconcilerOptions {
   /** How long past its due time a live message may stay untouched before it is re-queued. */
@@ -27,7 +27,7 @@ export class StuckMessageReconciler {
 
   constructor(
     private readonly repo: MessageRepository,
-    private readonly processor: OutboundProcessor,
+    private readonly lifecycle: MessageLifecycle,
     private readonly clock: Clock,
     private readonly options: ReconcilerOptions,
   ) {}
@@ -39,7 +39,7 @@ export class StuckMessageReconciler {
     let requeued = 0;
     for (const row of rows) {
       const reason = row.status === 'attempting' ? 'reconcile' : 'resume';
-      const version = await this.processor.defer({ request: row.request }, row, reason, now, { hop: true });
+      const version = await this.lifecycle.defer({ request: row.request }, row, reason, now, { hop: true });
       if (version !== null) {
         requeued++;
         metrics.overdueRequeued.inc({ status: row.status });

@@ -7,8 +7,8 @@ import { errorAction } from '@wabridge/meta';
 import { ErrorSideEffects, FailedSend } from '../errors/error-side-effects';
 import { classifyMetaError } from '../errors/meta-error-taxonomy';
 import { metrics } from '../metrics/dispatcher.metrics';
-import { MessageRepository, MessageRow } from '../sending/message.repository';
-import { OutboundProcessor } from '../sending/outbound.processor';
+import { MessageRepository, MessageRow } from '../messages/message.repository';
+import { MessageLifecycle } from './message-lifecycle';
 import { StateStore } from '../state/state.store';
 
 /**
@@ -23,7 +23,7 @@ export class StatusService {
 
   constructor(
     private readonly repo: MessageRepository,
-    private readonly processor: OutboundProcessor,
+    private readonly lifecycle: MessageLifecycle,
     private readonly state: StateStore,
     private readonly clock: Clock,
     private readonly maxTransientAttempts: number,
@@ -58,7 +58,7 @@ export class StatusService {
       if ((cls === 'transient' || cls === 'throttled' || cls === 'auth') && row.attempts < this.maxTransientAttempts && row.status !== 'attempting') {
         const moved = await this.repo.transition(row.id, row.version, 'scheduled', {});
         if (moved !== null) {
-          await this.processor.defer({ request: row.request as OutboundRequestedV1 }, { ...row, version: moved, status: 'scheduled' },
+          await this.lifecycle.defer({ request: row.request as OutboundRequestedV1 }, { ...row, version: moved, status: 'scheduled' },
             'async-failure', this.clock.now() + 5000, { lastError: `${err.code}` });
         }
         return;
@@ -70,13 +70,12 @@ export class StatusService {
       return;
     }
     const error = err ? { class: classifyMetaError(err.code), code: err.code, message: err.title ?? err.message ?? `error ${err.code}` } : undefined;
-    const ok = await this.repo.applyStatus(row.id, row.status, to, ev.wamid, to === 'failed' ? error : undefined);
+    const ok = await this.lifecycle.statusApplied(row, to, ev.wamid, error);
     if (!ok) {
       // Raced with another writer: read again and retry once through the transport's retry.
       throw new Error(`status of ${row.id} changed concurrently`);
     }
     if (row.status === 'attempting') metrics.reconciliations.inc({ outcome: 'settled-by-webhook' });
     metrics.statusTransitions.inc({ status: to });
-    await this.processor.emit(row.request, to, { wamid: ev.wamid, ...(to === 'failed' && error ? { error } : {}) });
   }
 }

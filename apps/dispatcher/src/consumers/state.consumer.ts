@@ -7,16 +7,16 @@ import {
 import { KafkaEventContext } from '@wabridge/kafka';
 import { StatusBacklog } from '../lifecycle/status-backlog';
 import { StatusService } from '../lifecycle/status.service';
-import { OutboundProcessor } from '../sending/outbound.processor';
-import { ErasureRepository } from './erasure.repository';
-import { StateStore } from './state.store';
+import { MessageLifecycle } from '../lifecycle/message-lifecycle';
+import { ErasureRepository } from '../state/erasure.repository';
+import { StateStore } from '../state/state.store';
 
 export const DISPATCHER = Symbol('DISPATCHER');
 export interface DispatcherParts {
   backlog: StatusBacklog;
   state: StateStore;
   status: StatusService;
-  processor: OutboundProcessor;
+  lifecycle: MessageLifecycle;
   erasure: ErasureRepository;
 }
 
@@ -28,7 +28,7 @@ export class StateConsumer {
   @EventPattern(NUMBER_CHANGED_V1.topic)
   async number(@Payload() ev: NumberChangedV1, @Ctx() _ctx: KafkaEventContext): Promise<void> {
     const { active } = await this.parts.state.applyNumber(ev);
-    if (active) await this.parts.processor.resumeHeld(ev.phoneNumberId);
+    if (active) await this.parts.lifecycle.resumeHeld(ev.phoneNumberId);
   }
 
   @EventPattern(CONTACT_CHANGED_V1.topic)

@@ -6,7 +6,8 @@ import {
 import { deadLetterRecord, decodeValue, EventProducer, missingTopics, missingTopicsMessage } from '@wabridge/kafka';
 import { extractTraceContext } from '@wabridge/telemetry';
 import { Clock } from '../common/clock';
-import { OutboundProcessor, WorkItem } from './outbound.processor';
+import { WorkItem } from '../messages/work-item';
+import { OutboundProcessor } from '../pipeline/outbound.processor';
 
 /** How long a batch that failed (database or Kafka down) waits before it is read again. */
 const RETRY_FAILED_BATCH_MS = 1000;

@@ -3,7 +3,7 @@ import { createKafka, EventProducer } from '@wabridge/kafka';
 import { createTestTopics, randomSuffix, testConnection, TopicCollector } from '@wabridge/testing';
 import { systemClock } from '../common/clock';
 import { OutboundConsumer } from './outbound.consumer';
-import type { OutboundProcessor } from './outbound.processor';
+import type { OutboundProcessor } from '../pipeline/outbound.processor';
 
 /**
  * KAFKA_CREATE_TOPICS=false (ADR 0175): the hot-path consumer's start() does not fail on a
