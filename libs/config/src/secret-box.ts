@@ -30,6 +30,11 @@ export class SecretBox {
     this.currentId = parts[0]!.slice(0, parts[0]!.indexOf(':'));
   }
 
+  /** Id of the key that seals (the first of ENCRYPTION_KEYS). */
+  get primaryKeyId(): string {
+    return this.currentId;
+  }
+
   static generateKeySpec(id = 'k1'): string {
     return `${id}:${randomBytes(32).toString('base64')}`;
   }
