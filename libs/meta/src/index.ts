@@ -114,3 +114,6 @@ export {
   type InboundAmendment,
   type InboundChoice,
 } from './inbound-message';
+
+// The one Graph API client (gateway and dispatcher; ADR 0187).
+export * from './graph';
