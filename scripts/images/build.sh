@@ -45,6 +45,18 @@ if [ -n "$host_ca" ] && [ -s "$host_ca" ]; then
   build_mounts=(--volume "$CACHE/build-npmrc:/usr/local/etc:ro")
 fi
 
+# The host's npm cache, bind-mounted for the RUN steps (ADR 0191): a machine that ran `npm ci`
+# (CI, a developer's) has every tarball of the lockfile there already, so `npm ci` in the build
+# installs from disk instead of the registry. WABRIDGE_NPM_CACHE=off uses the Dockerfile's own
+# cache mount instead; WABRIDGE_NPM_CACHE=<dir> another cache folder.
+build_args=()
+npm_cache="${WABRIDGE_NPM_CACHE:-$(npm config get cache 2> /dev/null || true)}"
+if [ "$npm_cache" != off ] && [ -n "$npm_cache" ] && [ -d "$npm_cache" ]; then
+  build_mounts+=(--volume "$npm_cache:/var/cache/wabridge-npm")
+  build_args+=(--build-arg NPM_CONFIG_CACHE=/var/cache/wabridge-npm)
+  echo "images: npm cache = $npm_cache (host)"
+fi
+
 declare -A took
 for app in "${apps[@]}"; do
   port=""
@@ -53,7 +65,7 @@ for app in "${apps[@]}"; do
   echo "images: building $IMAGE_PREFIX/$app:$IMAGE_TAG"
   t0=$SECONDS
   log="$CACHE/build-$app.log"
-  if ! bh build --isolation chroot --pull=false "${build_mounts[@]}" \
+  if ! bh build --isolation chroot --pull=false "${build_mounts[@]}" "${build_args[@]}" \
       --build-arg "NODE_IMAGE=$BASE_IMAGE:24" --build-arg "APP=$app" --build-arg "PORT=$port" \
       -f "$context/deploy/docker/Dockerfile" -t "$IMAGE_PREFIX/$app:$IMAGE_TAG" "$context" > "$log" 2>&1; then
     tail -40 "$log" >&2
