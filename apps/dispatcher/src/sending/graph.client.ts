@@ -1,6 +1,5 @@
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { GraphError, parseGraphError } from '../errors/meta-error-taxonomy';
+import { MetaGraphClient } from '@wabridge/meta';
+import { GraphError } from '../errors/meta-error-taxonomy';
 
 export type GraphResult =
   | { ok: true; wamid: string; httpStatus: number }
@@ -14,87 +13,30 @@ export interface GraphSendInput {
   body: Record<string, unknown>;
 }
 
-/** Errors that prove the request never reached Meta (safe to resend at once). */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
 /**
- * POST /{version}/{phone-number-id}/messages with a timeout, over keep-alive agents (node:http
- * has far less per-request overhead than fetch at thousands of sends per second). A timeout or
- * a broken connection after the request went out leaves the outcome unknown: the caller
- * reconciles instead of resending blindly.
+ * The dispatcher's view of libs/meta's Graph client (ADR 0187): POST
+ * /{version}/{phone-number-id}/messages over keep-alive agents with a timeout. A timeout or a
+ * broken connection after the request went out leaves the outcome unknown: the caller
+ * reconciles instead of resending blindly. Transport failures carry `httpStatus: 0`.
  */
 export class GraphClient {
-  private readonly http = new HttpAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' });
-  private readonly https = new HttpsAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' });
+  private readonly graph: MetaGraphClient;
 
-  constructor(private readonly timeoutMs: number) {}
-
-  async send(i: GraphSendInput): Promise<GraphResult> {
-    const url = new URL(`${i.baseUrl.replace(/\/$/, '')}/${i.version}/${i.phoneNumberId}/messages`);
-    const payload = Buffer.from(JSON.stringify(i.body), 'utf8');
-    let res: { status: number; text: string };
-    try {
-      res = await this.post(url, payload, i.accessToken);
-    } catch (err) {
-      const e = err as Error & { code?: string };
-      const timedOut = e.name === 'TimeoutError';
-      return {
-        ok: false,
-        error: {
-          class: 'transient', message: timedOut ? `Graph call timed out after ${this.timeoutMs} ms` : `Graph call failed: ${e.code ?? e.message}`,
-          httpStatus: 0, outcomeUnknown: !(e.code && NOT_SENT.has(e.code)),
-        },
-      };
-    }
-    let body: unknown = res.text;
-    try {
-      body = JSON.parse(res.text);
-    } catch {
-      /* not JSON: keep the text */
-    }
-    if (res.status >= 200 && res.status < 300) {
-      const wamid = (body as { messages?: { id?: string }[] } | null)?.messages?.[0]?.id;
-      if (typeof wamid === 'string') return { ok: true, wamid, httpStatus: res.status };
-      return { ok: false, error: { class: 'transient', message: 'Graph answered 2xx without messages[0].id', httpStatus: res.status, outcomeUnknown: true } };
-    }
-    return { ok: false, error: parseGraphError(res.status, body) };
+  constructor(timeoutMs: number) {
+    this.graph = new MetaGraphClient({ timeoutMs });
   }
 
-  private post(url: URL, payload: Buffer, token: string): Promise<{ status: number; text: string }> {
-    const isHttps = url.protocol === 'https:';
-    const requestFn = isHttps ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = requestFn(url, {
-        method: 'POST',
-        agent: isHttps ? this.https : this.http,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': payload.length },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', (err) => {
-          clearTimeout(timer);
-          reject(err);
-        });
-      });
-      const timer = setTimeout(() => {
-        const err = new Error('timeout');
-        err.name = 'TimeoutError';
-        req.destroy(err);
-      }, this.timeoutMs);
-      req.on('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      req.end(payload);
-    });
+  async send(i: GraphSendInput): Promise<GraphResult> {
+    const r = await this.graph.sendMessage({ baseUrl: i.baseUrl, version: i.version, token: i.accessToken }, i.phoneNumberId, i.body);
+    if (r.ok) return { ok: true, wamid: r.wamid, httpStatus: r.status };
+    const e = r.error;
+    return {
+      ok: false,
+      error: { class: e.class, message: e.message, code: e.code, subcode: e.subcode, httpStatus: r.status, fbtraceId: e.fbtraceId, outcomeUnknown: r.outcomeUnknown },
+    };
   }
 
   close(): void {
-    this.http.destroy();
-    this.https.destroy();
+    this.graph.close();
   }
 }
