@@ -6,15 +6,19 @@ import { KafkaModule, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { ObservabilityModule } from '@wabridge/telemetry';
 import { AdminController } from './accounts/admin.controller';
 import { RegistryPublisher } from './accounts/registry.publisher';
+import { RegistryRepository } from './accounts/registry.repository';
 import { RegistryService } from './accounts/registry.service';
+import { TenantsRepository } from './accounts/tenants.repository';
 import { TenantsService } from './accounts/tenants.service';
 import { AdminGuard } from './auth/admin.guard';
 import { ApiAuthGuard } from './auth/api-auth.guard';
 import { ApiKeyVerifier } from './auth/api-key.verifier';
 import { CredentialsController } from './accounts/credentials.controller';
 import { OAuthController } from './auth/oauth.controller';
+import { OAuthClientsRepository } from './auth/oauth-clients.repository';
 import { OAuthService } from './auth/oauth.service';
 import { OAuthTokenVerifier } from './auth/oauth-token.verifier';
+import { SigningKeysRepository } from './auth/signing-keys.repository';
 import { SigningKeysService } from './auth/signing-keys.service';
 import { Clock } from './auth/rate-limiter';
 import { RateLimiter, systemClock } from './auth/rate-limiter';
@@ -38,6 +42,7 @@ import { MessagesController } from './messages/messages.controller';
 import { MessagesRepository } from './messages/messages.repository';
 import { SendService } from './messages/send.service';
 import { TemplatesController } from './templates/templates.controller';
+import { TemplatesRepository } from './templates/templates.repository';
 import { TemplatesService } from './templates/templates.service';
 import { EmbeddedSignupService } from './onboarding/embedded-signup.service';
 import { OnboardingController } from './onboarding/onboarding.controller';
@@ -48,6 +53,7 @@ import { AccountStateRefresher } from './numbers/account-state.refresher';
 import { AccountStateRepository } from './numbers/account-state.repository';
 import { AccountStateService } from './numbers/account-state.service';
 import { BusinessProfileController } from './numbers/business-profile.controller';
+import { BusinessProfileRepository } from './numbers/business-profile.repository';
 import { BusinessProfileService } from './numbers/business-profile.service';
 import { NumbersController } from './numbers/numbers.controller';
 import { RequestLogRecorder } from './request-log/request-log.recorder';
@@ -90,13 +96,17 @@ export class GatewayModule {
         { provide: CLOCK, useValue: clock },
         { provide: RATE_LIMITER, useValue: new RateLimiter(env.RATE_LIMIT_PER_MINUTE) },
         ApiKeyVerifier,
+        SigningKeysRepository,
         SigningKeysService,
         OAuthTokenVerifier,
+        OAuthClientsRepository,
         OAuthService,
         { provide: CREDENTIAL_VERIFIERS, inject: [ApiKeyVerifier, OAuthTokenVerifier], useFactory: (apiKeys: ApiKeyVerifier, tokens: OAuthTokenVerifier) => [apiKeys, tokens] },
         ApiAuthGuard,
         AdminGuard,
+        TenantsRepository,
         TenantsService,
+        RegistryRepository,
         RegistryPublisher,
         RegistryService,
         MessagesRepository,
@@ -106,6 +116,7 @@ export class GatewayModule {
         IdempotencyKeyPruner,
         ScheduledSendsRepository,
         ScheduledSendReleaser,
+        TemplatesRepository,
         TemplatesService,
         GraphClient,
         ForwardingService,
@@ -116,6 +127,7 @@ export class GatewayModule {
         AccountStateRepository,
         AccountStateService,
         AccountStateRefresher,
+        BusinessProfileRepository,
         BusinessProfileService,
         RequestLogRepository,
         RequestLogWriter,

@@ -136,6 +136,22 @@ describe('gateway accounts (admin API, API keys, Meta registry)', () => {
     }
   });
 
+  it('lists a number whose WABA restriction has run out as able to send', async () => {
+    const fx = await seedTenant(h);
+    const pg = new Client({ connectionString: TEST_DATABASE_URL });
+    await pg.connect();
+    try {
+      // expired, not yet cleared by the refresher
+      await pg.query(`UPDATE "${h.schema}".wabas SET restrictions = '{RESTRICTED_ADD_PHONE_NUMBER_ACTION}', restricted_until = now() - interval '1 hour' WHERE waba_id = $1`, [fx.wabaId]);
+    } finally {
+      await pg.end();
+    }
+    const listed = await h.admin('GET', `/admin/v1/tenants/${fx.tenantId}/phone-numbers`);
+    expect(listed.body.data).toEqual([expect.objectContaining({ phoneNumberId: fx.phoneNumberId, status: 'active' })]);
+    expect(listed.body.data[0].meta.maySend).toBe(true);
+    expect(listed.body.data[0].meta.blocked).toBeUndefined();
+  });
+
   it('refuses a number whose Meta app is not registered', async () => {
     const t = await h.admin('POST', '/admin/v1/tenants', { name: 'noapp' });
     const res = await h.admin('POST', `/admin/v1/tenants/${t.body.id}/phone-numbers`, {

@@ -1,50 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { accessTokenAad, SecretBox, SealedSecret } from '@wabridge/config';
+import { accessTokenAad, SecretBox } from '@wabridge/config';
 import { APP_CHANGED_V1, AppChangedV1, MessagingTier, NUMBER_CHANGED_V1, NumberChangedV1 } from '@wabridge/contracts';
 import { contractEvent, EventProducer } from '@wabridge/kafka';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { effectiveMps, sendPermission } from '@wabridge/meta';
 import { Clock } from '../auth/rate-limiter';
-import { CLOCK, DATA_SOURCE, GATEWAY_ENV, SECRET_BOX } from '../tokens';
+import { CLOCK, GATEWAY_ENV, SECRET_BOX } from '../tokens';
+import { AppRow, NumberRow, RegistryRepository } from './registry.repository';
 
-export interface AppRow {
-  app_id: string;
-  app_secret: SealedSecret;
-  verify_token: SealedSecret;
-  revision: number;
-  updated_at: Date;
-}
-
-export interface NumberRow {
-  id: string;
-  tenant_id: string;
-  phone_number_id: string;
-  display_phone_number: string;
-  waba_id: string;
-  app_id: string;
-  business_id: string;
-  access_token: SealedSecret;
-  graph_base_url: string;
-  graph_api_version: string;
-  mps: number;
-  tier: MessagingTier;
-  status: 'active' | 'paused';
-  paused_reason: string | null;
-  revision: number;
-  created_at: Date;
-  updated_at: Date;
-  /** Meta's view of the number and its WABA (ADR 0163; null until Meta told us). */
-  quality_rating: string | null;
-  name_status: string | null;
-  messaging_tier: MessagingTier | null;
-  throughput_mps: number | null;
-  coexistence: boolean;
-  review_status: string | null;
-  ban_state: string | null;
-  restrictions: string[] | null;
-  restricted_until: Date | null;
-}
+export type { AppRow, NumberRow } from './registry.repository';
 
 /**
  * The number as Meta lets it work now: Meta's tier and throughput win over the operator's
@@ -83,10 +47,6 @@ export const eventAad = {
   app: (appId: string) => `app:${appId}`,
 };
 
-export const NUMBER_SELECT = `
-  SELECT n.*, w.business_id, w.review_status, w.ban_state, w.restrictions, w.restricted_until
-  FROM phone_numbers n JOIN wabas w ON w.waba_id = n.waba_id`;
-
 /**
  * Publishes app and number configuration as full-state events on compacted topics (key = app
  * id / phone number id), secrets re-sealed for the consumer (AAD `app:<id>` / accessTokenAad).
@@ -98,7 +58,7 @@ export class RegistryPublisher implements OnApplicationBootstrap {
   private readonly log = new Logger(RegistryPublisher.name);
 
   constructor(
-    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    private readonly registry: RegistryRepository,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     @Inject(GATEWAY_ENV) private readonly env: ResolvedGatewayEnv,
     private readonly producer: EventProducer,
@@ -116,8 +76,8 @@ export class RegistryPublisher implements OnApplicationBootstrap {
 
   /** Republishes every app and number; a row that cannot be published is logged and skipped. */
   async republishAll(): Promise<number> {
-    const apps: AppRow[] = await this.db.query('SELECT * FROM meta_apps');
-    const numbers: NumberRow[] = await this.db.query(NUMBER_SELECT);
+    const apps = await this.registry.allApps();
+    const numbers = await this.registry.allNumbers();
     const results = await Promise.allSettled([
       ...apps.map((a) => this.publishApp(a).catch((err: Error) => { throw new Error(`app ${a.app_id}: ${err.message}`); })),
       ...numbers.map((n) => this.publishNumber(n).catch((err: Error) => { throw new Error(`number ${n.phone_number_id}: ${err.message}`); })),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ApiError } from '@wabridge/http';
-import { CLOCK, DATA_SOURCE } from '../tokens';
+import { CLOCK } from '../tokens';
+import { OAuthClientsRepository } from './oauth-clients.repository';
 import { CredentialVerifier } from './credential-verifier';
 import { decodeJwt, signatureValid } from './jwt';
 import { Principal, Scope } from './principal';
@@ -29,7 +29,7 @@ export class OAuthTokenVerifier implements CredentialVerifier {
   private readonly clients = new Map<string, ClientState>();
 
   constructor(
-    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    private readonly repo: OAuthClientsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly keys: SigningKeysService,
   ) {}
@@ -59,8 +59,7 @@ export class OAuthTokenVerifier implements CredentialVerifier {
     const now = this.clock.now();
     const cached = this.clients.get(id);
     if (cached && now - cached.readAt < CLIENT_STATE_TTL_MS && now >= cached.readAt) return cached;
-    const rows: { tenant_id: string; scopes: Scope[]; revoked_at: Date | null }[] = await this.db.query('SELECT tenant_id, scopes, revoked_at FROM oauth_clients WHERE id = $1', [id]);
-    const row = rows[0];
+    const row = await this.repo.findGrant(id);
     if (!row) return undefined;
     const state = { tenantId: row.tenant_id, scopes: row.scopes, revoked: row.revoked_at !== null, readAt: now };
     if (this.clients.size > 10000) this.clients.clear();

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ulid } from 'ulid';
-import { returnedRows } from '@wabridge/database';
 import { ApiError } from '@wabridge/http';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
-import { CLOCK, DATA_SOURCE, GATEWAY_ENV } from '../tokens';
+import { CLOCK, GATEWAY_ENV } from '../tokens';
 import { signJwt } from './jwt';
+import { ClientRow, OAuthClientsRepository } from './oauth-clients.repository';
 import { clientSecretMatches, generateClientId, generateClientSecret } from './oauth-client';
 import { OAuthTokenVerifier } from './oauth-token.verifier';
 import { DEFAULT_SCOPES, Principal, Scope, SCOPES } from './principal';
@@ -35,18 +34,6 @@ export interface TokenResponse {
   scope: string;
 }
 
-interface ClientRow {
-  id: string;
-  tenant_id: string;
-  name: string;
-  scopes: Scope[];
-  secret_hash: Buffer;
-  previous_secret_hash: Buffer | null;
-  previous_secret_expires_at: Date | null;
-  created_at: Date;
-  revoked_at: Date | null;
-}
-
 /** Longest overlap a rotated secret keeps working (7 days). */
 export const MAX_OVERLAP_SECONDS = 7 * 86400;
 
@@ -66,7 +53,7 @@ export function grantableScopes(principal: Principal, requested: readonly Scope[
 @Injectable()
 export class OAuthService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    private readonly clients: OAuthClientsRepository,
     @Inject(GATEWAY_ENV) private readonly env: ResolvedGatewayEnv,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly keys: SigningKeysService,
@@ -77,23 +64,17 @@ export class OAuthService {
     const scopes = grantableScopes(principal, requested);
     const clientId = generateClientId();
     const { secret, hash } = generateClientSecret();
-    await this.db.query('INSERT INTO oauth_clients (id, tenant_id, name, scopes, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      clientId, principal.tenantId, name, scopes, hash, new Date(this.clock.now()),
-    ]);
+    await this.clients.insert({ id: clientId, tenantId: principal.tenantId, name, scopes, secretHash: hash, createdAt: new Date(this.clock.now()) });
     return { clientId, clientSecret: secret, name, scopes };
   }
 
   async listClients(tenantId: string): Promise<OAuthClientView[]> {
-    const rows: ClientRow[] = await this.db.query('SELECT * FROM oauth_clients WHERE tenant_id = $1 ORDER BY created_at, id', [tenantId]);
+    const rows = await this.clients.listByTenant(tenantId);
     return rows.map((r) => this.view(r));
   }
 
   async revokeClient(tenantId: string, clientId: string): Promise<void> {
-    const rows = returnedRows(await this.db.query(
-      'UPDATE oauth_clients SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND tenant_id = $2 RETURNING id',
-      [clientId, tenantId, new Date(this.clock.now())],
-    ));
-    if (rows.length === 0) throw ApiError.notFound('oauth client');
+    if (!(await this.clients.revoke(tenantId, clientId, new Date(this.clock.now())))) throw ApiError.notFound('oauth client');
     this.verifier.forget(clientId);
   }
 
@@ -101,19 +82,13 @@ export class OAuthService {
   async rotateSecret(tenantId: string, clientId: string, overlapSeconds: number): Promise<{ clientId: string; clientSecret: string; previousSecretExpiresAt: string }> {
     const { secret, hash } = generateClientSecret();
     const until = new Date(this.clock.now() + overlapSeconds * 1000);
-    const rows = returnedRows(await this.db.query(
-      `UPDATE oauth_clients SET previous_secret_hash = secret_hash, previous_secret_expires_at = $3, secret_hash = $4
-        WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id`,
-      [clientId, tenantId, until, hash],
-    ));
-    if (rows.length === 0) throw ApiError.notFound('oauth client');
+    if (!(await this.clients.rotateSecret(tenantId, clientId, hash, until))) throw ApiError.notFound('oauth client');
     return { clientId, clientSecret: secret, previousSecretExpiresAt: until.toISOString() };
   }
 
   /** `POST /oauth/token` with grant_type=client_credentials, after the controller found the credentials. */
   async issueToken(clientId: string, clientSecret: string, scope: string | undefined): Promise<TokenResponse> {
-    const rows: ClientRow[] = await this.db.query('SELECT * FROM oauth_clients WHERE id = $1', [clientId]);
-    const row = rows[0];
+    const row = await this.clients.find(clientId);
     const now = this.clock.now();
     const current = clientSecretMatches(clientSecret, row?.secret_hash);
     const previous = !current && !!row?.previous_secret_expires_at && row.previous_secret_expires_at.getTime() > now

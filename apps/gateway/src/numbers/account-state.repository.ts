@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { returnedRows } from '@wabridge/database';
 import { NumberStateChange, WabaStateChange } from '@wabridge/meta';
-import { NUMBER_SELECT, NumberRow } from '../accounts/registry.publisher';
+import { NUMBER_SELECT, NumberRow } from '../accounts/registry.repository';
 import { DATA_SOURCE } from '../tokens';
 
 /** Columns Meta's facts land in (a whitelist: field names never reach SQL from outside). */

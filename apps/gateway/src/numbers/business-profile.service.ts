@@ -1,15 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { BusinessVerificationStatus, sendPermission } from '@wabridge/meta';
 import { Clock } from '../auth/rate-limiter';
-import { CLOCK, DATA_SOURCE } from '../tokens';
+import { CLOCK } from '../tokens';
 import { AccountStateRepository, WabaStateRow } from './account-state.repository';
 import { PutBusinessProfileDto } from './business-profile.dto';
-
-interface ProfileRow {
-  legal_name: string; display_name: string; category: string; vertical: string | null; website: string | null;
-  email: string | null; phone: string | null; address: Record<string, string> | null; updated_at: Date;
-}
+import { BusinessProfileRepository } from './business-profile.repository';
 
 export interface WabaStatusView {
   wabaId: string;
@@ -49,17 +44,16 @@ function wabaStatus(w: WabaStateRow, now: number): WabaStatusView {
 @Injectable()
 export class BusinessProfileService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    private readonly profiles: BusinessProfileRepository,
     private readonly state: AccountStateRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async get(tenantId: string): Promise<BusinessProfileView> {
-    const rows: ProfileRow[] = await this.db.query('SELECT * FROM business_profiles WHERE tenant_id = $1', [tenantId]);
+    const r = await this.profiles.find(tenantId);
     const now = this.clock.now();
     const wabas = (await this.state.wabaRows(tenantId)).map((w) => wabaStatus(w, now));
     const best = RANK.find((s) => wabas.some((w) => w.businessVerificationStatus === s)) ?? 'not_verified';
-    const r = rows[0];
     return {
       legalName: r?.legal_name ?? null, displayName: r?.display_name ?? null, category: r?.category ?? null, vertical: r?.vertical ?? null,
       website: r?.website ?? null, email: r?.email ?? null, phone: r?.phone ?? null, address: r?.address ?? null,
@@ -68,15 +62,10 @@ export class BusinessProfileService {
   }
 
   async put(tenantId: string, p: PutBusinessProfileDto): Promise<BusinessProfileView> {
-    await this.db.query(
-      `INSERT INTO business_profiles (tenant_id, legal_name, display_name, category, vertical, website, email, phone, address)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
-       ON CONFLICT (tenant_id) DO UPDATE SET legal_name = EXCLUDED.legal_name, display_name = EXCLUDED.display_name,
-         category = EXCLUDED.category, vertical = EXCLUDED.vertical, website = EXCLUDED.website, email = EXCLUDED.email,
-         phone = EXCLUDED.phone, address = EXCLUDED.address, updated_at = now()`,
-      [tenantId, p.legalName, p.displayName, p.category, p.vertical ?? null, p.website ?? null, p.email ?? null, p.phone ?? null,
-        p.address ? JSON.stringify(p.address) : null],
-    );
+    await this.profiles.put(tenantId, {
+      legalName: p.legalName, displayName: p.displayName, category: p.category, vertical: p.vertical ?? null, website: p.website ?? null,
+      email: p.email ?? null, phone: p.phone ?? null, address: p.address ?? null,
+    });
     return this.get(tenantId);
   }
 }

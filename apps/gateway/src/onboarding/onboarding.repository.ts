@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ulid } from 'ulid';
 import { SealedSecret } from '@wabridge/config';
-import { NUMBER_SELECT, NumberRow } from '../accounts/registry.publisher';
+import { NUMBER_SELECT, NumberRow } from '../accounts/registry.repository';
 import { DATA_SOURCE } from '../tokens';
 import { NOT_REGISTERED_REASON, RegistrationColumns, RegistrationStatus } from './registration-state';
 

@@ -105,6 +105,22 @@ describe('templates (Graph via the sandbox, mirrored locally)', () => {
     expect(refused.body.error.message).toContain('PAUSED');
   });
 
+  it('takes a category change that names the template by name and language only', async () => {
+    const created = await h.api(tenant.key, 'POST', '/v1/templates', {
+      wabaId, name: 'renamed_category', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi' }],
+    });
+    expect(created.status).toBe(201);
+    await producer.send({
+      topic: ACCOUNT_EVENT_V1.topic, key: wabaId,
+      value: {
+        eventId: `${created.body.metaTemplateId}-category`, field: 'template_category_update', kind: 'template-category', wabaId, appId: 'tplapp',
+        occurredAt: new Date().toISOString(), receivedAt: new Date().toISOString(),
+        value: { message_template_name: 'renamed_category', message_template_language: 'en_US', previous_category: 'UTILITY', new_category: 'MARKETING' },
+      } satisfies AccountEventV1,
+    });
+    await waitFor(async () => (await h.api(tenant.key, 'GET', `/v1/templates/${created.body.id}`)).body.category === 'MARKETING', { what: 'category from the webhook' });
+  });
+
   it('hides templates from other tenants (404, empty list, no access to the WABA)', async () => {
     const mine = (await h.api(tenant.key, 'GET', '/v1/templates')).body.data;
     expect(mine.length).toBeGreaterThan(0);

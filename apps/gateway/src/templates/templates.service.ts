@@ -1,28 +1,9 @@
-import { returnedRows } from '@wabridge/database';
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { ulid } from 'ulid';
+import { Injectable } from '@nestjs/common';
 import { AccountEventV1 } from '@wabridge/contracts';
 import { ApiError } from '@wabridge/http';
 import { RegistryService } from '../accounts/registry.service';
 import { GraphCallError, GraphClient, graphErrorToApiError } from '../graph/graph.client';
-import { DATA_SOURCE } from '../tokens';
-
-interface TemplateRow {
-  id: string;
-  tenant_id: string;
-  waba_id: string;
-  meta_template_id: string | null;
-  name: string;
-  language: string;
-  category: string;
-  status: string;
-  components: unknown[];
-  rejected_reason: string | null;
-  quality_score: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
+import { TemplateKey, TemplateRow, TemplatesRepository } from './templates.repository';
 
 export interface TemplateView {
   id: string;
@@ -75,7 +56,7 @@ interface GraphTemplate {
 @Injectable()
 export class TemplatesService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    private readonly repo: TemplatesRepository,
     private readonly registry: RegistryService,
     private readonly graph: GraphClient,
   ) {}
@@ -89,9 +70,7 @@ export class TemplatesService {
   async assertSendable(tenantId: string, wabaId: string, template: Record<string, unknown>): Promise<string | undefined> {
     const name = String(template.name);
     const language = String((template.language as Record<string, unknown>).code);
-    const rows: { name: string; language: string; status: string; category: string }[] = await this.db.query(
-      'SELECT name, language, status, category FROM templates WHERE tenant_id = $1 AND waba_id = $2', [tenantId, wabaId],
-    );
+    const rows = await this.repo.sendability(tenantId, wabaId);
     if (rows.length === 0) return undefined;
     const match = rows.find((r) => r.name === name && r.language === language);
     if (!match) {
@@ -108,16 +87,14 @@ export class TemplatesService {
       if (!wabaId) throw ApiError.badRequest('wabaId: is required with refresh=true');
       await this.syncFromGraph(tenantId, wabaId);
     }
-    const rows: TemplateRow[] = wabaId
-      ? await this.db.query('SELECT * FROM templates WHERE tenant_id = $1 AND waba_id = $2 ORDER BY name, language', [tenantId, wabaId])
-      : await this.db.query('SELECT * FROM templates WHERE tenant_id = $1 ORDER BY waba_id, name, language', [tenantId]);
+    const rows = await this.repo.list(tenantId, wabaId);
     return rows.map(view);
   }
 
   async get(tenantId: string, id: string): Promise<TemplateView> {
-    const rows: TemplateRow[] = await this.db.query('SELECT * FROM templates WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
-    if (!rows[0]) throw ApiError.notFound('template');
-    return view(rows[0]);
+    const row = await this.repo.find(tenantId, id);
+    if (!row) throw ApiError.notFound('template');
+    return view(row);
   }
 
   async create(tenantId: string, input: CreateTemplateInput): Promise<TemplateView> {
@@ -125,27 +102,21 @@ export class TemplatesService {
     const created = (await this.graph
       .call(number, 'POST', `${input.wabaId}/message_templates`, { name: input.name, language: input.language, category: input.category, components: input.components })
       .catch(rethrowGraph)) as GraphTemplate;
-    const rows: TemplateRow[] = await this.db.query(
-      `INSERT INTO templates (id, tenant_id, waba_id, meta_template_id, name, language, category, status, components)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (waba_id, name, language) DO UPDATE SET meta_template_id = EXCLUDED.meta_template_id, category = EXCLUDED.category,
-         status = EXCLUDED.status, components = EXCLUDED.components, updated_at = now()
-       RETURNING *`,
-      [ulid(), tenantId, input.wabaId, created.id ?? null, input.name, input.language, created.category ?? input.category,
-        created.status ?? 'PENDING', JSON.stringify(input.components)],
-    );
-    return view(rows[0]!);
+    const row = await this.repo.upsert({
+      tenantId, wabaId: input.wabaId, metaTemplateId: created.id ?? null, name: input.name, language: input.language,
+      category: created.category ?? input.category, status: created.status ?? 'PENDING', components: input.components,
+    });
+    return view(row);
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
-    const rows: TemplateRow[] = await this.db.query('SELECT * FROM templates WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
-    const row = rows[0];
+    const row = await this.repo.find(tenantId, id);
     if (!row) throw ApiError.notFound('template');
     const number = await this.wabaNumber(tenantId, row.waba_id);
     const query: Record<string, string> = { name: row.name };
     if (row.meta_template_id) query.hsm_id = row.meta_template_id;
     await this.graph.call(number, 'DELETE', `${row.waba_id}/message_templates`, undefined, query).catch(rethrowGraph);
-    await this.db.query('DELETE FROM templates WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    await this.repo.remove(tenantId, id);
   }
 
   /** Mirrors the WABA's templates as Graph lists them (one page of up to 250 per call). */
@@ -159,13 +130,10 @@ export class TemplatesService {
         .catch(rethrowGraph)) as { data?: GraphTemplate[]; paging?: { cursors?: { after?: string }; next?: string } };
       for (const t of res.data ?? []) {
         if (!t.name || !t.language) continue;
-        await this.db.query(
-          `INSERT INTO templates (id, tenant_id, waba_id, meta_template_id, name, language, category, status, components)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-           ON CONFLICT (waba_id, name, language) DO UPDATE SET meta_template_id = EXCLUDED.meta_template_id,
-             category = EXCLUDED.category, status = EXCLUDED.status, components = EXCLUDED.components, updated_at = now()`,
-          [ulid(), tenantId, wabaId, t.id ?? null, t.name, t.language, t.category ?? 'UTILITY', t.status ?? 'PENDING', JSON.stringify(t.components ?? [])],
-        );
+        await this.repo.upsert({
+          tenantId, wabaId, metaTemplateId: t.id ?? null, name: t.name, language: t.language,
+          category: t.category ?? 'UTILITY', status: t.status ?? 'PENDING', components: t.components ?? [],
+        });
         count++;
       }
       after = res.paging?.next ? res.paging.cursors?.after : undefined;
@@ -180,26 +148,23 @@ export class TemplatesService {
     const templateId = e.templateId ?? (v.message_template_id !== undefined ? String(v.message_template_id) : undefined);
     const name = e.templateName ?? (typeof v.message_template_name === 'string' ? v.message_template_name : undefined);
     const language = e.templateLanguage ?? (typeof v.message_template_language === 'string' ? v.message_template_language : undefined);
-    const match = templateId
-      ? { sql: 'waba_id = $1 AND (meta_template_id = $2 OR (name = $3 AND language = $4))', params: [e.wabaId, templateId, name ?? null, language ?? null] }
-      : name && language ? { sql: 'waba_id = $1 AND name = $2 AND language = $3', params: [e.wabaId, name, language] } : null;
-    if (!match) return;
+    const key: TemplateKey | null = templateId
+      ? { wabaId: e.wabaId, templateId, name: name ?? null, language: language ?? null }
+      : name && language ? { wabaId: e.wabaId, name, language } : null;
+    if (!key) return;
     if (e.field === 'message_template_status_update') {
       const status = String(e.event ?? v.event ?? '').toUpperCase();
       if (!status) return;
       const reason = typeof v.reason === 'string' && v.reason !== 'NONE' ? v.reason : null;
-      const n = match.params.length;
-      returnedRows(await this.db.query(`UPDATE templates SET status = $${n + 1}, rejected_reason = $${n + 2}, updated_at = now() WHERE ${match.sql}`, [...match.params, status, reason]));
+      await this.repo.setStatus(key, status, reason);
     } else if (e.field === 'template_category_update') {
       const category = typeof v.new_category === 'string' ? v.new_category : undefined;
       if (!category) return;
-      const n = match.params.length;
-      await this.db.query(`UPDATE templates SET category = $${n + 1}, updated_at = now() WHERE ${match.sql}`, [...match.params, category]);
+      await this.repo.setCategory(key, category);
     } else if (e.field === 'message_template_quality_update') {
       const score = typeof v.new_quality_score === 'string' ? v.new_quality_score.toUpperCase() : undefined;
       if (!score) return;
-      const n = match.params.length;
-      await this.db.query(`UPDATE templates SET quality_score = $${n + 1}, updated_at = now() WHERE ${match.sql}`, [...match.params, score]);
+      await this.repo.setQualityScore(key, score);
     }
   }
 
