@@ -22,6 +22,8 @@ const int = intEnv;
 const config = {
   ...httpLoadConfig(),
   dbPoolSize: int('BENCH_GATEWAY_DB_POOL', 40),
+  // BENCH_CPU_PROF_DIR=<dir>: the gateway runs with --cpu-prof and writes its profile there on exit.
+  cpuProfDir: process.env.BENCH_CPU_PROF_DIR || null,
 };
 
 const log = (msg) => process.stderr.write(`[gateway bench] ${msg}\n`);
@@ -116,6 +118,7 @@ try {
   const [gatewayPort, baselinePort] = [await freePort(), await freePort()];
   servers.gateway = await startNodeProcess({
     name: 'gateway', entry, port: gatewayPort, managementPort: await freePort(), timeoutMs: 90000,
+    execArgv: config.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', config.cpuProfDir] : [],
     env: {
       NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn',
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', KAFKA_PARTITIONS: String(config.partitions), TOPIC_SUFFIX: suffix,

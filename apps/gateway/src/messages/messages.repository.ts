@@ -125,6 +125,42 @@ export class MessagesRepository {
     return rows.length > 0;
   }
 
+  /**
+   * `insertAccepted` for several messages in one statement (the send path's batches, ADR
+   * 0192): returns the ids of the rows inserted. A row whose (tenant, Idempotency-Key) exists
+   * — committed, earlier in the same list, or in a transaction still open, which this waits
+   * for — is skipped. Rows are inserted in the order given (callers sort by key: lock order).
+   */
+  async insertAcceptedMany(m: EntityManager, msgs: readonly NewMessage[]): Promise<Set<string>> {
+    if (msgs.length === 1) return new Set((await this.insertAccepted(m, msgs[0]!)) ? [msgs[0]!.id] : []);
+    const cols: unknown[][] = Array.from({ length: 15 }, () => new Array<unknown>(msgs.length));
+    msgs.forEach((msg, i) => {
+      const status: ProjectedStatus = msg.scheduled ? 'scheduled' : 'accepted';
+      const history: HistoryEntry[] = [{ status, at: msg.createdAt }];
+      const values = [
+        msg.id, msg.tenantId, msg.phoneNumberId, msg.to ?? msg.recipientUserId, msg.to ?? null, msg.recipientUserId ?? null,
+        msg.type, status, statusRank(status), JSON.stringify(history), msg.idempotencyKey ?? null, msg.requestHash, msg.source,
+        msg.metadata ? JSON.stringify(msg.metadata) : null, msg.createdAt,
+      ];
+      values.forEach((v, c) => { cols[c]![i] = v; });
+    });
+    const sendAt = msgs.map((msg) => msg.sendAt ?? null);
+    const rows = returnedRows<{ id: string }>(await m.query(
+      `INSERT INTO messages (id, tenant_id, phone_number_id, recipient, "to", recipient_user_id, type, status, status_rank,
+         history, idempotency_key, request_hash, source, metadata, created_at, updated_at, send_at)
+       SELECT id, tenant_id, phone_number_id, recipient, "to", recipient_user_id, type, status, status_rank,
+         history, idempotency_key, request_hash, source, metadata, created_at, created_at, send_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[],
+         $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::jsonb[], $15::timestamptz[], $16::timestamptz[])
+         AS r(id, tenant_id, phone_number_id, recipient, "to", recipient_user_id, type, status, status_rank,
+           history, idempotency_key, request_hash, source, metadata, created_at, send_at)
+       ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING id`,
+      [...cols, sendAt],
+    ));
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** A message requested straight on Kafka (internal producer): recorded once, redeliveries ignored. */
   async insertFromCommand(msg: NewMessage): Promise<void> {
     const history: HistoryEntry[] = [{ status: 'accepted', at: msg.createdAt }];

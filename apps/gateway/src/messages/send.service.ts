@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ulid } from 'ulid';
 import { OUTBOUND_REQUESTED_V1, OutboundRequestedV1, TEMPLATE_CATEGORIES, TemplateCategory } from '@wabridge/contracts';
 import { ApiError } from '@wabridge/http';
 import { contractEvent, EventProducer } from '@wabridge/kafka';
 import { sendPermission } from '@wabridge/meta';
-import { kafkaUnavailableTo503 } from '../accounts/durable';
 import { RegistryService } from '../accounts/registry.service';
 import { Principal } from '../auth/principal';
 import { Clock } from '../auth/rate-limiter';
@@ -15,9 +13,12 @@ import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { CLOCK, DATA_SOURCE, GATEWAY_ENV } from '../tokens';
 import { ContactWindowClient, windowProblem } from './contact-window';
 import { mediaReferencesOf, MediaResolver, withMetaMediaIds } from './media-resolver';
-import { MessageRow, MessagesRepository } from './messages.repository';
+import { AcceptBatcher } from './accept-batcher';
+import { newMessageId } from './message-id';
+import { MessageRow, MessagesRepository, NewMessage } from './messages.repository';
 import { ScheduledSendsRepository } from './scheduled-sends.repository';
 import { NormalizedSend, parseCloudSend } from './send-request';
+import { SingleFlight } from './single-flight';
 import { assertRegistered } from '../onboarding/registration-state';
 
 /** Error code of a send refused because Meta does not let the number's WABA send (422). */
@@ -35,10 +36,25 @@ export interface SendResult {
 
 /** JSON with sorted keys: equal bodies hash equal however their keys were ordered. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  // Loops rather than map/filter/join (the send path's hot spot); the output is byte for byte
+  // what it always was: stored request hashes must keep matching their retries.
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + ((canonicalJson(value[i]) as string | undefined) ?? '');
+    return `${out}]`;
+  }
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj).sort();
+    let out = '{';
+    let first = true;
+    for (const k of keys) {
+      const v = obj[k];
+      if (v === undefined) continue;
+      out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+      first = false;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value);
 }
@@ -70,12 +86,16 @@ export function requestHash(send: NormalizedSend): string {
  * acknowledged the command (acks=all). Kafka down → rollback → 503, nothing accepted.
  * A crash (or a lost commit) after the ack leaves the command on the topic without a row; the
  * client saw no 202 and retries, producing a second command with the same idempotency key,
- * which the dispatcher deduplicates on (tenantId, idempotencyKey). See docs/adr/0011.
+ * which the dispatcher deduplicates on (tenantId, idempotencyKey). See docs/adr/0011. Sends to
+ * go now are group-committed with their concurrent neighbours (AcceptBatcher, ADR 0192).
  */
 @Injectable()
 export class SendService implements OnModuleInit {
   private readonly media: MediaResolver;
   private readonly contactWindow: ContactWindowClient;
+  private readonly batcher: AcceptBatcher;
+  /** Concurrent sends of one template share its lookup (ADR 0192). */
+  private readonly templateChecks = new SingleFlight<string | undefined>();
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
@@ -89,6 +109,7 @@ export class SendService implements OnModuleInit {
   ) {
     this.media = new MediaResolver(env);
     this.contactWindow = new ContactWindowClient(env);
+    this.batcher = new AcceptBatcher(db, messages, producer);
   }
 
   /** Loads Meta's spec and the phone metadata now, not on the first request (seconds under load). */
@@ -107,9 +128,9 @@ export class SendService implements OnModuleInit {
       throw new ApiError(422, NUMBER_NOT_ALLOWED, `Meta does not let this number's WhatsApp Business Account send (${permission.reason})`,
         { reason: permission.reason, ...(permission.until ? { until: permission.until } : {}) });
     }
-    const templateCategory = send.type === 'template' ? await this.templates.assertSendable(tenantId, number.waba_id, send.message.template as Record<string, unknown>) : undefined;
+    const templateCategory = send.type === 'template' ? await this.templateCategory(tenantId, number.waba_id, send.message.template as Record<string, unknown>) : undefined;
     const hash = requestHash(send);
-    const id = ulid();
+    const id = newMessageId();
     const now = this.clock.now();
     const requestedAt = new Date(now).toISOString();
     const ttlMs = this.env.IDEMPOTENCY_KEY_TTL_HOURS * HOUR_MS;
@@ -144,22 +165,19 @@ export class SendService implements OnModuleInit {
     if (send.sendAt) command.sendAt = send.sendAt;
     if (send.campaignId) command.campaignId = send.campaignId;
 
-    const accept = (): Promise<boolean> => this.db.transaction(async (m) => {
-      const fresh = await this.messages.insertAccepted(m, {
-        id, tenantId, phoneNumberId: send.phoneNumberId, to: send.to, recipientUserId: send.recipient, type: send.type,
-        idempotencyKey, requestHash: hash, source: send.source, metadata: send.metadata, createdAt: requestedAt,
-        sendAt: send.sendAt, scheduled,
-      });
-      if (!fresh) return false;
-      if (scheduled) {
+    const row: NewMessage = {
+      id, tenantId, phoneNumberId: send.phoneNumberId, to: send.to, recipientUserId: send.recipient, type: send.type,
+      idempotencyKey, requestHash: hash, source: send.source, metadata: send.metadata, createdAt: requestedAt,
+      sendAt: send.sendAt, scheduled,
+    };
+    // Sends to go now share a transaction and a produce with their concurrent neighbours (ADR 0192).
+    const accept = (): Promise<boolean> => (scheduled
+      ? this.db.transaction(async (m) => {
+        if (!(await this.messages.insertAccepted(m, row))) return false;
         await this.scheduledSends.insert(m, { messageId: id, tenantId, phoneNumberId: send.phoneNumberId, sendAt: send.sendAt!, command });
         return true;
-      }
-      await this.producer
-        .send(contractEvent(OUTBOUND_REQUESTED_V1, send.phoneNumberId, command, { tenantId }))
-        .catch(kafkaUnavailableTo503);
-      return true;
-    });
+      })
+      : this.batcher.accept(row, contractEvent(OUTBOUND_REQUESTED_V1, send.phoneNumberId, command, { tenantId })));
     let inserted = await accept();
     if (!inserted && idempotencyKey) {
       // A key older than the TTL is forgotten: this is a new request (ADR 0067).
@@ -171,6 +189,12 @@ export class SendService implements OnModuleInit {
     const earlier = await this.messages.findByIdempotencyKey(tenantId, idempotencyKey!);
     if (!earlier) throw ApiError.unavailable('idempotency record vanished; retry');
     return this.replay(earlier, hash);
+  }
+
+  /** TemplatesService.assertSendable, one lookup for the concurrent sends of the same template (same error or category). */
+  private templateCategory(tenantId: string, wabaId: string, template: Record<string, unknown>): Promise<string | undefined> {
+    const key = `${tenantId}\u0000${wabaId}\u0000${String(template.name)}\u0000${String((template.language as Record<string, unknown> | undefined)?.code)}`;
+    return this.templateChecks.run(key, () => this.templates.assertSendable(tenantId, wabaId, template));
   }
 
   /** The answer to a retry of an accepted request (same key): the same message, or 409 for another body. */
