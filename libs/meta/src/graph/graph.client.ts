@@ -1,5 +1,7 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+// Named imports on purpose: they compile to property reads of the module object at call time,
+// so OpenTelemetry's patched `request` is used even when this module loaded first.
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import {
   httpFailure,
@@ -71,8 +73,8 @@ export class MetaGraphClient {
   private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly maxResponseBytes: number;
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
   private readonly origins = new Map<string, Origin>();
 
   constructor(options: GraphClientOptions = {}) {
@@ -85,8 +87,8 @@ export class MetaGraphClient {
       maxFreeSockets: options.maxFreeSockets ?? GRAPH_DEFAULTS.maxFreeSockets,
       scheduling: 'lifo' as const,
     };
-    this.httpAgent = new http.Agent(agent);
-    this.httpsAgent = new https.Agent(agent);
+    this.httpAgent = new HttpAgent(agent);
+    this.httpsAgent = new HttpsAgent(agent);
   }
 
   /** `METHOD {baseUrl}/{version}/{path}?{query}`; a 2xx answer is `{ok: true, body}`, anything else a `GraphFailure`. */
@@ -129,7 +131,7 @@ export class MetaGraphClient {
   private exchange(target: GraphTarget, method: GraphMethod, path: string, query: GraphRequestOptions['query'], payload: string | undefined): Promise<Answer> {
     const origin = this.originOf(target.baseUrl);
     const search = query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query as Record<string, string>).toString()}` : '';
-    const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
+    const headers: OutgoingHttpHeaders = { accept: 'application/json' };
     if (target.token !== null) headers.authorization = `Bearer ${target.token}`;
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';
@@ -150,9 +152,9 @@ export class MetaGraphClient {
           reject(err);
         } else resolve(answer!);
       };
-      let req: http.ClientRequest;
+      let req: ClientRequest;
       try {
-        req = (origin.https ? https : http).request(
+        req = (origin.https ? httpsRequest : httpRequest)(
           { hostname: origin.hostname, port: origin.port, path: `${origin.prefix}/${target.version}/${path}${search}`, method, headers, agent: origin.https ? this.httpsAgent : this.httpAgent },
           (res) => this.read(res, settle),
         );
@@ -183,7 +185,7 @@ export class MetaGraphClient {
     });
   }
 
-  private read(res: http.IncomingMessage, settle: (err: ExchangeError | null, answer?: Answer) => void): void {
+  private read(res: IncomingMessage, settle: (err: ExchangeError | null, answer?: Answer) => void): void {
     const status = res.statusCode ?? 0;
     const max = this.maxResponseBytes;
     const tooLarge = () =>
