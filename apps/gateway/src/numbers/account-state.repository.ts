@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { returnedRows } from '@wabridge/database';
+import { Queryable, returnedRows } from '@wabridge/database';
 import { NumberStateChange, WabaStateChange } from '@wabridge/meta';
 import { NUMBER_SELECT, NumberRow } from '../accounts/registry.repository';
 import { DATA_SOURCE } from '../tokens';
@@ -76,7 +76,7 @@ export class AccountStateRepository {
     return this.db.transaction(work);
   }
 
-  async lockWaba(m: EntityManager, wabaId: string): Promise<WabaStateRow | null> {
+  async lockWaba(m: Queryable, wabaId: string): Promise<WabaStateRow | null> {
     const rows: WabaStateRow[] = await m.query('SELECT * FROM wabas WHERE waba_id = $1 FOR UPDATE', [wabaId]);
     return rows[0] ?? null;
   }
@@ -85,7 +85,7 @@ export class AccountStateRepository {
    * Numbers of the WABA a change names: by id, else by display number (Meta's webhooks name
    * the number by its digits), else all of them (WABA-wide changes). Locked for the update.
    */
-  async lockNumbers(m: EntityManager, wabaId: string, by: { phoneNumberId?: string; displayDigits?: string }): Promise<NumberMetaRow[]> {
+  async lockNumbers(m: Queryable, wabaId: string, by: { phoneNumberId?: string; displayDigits?: string }): Promise<NumberMetaRow[]> {
     const rows: NumberMetaRow[] = await m.query(
       `SELECT phone_number_id, display_phone_number, meta_times, quality_rating, name_status, messaging_tier, throughput_mps, coexistence FROM phone_numbers
        WHERE waba_id = $1 AND ($2::text IS NULL OR phone_number_id = $2)
@@ -97,7 +97,7 @@ export class AccountStateRepository {
   }
 
   /** Applies the newer fields of a number change; bumps the revision when anything changed. */
-  async applyNumber(m: EntityManager, row: NumberMetaRow, change: NumberStateChange, at: string): Promise<boolean> {
+  async applyNumber(m: Queryable, row: NumberMetaRow, change: NumberStateChange, at: string): Promise<boolean> {
     const { displayPhoneNumber: _named, ...fields } = change;
     const { sets, times } = newer(fields, NUMBER_COLUMNS, row as unknown as Record<string, unknown>, row.meta_times ?? {}, at);
     if (sets.length === 0) {
@@ -113,7 +113,7 @@ export class AccountStateRepository {
   }
 
   /** Applies the newer fields of a WABA change; true when anything changed. */
-  async applyWaba(m: EntityManager, row: WabaStateRow, change: WabaStateChange, at: string): Promise<boolean> {
+  async applyWaba(m: Queryable, row: WabaStateRow, change: WabaStateChange, at: string): Promise<boolean> {
     const { messagingTier: _perNumber, ...fields } = change;
     const { sets, times } = newer(fields, WABA_COLUMNS, row as unknown as Record<string, unknown>, row.meta_times ?? {}, at);
     if (sets.length === 0) {
@@ -126,13 +126,13 @@ export class AccountStateRepository {
   }
 
   /** Bumps the revision of every number of the WABA (their published config derives from the WABA's state). */
-  async bumpNumbersOfWaba(m: EntityManager, wabaId: string): Promise<string[]> {
+  async bumpNumbersOfWaba(m: Queryable, wabaId: string): Promise<string[]> {
     const result: unknown = await m.query(
       'UPDATE phone_numbers SET revision = revision + 1, updated_at = now() WHERE waba_id = $1 RETURNING phone_number_id', [wabaId]);
     return returnedRows<{ phone_number_id: string }>(result).map((r) => r.phone_number_id);
   }
 
-  async numberRows(m: EntityManager, phoneNumberIds: string[]): Promise<NumberRow[]> {
+  async numberRows(m: Queryable, phoneNumberIds: string[]): Promise<NumberRow[]> {
     if (phoneNumberIds.length === 0) return [];
     return m.query(`${NUMBER_SELECT} WHERE n.phone_number_id = ANY($1) ORDER BY n.phone_number_id`, [phoneNumberIds]);
   }
@@ -146,7 +146,7 @@ export class AccountStateRepository {
   }
 
   /** Clears an expired restriction (only if it is still the expired one). */
-  async clearRestriction(m: EntityManager, wabaId: string, now: Date): Promise<boolean> {
+  async clearRestriction(m: Queryable, wabaId: string, now: Date): Promise<boolean> {
     const result: unknown = await m.query(
       `UPDATE wabas SET restrictions = '{}', restricted_until = NULL WHERE waba_id = $1 AND restricted_until IS NOT NULL AND restricted_until <= $2 RETURNING waba_id`,
       [wabaId, now]);

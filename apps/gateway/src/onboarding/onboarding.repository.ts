@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ulid } from 'ulid';
 import { SealedSecret } from '@wabridge/config';
+import { Queryable } from '@wabridge/database';
 import { NUMBER_SELECT, NumberRow } from '../accounts/registry.repository';
 import { DATA_SOURCE } from '../tokens';
 import { NOT_REGISTERED_REASON, RegistrationColumns, RegistrationStatus } from './registration-state';
@@ -54,7 +55,7 @@ export class OnboardingRepository {
   }
 
   /** Registers the WABA for the tenant; false when another tenant holds it (checked under the row lock). */
-  async ensureWaba(m: EntityManager, tenantId: string, wabaId: string, appId: string): Promise<boolean> {
+  async ensureWaba(m: Queryable, tenantId: string, wabaId: string, appId: string): Promise<boolean> {
     await m.query('INSERT INTO wabas (waba_id, tenant_id, app_id, business_id) VALUES ($1, $2, $3, $1) ON CONFLICT (waba_id) DO NOTHING', [wabaId, tenantId, appId]);
     const rows: { tenant_id: string }[] = await m.query('SELECT tenant_id FROM wabas WHERE waba_id = $1 FOR UPDATE', [wabaId]);
     return rows[0]?.tenant_id === tenantId;
@@ -65,7 +66,7 @@ export class OnboardingRepository {
    * `registered` and active when Meta reports it connected already); known → its token and app
    * replaced, its registration state kept. Returns false when another tenant holds it.
    */
-  async upsertDiscovered(m: EntityManager, tenantId: string, n: DiscoveredNumber, appId: string, sealedToken: (phoneNumberId: string) => SealedSecret, graph: { baseUrl: string; version: string }): Promise<boolean> {
+  async upsertDiscovered(m: Queryable, tenantId: string, n: DiscoveredNumber, appId: string, sealedToken: (phoneNumberId: string) => SealedSecret, graph: { baseUrl: string; version: string }): Promise<boolean> {
     const rows: { tenant_id: string }[] = await m.query(
       `INSERT INTO phone_numbers (id, tenant_id, phone_number_id, display_phone_number, waba_id, app_id, access_token,
          graph_base_url, graph_api_version, mps, tier, status, paused_reason, registration_status, registration_updated_at)
@@ -82,12 +83,12 @@ export class OnboardingRepository {
     return rows.length === 1;
   }
 
-  async numberIn(m: EntityManager, phoneNumberId: string): Promise<RegisteredNumberRow> {
+  async numberIn(m: Queryable, phoneNumberId: string): Promise<RegisteredNumberRow> {
     const rows: RegisteredNumberRow[] = await m.query(`${NUMBER_SELECT} WHERE n.phone_number_id = $1`, [phoneNumberId]);
     return rows[0]!;
   }
 
-  async insertSignup(m: EntityManager, tenantId: string, appId: string, codeHash: Buffer, sealToken: (id: string) => SealedSecret, wabaIds: string[], result: unknown): Promise<void> {
+  async insertSignup(m: Queryable, tenantId: string, appId: string, codeHash: Buffer, sealToken: (id: string) => SealedSecret, wabaIds: string[], result: unknown): Promise<void> {
     const id = ulid();
     await m.query(
       `INSERT INTO embedded_signups (id, tenant_id, app_id, code_hash, business_token, waba_ids, result) VALUES ($1, $2, $3, $4, $5, $6, $7)
