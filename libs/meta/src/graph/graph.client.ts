@@ -192,6 +192,7 @@ export class MetaGraphClient {
       new ExchangeError('too-large', status, `Graph answered ${status} with more than ${max} bytes`, status >= 200 && status < 300);
     const declared = Number(res.headers['content-length']);
     if (declared > max) {
+      res.on('error', () => undefined); // destroyed unread below: its abort is expected
       settle(tooLarge());
       return;
     }
