@@ -53,7 +53,9 @@ const config = {
   partitions: intEnv('BENCH_E2E_PARTITIONS', 6),
   sampleEvery: intEnv('BENCH_E2E_SAMPLE_EVERY', 10),
   pollMs: intEnv('BENCH_E2E_POLL_MS', 25),
-  drainSec: intEnv('BENCH_E2E_DRAIN_SEC', 60),
+  drainSec: intEnv('BENCH_E2E_DRAIN_SEC', 120),
+  // Drains are cut short so the whole run stays within this (a loaded machine falls behind).
+  budgetSec: intEnv('BENCH_E2E_BUDGET_SEC', 280),
   // Postgres allows 100 connections and other work shares it: 2 × (16 + 12) + ingress' 10 fit.
   gatewayDbPool: intEnv('BENCH_E2E_GATEWAY_DB_POOL', 16),
   dispatcherDbPool: intEnv('BENCH_E2E_DISPATCHER_DB_POOL', 12),
@@ -297,85 +299,110 @@ const q = (values) => {
   return { n: values.length, p50: round(p.p50, 1), p90: round(p.p90, 1), p99: round(p.p99, 1), max: round(p.max, 1), mean: round(p.mean, 1) };
 };
 
+// ---------- the ledger: every 202 id, and what the sandbox's call log says of it
+const ledger = new Map(); // id → { phase, scheduledAt, answeredAt, calls, graphAt }
+const logRead = new Map(); // phone number id → entries of its call log already read
+let foreignCalls = 0;
+const benchStart = Date.now();
+
+/** Reads what is new in the sandbox's call log (never cleared: CALLS_LOG_MAX holds a whole run). */
+async function readCallLog() {
+  for (const n of numbers) {
+    const { calls } = await mustCall('call log', 'GET', `${procs.sandbox.url}/_sandbox/calls?phoneNumberId=${n}`);
+    const from = logRead.get(n) ?? 0;
+    if (calls.length < from) throw new Error(`the sandbox's call log of ${n} shrank (${from} → ${calls.length}): raise CALLS_LOG_MAX`);
+    for (const c of calls.slice(from)) {
+      const e = ledger.get(c.body?.biz_opaque_callback_data);
+      if (!e) {
+        foreignCalls += 1;
+        continue;
+      }
+      if (c.httpStatus === 200) {
+        e.calls += 1;
+        if (e.graphAt === undefined) e.graphAt = Date.parse(c.at);
+      } else {
+        const code = String(c.response?.error?.code ?? c.httpStatus);
+        e.phase.refused[code] = (e.phase.refused[code] ?? 0) + 1;
+      }
+    }
+    logRead.set(n, calls.length);
+  }
+}
+
 /**
- * One load phase: the load, then the drain (sandbox 200s ≥ 202s), then the reconciliation of
- * the sandbox's call log with the 202 ids.
+ * Waits until the sandbox has answered 200 at least as often as the gateway answered 202 in
+ * the whole run (the call log then tells lost from duplicated), or nothing moved for 20 s
+ * (`stalled`), or the cap: BENCH_E2E_DRAIN_SEC, and never past the run's budget.
  */
+async function drain() {
+  const t0 = Date.now();
+  const capMs = Math.max(10000, Math.min(config.drainSec * 1000, benchStart + config.budgetSec * 1000 - t0));
+  let last = -1;
+  let lastChange = t0;
+  for (;;) {
+    const n = await sandbox200();
+    if (n !== last) {
+      last = n;
+      lastChange = Date.now();
+    }
+    if (n >= ledger.size) return { ended: 'complete', ms: Date.now() - t0 };
+    if (Date.now() - lastChange > 20000) return { ended: 'stalled', ms: Date.now() - t0 };
+    if (Date.now() - t0 > capMs) return { ended: 'cap', ms: Date.now() - t0 };
+    await sleep(100);
+  }
+}
+
+/** One load phase: the load, the drain, the sandbox's call log read against the phase's 202 ids. */
 async function runPhase(label, kind) {
-  const accepted = new Map();
+  const phase = { label, kind, ids: [], refused: {} };
   const targets = procs.gateways.map((g) => ({ url: g.url }));
-  const before200 = await sandbox200();
+  const backlogAtStart = Math.max(0, ledger.size - (await sandbox200()));
   const dispatcherBefore = await dispatcherMetrics();
-  let answered = 0;
   const onResponse = ({ target, status, body, scheduledAt, answeredAt }) => {
     if (status !== 202) return;
     let id;
     try { id = JSON.parse(body.toString('utf8')).id; } catch { return; }
-    accepted.set(id, { scheduledAt, answeredAt, target });
-    if (kind !== 'warmup' && answered++ % config.sampleEvery === 0) poller.add(id);
+    ledger.set(id, { phase, scheduledAt, answeredAt, target, calls: 0, graphAt: undefined });
+    if (kind !== 'warmup' && phase.ids.length % config.sampleEvery === 0) poller.add(id);
+    phase.ids.push(id);
   };
   const stopSampling = sampleAll();
   const t0 = epochNow();
   const load = kind === 'max'
     ? await trackedClosedLoop({ targets, path: '/v1/messages', connections: config.connections, durationSec: config.maxSec, makeRequest, onResponse })
-    : await trackedOpenLoop({ targets, path: '/v1/messages', rate: kind === 'warmup' ? config.warmupRate : config.rate, durationSec: kind === 'warmup' ? config.warmupSec : config.durationSec, makeRequest, onResponse });
-  const loadEnd = epochNow();
-  // Drain: the sandbox has answered 200 at least once per 202 (the log reconciliation below tells lost from duplicated).
-  const deadline = Date.now() + config.drainSec * 1000;
-  let graph200;
-  for (;;) {
-    graph200 = (await sandbox200()) - before200;
-    if (graph200 >= accepted.size || Date.now() > deadline) break;
-    await sleep(100);
-  }
-  const drainedAt = epochNow();
+    : await trackedOpenLoop({
+      targets, path: '/v1/messages', rate: kind === 'warmup' ? config.warmupRate : config.rate, durationSec: kind === 'warmup' ? config.warmupSec : config.durationSec,
+      makeRequest, onResponse, drainTimeoutMs: 30000,
+    });
+  const drained = await drain();
   const processes = stopSampling();
   const dispatchers = metricDelta(await dispatcherMetrics(), dispatcherBefore);
   // Sampled history: wait a little more for the webhook path (bounded).
   if (kind !== 'warmup') {
-    const until = Date.now() + Math.min(15000, config.drainSec * 1000);
-    while (poller.pending.size > 0 && Date.now() < until) await sleep(100);
+    const until = Date.now() + 15000;
+    while (phase.ids.some((id) => poller.pending.has(id)) && Date.now() < until) await sleep(100);
   }
-  const calls = [];
-  for (const n of numbers) calls.push(...(await mustCall('call log', 'GET', `${procs.sandbox.url}/_sandbox/calls?phoneNumberId=${n}`)).calls);
-  await mustCall('clear call log', 'DELETE', `${procs.sandbox.url}/_sandbox/calls`, undefined, {}, [204]);
+  await readCallLog();
 
-  // Reconcile: every 202 id reaches the sandbox exactly once.
-  const graphAt = new Map();
-  const okCount = new Map();
-  const refused = {};
-  let foreign = 0;
-  for (const c of calls) {
-    const id = c.body?.biz_opaque_callback_data;
-    if (!accepted.has(id)) {
-      foreign += 1;
-      continue;
-    }
-    if (c.httpStatus === 200) {
-      okCount.set(id, (okCount.get(id) ?? 0) + 1);
-      if (!graphAt.has(id)) graphAt.set(id, Date.parse(c.at));
-    } else {
-      const code = String(c.response?.error?.code ?? c.httpStatus);
-      refused[code] = (refused[code] ?? 0) + 1;
-    }
-  }
-  let lost = 0;
+  let unsent = 0;
   let duplicates = 0;
   const acceptedToGraph = [];
   const scheduledToGraph = [];
-  for (const [id, a] of accepted) {
-    const at = graphAt.get(id);
-    if (at === undefined) {
-      lost += 1;
+  const graphTimes = [];
+  for (const id of phase.ids) {
+    const e = ledger.get(id);
+    if (e.graphAt === undefined) {
+      unsent += 1;
       continue;
     }
-    duplicates += (okCount.get(id) ?? 1) - 1;
-    acceptedToGraph.push(at - a.answeredAt);
-    scheduledToGraph.push(at - a.scheduledAt);
+    duplicates += e.calls - 1;
+    acceptedToGraph.push(e.graphAt - e.answeredAt);
+    scheduledToGraph.push(e.graphAt - e.scheduledAt);
+    graphTimes.push(e.graphAt);
   }
-  const graphTimes = [...graphAt.values()].sort((a, b) => a - b);
+  graphTimes.sort((a, b) => a - b);
   const graphRate = graphTimes.length > 1 ? ((graphTimes.length - 1) * 1000) / (graphTimes.at(-1) - graphTimes[0]) : null;
-  // End to end: everything accepted in the phase, from its first request to its last Graph call.
+  // End to end: what the phase got accepted, from its first request to its last Graph call.
   const e2eRate = graphTimes.length > 0 ? (graphTimes.length * 1000) / (graphTimes.at(-1) - t0) : null;
 
   // Webhook → history, for the sampled ids.
@@ -385,28 +412,31 @@ async function runPhase(label, kind) {
   let sampled = 0;
   let sampledWithoutSent = 0;
   let sampledWithoutDelivered = 0;
-  for (const [id] of accepted) {
-    const seen = poller?.seen.get(id);
-    if (kind === 'warmup' || (!seen && !poller.pending.has(id))) continue;
-    sampled += 1;
-    poller.pending.delete(id);
-    const w = webhookAt.get(id) ?? {};
-    if (seen?.sent === undefined) sampledWithoutSent += 1;
-    else {
-      if (w.sent !== undefined) sentWebhookToHistory.push(seen.sent - w.sent);
-      if (graphAt.has(id)) graphToHistorySent.push(seen.sent - graphAt.get(id));
+  if (kind !== 'warmup') {
+    for (const id of phase.ids) {
+      const seen = poller.seen.get(id);
+      if (!seen && !poller.pending.has(id)) continue;
+      sampled += 1;
+      poller.pending.delete(id);
+      const w = webhookAt.get(id) ?? {};
+      const graphAt = ledger.get(id).graphAt;
+      if (seen?.sent === undefined) sampledWithoutSent += 1;
+      else {
+        if (w.sent !== undefined) sentWebhookToHistory.push(seen.sent - w.sent);
+        if (graphAt !== undefined) graphToHistorySent.push(seen.sent - graphAt);
+      }
+      if (seen?.delivered === undefined) sampledWithoutDelivered += 1;
+      else if (w.delivered !== undefined) deliveredWebhookToHistory.push(seen.delivered - w.delivered);
     }
-    if (seen?.delivered === undefined) sampledWithoutDelivered += 1;
-    else if (w.delivered !== undefined) deliveredWebhookToHistory.push(seen.delivered - w.delivered);
   }
 
   const result = {
     label, kind, instances: procs.gateways.length,
     load: { ...load, startedAt: undefined },
-    accepted: accepted.size,
-    graph200InDrain: graph200,
-    drainMs: round(drainedAt - loadEnd, 0),
-    lost, duplicates, refusedCalls: refused, callsNotOfThisPhase: foreign,
+    accepted: phase.ids.length,
+    backlogAtStart,
+    drain: drained,
+    unsentAtDrainEnd: unsent, duplicates, refusedCalls: phase.refused,
     acceptedToGraphMs: q(acceptedToGraph),
     scheduledToGraphMs: q(scheduledToGraph),
     graphCallsPerSec: round(graphRate, 1),
@@ -421,17 +451,21 @@ async function runPhase(label, kind) {
     dispatchers,
     loadAvgAfter: loadavg().map((n) => round(n, 2)),
   };
+  phase.result = result;
   log(`${label}: ${load.ok}/${load.requests} answered 202 (${load.rps}/s; ${JSON.stringify(load.statusCodes)}, errors ${load.errors}); ` +
     `202→Graph p50 ${result.acceptedToGraphMs.p50} p99 ${result.acceptedToGraphMs.p99} ms; Graph ${result.graphCallsPerSec}/s, end to end ${result.endToEndPerSec}/s; ` +
-    `lost ${lost}, duplicates ${duplicates}, refused ${JSON.stringify(refused)}; drain ${result.drainMs} ms; dispatcher mean queue delay ${dispatchers.meanQueueDelayMs} ms, Graph ${dispatchers.meanGraphLatencyMs} ms` +
-    (result.history ? `; sent webhook→history p99 ${result.history.sentWebhookToHistorySentMs.p99} ms, delivered webhook→history p99 ${result.history.deliveredWebhookToHistoryDeliveredMs.p99} ms (${sampled} sampled)` : ''));
-  phases.push(result);
-  return { result, accepted };
+    `drain ${drained.ended} after ${drained.ms} ms, unsent then ${unsent}, duplicates ${duplicates}, refused ${JSON.stringify(phase.refused)}; ` +
+    `dispatcher mean queue delay ${dispatchers.meanQueueDelayMs} ms, Graph ${dispatchers.meanGraphLatencyMs} ms` +
+    (result.history ? `; sent webhook→history p99 ${result.history.sentWebhookToHistorySentMs.p99} ms, delivered webhook→history p99 ${result.history.deliveredWebhookToHistoryDeliveredMs.p99} ms (${sampled} sampled)` : '') +
+    `; load ${result.loadAvgAfter.join(' ')}`);
+  phases.push(phase);
+  return phase;
 }
 
 // ---------- the run
 const byInstances = {};
 let apiChecks = null;
+let finalDrain = null;
 try {
   const [sandboxPort, ingressPort] = [await freePort(), await freePort()];
   tap = await startWebhookTap({ target: `http://127.0.0.1:${ingressPort}`, onStatus: onWebhookStatus });
@@ -490,13 +524,15 @@ try {
     const uptimeAtStart = loadavg().map((x) => round(x, 2));
     log(`${n} gateway(s) + ${n} dispatcher(s): groups ${groupsState}; load ${uptimeAtStart.join(' ')}`);
     const warm = await runPhase(`${n}x warm-up`, 'warmup');
-    if (warm.result.lost > 0) throw new Error(`warm-up: ${warm.result.lost} of ${warm.result.accepted} accepted sends never reached the sandbox within ${config.drainSec} s: the pipeline is broken`);
+    if (warm.result.unsentAtDrainEnd > 0) {
+      throw new Error(`warm-up: ${warm.result.unsentAtDrainEnd} of ${warm.result.accepted} accepted sends had not reached the sandbox when the drain ended (${warm.result.drain.ended} after ${warm.result.drain.ms} ms): the pipeline is broken`);
+    }
     const open = await runPhase(`${n}x open ${config.rate}/s`, 'open');
     const max = config.maxSec > 0 ? await runPhase(`${n}x max (closed ${config.connections})`, 'max') : null;
     byInstances[n] = { loadAvgAtStart: uptimeAtStart, groups: groupsState, open: open.result, max: max?.result ?? null };
     if (!apiChecks) {
       // What a customer sees: GET /v1/messages/:id of a few accepted sends shows `sent` in the history.
-      const ids = [...open.accepted.keys()].filter((_, i) => i % Math.max(1, Math.floor(open.accepted.size / 20)) === 0).slice(0, 20);
+      const ids = open.ids.filter((_, i) => i % Math.max(1, Math.floor(open.ids.length / 20)) === 0).slice(0, 20);
       let withSent = 0;
       for (const id of ids) {
         const r = await call('GET', `${gw}/v1/messages/${id}`, undefined, { authorization: `Bearer ${apiKey}` });
@@ -505,6 +541,10 @@ try {
       apiChecks = { checked: ids.length, withSent };
     }
   }
+  // Whatever was still on its way when a phase's drain ended: one last drain, then the log.
+  finalDrain = await drain();
+  await readCallLog();
+  log(`final drain ${finalDrain.ended} after ${finalDrain.ms} ms`);
   await poller.stop();
   await pollClient.end();
 } catch (err) {
@@ -539,8 +579,13 @@ const one = byInstances[config.instances[0]];
 const more = config.instances.length > 1 ? byInstances[config.instances.at(-1)] : null;
 const nOne = config.instances[0];
 const nMore = config.instances.at(-1);
-const lostAll = phases.reduce((a, p) => a + p.lost, 0);
-const dupAll = phases.reduce((a, p) => a + p.duplicates, 0);
+// Lost: answered 202 and never called Graph by the end of the run; duplicated: called more than once.
+for (const p of phases) {
+  p.result.lostAtEnd = p.ids.filter((id) => ledger.get(id).calls === 0).length;
+  p.result.duplicatesAtEnd = p.ids.reduce((a, id) => a + Math.max(0, ledger.get(id).calls - 1), 0);
+}
+const lostAll = phases.reduce((a, p) => a + p.result.lostAtEnd, 0);
+const dupAll = phases.reduce((a, p) => a + p.result.duplicatesAtEnd, 0);
 const p99 = one.open.acceptedToGraphMs.p99;
 const summary = [];
 const add = (cfg, base, tag) => {
@@ -559,7 +604,7 @@ const add = (cfg, base, tag) => {
 add(one, null, `${nOne}x`);
 if (more) add(more, one, `${nMore}x`);
 summary.push(
-  row('accepted (202) but never sent to the sandbox, all phases', 'count', lostAll, undefined, { better: 'lower', target: '0' }),
+  row('answered 202 but never sent to the sandbox by the end of the run, all phases', 'count', lostAll, undefined, { better: 'lower', target: '0' }),
   row('sent to the sandbox more than once, all phases', 'count', dupAll, undefined, { better: 'lower', target: '0' }),
 );
 writeResult({
@@ -571,7 +616,7 @@ writeResult({
     lost: { want: '0', got: lostAll, met: lostAll === 0 },
     duplicates: { want: '0', got: dupAll, met: dupAll === 0 },
   },
-  details: { byInstances, phases, apiChecks, webhookTap: tap?.stats, historyPollerQueries: poller?.queries },
+  details: { byInstances, phases: phases.map((p) => p.result), finalDrain, callsOfNo202: foreignCalls, apiChecks, webhookTap: tap?.stats, historyPollerQueries: poller?.queries },
 });
 const ratio = (a, b) => (a && b ? round(a / b, 2) : null);
 process.stdout.write(
