@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccountEventV1 } from '@wabridge/contracts';
-import { accountStateChange, AccountStateChange, NumberStateChange, numberStateFromGraph, WabaStateChange, wabaStateFromGraph } from '@wabridge/meta';
+import { accountStateChange, AccountStateChange, isJsonObject, NumberStateChange, numberStateFromGraph, WabaStateChange, wabaStateFromGraph } from '@wabridge/meta';
 import { RegistryPublisher } from '../accounts/registry.publisher';
 import { RegistryService } from '../accounts/registry.service';
 import { Clock } from '../auth/rate-limiter';
@@ -99,7 +99,7 @@ export class AccountStateService {
     const at = new Date(Math.floor(this.clock.now() / 1000) * 1000).toISOString();
     try {
       const body = await this.graph.call(first, 'GET', wabaId, undefined, { fields: WABA_FIELDS });
-      const waba: WabaStateChange = wabaStateFromGraph(isObj(body) ? body : {});
+      const waba: WabaStateChange = wabaStateFromGraph(isJsonObject(body) ? body : {});
       if (Object.keys(waba).length > 0) for (const id of await this.apply(wabaId, { scope: 'waba', aspect: 'graph', waba }, at)) published.add(id);
     } catch (err) {
       this.log.warn(`Graph refresh of WABA ${wabaId} failed: ${(err as Error).message}`);
@@ -111,7 +111,7 @@ export class AccountStateService {
           this.log.debug(`number ${n.phone_number_id}: ${NUMBER_EXTRA_FIELDS} not readable (${err.message})`);
           return {};
         });
-        const { displayPhoneNumber: _shown, ...number } = numberStateFromGraph({ ...(isObj(extra) ? extra : {}), ...(isObj(body) ? body : {}) });
+        const { displayPhoneNumber: _shown, ...number } = numberStateFromGraph({ ...(isJsonObject(extra) ? extra : {}), ...(isJsonObject(body) ? body : {}) });
         if (Object.keys(number).length > 0) {
           for (const id of await this.apply(wabaId, { scope: 'number', aspect: 'graph', number }, at, n.phone_number_id)) published.add(id);
         }
@@ -145,8 +145,4 @@ export class AccountStateService {
     }
     return out;
   }
-}
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
