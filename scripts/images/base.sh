@@ -31,11 +31,14 @@ fi
 
 mkdir -p "$CACHE"
 ROOTFS_TAR="$CACHE/bookworm-minbase.tar"
+# Before --format=tar the output went to "<name>.part", which mmdebstrap took for a directory:
+# such a cache is a directory named .tar; make a real tarball instead.
+[ -d "$ROOTFS_TAR" ] && rm -rf "$ROOTFS_TAR"
 if [ ! -s "$ROOTFS_TAR" ]; then
   echo "images: building a bookworm minbase root filesystem with mmdebstrap (once)"
   # What the Node binary links against (libstdc++, libgcc) is in minbase already; ca-certificates
   # for tools that use the system store (Node itself bundles Mozilla's). No docs, no apt lists.
-  mmdebstrap --variant=minbase --include=ca-certificates \
+  mmdebstrap --variant=minbase --format=tar --include=ca-certificates \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \

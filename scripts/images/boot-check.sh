@@ -45,7 +45,10 @@ mapfile -d '' cmd < <(bh inspect --type image "$image" | node -e "
   const c = JSON.parse(require('fs').readFileSync(0, 'utf8')).OCIv1.config;
   process.stdout.write([...(c.Entrypoint ?? []), ...(c.Cmd ?? [])].map((a) => a + '\\0').join(''));")
 [ ${#cmd[@]} -gt 0 ] || { echo "boot-check: $image has no CMD" >&2; exit 1; }
-bh run --isolation chroot \
+# buildah itself in the background (not the bh function, whose subshell would be what $! names):
+# the cleanup's SIGTERM must reach `buildah run`, which then stops the service; killing a
+# subshell left the service running after the check.
+buildah ${WABRIDGE_STORAGE_DRIVER:+--storage-driver "$WABRIDGE_STORAGE_DRIVER"} run --isolation chroot \
   --env NODE_ENV=production --env HOST=127.0.0.1 --env "PORT=$port" --env "MANAGEMENT_PORT=$mgmt" \
   --env "DATABASE_URL=$db_url" --env "DATABASE_SCHEMA=$schema" --env "KAFKA_BROKERS=$brokers" \
   --env "TOPIC_SUFFIX=.$run_id" --env KAFKA_PARTITIONS=1 \
