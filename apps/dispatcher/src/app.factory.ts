@@ -36,6 +36,9 @@ import { GraphClient } from './sending/graph.client';
 import { SendingService } from './sending/sending.service';
 import { ErasureRepository } from './state/erasure.repository';
 import { suppressionHasherFor } from './state/suppression-keys';
+import { AccessTokens } from './state/access-tokens';
+import { StateCache } from './state/state.cache';
+import { StateRepository } from './state/state.repository';
 import { SuppressingStateStore } from './state/suppressing-state.store';
 
 const STATE_GROUP_SUFFIX = '-state';
@@ -107,7 +110,7 @@ function dispatcherModule(env: DispatcherEnv, ds: DataSource, clock: Clock): Dyn
           const backlog = new StatusBacklog(kafka, env.KAFKA_GROUP_ID + STATE_GROUP_SUFFIX, connection.topicSuffix);
           const box = env.ENCRYPTION_KEYS ? new SecretBox(env.ENCRYPTION_KEYS) : null;
           const erasure = new ErasureRepository(pg, suppressionHasherFor(env));
-          const state = new SuppressingStateStore(erasure, pg, box, clock);
+          const state = new SuppressingStateStore(erasure, new StateRepository(pg), new StateCache(clock), new AccessTokens(box), clock);
           const repo = new MessageRepository(pg);
           // The pipeline (ADR 0185): admission → scheduling → sending → lifecycle, orchestrated by the processor.
           const lifecycle = new MessageLifecycle(repo, state, producer, clock);
