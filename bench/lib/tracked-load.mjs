@@ -4,7 +4,7 @@
 // handed to `onResponse({ target, status, body, scheduledAt, sentAt, answeredAt })` with the
 // raw body (Buffer) and epoch times in ms with sub-ms precision (comparable with Date.now()
 // of other processes on this machine). Stats shape as load.mjs:
-//   { mode, offered?, durationSec, requests, ok, non2xx, errors, timeouts, rps, latencyMs, statusCodes }
+//   { mode, offered?, durationSec, requests, ok, non2xx, errors, unanswered, rps, latencyMs, statusCodes }
 // where latency is scheduled (open) or sent (closed) → answered, 2xx only.
 import http from 'node:http';
 import { percentiles } from './load.mjs';
@@ -48,7 +48,9 @@ function requester(targets, maxSockets) {
 /**
  * Open loop at a fixed `rate` (req/s) for `durationSec` over `targets` ([{url}], round robin),
  * whatever the answers do; latency from each request's scheduled time (no coordinated
- * omission). Requests still open `drainTimeoutMs` after the last send count as errors.
+ * omission). Requests still open `drainTimeoutMs` after the last send count as `unanswered`
+ * in the stats; they are not aborted (a server may still act on them), and their answers still
+ * reach `onResponse`; the sockets are closed once the last one is in.
  */
 export async function trackedOpenLoop({ targets, path, method = 'POST', rate, durationSec, makeRequest, onResponse = () => undefined, maxSockets = 256, drainTimeoutMs = 15000 }) {
   const client = requester(targets, maxSockets);
@@ -98,12 +100,13 @@ export async function trackedOpenLoop({ targets, path, method = 'POST', rate, du
   const sendEnd = epochNow();
   const drained = await Promise.race([allDone.then(() => true), new Promise((r) => setTimeout(() => r(false), drainTimeoutMs).unref())]);
   const unanswered = total - done;
-  client.destroy();
+  if (drained) client.destroy();
+  else void allDone.then(() => client.destroy());
   return {
     mode: 'open', offered: rate, startedAt: start, durationSec: Math.round(((sendEnd - start) / 1000) * 100) / 100,
-    requests: total, ok, non2xx, errors: errors + (drained ? 0 : unanswered), timeouts: drained ? 0 : unanswered,
+    requests: total, ok, non2xx, errors, unanswered,
     rps: Math.round((ok / ((sendEnd - start) / 1000)) * 10) / 10,
-    latencyMs: roundLatency(percentiles(latencies)), statusCodes,
+    latencyMs: roundLatency(percentiles(latencies)), statusCodes: { ...statusCodes },
   };
 }
 
@@ -146,7 +149,7 @@ export async function trackedClosedLoop({ targets, path, method = 'POST', connec
   client.destroy();
   return {
     mode: 'closed', connections, startedAt: start, durationSec: Math.round(elapsedSec * 100) / 100,
-    requests, ok, non2xx, errors, timeouts: 0,
+    requests, ok, non2xx, errors, unanswered: 0,
     rps: Math.round((ok / elapsedSec) * 10) / 10,
     latencyMs: roundLatency(percentiles(latencies)), statusCodes,
   };
