@@ -21,6 +21,7 @@ import { RetentionService } from './retention/retention.service';
 import { TenantResolver } from './numbers/tenant-resolver';
 import { SettingsRepository } from './settings/settings.repository';
 import { StatusService } from './status/status.service';
+import { ContactTagsRepository } from './tagging/contact-tags.repository';
 import { TagCommandsService } from './tagging/tag-commands.service';
 
 export const CONTACTS_TOPICS = [INBOUND_MESSAGE_V1, STATUS_UPDATED_V1, NUMBER_CHANGED_V1, CONTACT_CHANGED_V1, CONTACT_ERASED_V1, CONTACT_TAGS_REQUESTED_V1];
@@ -59,6 +60,7 @@ export class ContactsModule {
         ImportService,
         RetentionService,
         TagCommandsService,
+        ContactTagsRepository,
       ],
     };
   }

@@ -5,7 +5,6 @@ import { InboundService } from '../inbound/inbound.service';
 import { StatusService } from '../status/status.service';
 import { NumbersRepository } from './numbers.repository';
 import { ParkedEventsRepository } from './parked-events.repository';
-import { lockNumber } from './tenant-resolver';
 
 const SWEEP_INTERVAL_MS = 10_000;
 
@@ -45,7 +44,7 @@ export class NumberService implements OnModuleInit, OnApplicationShutdown {
 
   async handle(event: NumberChangedV1): Promise<void> {
     await this.ds.transaction(async (em) => {
-      await lockNumber(em, event.phoneNumberId);
+      await this.numbers.lock(em, event.phoneNumberId);
       await this.numbers.upsert(em, {
         phoneNumberId: event.phoneNumberId, tenantId: event.tenantId, deleted: event.deleted === true,
         revision: event.revision, updatedAt: new Date(event.updatedAt),
@@ -79,10 +78,7 @@ export class NumberService implements OnModuleInit, OnApplicationShutdown {
   private async sweep(): Promise<void> {
     if (this.stopping || !this.ds.isInitialized) return;
     try {
-      const rows = await this.ds.query<{ phone_number_id: string }[]>(
-        `SELECT DISTINCT p.phone_number_id FROM parked_events p JOIN numbers n ON n.phone_number_id = p.phone_number_id`,
-      );
-      for (const r of rows) this.scheduleReplay(r.phone_number_id);
+      for (const id of await this.parked.knownNumbersWithParked(this.ds)) this.scheduleReplay(id);
     } catch (err) {
       this.log.warn(`sweep of parked events failed: ${(err as Error).message}`);
     }

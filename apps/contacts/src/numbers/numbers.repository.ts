@@ -20,6 +20,14 @@ export class NumbersRepository {
     return tenantId;
   }
 
+  /**
+   * Serializes "check, then park" against "learn, then replay" for one number (ADR 0020): a
+   * transaction-scoped advisory lock, so `q` must be a transaction's handle.
+   */
+  async lock(q: Queryable, phoneNumberId: string): Promise<void> {
+    await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`number:${phoneNumberId}`]);
+  }
+
   /** Applies a number event unless an event with a higher revision was applied already. */
   async upsert(q: Queryable, n: { phoneNumberId: string; tenantId: string; deleted: boolean; revision: number; updatedAt: Date }): Promise<boolean> {
     const rows = await q.query<unknown[]>(

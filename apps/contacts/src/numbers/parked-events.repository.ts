@@ -24,6 +24,14 @@ export class ParkedEventsRepository {
     );
   }
 
+  /** Numbers with parked events whose tenant is known by now (the sweep replays them). */
+  async knownNumbersWithParked(q: Queryable): Promise<string[]> {
+    const rows = await q.query<{ phone_number_id: string }[]>(
+      `SELECT DISTINCT p.phone_number_id FROM parked_events p JOIN numbers n ON n.phone_number_id = p.phone_number_id`,
+    );
+    return rows.map((r) => r.phone_number_id);
+  }
+
   async remove(q: Queryable, id: string): Promise<void> {
     await q.query('DELETE FROM parked_events WHERE id = $1', [id]);
   }

@@ -24,15 +24,11 @@ export class TenantResolver {
     const cached = await this.numbers.tenantOf(this.ds, phoneNumberId);
     if (cached) return cached;
     return this.ds.transaction(async (em) => {
-      await lockNumber(em, phoneNumberId);
+      await this.numbers.lock(em, phoneNumberId);
       const tenantId = await this.numbers.tenantOf(em, phoneNumberId, false);
       if (tenantId) return tenantId;
       await this.parked.park(em, phoneNumberId, topic, dedupeKey, event, this.clock.now());
       return undefined;
     });
   }
-}
-
-export async function lockNumber(q: { query(sql: string, p?: unknown[]): Promise<unknown> }, phoneNumberId: string): Promise<void> {
-  await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`number:${phoneNumberId}`]);
 }

@@ -4,7 +4,7 @@ import { ulid } from 'ulid';
 import type { ContactTagsRequestedV1 } from '@wabridge/contracts';
 import { counter } from '@wabridge/telemetry';
 import { CLOCK, Clock } from '../common/clock';
-import { MAX_TAGS } from '../contacts/tags';
+import { ContactTagsRepository } from './contact-tags.repository';
 
 const applied = counter<'outcome'>('contacts_tag_commands_total', 'Tag commands (automations): tagged (a contact gained a tag), unchanged (had them all), created (a contact not seen yet, made with its tags)', ['outcome']);
 
@@ -18,6 +18,7 @@ const applied = counter<'outcome'>('contacts_tag_commands_total', 'Tag commands 
 export class TagCommandsService {
   constructor(
     private readonly ds: DataSource,
+    private readonly repo: ContactTagsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -25,20 +26,10 @@ export class TagCommandsService {
     const now = new Date(this.clock.now());
     await this.ds.transaction(async (q) => {
       for (const e of events) {
-        const byWaId = e.waId !== undefined;
-        // union, sorted, capped; written only when a tag is new (no churn on redelivery)
-        const rows = await q.query<{ inserted: boolean }[]>(
-          `INSERT INTO contacts (id, tenant_id, phone_number_id, wa_id, user_id, tags, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, ARRAY(SELECT DISTINCT t FROM unnest($6::text[]) AS t ORDER BY t LIMIT ${MAX_TAGS}), $7, $7)
-           ON CONFLICT (tenant_id, phone_number_id, ${byWaId ? 'wa_id) WHERE wa_id IS NOT NULL' : 'user_id) WHERE user_id IS NOT NULL'} DO UPDATE SET
-             tags = ARRAY(SELECT DISTINCT t FROM unnest(contacts.tags || EXCLUDED.tags) AS t ORDER BY t LIMIT ${MAX_TAGS}),
-             updated_at = EXCLUDED.updated_at
-           WHERE NOT (contacts.tags @> EXCLUDED.tags) AND cardinality(contacts.tags) < ${MAX_TAGS}
-           RETURNING (xmax = 0) AS inserted`,
-          // a contact made here by wa_id leaves user_id to the inbound merge (it may belong to another row yet)
-          [ulid(), e.tenantId, e.phoneNumberId, e.waId ?? null, byWaId ? null : e.userId ?? null, e.tags, now],
-        );
-        applied.inc({ outcome: rows[0] === undefined ? 'unchanged' : rows[0].inserted ? 'created' : 'tagged' });
+        const outcome = await this.repo.addTags(q, {
+          id: ulid(), tenantId: e.tenantId, phoneNumberId: e.phoneNumberId, waId: e.waId, userId: e.userId, tags: e.tags, at: now,
+        });
+        applied.inc({ outcome });
       }
     });
   }

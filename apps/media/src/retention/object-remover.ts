@@ -1,13 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { MEDIA_STORAGE, MediaStorage } from '../storage/media-storage';
+import { RetentionRepository, StoredObject } from './retention.repository';
 
-/** One stored object to remove. */
-export interface StoredObject {
-  id: string;
-  storageKey: string;
-  size: number;
-}
+export type { StoredObject } from './retention.repository';
 
 /** Storage deletes in flight at once (S3: one request each). */
 const DELETE_CONCURRENCY = 8;
@@ -23,7 +18,7 @@ const DELETE_CONCURRENCY = 8;
 @Injectable()
 export class ObjectRemover {
   constructor(
-    private readonly ds: DataSource,
+    private readonly repo: RetentionRepository,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
   ) {}
 
@@ -43,18 +38,7 @@ export class ObjectRemover {
         else firstError ??= r.reason;
       });
     }
-    let removed: { id: string; size: number }[] = [];
-    if (gone.length > 0) {
-      const ids = gone.map((o) => o.id);
-      removed = await this.ds.transaction(async (tx) => {
-        await tx.query(`DELETE FROM inbound_media WHERE tenant_id = $1 AND id = ANY($2::text[])`, [tenantId, ids]);
-        const [rows] = await tx.query<[{ id: string; size: number }[], number]>(
-          `DELETE FROM media WHERE tenant_id = $1 AND id = ANY($2::text[]) RETURNING id, size::float8 AS size`,
-          [tenantId, ids],
-        );
-        return rows;
-      });
-    }
+    const removed = gone.length > 0 ? await this.repo.removeObjects(tenantId, gone.map((o) => o.id)) : [];
     if (firstError !== undefined) {
       const cause = firstError instanceof Error ? firstError.message : String(firstError);
       throw new Error(`${objects.length - gone.length} of ${objects.length} objects of tenant ${tenantId} kept: their bytes could not be deleted: ${cause}`);

@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { deleteInChunks, rowCountRunner, type TenantRetention } from '@wabridge/database';
-import { StoredObject } from './object-remover';
+import { deleteInChunks, returnedRows, rowCountRunner, type TenantRetention } from '@wabridge/database';
 
-/** The SQL of the retention prune (ADR 0112); every statement but the tenant list is per tenant. */
+/** One stored object to remove. */
+export interface StoredObject {
+  id: string;
+  storageKey: string;
+  size: number;
+}
+
+/**
+ * The SQL of the retention prune and of removing stored objects' rows (ADR 0112); every statement
+ * but the tenant list is per tenant.
+ */
 @Injectable()
 export class RetentionRepository {
   constructor(private readonly ds: DataSource) {}
@@ -44,5 +53,19 @@ export class RetentionRepository {
   /** Inbound objects that failed for good (no bytes, only the record of why), first seen before `before`. */
   async pruneFailed(tenantId: string, before: Date, chunk: number): Promise<number> {
     return deleteInChunks(rowCountRunner(this.ds), 'inbound_media', `tenant_id = $1 AND status = 'failed' AND created_at < $2`, [tenantId, before], chunk);
+  }
+
+  /**
+   * Deletes the objects' rows — `media`, its `inbound_media` state, and by cascade its
+   * `media_meta_ids` — in one transaction; answers the `media` rows that went.
+   */
+  async removeObjects(tenantId: string, ids: string[]): Promise<{ id: string; size: number }[]> {
+    return this.ds.transaction(async (tx) => {
+      await tx.query(`DELETE FROM inbound_media WHERE tenant_id = $1 AND id = ANY($2::text[])`, [tenantId, ids]);
+      return returnedRows<{ id: string; size: number }>(await tx.query(
+        `DELETE FROM media WHERE tenant_id = $1 AND id = ANY($2::text[]) RETURNING id, size::float8 AS size`,
+        [tenantId, ids],
+      ));
+    });
   }
 }
