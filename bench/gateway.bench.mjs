@@ -9,9 +9,12 @@
 // Checks that every 202 is on wa.outbound.requested.v1 (answered but not in Kafka must be 0).
 // Self-contained: starts the gateway and the baseline, seeds a tenant/number through the admin
 // API, uses a random topic suffix and its own schema in wabridge_bench, removes both at the end.
+// BENCH_CPU_PROF_DIR=<dir>: the gateway runs with --cpu-prof and leaves its .cpuprofile there
+// (how ADR 0192's profile was taken; the profiler slows it, so numbers of such a run are not results).
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { benchKafka, createTopic, deleteBenchTopics, messageCount, produceRoundTrips } from './lib/kafka.mjs';
 import { closedLoop, httpLoadConfig, openLoop } from './lib/load.mjs';
@@ -22,7 +25,6 @@ const int = intEnv;
 const config = {
   ...httpLoadConfig(),
   dbPoolSize: int('BENCH_GATEWAY_DB_POOL', 40),
-  // BENCH_CPU_PROF_DIR=<dir>: the gateway runs with --cpu-prof and writes its profile there on exit.
   cpuProfDir: process.env.BENCH_CPU_PROF_DIR || null,
 };
 
@@ -32,6 +34,7 @@ const entry = join(ROOT, 'apps', 'gateway', 'dist', 'main.js');
 if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npm run bench builds)`);
 
 const startedAt = new Date().toISOString();
+const loadAvgAtStart = loadavg().map((n) => round(n, 2)); // the machine is shared: read ratios, note the load
 const suffix = `bench${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const schema = `gateway_${suffix}`;
 const adminToken = randomBytes(24).toString('hex');
@@ -174,7 +177,7 @@ try {
     config: { ...config, halfRate, suffix },
     summary,
     targets: { answeredButLost: { want: '0', got: lost.gateway, met: lost.gateway === 0 } },
-    details: { gateway: { phases: phases.gateway, accepted: accepted.gateway, inKafka: inKafka.gateway }, baseline: { phases: phases.baseline, accepted: accepted.baseline, inKafka: inKafka.baseline }, brokerRoundTripMs: brokerRtt },
+    details: { gateway: { phases: phases.gateway, accepted: accepted.gateway, inKafka: inKafka.gateway }, baseline: { phases: phases.baseline, accepted: accepted.baseline, inKafka: inKafka.baseline }, brokerRoundTripMs: brokerRtt, loadAvgAtStart, loadAvgAtEnd: loadavg().map((n) => round(n, 2)) },
   });
   process.stdout.write(
     `gateway: ${gMax.rps} accepted sends/s (p99 ${gMax.latencyMs.p99} ms at max, ${gHalf.latencyMs.p99} ms at ${halfRate}/s); ` +

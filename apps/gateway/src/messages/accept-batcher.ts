@@ -62,7 +62,7 @@ export class AcceptBatcher {
     options: AcceptBatcherOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 256;
-    this.maxInFlight = options.maxInFlight ?? 3;
+    this.maxInFlight = options.maxInFlight ?? 2;
     this.maxQueued = options.maxQueued ?? 20000;
   }
 
