@@ -4,12 +4,12 @@
 # 200 from /health/live and /health/ready (scripts/images/{base,build,boot-check}.sh). Prints
 # one result line, `images: passed …` or `images: failed: <reason>`, and exits 0 or 1; the
 # caller counts it as one test. Logs of each phase: .local/images/ci-*.log.
-# Env: WABRIDGE_CI_IMAGE_TIMEOUT_S (900) bounds the whole step; the rest as the scripts it runs.
+# Env: WABRIDGE_CI_IMAGE_TIMEOUT_S (600) bounds the whole step; the rest as the scripts it runs.
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 mkdir -p "$CACHE"
-limit="${WABRIDGE_CI_IMAGE_TIMEOUT_S:-900}"
+limit="${WABRIDGE_CI_IMAGE_TIMEOUT_S:-600}"
 started=$SECONDS
 fail() { echo "images: failed: $1 (after $((SECONDS - started)) s; load $(cut -d' ' -f1-3 /proc/loadavg))"; exit 1; }
 left() { echo $((limit - (SECONDS - started))); }
