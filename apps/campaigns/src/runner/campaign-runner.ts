@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { OUTBOUND_REQUESTED_V1, OutboundRequestedV1 } from '@wabridge/contracts';
 import { contractEvent, EventProducer } from '@wabridge/kafka';
 import { Clock, PeriodicJob } from '@wabridge/time';
@@ -10,6 +10,7 @@ import { CLOCK } from '../campaigns.tokens';
 import { CampaignRow, CampaignsRepository, PendingRecipient } from '../campaigns/campaigns.repository';
 import { NumbersRepository } from '../numbers/numbers.repository';
 import { pace, tierFreesAt } from '../pacing/pacer';
+import { LeaderLock } from './leader-lock';
 
 const DAY_MS = 86_400_000;
 /** How long a number's "planned in 24 h" count is reused before it is counted again. */
@@ -49,7 +50,7 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
   private readonly log = new Logger(CampaignRunner.name);
   private readonly job: PeriodicJob;
   private readonly contacts: ContactsClient;
-  private leader: QueryRunner | null = null;
+  private readonly leader: LeaderLock;
   /** Pacing per number: the next free slot (ms), the planned count and when it was counted, a tier block. */
   private readonly slots = new Map<string, number>();
   private readonly planned = new Map<string, { n: number; oldest: number | null; at: number }>();
@@ -63,6 +64,7 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
     private readonly env: CampaignsEnv,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
+    this.leader = new LeaderLock(db, `campaigns-runner:${env.DATABASE_SCHEMA}`);
     this.contacts = new ContactsClient(env.CONTACTS_URL, env.INTERNAL_TOKEN, env.CAMPAIGNS_CONTACTS_TIMEOUT_MS);
     this.job = new PeriodicJob(() => this.tick(), env.CAMPAIGNS_TICK_MS, (err) => this.log.warn(`campaign tick failed: ${err.message}`));
   }
@@ -78,34 +80,18 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
 
   async onApplicationShutdown(): Promise<void> {
     await this.job.stop();
-    const l = this.leader;
-    this.leader = null;
-    if (l) await l.release().catch(() => undefined); // the session ends: the lock goes with it
+    await this.leader.release();
   }
 
   private async isLeader(): Promise<boolean> {
-    if (this.leader) {
-      try {
-        await this.leader.query('SELECT 1');
-        return true;
-      } catch {
-        await this.leader.release().catch(() => undefined);
-        this.leader = null;
-      }
-    }
-    const qr = this.db.createQueryRunner();
-    await qr.connect();
-    // one runner per schema (advisory locks are per database; several deployments or tests may share one)
-    const [row] = (await qr.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`campaigns-runner:${this.env.DATABASE_SCHEMA}`])) as { ok: boolean }[];
-    if (row?.ok) {
-      this.leader = qr;
+    const claim = await this.leader.claim();
+    if (claim === 'taken') {
+      // what was planned while another instance led is not ours to trust
       this.slots.clear();
       this.planned.clear();
       this.blockedUntil.clear();
-      return true;
     }
-    await qr.release();
-    return false;
+    return claim !== 'elsewhere';
   }
 
   /** One round of everything; public for tests (which drive it with a fake clock). */
