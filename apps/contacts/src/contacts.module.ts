@@ -17,6 +17,7 @@ import { InboundService } from './inbound/inbound.service';
 import { NumberService } from './numbers/number.service';
 import { NumbersRepository } from './numbers/numbers.repository';
 import { ParkedEventsRepository } from './numbers/parked-events.repository';
+import { RetentionRepository } from './retention/retention.repository';
 import { RetentionService } from './retention/retention.service';
 import { TenantResolver } from './numbers/tenant-resolver';
 import { SettingsRepository } from './settings/settings.repository';
@@ -59,6 +60,7 @@ export class ContactsModule {
         ContactsService,
         ImportService,
         RetentionService,
+        RetentionRepository,
         TagCommandsService,
         ContactTagsRepository,
       ],

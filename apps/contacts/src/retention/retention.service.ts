@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { deleteInChunks } from '@wabridge/database';
 import { PeriodicJob } from '@wabridge/time';
 import { counter } from '@wabridge/telemetry';
 import { CLOCK, Clock } from '../common/clock';
 import { ContactsEnv } from '../contacts.env';
+import { RetentionRepository } from './retention.repository';
 
 const DAY_MS = 86_400_000;
 const pruned = counter('contacts_retention_pruned_total', 'Rows deleted by the retention prune', ['table']);
@@ -27,7 +26,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   private readonly job: PeriodicJob;
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly repo: RetentionRepository,
     private readonly env: ContactsEnv,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
@@ -47,14 +46,9 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     const now = this.clock.now().getTime();
     const before = (days: number): Date => new Date(now - days * DAY_MS);
     const chunk = this.env.CONTACTS_RETENTION_CHUNK_ROWS;
-    const processedInbound = await deleteInChunks(this.ds, 'processed_inbound', 'processed_at < $1', [before(this.env.CONTACTS_PROCESSED_INBOUND_RETENTION_DAYS)], chunk);
-    const parkedEvents = await deleteInChunks(this.ds, 'parked_events', 'parked_at < $1', [before(this.env.CONTACTS_PARKED_EVENTS_RETENTION_DAYS)], chunk);
-    // A contact's latest consent change is its current state's proof: it stays however old.
-    const optEvents = await deleteInChunks(
-      this.ds, 'opt_events',
-      'at < $1 AND id < (SELECT max(l.id) FROM opt_events l WHERE l.contact_id = opt_events.contact_id)',
-      [before(this.env.CONTACTS_OPT_EVENTS_RETENTION_DAYS)], chunk,
-    );
+    const processedInbound = await this.repo.pruneProcessedInbound(before(this.env.CONTACTS_PROCESSED_INBOUND_RETENTION_DAYS), chunk);
+    const parkedEvents = await this.repo.pruneParkedEvents(before(this.env.CONTACTS_PARKED_EVENTS_RETENTION_DAYS), chunk);
+    const optEvents = await this.repo.pruneOptEvents(before(this.env.CONTACTS_OPT_EVENTS_RETENTION_DAYS), chunk);
     pruned.inc({ table: 'processed_inbound' }, processedInbound);
     pruned.inc({ table: 'parked_events' }, parkedEvents);
     pruned.inc({ table: 'opt_events' }, optEvents);
