@@ -1,8 +1,9 @@
+import { hash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiError } from '@wabridge/http';
 import { CLOCK, DATA_SOURCE } from '../tokens';
-import { apiKeyMatches, apiKeyPrefix, hashApiKey } from './api-key';
+import { apiKeyMatches, apiKeyPrefix } from './api-key';
 import { CredentialVerifier } from './credential-verifier';
 import { Principal, Scope } from './principal';
 import { Clock } from './rate-limiter';
@@ -39,7 +40,8 @@ export class ApiKeyVerifier implements CredentialVerifier {
   async verify(token: string): Promise<Principal | null> {
     const prefix = apiKeyPrefix(token);
     if (!prefix) return null;
-    const digest = hashApiKey(token).toString('hex');
+    // One-shot SHA-256 (no Hash object per request; ADR 0193): the cache key, never the token.
+    const digest = hash('sha256', token, 'hex');
     const now = this.clock.now();
     const cached = this.cache.get(digest);
     if (cached && cached.expiresAt > now && now >= cached.expiresAt - CACHE_TTL_MS) return this.unexpired(cached, now);
