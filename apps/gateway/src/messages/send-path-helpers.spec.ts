@@ -3,6 +3,7 @@ import { newMessageId } from './message-id';
 import { OUR_MESSAGE_ID } from './messages.controller';
 import { ulidFloor } from './messages.repository';
 import { SingleFlight } from './single-flight';
+import { requestHash } from './send.service';
 
 describe('newMessageId', () => {
   it('is a ULID of the given millisecond that sorts after that millisecond\'s floor and before the next one\'s', () => {
@@ -55,5 +56,15 @@ describe('SingleFlight', () => {
     await expect(a).rejects.toThrow('template unknown');
     await expect(b).rejects.toThrow('template unknown');
     await expect(flight.run('k', () => Promise.resolve('fresh'))).resolves.toBe('fresh');
+  });
+});
+
+describe('requestHash', () => {
+  it('is the hash stored rows were written with (a retry after an upgrade must still match its row)', () => {
+    // value computed with the former createHash + map/filter/join canonical JSON
+    expect(requestHash({
+      phoneNumberId: '123', to: '14155550123', type: 'text', source: 'api', sendAt: undefined,
+      message: { type: 'text', text: { body: 'Grüße "x"', preview_url: false } }, metadata: { b: '2', a: '1' },
+    })).toBe('6a3993677f2b3dd2e7722c290fd5f6d0302dd114cc918066d3fa472fc89d2f41');
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as sha } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OUTBOUND_REQUESTED_V1, OutboundRequestedV1, TEMPLATE_CATEGORIES, TemplateCategory } from '@wabridge/contracts';
@@ -77,7 +77,7 @@ export function dispatcherIdempotencyKey(key: string, atMs: number, ttlMs: numbe
 
 export function requestHash(send: NormalizedSend): string {
   const { source: _source, ...rest } = send;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+  return sha('sha256', canonicalJson(rest), 'hex');
 }
 
 /**
