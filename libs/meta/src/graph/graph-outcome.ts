@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { classifyMetaError, errorAction, parseGraphError, type ErrorAction, type MetaGraphError } from '../error-taxonomy';
 
 /** Where a Graph call goes and with which token (`null`: no Authorization header, e.g. the OAuth code exchange). */
@@ -18,9 +19,11 @@ export type GraphMethod = 'GET' | 'POST' | 'DELETE';
  * - `connect-timeout`: a new connection was not established in time (nothing was sent);
  * - `network`: DNS, refused, reset, bad base URL …;
  * - `too-large`: the answer was longer than the client reads;
- * - `no-wamid`: a send answered 2xx without `messages[0].id`.
+ * - `no-wamid`: a send answered 2xx without `messages[0].id`;
+ * - `source`: a streamed request body failed or did not match its declared length (our side:
+ *   the request was cut off, so Graph did not act on it).
  */
-export type GraphFailureKind = 'http' | 'timeout' | 'connect-timeout' | 'network' | 'too-large' | 'no-wamid';
+export type GraphFailureKind = 'http' | 'timeout' | 'connect-timeout' | 'network' | 'too-large' | 'no-wamid' | 'source';
 
 /** Graph's 2xx answer. `body` is the parsed JSON; when the answer was not JSON it is undefined and `raw` holds the text. */
 export interface GraphReply {
@@ -35,6 +38,28 @@ export interface GraphSent {
   readonly ok: true;
   readonly status: number;
   readonly wamid: string;
+}
+
+/** A 2xx download, its body still to be read (or destroyed) by the caller. */
+export interface GraphDownload {
+  readonly ok: true;
+  readonly status: number;
+  /** The bytes as they arrive; broken off with a `GraphStreamError` on timeout, overflow or a dropped connection. */
+  readonly body: Readable;
+  /** Content-Length, when the answer declared one (the body is then exactly that long or errors). */
+  readonly length?: number;
+  readonly contentType?: string;
+}
+
+/**
+ * Why a downloaded body stopped before its end (`timeout`, `too-large`, `network`): the
+ * error a reader of `GraphDownload.body` gets.
+ */
+export class GraphStreamError extends Error {
+  constructor(readonly kind: GraphFailureKind, readonly status: number, message: string) {
+    super(message);
+    this.name = 'GraphStreamError';
+  }
 }
 
 /** A failed call, as a value: never thrown by the client. */
@@ -60,6 +85,7 @@ export interface GraphFailure {
 
 export type GraphOutcome = GraphReply | GraphFailure;
 export type GraphSendOutcome = GraphSent | GraphFailure;
+export type GraphDownloadOutcome = GraphDownload | GraphFailure;
 
 /** Graph answered non-2xx: its error body decides the class. */
 export function httpFailure(status: number, body: unknown, raw: string | undefined): GraphFailure {

@@ -1,5 +1,15 @@
-export { GRAPH_DEFAULTS, MetaGraphClient, type GraphClientOptions, type GraphRequestOptions } from './graph.client';
+export {
+  GRAPH_DEFAULTS,
+  MetaGraphClient,
+  type GraphClientOptions,
+  type GraphDownloadOptions,
+  type GraphRequestOptions,
+  type GraphStreamBody,
+} from './graph.client';
+export { GraphStreamError } from './graph-outcome';
 export type {
+  GraphDownload,
+  GraphDownloadOutcome,
   GraphFailure,
   GraphFailureKind,
   GraphMethod,
