@@ -153,4 +153,19 @@ describe('the dispatcher state cache (no I/O: the tables are a map)', () => {
     await store.applyAccountEvent(templateEvent('APPROVED', '2026-12-06T12:00:00Z'));
     expect(await store.templateStatus('waba-1', 'spring_sale', 'en_US')).toBe('APPROVED');
   });
+
+  it('sees a template change another instance consumed and wrote to the table within the reload time (the state group is shared)', async () => {
+    await store.applyAccountEvent(templateEvent('APPROVED', '2026-12-06T10:00:00Z'));
+    expect(await store.templateStatus('waba-1', 'spring_sale', 'en_US')).toBe('APPROVED');
+    // another instance got the PAUSED event: only the table knows
+    tables.templates.set('waba-1:spring_sale:en_US', { wabaId: 'waba-1', name: 'spring_sale', language: 'en_US', status: 'PAUSED', updatedAt: Date.parse('2026-12-06T11:00:00Z') });
+    clock.advance(4999);
+    expect(await store.templateStatus('waba-1', 'spring_sale', 'en_US')).toBe('APPROVED');
+    clock.advance(1);
+    // stale: answered from memory while the table is read again, then the newer status
+    await store.templateStatus('waba-1', 'spring_sale', 'en_US');
+    await new Promise((r) => setImmediate(r));
+    expect(await store.templateStatus('waba-1', 'spring_sale', 'en_US')).toBe('PAUSED');
+    expect(tables.templateLoads).toBe(2);
+  });
 });

@@ -4,18 +4,21 @@ import { StoredNumber, TemplateStatusRow } from './state.repository';
 /**
  * The state the dispatcher reads on the hot path, in memory, no I/O: number configs for a short
  * while (another instance may pause or resume a number, and the table is where that meets) and
- * template statuses (loaded once, then kept current by account events and Meta's refusals).
+ * template statuses (loaded from the table, kept current by this instance's account events and
+ * Meta's refusals, and loaded again after `templateTtlMs`: the state consumer group is shared, so
+ * another instance may be the one that consumed a template's change and wrote it to the table).
  * Whoever writes a number's row forgets it here afterwards (`numberChanged`), so the next read
  * goes to the table; template updates follow the table's rule: the newer fact wins.
  */
 export class StateCache {
   private readonly numbers = new Map<string, StoredNumber & { at: number }>();
   private readonly templates = new Map<string, { status: string; updatedAt: number }>();
-  private loaded = false;
+  private loadedAt: number | undefined;
 
   constructor(
     private readonly clock: Clock,
     private readonly numberTtlMs = 1000,
+    private readonly templateTtlMs = 5000,
   ) {}
 
   /** The number as read less than the TTL ago, if it was. */
@@ -36,12 +39,18 @@ export class StateCache {
 
   /** False until the table's statuses were loaded (`loadTemplates`). */
   get templatesLoaded(): boolean {
-    return this.loaded;
+    return this.loadedAt !== undefined;
   }
 
-  loadTemplates(rows: TemplateStatusRow[]): void {
+  /** Loaded, but longer ago than the TTL: worth loading again (what is known stays usable meanwhile). */
+  get templatesStale(): boolean {
+    return this.loadedAt === undefined || this.clock.now() - this.loadedAt >= this.templateTtlMs;
+  }
+
+  /** The table's statuses, merged: newer facts win, so a load never undoes a newer event seen here. */
+  loadTemplates(rows: TemplateStatusRow[], at = this.clock.now()): void {
     for (const r of rows) this.templateChanged(r);
-    this.loaded = true;
+    this.loadedAt = at;
   }
 
   /** A template's status changed; an update older than the one known is ignored (the table ignores it too). */

@@ -134,8 +134,24 @@ export class StateStore {
 
   async templateStatus(wabaId: string, name: string | undefined, language: string | undefined): Promise<string | undefined> {
     if (!name || !language) return undefined;
-    if (!this.cache.templatesLoaded) this.cache.loadTemplates(await this.repo.templateStatuses());
+    if (!this.cache.templatesLoaded) await this.reloadTemplates();
+    else if (this.cache.templatesStale) void this.reloadTemplates().catch(() => undefined); // served from what is known meanwhile
     return this.cache.templateStatus(wabaId, name, language);
+  }
+
+  private templatesLoading: Promise<void> | undefined;
+
+  /** One load of the table's template statuses at a time, however many sends ask. */
+  private reloadTemplates(): Promise<void> {
+    this.templatesLoading ??= (async () => {
+      const startedAt = this.clock.now();
+      try {
+        this.cache.loadTemplates(await this.repo.templateStatuses(), startedAt);
+      } finally {
+        this.templatesLoading = undefined;
+      }
+    })();
+    return this.templatesLoading;
   }
 
   /**
