@@ -1,22 +1,17 @@
 import { ApiError } from '@wabridge/http';
 import { GraphCallError, graphErrorToApiError } from '../graph/graph.client';
 
-interface MetaError {
-  code?: number;
-  error_subcode?: number;
-  message?: string;
-  error_data?: { details?: string };
-}
-
 /**
- * Meta's registration and signup errors as tenant errors that say what to do next. Meta's code
- * and text travel in `details` (they never hold a PIN, code or token: Meta does not echo them).
+ * Meta's registration and signup errors as tenant errors that say what to do next, read from
+ * the error the Graph client parsed (`GraphCallError.error`, libs/meta's `parseGraphError`).
+ * Meta's code and text travel in `details` (they never hold a PIN, code or token: Meta does not
+ * echo them).
  */
 export function registrationError(err: unknown): never {
   if (!(err instanceof GraphCallError)) throw err;
-  const e = (err.body as { error?: MetaError } | undefined)?.error ?? {};
-  const metaText = e.error_data?.details ?? e.message ?? 'Meta rejected the request';
-  const details = { metaCode: e.code, metaSubcode: e.error_subcode, metaMessage: metaText };
+  const e = err.error;
+  const metaText = e.details ?? e.message;
+  const details = { metaCode: e.code, metaSubcode: e.subcode, metaMessage: metaText };
   switch (e.code) {
     case 136025:
       throw new ApiError(400, /expired/i.test(metaText) ? 'verification_code_expired' : 'verification_code_invalid', metaText, details);
@@ -43,8 +38,8 @@ export function registrationError(err: unknown): never {
 /** Meta's answers to the embedded-signup exchange as tenant errors. */
 export function signupError(err: unknown): never {
   if (!(err instanceof GraphCallError)) throw err;
-  const e = (err.body as { error?: MetaError } | undefined)?.error ?? {};
-  const details = { metaCode: e.code, metaSubcode: e.error_subcode, metaMessage: e.message };
+  const e = err.error;
+  const details = { metaCode: e.code, metaSubcode: e.subcode, metaMessage: e.message };
   if (e.code === 100) throw new ApiError(400, 'signup_code_invalid', 'Meta refused the signup code (unknown, expired or already used); run embedded signup again', details);
   if (e.code === 101 || e.code === 1) throw new ApiError(502, 'meta_app_rejected', 'Meta refused the Meta app\'s id or secret stored here', details);
   if (e.code === 190) throw new ApiError(502, 'upstream_error', 'Meta refused the business token it just issued', details);
