@@ -14,8 +14,8 @@
 // Per configuration (BENCH_E2E_INSTANCES, default "1,2": 1 gateway + 1 dispatcher, then a second
 // gateway and dispatcher are started beside them, same consumer groups, requests round robin):
 //   warm-up  open loop 100/s for 3 s, drained
-//   open     open loop at BENCH_E2E_RATE (500/s) for BENCH_E2E_DURATION_SEC (30 s)
 //   max      closed loop, BENCH_CONNECTIONS (64) for BENCH_E2E_MAX_SEC (10 s; 0 skips)
+//   open     open loop at BENCH_E2E_RATE (500/s) for BENCH_E2E_DURATION_SEC (30 s)
 // After each load phase it waits (≤ BENCH_E2E_DRAIN_SEC) until the sandbox has answered 200 as
 // many times as the gateway answered 202, then reconciles the sandbox's call log with the 202
 // ids: every 202 id must reach the sandbox exactly once (lost and duplicated are reported and
@@ -533,8 +533,10 @@ try {
     if (warm.result.unsentAtDrainEnd > 0 && (n === config.instances[0] || warm.result.drain.ended === 'stalled')) {
       throw new Error(`warm-up: ${warm.result.unsentAtDrainEnd} of ${warm.result.accepted} accepted sends had not reached the sandbox when the drain ended (${warm.result.drain.ended} after ${warm.result.drain.ms} ms): the pipeline is broken`);
     }
-    const open = await runPhase(`${n}x open ${config.rate}/s`, 'open');
+    // max before open: the open loop is the long one, and on a loaded machine its backlog would
+    // otherwise be the next phase's starting point — each configuration's max starts drained.
     const max = config.maxSec > 0 ? await runPhase(`${n}x max (closed ${config.connections})`, 'max') : null;
+    const open = await runPhase(`${n}x open ${config.rate}/s`, 'open');
     byInstances[n] = { loadAvgAtStart: uptimeAtStart, groups: groupsState, open: open.result, max: max?.result ?? null };
     if (!apiChecks) {
       // What a customer sees: GET /v1/messages/:id of a few accepted sends shows `sent` in the history.
