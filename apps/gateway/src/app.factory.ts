@@ -10,6 +10,7 @@ import { GatewayEnv, resolveSecrets, ResolvedGatewayEnv } from './config/gateway
 import { openGatewayDatabase } from './database/gateway-data-source';
 import { isBulkImport } from './forwarding/forwarding.service';
 import { installRequestDeadlines } from './forwarding/request-deadline';
+import { skipOwnCommands } from './messages/message-projection.service';
 import { setupOpenApi } from './openapi';
 import { Clock } from './auth/rate-limiter';
 import { ManagementServer } from '@wabridge/telemetry';
@@ -56,6 +57,8 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
       attachKafkaConsumer(app, {
         connection: kafkaConnectionFromEnv(env, 'gateway-consumer'),
         consumer: { groupId: env.CONSUMER_GROUP, partitionsConsumedConcurrently: 3 },
+        // the gateway's own commands are in its table already: not decoded, only passed over (ADR 0196)
+        skip: skipOwnCommands,
       });
       await app.startAllMicroservices();
     }

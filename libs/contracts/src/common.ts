@@ -20,6 +20,8 @@ export const HEADER = {
   eventType: 'event-type',
   schemaVersion: 'schema-version',
   tenantId: 'tenant-id',
+  /** Where an outbound command came from (`api`, `cloud-api`, `campaign`, …): its `source`, readable without decoding. */
+  source: 'source',
   dlqReason: 'dlq-reason',
   dlqSourceTopic: 'dlq-source-topic',
   dlqSourcePartition: 'dlq-source-partition',

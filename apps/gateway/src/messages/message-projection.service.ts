@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { OutboundEventV1, OutboundRequestedV1 } from '@wabridge/contracts';
+import { HEADER, OUTBOUND_REQUESTED_V1, OutboundEventV1, OutboundRequestedV1 } from '@wabridge/contracts';
 import { DATA_SOURCE } from '../tokens';
 import { applyLifecycleEvent, HistoryEntry } from './message-lifecycle';
 import { MessageRow, MessagesRepository } from './messages.repository';
@@ -11,6 +11,23 @@ import { MessageRow, MessagesRepository } from './messages.repository';
  * `delivered`/`read`/`failed` events, so the gateway never hears a status twice nor judges
  * one differently. Every handler is idempotent.
  */
+/** Sources of the commands the gateway accepts itself: their rows exist before the command is produced. */
+const OWN_SOURCES: ReadonlySet<string> = new Set(['api', 'cloud-api']);
+
+export function isOwnSource(source: string | undefined): boolean {
+  return source !== undefined && OWN_SOURCES.has(source);
+}
+
+/** The `source` header the gateway stamps on its commands, so its consumer can pass them over undecoded (ADR 0196). */
+export function sourceHeader(source: string): Record<string, string> {
+  return { [HEADER.source]: source };
+}
+
+/** The consumer's skip rule: the gateway's own commands, known from the header alone. */
+export function skipOwnCommands(baseTopic: string, headers: Record<string, string>): boolean {
+  return baseTopic === OUTBOUND_REQUESTED_V1.topic && isOwnSource(headers[HEADER.source]);
+}
+
 @Injectable()
 export class MessageProjectionService {
   private readonly log = new Logger(MessageProjectionService.name);
@@ -25,7 +42,7 @@ export class MessageProjectionService {
    * lifecycle is visible like any other; API sends already have theirs (same transaction).
    */
   async applyOutboundRequest(c: OutboundRequestedV1): Promise<void> {
-    if (c.source === 'api' || c.source === 'cloud-api') return;
+    if (isOwnSource(c.source)) return;
     await this.messages.insertFromCommand({
       id: c.id, tenantId: c.tenantId, phoneNumberId: c.phoneNumberId, to: c.to, recipientUserId: c.to ? undefined : c.recipient,
       type: c.type, idempotencyKey: c.idempotencyKey, requestHash: 'kafka', source: c.source, metadata: c.metadata,

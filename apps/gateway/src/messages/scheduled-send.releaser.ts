@@ -6,6 +6,7 @@ import { Clock } from '../auth/rate-limiter';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { CLOCK, GATEWAY_ENV } from '../tokens';
 import { ScheduledSendsRepository } from './scheduled-sends.repository';
+import { sourceHeader } from './message-projection.service';
 
 const BATCH = 500;
 
@@ -50,7 +51,7 @@ export class ScheduledSendReleaser implements OnApplicationBootstrap, OnApplicat
         new Date(now + this.env.SCHEDULED_RELEASE_LEAD_MS), new Date(now - this.env.SCHEDULED_RELEASE_RETRY_MS), new Date(now), BATCH,
       );
       if (due.length === 0) break;
-      await Promise.all(due.map((d) => this.producer.send(contractEvent(OUTBOUND_REQUESTED_V1, d.phone_number_id, d.command, { tenantId: d.tenant_id }))));
+      await Promise.all(due.map((d) => this.producer.send(contractEvent(OUTBOUND_REQUESTED_V1, d.phone_number_id, d.command, { tenantId: d.tenant_id, headers: sourceHeader(d.command.source) }))));
       await this.scheduled.markReleased(due.map((d) => d.message_id), new Date(this.clock.now()));
       total += due.length;
       if (due.length < BATCH) break;

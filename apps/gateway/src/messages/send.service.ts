@@ -17,6 +17,7 @@ import { AcceptBatcher } from './accept-batcher';
 import { newMessageId } from './message-id';
 import { MessageRow, MessagesRepository, NewMessage } from './messages.repository';
 import { ScheduledSendsRepository } from './scheduled-sends.repository';
+import { sourceHeader } from './message-projection.service';
 import { NormalizedSend, parseCloudSend } from './send-request';
 import { SingleFlight } from './single-flight';
 import { assertRegistered } from '../onboarding/registration-state';
@@ -177,7 +178,7 @@ export class SendService implements OnModuleInit {
         await this.scheduledSends.insert(m, { messageId: id, tenantId, phoneNumberId: send.phoneNumberId, sendAt: send.sendAt!, command });
         return true;
       })
-      : this.batcher.accept(row, contractEvent(OUTBOUND_REQUESTED_V1, send.phoneNumberId, command, { tenantId })));
+      : this.batcher.accept(row, contractEvent(OUTBOUND_REQUESTED_V1, send.phoneNumberId, command, { tenantId, headers: sourceHeader(command.source) })));
     let inserted = await accept();
     if (!inserted && idempotencyKey) {
       // A key older than the TTL is forgotten: this is a new request (ADR 0067).

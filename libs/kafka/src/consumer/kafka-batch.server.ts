@@ -47,6 +47,12 @@ export interface KafkaBatchServerOptions {
   onDeadLetter?: (info: { topic: string; reason: string }) => void;
   /** The app's own failure rules, asked before the built-in ones (ADR 0060). */
   classifyError?: (err: unknown) => ConsumerFailureKind | undefined;
+  /**
+   * Messages this consumer has no use for, judged from the headers alone: passed over (offset
+   * committed) without decoding, validation, a span or the handler — for a topic where most
+   * messages are the app's own (the gateway's commands on wa.outbound.requested.v1, ADR 0196).
+   */
+  skip?: (baseTopic: string, headers: Record<string, string>) => boolean;
 }
 
 /** A partition whose current message waits for a dependency (`/health/ready` reports it). */
@@ -223,6 +229,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     isRunning: () => boolean,
     isStale: () => boolean,
   ): Promise<boolean> {
+    if (this.options.skip?.(baseTopic, headersToStrings(message.headers))) return true;
     const handler = this.getHandlerByPattern(baseTopic);
     const checked = this.decode(baseTopic, message);
     if (!checked.ok || !handler) {
@@ -372,6 +379,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       const chunk = batch.messages.slice(start, start + size);
       const items: KafkaBatchItem[] = [];
       for (const message of chunk) {
+        if (this.options.skip?.(baseTopic, headersToStrings(message.headers))) continue;
         const checked = this.decode(baseTopic, message);
         if (checked.ok) items.push({ payload: checked.payload, meta: this.meta(baseTopic, batch.topic, batch.partition, message, 1), message });
         else await this.deadLetter(batch.topic, batch.partition, message, checked.reason);
