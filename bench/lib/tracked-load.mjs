@@ -62,6 +62,7 @@ export async function trackedOpenLoop({ targets, path, method = 'POST', rate, du
   let ok = 0;
   let non2xx = 0;
   let errors = 0;
+  let lastOkAt = 0;
   let finishAll;
   const allDone = new Promise((r) => (finishAll = r));
   const fire = (scheduledAt) => {
@@ -74,6 +75,7 @@ export async function trackedOpenLoop({ targets, path, method = 'POST', rate, du
         statusCodes[res.status] = (statusCodes[res.status] ?? 0) + 1;
         if (res.status >= 200 && res.status < 300) {
           ok += 1;
+          lastOkAt = answeredAt;
           latencies.push(answeredAt - scheduledAt);
         } else non2xx += 1;
         onResponse({ target: res.target, status: res.status, body: res.body, scheduledAt, sentAt, answeredAt, request });
@@ -105,7 +107,9 @@ export async function trackedOpenLoop({ targets, path, method = 'POST', rate, du
   return {
     mode: 'open', offered: rate, startedAt: start, durationSec: Math.round(((sendEnd - start) / 1000) * 100) / 100,
     requests: total, ok, non2xx, errors, unanswered,
-    rps: Math.round((ok / ((sendEnd - start) / 1000)) * 10) / 10,
+    // 2xx per second until the last 2xx answer (a server that falls behind answers after the sends end)
+    rps: Math.round((ok / ((Math.max(sendEnd, lastOkAt) - start) / 1000)) * 10) / 10,
+    answeredSec: Math.round(((Math.max(sendEnd, lastOkAt) - start) / 1000) * 100) / 100,
     latencyMs: roundLatency(percentiles(latencies)), statusCodes: { ...statusCodes },
   };
 }
