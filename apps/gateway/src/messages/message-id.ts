@@ -18,11 +18,24 @@ export function newMessageId(nowMs: number = Date.now()): string {
     time = CROCKFORD[t % 32]! + time;
     t = Math.floor(t / 32);
   }
-  if (used + 16 > POOL_BYTES) {
-    randomFillSync(pool);
-    used = 0;
-  }
+  if (used + 16 > POOL_BYTES) refill();
   let random = '';
   for (let i = 0; i < 16; i++) random += CROCKFORD[pool[used++]! & 31]!;
   return time + random;
+}
+
+function refill(): void {
+  randomFillSync(pool);
+  used = 0;
+}
+
+/**
+ * A PRNG for the `ulid` package's factories (`monotonicFactory(pooledRandom)`): a fraction in
+ * [0, 1) from one pooled random byte, the same distribution as the package's own (one
+ * `crypto.getRandomValues` call per character, `byte / 256`) without a crypto call per
+ * character. The request-log writer's ids spent ~2 % of the gateway's CPU there (ADR 0192).
+ */
+export function pooledRandom(): number {
+  if (used >= POOL_BYTES) refill();
+  return pool[used++]! / 256;
 }

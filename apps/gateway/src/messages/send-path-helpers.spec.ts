@@ -1,5 +1,5 @@
-import { decodeTime } from 'ulid';
-import { newMessageId } from './message-id';
+import { decodeTime, monotonicFactory } from 'ulid';
+import { newMessageId, pooledRandom } from './message-id';
 import { OUR_MESSAGE_ID } from './messages.controller';
 import { ulidFloor } from './messages.repository';
 import { SingleFlight } from './single-flight';
@@ -18,6 +18,29 @@ describe('newMessageId', () => {
   it('does not repeat across many ids of one millisecond (the random pool is refilled, not reused)', () => {
     const ids = new Set(Array.from({ length: 20000 }, () => newMessageId(1)));
     expect(ids.size).toBe(20000);
+  });
+});
+
+describe('pooledRandom (the request log\'s ULID source)', () => {
+  it('gives byte fractions in [0, 1), every one of the 32 ULID characters, and ids that stay monotonic', () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < 20000; i++) {
+      const r = pooledRandom();
+      expect(r).toBeGreaterThanOrEqual(0);
+      expect(r).toBeLessThan(1);
+      expect(Number.isInteger(r * 256)).toBe(true);
+      seen.add(Math.floor(r * 32));
+    }
+    expect(seen.size).toBe(32);
+    const next = monotonicFactory(pooledRandom);
+    const sameMs = Array.from({ length: 1000 }, () => next(1_700_000_000_000));
+    expect([...sameMs].sort()).toEqual(sameMs);
+    expect(new Set(sameMs).size).toBe(1000);
+    const later = next(1_700_000_000_001);
+    expect(decodeTime(later)).toBe(1_700_000_000_001);
+    expect(later > sameMs[999]!).toBe(true);
+    const distinct = new Set(Array.from({ length: 5000 }, (_, i) => next(1_800_000_000_000 + i).slice(10)));
+    expect(distinct.size).toBe(5000);
   });
 });
 

@@ -1,10 +1,11 @@
-import { redact, REDACTED } from '@wabridge/telemetry';
+import { redact, REDACTED, redactText } from '@wabridge/telemetry';
 
 /** One tenant API call as captured on the request path: references only, no work. */
 export interface CapturedCall {
   tenantId: string;
   at: number;
   method: string;
+  /** The URL as requested (query string included); redacted in `toRow`. */
   path: string;
   status: number;
   latencyMs: number;
@@ -76,7 +77,7 @@ function parseJson(text: string | undefined): unknown {
 export function toRow(id: string, call: CapturedCall, maxBodyBytes: number): RequestLogRow {
   const response = parseJson(call.responsePayload);
   return {
-    id, tenantId: call.tenantId, at: new Date(call.at), method: call.method, path: call.path, status: call.status,
+    id, tenantId: call.tenantId, at: new Date(call.at), method: call.method, path: redactText(call.path), status: call.status,
     latencyMs: call.latencyMs, idempotencyKey: call.idempotencyKey ?? null,
     errorCode: call.status >= 400 ? errorCodeOf(response) : null,
     requestBody: storedBody(withoutOneTimeCode(call.requestBody), maxBodyBytes),

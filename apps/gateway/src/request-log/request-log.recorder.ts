@@ -1,7 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { redactText } from '@wabridge/telemetry';
 import { RequestWithPrincipal } from '../auth/principal';
 import { isTenantApiPath } from './request-log.entry';
 import { RequestLogWriter } from './request-log.writer';
@@ -35,7 +34,7 @@ export class RequestLogRecorder implements OnModuleInit {
         const key = req.headers['idempotency-key'];
         const body = req.body;
         this.writer.record({
-          tenantId, at: Date.now() - Math.round(reply.elapsedTime), method: req.method, path: redactText(req.url), status: reply.statusCode,
+          tenantId, at: Date.now() - Math.round(reply.elapsedTime), method: req.method, path: req.url, status: reply.statusCode,
           latencyMs: Math.round(reply.elapsedTime),
           ...(typeof key === 'string' ? { idempotencyKey: key.slice(0, 255) } : {}),
           // parsed JSON only: uploads and CSV imports stream through and are not kept

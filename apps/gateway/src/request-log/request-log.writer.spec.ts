@@ -72,6 +72,13 @@ describe('request log entries', () => {
     expect(toRow('2', call({ template: { language: { code: 'en_US' } } }), 8192).requestBody).toContain('"code":"en_US"');
   });
 
+  it('redacts a secret in the requested URL when the row is made (not on the request path)', () => {
+    const row = toRow('1', { tenantId: 't', at: 0, method: 'GET', path: '/v1/messages?access_token=EAAsecret123&limit=5', status: 200, latencyMs: 1 }, 8192);
+    expect(row.path).not.toContain('EAAsecret123');
+    expect(row.path).toContain('access_token=');
+    expect(row.path).toContain('limit=5');
+  });
+
   it('reads our error code and the Cloud API\'s numeric one', () => {
     expect(errorCodeOf({ error: { code: 'not_found', message: 'x' } })).toBe('not_found');
     expect(errorCodeOf({ error: { message: 'x', type: 'OAuthException', code: 131030 } })).toBe('131030');

@@ -3,6 +3,7 @@ import { monotonicFactory } from 'ulid';
 import { counter, logger } from '@wabridge/telemetry';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { GATEWAY_ENV } from '../tokens';
+import { pooledRandom } from '../messages/message-id';
 import { CapturedCall, toRow } from './request-log.entry';
 import { RequestLogRepository } from './request-log.repository';
 
@@ -23,7 +24,8 @@ export class RequestLogWriter implements OnApplicationShutdown {
   private queue: CapturedCall[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
-  private readonly ulid = monotonicFactory();
+  // The package's monotonic ids, random parts from a pooled buffer (not a crypto call per character).
+  private readonly ulid = monotonicFactory(pooledRandom);
   private readonly log = logger('request-log');
 
   constructor(
