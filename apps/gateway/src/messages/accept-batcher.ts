@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncResource } from 'node:async_hooks';
 import { DataSource } from 'typeorm';
 import { isPgUnavailable } from '@wabridge/database';
 import { ApiError } from '@wabridge/http';
@@ -75,10 +75,7 @@ export class AcceptBatcher {
     if (this.queue.length >= this.maxQueued) {
       return Promise.reject(ApiError.unavailable(`too many sends waiting to be accepted (${this.maxQueued}); nothing was accepted, retry later`));
     }
-    // The request's async context (its trace, its log fields: both AsyncLocalStorage), captured
-    // without an AsyncResource per send (ADR 0192, round two).
-    const inRequest = AsyncLocalStorage.snapshot();
-    const produce = (): Promise<void> => inRequest(() => this.producer.send(event));
+    const produce = AsyncResource.bind(() => this.producer.send(event));
     return new Promise<boolean>((resolve, reject) => {
       this.queue.push({ row, produce, resolve, reject });
       this.schedule();
