@@ -6,4 +6,4 @@ export {
   DEV_ENCRYPTION_KEYS, DEV_INTERNAL_TOKEN, ProductionSecret, productionSecretProblems, productionSecretsOf, WELL_KNOWN_DEV_SECRETS, wellKnownDevValue,
 } from './production-secrets';
 export { accessTokenAad } from './access-token-aad';
-export { ColumnReseal, describeReseal, resealColumns, ResealOptions, ResealReport, SealedColumnStore, SealedRow } from './reseal';
+export { ColumnReseal, describeReseal, parseResealCommandArgs, resealColumns, ResealCommandArgs, ResealOptions, ResealReport, runResealCommand, SealedColumnStore, SealedRow } from './reseal';

@@ -1,4 +1,4 @@
-import { describeReseal, ResealReport } from './reseal';
+import { describeReseal, parseResealCommandArgs, ResealReport } from './reseal';
 
 const report = (over: Partial<ResealReport>): ResealReport => ({
   primaryKeyId: 'k2', dryRun: false, columns: [], found: 0, resealed: 0, changedMeanwhile: 0, unopenable: [], ...over,
@@ -33,5 +33,20 @@ describe('describeReseal', () => {
       columns: [{ column: 'meta_apps.verify_token', found: 3, resealed: 2, changedMeanwhile: 1, unopenable: [] }],
     }));
     expect(out.lines).toEqual(['meta_apps.verify_token: 2 re-sealed, 1 changed meanwhile (left as they are)', '2 re-sealed with key "k2"']);
+  });
+});
+
+describe('reseal command arguments (one parser for every service)', () => {
+  it('reads --dry-run, --batch-size and the service\'s own switches', () => {
+    const a = parseResealCommandArgs(['--dry-run', '--batch-size', '50', '--no-republish'], ['--no-republish']);
+    expect(a).toMatchObject({ dryRun: true, batchSize: 50 });
+    expect(a.flags.has('--no-republish')).toBe(true);
+    expect(parseResealCommandArgs([])).toMatchObject({ dryRun: false, batchSize: 200 });
+  });
+
+  it('refuses what it does not know, naming the usage', () => {
+    expect(() => parseResealCommandArgs(['--no-republish'])).toThrow('unknown argument --no-republish (usage: reseal [--dry-run] [--batch-size N])');
+    expect(() => parseResealCommandArgs(['--batch-size', '0'])).toThrow('--batch-size needs a positive integer');
+    expect(() => parseResealCommandArgs(['--batch-size'])).toThrow('--batch-size needs a positive integer');
   });
 });

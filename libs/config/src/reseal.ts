@@ -114,3 +114,45 @@ export function describeReseal(report: ResealReport): { lines: string[]; failure
       'put back the key that sealed them and run again; do not drop any key yet',
   };
 }
+
+/** Options every service's `reseal` command takes; `flags` names extra switches it accepts (set → true). */
+export interface ResealCommandArgs {
+  dryRun: boolean;
+  batchSize: number;
+  flags: Set<string>;
+}
+
+/** `[--dry-run] [--batch-size N]` plus the service's own `extraFlags`; throws one line on anything else. */
+export function parseResealCommandArgs(argv: string[], extraFlags: readonly string[] = []): ResealCommandArgs {
+  const usage = `usage: reseal [--dry-run] [--batch-size N]${extraFlags.map((f) => ` [${f}]`).join('')}`;
+  const args: ResealCommandArgs = { dryRun: false, batchSize: 200, flags: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--dry-run') args.dryRun = true;
+    else if (a !== undefined && extraFlags.includes(a)) args.flags.add(a);
+    else if (a === '--batch-size') {
+      args.batchSize = Number(argv[++i]);
+      if (!Number.isInteger(args.batchSize) || args.batchSize < 1) throw new Error('--batch-size needs a positive integer');
+    } else throw new Error(`unknown argument ${a} (${usage})`);
+  }
+  return args;
+}
+
+/**
+ * A `reseal` command's process: runs it, prints its lines as `reseal: …` on stdout and a failure
+ * on stderr, exits 0 or 1. An unexpected error prints its message only (a pg error's detail can
+ * quote row data).
+ */
+export function runResealCommand(run: () => Promise<{ lines: string[]; failure?: string }>): void {
+  run().then(
+    (outcome) => {
+      for (const line of outcome.lines) process.stdout.write(`reseal: ${line}\n`);
+      if (outcome.failure) process.stderr.write(`reseal: ${outcome.failure}\n`);
+      process.exit(outcome.failure ? 1 : 0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`reseal: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

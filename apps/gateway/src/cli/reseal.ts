@@ -17,7 +17,7 @@
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { describeReseal, loadConfigOrExit, resealColumns, SecretBox } from '@wabridge/config';
+import { describeReseal, loadConfigOrExit, parseResealCommandArgs, resealColumns, runResealCommand, SecretBox } from '@wabridge/config';
 import { createServiceDataSource } from '@wabridge/database';
 import { createKafka, EventProducer, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { RegistryPublisher } from '../accounts/registry.publisher';
@@ -33,17 +33,8 @@ export interface ResealArgs {
 }
 
 export function parseResealArgs(argv: string[]): ResealArgs {
-  const args: ResealArgs = { dryRun: false, batchSize: 200, republish: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--dry-run') args.dryRun = true;
-    else if (a === '--no-republish') args.republish = false;
-    else if (a === '--batch-size') {
-      args.batchSize = Number(argv[++i]);
-      if (!Number.isInteger(args.batchSize) || args.batchSize < 1) throw new Error('--batch-size needs a positive integer');
-    } else throw new Error(`unknown argument ${a} (usage: reseal [--dry-run] [--batch-size N] [--no-republish])`);
-  }
-  return args;
+  const { dryRun, batchSize, flags } = parseResealCommandArgs(argv, ['--no-republish']);
+  return { dryRun, batchSize, republish: !flags.has('--no-republish') };
 }
 
 export interface ResealOutcome {
@@ -82,22 +73,6 @@ export async function reseal(env: GatewayEnv, args: ResealArgs): Promise<ResealO
   }
 }
 
-async function main(): Promise<number> {
-  const args = parseResealArgs(process.argv.slice(2));
-  const outcome = await reseal(loadConfigOrExit(GatewayEnv), args);
-  for (const line of outcome.lines) process.stdout.write(`reseal: ${line}\n`);
-  if (!outcome.failure) return 0;
-  process.stderr.write(`reseal: ${outcome.failure}\n`);
-  return 1;
-}
-
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      // the message only: a pg error's detail can quote row data
-      process.stderr.write(`reseal: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  runResealCommand(async () => reseal(loadConfigOrExit(GatewayEnv), parseResealArgs(process.argv.slice(2))));
 }

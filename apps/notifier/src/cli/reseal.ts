@@ -9,7 +9,7 @@
  * with no key.
  */
 import 'reflect-metadata';
-import { describeReseal, loadConfigOrExit, resealColumns, SecretBox } from '@wabridge/config';
+import { describeReseal, loadConfigOrExit, parseResealCommandArgs, resealColumns, runResealCommand, SecretBox } from '@wabridge/config';
 import { createServiceDataSource } from '@wabridge/database';
 import { endpointSecretColumns } from '../endpoints/sealed-secrets.repository';
 import { NotifierEnv } from '../notifier.env';
@@ -20,16 +20,8 @@ export interface ResealArgs {
 }
 
 export function parseResealArgs(argv: string[]): ResealArgs {
-  const args: ResealArgs = { dryRun: false, batchSize: 200 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--dry-run') args.dryRun = true;
-    else if (a === '--batch-size') {
-      args.batchSize = Number(argv[++i]);
-      if (!Number.isInteger(args.batchSize) || args.batchSize < 1) throw new Error('--batch-size needs a positive integer');
-    } else throw new Error(`unknown argument ${a} (usage: reseal [--dry-run] [--batch-size N])`);
-  }
-  return args;
+  const { dryRun, batchSize } = parseResealCommandArgs(argv);
+  return { dryRun, batchSize };
 }
 
 /** The whole command against `env`, without printing or exiting (tests call this). */
@@ -44,22 +36,6 @@ export async function reseal(env: NotifierEnv, args: ResealArgs): Promise<{ line
   }
 }
 
-async function main(): Promise<number> {
-  const args = parseResealArgs(process.argv.slice(2));
-  const outcome = await reseal(loadConfigOrExit(NotifierEnv), args);
-  for (const line of outcome.lines) process.stdout.write(`reseal: ${line}\n`);
-  if (!outcome.failure) return 0;
-  process.stderr.write(`reseal: ${outcome.failure}\n`);
-  return 1;
-}
-
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      // the message only: a pg error's detail can quote row data
-      process.stderr.write(`reseal: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  runResealCommand(async () => reseal(loadConfigOrExit(NotifierEnv), parseResealArgs(process.argv.slice(2))));
 }
