@@ -180,6 +180,8 @@ async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopR
   const before = calls.length;
   const proc = await startNodeProcess({
     name: `dispatcher-${tag}`, entry: join(ROOT, 'apps/dispatcher/dist/main.js'), port,
+    // BENCH_CPU_PROF_DIR=<dir>: a CPU profile of each dispatcher run (written when it stops)
+    execArgv: process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [],
     env: {
       NODE_ENV: 'production', LOG_LEVEL: 'error', TOPIC_SUFFIX: suffix, KAFKA_PARTITIONS: '3', DATABASE_URL, DATABASE_SCHEMA: schema,
       ENCRYPTION_KEYS: KEYS, KAFKA_GROUP_ID: `dispatcher-${suffix}`, RATE_LIMITS_ENABLED: limitsOff ? 'false' : 'true', OTEL_SDK_DISABLED: 'true',
