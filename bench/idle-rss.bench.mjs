@@ -2,8 +2,9 @@
 //
 // System under test: the whole local platform as `npm start` brings it up (scripts/start.mjs,
 // built dist/, NODE_ENV=development, tracing on with its default sampler), on its own ports
-// (PORT_OFFSET), its own state dir, its own database and its own consumer groups, so it shares
-// nothing with a stack or tests already running. Once every service answers and the start script
+// (PORT_OFFSET), its own state dir, its own database, its own topics (TOPIC_SUFFIX: its registry
+// events must not reach another stack's ingress) and consumer groups, so it shares nothing with a
+// stack or tests already running. Once every service answers and the start script
 // has provisioned the local tenant, the bench waits `settleMs` with no traffic and reads each
 // service's VmRSS from /proc.
 // Baseline (same run): a bare Node process holding what every service holds at idle — an HTTP
@@ -73,7 +74,7 @@ const groups = {
 log(`starting the platform (PORT_OFFSET=${portOffset}, state in ${stateDir})`);
 const stack = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {
   cwd: ROOT,
-  env: { ...process.env, ...groups, PORT_OFFSET: String(portOffset), LOCAL_STATE_DIR: stateDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+  env: { ...process.env, ...groups, TOPIC_SUFFIX: suffix, PORT_OFFSET: String(portOffset), LOCAL_STATE_DIR: stateDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 let out = '';
