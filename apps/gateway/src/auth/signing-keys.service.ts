@@ -9,7 +9,8 @@ import { Ed25519Jwk, generateSigningKey, privateKeyFromPem, publicKeyFromJwk } f
 import { Clock } from './rate-limiter';
 import { SigningKeyRow, SigningKeysRepository } from './signing-keys.repository';
 
-const aad = (kid: string): string => `gateway.oauth_signing_keys:${kid}:private_key`;
+/** AAD of a signing key's sealed private key (also what `reseal` opens it with). */
+export const signingKeyAad = (kid: string): string => `gateway.oauth_signing_keys:${kid}:private_key`;
 /** How long this instance trusts its view of a signing key (current one, retirement) before re-reading it. */
 const CURRENT_KEY_TTL_MS = 30000;
 
@@ -39,7 +40,7 @@ export class SigningKeysService implements OnModuleInit {
     const now = this.clock.now();
     if (this.current && now - this.current.readAt < CURRENT_KEY_TTL_MS) return this.current;
     const row = (await this.repo.newestCurrent()) ?? (await this.insertKey());
-    this.current = { kid: row.kid, key: privateKeyFromPem(this.box.open(row.private_key, aad(row.kid))), readAt: now };
+    this.current = { kid: row.kid, key: privateKeyFromPem(this.box.open(row.private_key, signingKeyAad(row.kid))), readAt: now };
     return this.current;
   }
 
@@ -81,7 +82,7 @@ export class SigningKeysService implements OnModuleInit {
   private async insertKey(m?: Queryable): Promise<SigningKeyRow> {
     const kid = ulid(this.clock.now());
     const { privatePem, publicJwk } = generateSigningKey(kid);
-    const row: SigningKeyRow = { kid, private_key: this.box.seal(privatePem, aad(kid)), public_jwk: publicJwk, created_at: new Date(this.clock.now()), retired_at: null };
+    const row: SigningKeyRow = { kid, private_key: this.box.seal(privatePem, signingKeyAad(kid)), public_jwk: publicJwk, created_at: new Date(this.clock.now()), retired_at: null };
     await this.repo.insert(row, m);
     return row;
   }

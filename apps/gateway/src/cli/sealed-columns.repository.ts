@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { SealedColumnStore, SealedRow, SealedSecret } from '@wabridge/config';
 import { dbAad } from '../accounts/registry.publisher';
+import { signingKeyAad } from '../auth/signing-keys.service';
+import { signupAad } from '../onboarding/embedded-signup.service';
 
 /**
  * Every column where the gateway keeps a value sealed with ENCRYPTION_KEYS, with the AAD its
@@ -11,9 +13,8 @@ export const GATEWAY_SEALED_COLUMNS = [
   { table: 'meta_apps', id: 'app_id', column: 'app_secret', aad: dbAad.appSecret },
   { table: 'meta_apps', id: 'app_id', column: 'verify_token', aad: dbAad.verifyToken },
   { table: 'phone_numbers', id: 'phone_number_id', column: 'access_token', aad: dbAad.accessToken },
-  // the same strings as signing-keys.service.ts and embedded-signup.service.ts seal with
-  { table: 'oauth_signing_keys', id: 'kid', column: 'private_key', aad: (kid: string) => `gateway.oauth_signing_keys:${kid}:private_key` },
-  { table: 'embedded_signups', id: 'id', column: 'business_token', aad: (id: string) => `gateway.embedded_signups:${id}:business_token` },
+  { table: 'oauth_signing_keys', id: 'kid', column: 'private_key', aad: signingKeyAad },
+  { table: 'embedded_signups', id: 'id', column: 'business_token', aad: signupAad },
 ] as const;
 
 export type SealedColumnSpec = (typeof GATEWAY_SEALED_COLUMNS)[number];

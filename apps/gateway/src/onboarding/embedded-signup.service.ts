@@ -37,7 +37,8 @@ const MAX_WABAS = 20;
 const MAX_NUMBERS_PER_WABA = 100;
 const WABA_SCOPES = new Set(['whatsapp_business_management', 'whatsapp_business_messaging']);
 
-const signupAad = (id: string): string => `gateway.embedded_signups:${id}:business_token`;
+/** AAD of a signup's sealed business token (also what `reseal` opens it with). */
+export const signupAad = (id: string): string => `gateway.embedded_signups:${id}:business_token`;
 
 /**
  * Embedded signup (ADR 0168): the code from Meta's dialog is exchanged with the Meta app's id
