@@ -10,11 +10,15 @@ const closed: ContactState = { optedOut: false, reachable: true, windowOpenUntil
 
 function setup(o: { applied?: boolean; heldUntil?: number; category?: string; wamids?: Map<string, { wamid: string | null; status: string }> } = {}) {
   const clock = new ManualClock(T0);
+  const holdQueries: string[][] = [];
   const state = {
     number: async () => number(),
     contacts: async () => new Map(),
     templateStatus: async () => undefined,
-    marketingHeldUntil: async () => o.heldUntil,
+    marketingHolds: async (_business: string, recipients: string[]) => {
+      holdQueries.push(recipients);
+      return new Map(o.heldUntil === undefined ? [] : recipients.map((r) => [r, o.heldUntil as number]));
+    },
     templateCategory: async () => o.category,
   };
   const repo = {
@@ -22,11 +26,11 @@ function setup(o: { applied?: boolean; heldUntil?: number; category?: string; wa
     wamidOf: async (_t: string, id: string) => o.wamids?.get(id) as { wamid: string | null; status: never } | undefined,
   };
   const admission = new AdmissionService(repo, state, clock, OPTIONS, async () => o.applied ?? true);
-  return { admission, clock };
+  return { admission, clock, holdQueries };
 }
 
 function ctx(contact?: ContactState, n = number()): NumberContext {
-  return { number: n, contacts: new Map(contact ? [['tenant-1:4915100000001', contact]] : []) };
+  return { number: n, contacts: new Map(contact ? [['tenant-1:4915100000001', contact]] : []), marketingHolds: new Map() };
 }
 
 describe('admission: which copy is worked on, and whether the message may go', () => {
@@ -68,7 +72,7 @@ describe('admission: which copy is worked on, and whether the message may go', (
   it('waits for an unknown number\'s config for the grace, then rejects', async () => {
     const { admission, clock } = setup();
     const req = request();
-    const none: NumberContext = { number: undefined, contacts: new Map() };
+    const none: NumberContext = { number: undefined, contacts: new Map(), marketingHolds: new Map() };
     expect(await admission.admit({ request: req }, row(req), none)).toEqual({ kind: 'defer', reason: 'unknown-number', notBefore: T0 + 1000, extra: {} });
     clock.advance(30_000);
     expect(await admission.admit({ request: req }, row(req), none)).toMatchObject({ kind: 'reject', code: 'unknown-number' });
@@ -100,13 +104,17 @@ describe('admission: which copy is worked on, and whether the message may go', (
   });
 
   it('fails a MARKETING template to a user Meta limited (131049) without a Graph call; a UTILITY one goes', async () => {
-    const { admission } = setup({ heldUntil: T0 + 3600_000, category: 'MARKETING' });
+    const { admission, holdQueries } = setup({ heldUntil: T0 + 3600_000, category: 'MARKETING' });
     const marketing = template();
-    expect(await admission.admit({ request: marketing }, row(marketing), ctx(closed))).toMatchObject({
+    const utility = template({ templateCategory: 'UTILITY', to: '4915100000009' });
+    const group = [{ request: marketing }, { request: utility }, { request: template() }];
+    // The group's holds are read once, for the recipients of templates that may be marketing only.
+    const context = await admission.numberContext(marketing.phoneNumberId, group);
+    expect(holdQueries).toEqual([['4915100000001']]);
+    expect(await admission.admit({ request: marketing }, row(marketing), context)).toMatchObject({
       kind: 'fail', error: { class: 'quality', code: 131049, message: expect.stringContaining('held until 2026-12-06T13:00:00.000Z') },
     });
-    const utility = template({ templateCategory: 'UTILITY' });
-    expect(await admission.admit({ request: utility }, row(utility), ctx(closed))).toMatchObject({ kind: 'admit' });
+    expect(await admission.admit({ request: utility }, row(utility), context)).toMatchObject({ kind: 'admit' });
   });
 
   it('maps a reply to our id to its wamid, and waits while that message is not sent yet', async () => {

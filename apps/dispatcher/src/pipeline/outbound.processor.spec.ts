@@ -27,7 +27,7 @@ function pipeline(o: { mps?: number; graphLatencyMs?: number; answer?: (body: Re
   const state = {
     number: async () => number({ mps: o.mps ?? 80 }),
     contacts: async (_t: string, _n: string, recipients: string[]) => new Map(recipients.map((r) => [r, open])),
-    templateStatus: async () => undefined, marketingHeldUntil: async () => undefined, templateCategory: async () => undefined,
+    templateStatus: async () => undefined, marketingHolds: async () => new Map(), templateCategory: async () => undefined,
     reachPortfolio: async () => true, accessToken: async () => 'token', pauseNumber: async () => true, freshStatus: async () => 'paused',
   } as unknown as StateStore;
   const graphCalls: { at: number; body: Record<string, unknown> }[] = [];

@@ -162,10 +162,15 @@ export class StateRepository {
     );
   }
 
-  async marketingHeldUntil(businessId: string, recipient: string, now: Date): Promise<number | undefined> {
-    const { rows } = await this.pg.query<{ held_until: Date }>(
-      'SELECT held_until FROM marketing_holds WHERE business_id = $1 AND recipient = $2 AND held_until > $3', [businessId, recipient, now]);
-    return rows[0]?.held_until.getTime();
+  /** The recipients of `recipients` whose marketing Meta limited (131049) and until when (epoch ms). */
+  async marketingHolds(businessId: string, recipients: string[], now: Date): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (recipients.length === 0) return out;
+    const { rows } = await this.pg.query<{ recipient: string; held_until: Date }>(
+      'SELECT recipient, held_until FROM marketing_holds WHERE business_id = $1 AND recipient = ANY($2) AND held_until > $3',
+      [businessId, recipients, now]);
+    for (const r of rows) out.set(r.recipient, r.held_until.getTime());
+    return out;
   }
 
   pruneMarketingHolds(now: Date, chunk: number): Promise<number> {

@@ -175,9 +175,9 @@ export class StateStore {
     return this.repo.holdMarketing(businessId, recipient, new Date(until));
   }
 
-  /** Until when marketing to this user is held (epoch ms), or undefined when it is not. */
-  marketingHeldUntil(businessId: string, recipient: string, now: number): Promise<number | undefined> {
-    return this.repo.marketingHeldUntil(businessId, recipient, new Date(now));
+  /** Which of these users' marketing is held, and until when (epoch ms): one query for a batch's recipients. */
+  marketingHolds(businessId: string, recipients: string[], now: number): Promise<Map<string, number>> {
+    return this.repo.marketingHolds(businessId, recipients, new Date(now));
   }
 
   /** Forgets expired marketing holds (with the reach prune); returns how many went. */
