@@ -28,6 +28,21 @@ describe('startTelemetry', () => {
     expect(first.getFinishedSpans()[0]?.resource.attributes['service.name']).toBe('telemetry-test');
   });
 
+  it('starts nothing with OTEL_SDK_DISABLED=true: spans are no-ops and carry no trace id', () => {
+    process.env.OTEL_SDK_DISABLED = 'TRUE';
+    try {
+      const exporter = new InMemorySpanExporter();
+      startTelemetry({ serviceName: 'telemetry-test', spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      expect(isTelemetryStarted()).toBe(false);
+      const span = tracer('test').startSpan('x');
+      span.end();
+      expect(trace.isSpanContextValid(span.spanContext())).toBe(false);
+      expect(exporter.getFinishedSpans()).toEqual([]);
+    } finally {
+      delete process.env.OTEL_SDK_DISABLED;
+    }
+  });
+
   it('can start again after a shutdown', async () => {
     startTelemetry({ serviceName: 'telemetry-test' });
     await shutdownTelemetry();

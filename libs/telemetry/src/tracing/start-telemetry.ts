@@ -50,11 +50,16 @@ const UNTRACED_PATHS = /^\/(health\/(live|ready)|metrics)(\?|$)/;
  * Sampling follows OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (default parentbased_always_on;
  * e.g. `parentbased_traceidratio` with `0.1`): an unsampled request records no span.
  *
+ * OTEL_SDK_DISABLED=true turns all of it off.
+ *
  * Boots once per process. Call it before Nest, fastify or pg are
  * imported (see README), since the http and pg instrumentations patch those modules on load.
  * A second call does not boot again; it only attaches any further `spanProcessors`.
  */
 export function startTelemetry(options: TelemetryOptions): void {
+  // The specification's switch (what @opentelemetry/sdk-node honoured before ADR 0184): nothing
+  // is registered, the API stays a no-op — no spans, no trace context in logs or headers.
+  if (sdkDisabled()) return;
   if (running) {
     for (const p of options.spanProcessors ?? []) running.processors.add(p);
     return;
@@ -90,6 +95,11 @@ export function startTelemetry(options: TelemetryOptions): void {
   });
   registerInstrumentations({ tracerProvider: provider, instrumentations });
   running = { provider, serviceName: options.serviceName, processors, instrumentations };
+}
+
+/** OTEL_SDK_DISABLED=true (case-insensitive, as the OpenTelemetry specification reads booleans). */
+function sdkDisabled(): boolean {
+  return process.env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true';
 }
 
 /** Flushes and stops tracing; `startTelemetry` may be called again afterwards (tests). */
