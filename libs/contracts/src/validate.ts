@@ -23,7 +23,7 @@ function describe(errors: ValidationError[], prefix = ''): string[] {
  *
  * Consumers run this on every message, and class-validator's `validateSync` re-reads the
  * decorators' metadata (scanning every registered class for ancestors) and class-transformer
- * copies the whole value on each call: ~60 % of the dispatcher's CPU per send (ADR 0197). So a
+ * copies the whole value on each call: ~60 % of the dispatcher's CPU per send (ADR 0137). So a
  * flat contract — decorators that validate each property in place, no nested classes and no
  * class-transformer decorators — is checked by a plan compiled once per class that calls the
  * same constraint instances (class-validator's own `isString`, `matches`, …) with the same
