@@ -18,6 +18,7 @@
 //                  server in turn at the same rate: p50/p99 Kafka timestamp → receiver's 200
 // A produce probe (one acks=all message every 200 ms) runs during every measured phase.
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { benchKafka, createTopic, deleteBenchTopics, produceRoundTrips, startProduceProbe } from './lib/kafka.mjs';
@@ -35,6 +36,8 @@ const config = {
   // as shipped: OpenTelemetry instrumentation on (no collector). NOTIFIER_BENCH_OTEL=off disables the SDK.
   otel: process.env.NOTIFIER_BENCH_OTEL === 'off' ? 'off' : 'on',
   cpuProf: process.env.NOTIFIER_BENCH_CPU_PROF ?? null,
+  // A/B runs: another build of the notifier (e.g. a copy of an older dist/), default the built one
+  entry: process.env.NOTIFIER_BENCH_ENTRY ?? join(ROOT, 'apps/notifier/dist/main.js'),
   notifierEnv: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('NOTIFIER_') && !k.startsWith('NOTIFIER_BENCH_'))),
 };
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge_bench';
@@ -250,7 +253,7 @@ try {
   servers.token = randomBytes(24).toString('hex');
   const port = await freePort();
   servers.notifier = await startNodeProcess({
-    name: 'notifier', entry: join(ROOT, 'apps/notifier/dist/main.js'), port,
+    name: 'notifier', entry: config.entry, port,
     ...(config.cpuProf ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${config.cpuProf}`] } : {}),
     env: {
       NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', INTERNAL_TOKEN: servers.token,
@@ -293,6 +296,7 @@ try {
   if (servers.notifier) console.error(servers.notifier.output().slice(-4000));
 } finally {
   await servers.notifier?.stop().catch(() => undefined);
+  if (process.env.NOTIFIER_BENCH_LOG && servers.notifier) writeFileSync(process.env.NOTIFIER_BENCH_LOG, servers.notifier.output());
   await servers.baseline?.stop(2000).catch(() => undefined);
   await producer.disconnect().catch(() => undefined);
   await receiver.close();

@@ -69,16 +69,50 @@ export class DeliveriesRepository {
   }
 
   /**
+   * `candidates` for the given conversations only (ADR 0197): the oldest pending delivery of each,
+   * if it is due, not leased and its conversation not held. One probe of
+   * deliveries_conversation_idx per conversation: the worker asks this for conversations it knows
+   * deliveries wait in, instead of walking every pending row of the endpoint (during a burst
+   * mostly rows already handed over and leased).
+   */
+  async heads(q: Queryable, now: Date, keys: { endpointId: string; conv: string }[]): Promise<{ id: string; endpoint_id: string }[]> {
+    if (keys.length === 0) return [];
+    return q.query(
+      `SELECT h.id::text, h.endpoint_id
+       FROM unnest($1::text[], $2::text[]) AS k(ep, conv)
+       JOIN endpoints e ON e.id = k.ep AND e.enabled
+       CROSS JOIN LATERAL (
+         SELECT d.id, d.endpoint_id, d.next_attempt_at, d.locked_until FROM deliveries d
+         WHERE d.endpoint_id = k.ep AND d.conversation_key = k.conv AND d.status = 'pending'
+         ORDER BY d.id LIMIT 1
+       ) h
+       WHERE h.next_attempt_at <= $3 AND (h.locked_until IS NULL OR h.locked_until <= $3)
+         AND NOT EXISTS (SELECT 1 FROM conversation_leases l WHERE l.endpoint_id = k.ep AND l.conversation_key = k.conv AND l.until > $3)
+       ORDER BY h.id`,
+      [keys.map((k) => k.endpointId), keys.map((k) => k.conv), now],
+    );
+  }
+
+  /**
    * Leases those of `ids` that are still due, pending and not leased, each with its conversation's
    * lease (ADR 0097: taken with INSERT … ON CONFLICT, or taken over once expired; a conversation
    * another writer holds is left out). ADR 0095: an optimistic claim in one statement; a row
    * another instance leased or finished since `candidates` read it is left out, and being the
-   * oldest pending of its conversation cannot have changed while it stayed pending. `orphans`:
-   * conversation leases taken for a row that was not leased after all (release them).
+   * oldest pending of its conversation cannot have changed while it stayed pending.
+   *
+   * With the conversation's lease the claim also takes the due, unleased deliveries behind the
+   * candidate in that conversation, in id order, up to `perConversation` (ADR 0197): a
+   * conversation that entered the claim path leaves it in one claim instead of one claim per
+   * delivery. Only an unbroken run from the candidate is taken (the first row that is not due or
+   * is leased ends it), and rows after one that the update left out (finished or changed since
+   * the snapshot) are returned in `gaps` to be given back, never sent out of order.
+   * `orphans`: conversation leases taken for a row that was not leased after all (release them).
    */
-  async lease(q: Queryable, ids: string[], now: Date, until: Date[], owner: string, token: string): Promise<{ claimed: ClaimedDelivery[]; orphans: LeaseRef[] }> {
-    if (ids.length === 0) return { claimed: [], orphans: [] };
-    const rows = await q.query<(Omit<ClaimedDelivery, 'until'> & { until: Date; leased: boolean })[]>(
+  async lease(
+    q: Queryable, ids: string[], now: Date, until: Date[], owner: string, token: string, perConversation = 1,
+  ): Promise<{ claimed: ClaimedDelivery[]; orphans: LeaseRef[]; gaps: { id: string; until: Date }[] }> {
+    if (ids.length === 0) return { claimed: [], orphans: [], gaps: [] };
+    const rows = await q.query<(Omit<ClaimedDelivery, 'until'> & { until: Date; kind: 'leased' | 'orphan' | 'gap' })[]>(
       `WITH c AS (
          SELECT DISTINCT ON (d.endpoint_id, d.conversation_key) d.id, d.endpoint_id, d.conversation_key, t.until
          FROM unnest($1::bigint[], $2::timestamptz[]) AS t(id, until) JOIN deliveries d ON d.id = t.id
@@ -90,25 +124,45 @@ export class DeliveriesRepository {
          ON CONFLICT (endpoint_id, conversation_key) DO UPDATE SET owner = EXCLUDED.owner, token = EXCLUDED.token, until = EXCLUDED.until
            WHERE conversation_leases.until <= $3
          RETURNING endpoint_id, conversation_key
+       ), run AS (
+         SELECT r.id, c.endpoint_id, c.conversation_key, c.until
+         FROM c JOIN lk ON lk.endpoint_id = c.endpoint_id AND lk.conversation_key = c.conversation_key
+         CROSS JOIN LATERAL (
+           SELECT x.id FROM (
+             SELECT p.id, bool_and(p.next_attempt_at <= $3 AND (p.locked_until IS NULL OR p.locked_until <= $3)) OVER (ORDER BY p.id) AS ok
+             FROM deliveries p
+             WHERE p.endpoint_id = c.endpoint_id AND p.conversation_key = c.conversation_key AND p.status = 'pending' AND p.id >= c.id
+             ORDER BY p.id LIMIT $6
+           ) x WHERE x.ok
+         ) r
        ), up AS (
-         UPDATE deliveries d SET locked_until = c.until FROM c, lk, events ev
-         WHERE d.id = c.id AND lk.endpoint_id = c.endpoint_id AND lk.conversation_key = c.conversation_key AND ev.id = d.event_id
+         UPDATE deliveries d SET locked_until = run.until FROM run, events ev
+         WHERE d.id = run.id AND ev.id = d.event_id
            AND d.status = 'pending' AND d.next_attempt_at <= $3 AND (d.locked_until IS NULL OR d.locked_until <= $3)
-         RETURNING d.id::text, d.endpoint_id, d.tenant_id, d.event_id, d.target, d.attempts, ev.body, d.conversation_key, d.locked_until AS until
+         RETURNING d.id, d.endpoint_id, d.tenant_id, d.event_id, d.target, d.attempts, ev.body, d.conversation_key, d.locked_until AS until
+       ), gap AS (
+         SELECT run.endpoint_id, run.conversation_key, min(run.id) AS first
+         FROM run WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.id = run.id) GROUP BY run.endpoint_id, run.conversation_key
        )
-       SELECT up.*, true AS leased FROM up
+       SELECT up.id::text, up.endpoint_id, up.tenant_id, up.event_id, up.target, up.attempts, up.body, up.conversation_key, up.until,
+         CASE WHEN gap.first IS NULL OR up.id < gap.first THEN 'leased' ELSE 'gap' END AS kind
+       FROM up LEFT JOIN gap ON gap.endpoint_id = up.endpoint_id AND gap.conversation_key = up.conversation_key
        UNION ALL
-       SELECT NULL, lk.endpoint_id, NULL, NULL, NULL, NULL, NULL, lk.conversation_key, NULL, false FROM lk
-       WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.endpoint_id = lk.endpoint_id AND up.conversation_key = lk.conversation_key)`,
-      [ids, until, now, owner, token],
+       SELECT NULL, lk.endpoint_id, NULL, NULL, NULL, NULL, NULL, lk.conversation_key, NULL, 'orphan' FROM lk
+       WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.endpoint_id = lk.endpoint_id AND up.conversation_key = lk.conversation_key
+                         AND (NOT EXISTS (SELECT 1 FROM gap WHERE gap.endpoint_id = up.endpoint_id AND gap.conversation_key = up.conversation_key)
+                              OR up.id < (SELECT gap.first FROM gap WHERE gap.endpoint_id = up.endpoint_id AND gap.conversation_key = up.conversation_key)))`,
+      [ids, until, now, owner, token, Math.max(1, perConversation)],
     );
     const claimed: ClaimedDelivery[] = [];
     const orphans: LeaseRef[] = [];
-    for (const { leased, ...r } of rows) {
-      if (leased) claimed.push(r as ClaimedDelivery);
+    const gaps: { id: string; until: Date }[] = [];
+    for (const { kind, ...r } of rows) {
+      if (kind === 'leased') claimed.push(r as ClaimedDelivery);
+      else if (kind === 'gap') gaps.push({ id: r.id, until: r.until });
       else orphans.push({ endpointId: r.endpoint_id, conv: r.conversation_key, token });
     }
-    return { claimed, orphans };
+    return { claimed, orphans, gaps };
   }
 
   /** Extends a conversation lease this instance still holds, and the lease of the delivery about to start; false if it was lost. */

@@ -22,10 +22,16 @@ import { AttemptResult, WebhookSender } from './webhook-sender';
 const LEASE_MARGIN_MS = 5_000;
 /** Successful outcomes written in one statement at most. */
 const OUTCOME_BATCH_MAX = 500;
-/** An endpoint holds (in flight + leased, waiting to start) at most this many times its concurrency (ADR 0096). */
+/** Tries of one outcome statement before its deliveries are left to their leases (ADR 0197). */
+const OUTCOME_WRITE_ATTEMPTS = 4;
+/** An endpoint holds at most this many times its concurrency conversations taken by claims (ADR 0096, 0197). */
 const CLAIM_AHEAD = 2;
+/** A claim takes a conversation's due deliveries in id order, at most this many (ADR 0197). */
+const CLAIM_RUN = 32;
 /** How long an endpoint row read by the worker is used without reading it again (other instances' changes). */
 const ENDPOINT_CACHE_MS = 2_000;
+/** … and how long past that it is still used while read again in the background (ADR 0197). */
+const ENDPOINT_STALE_MS = 10_000;
 /** Fast path (ADR 0097): no more for an endpoint holding this many deliveries in memory … */
 const FAST_ENDPOINT_MAX = 10_000;
 /** … nor for any endpoint while the instance holds this many (bodies included: tens of MB). */
@@ -46,6 +52,8 @@ interface Hold {
   ready: boolean;
   /** Its lease was given back (last delivered, or failed): deliveries waiting behind it may be claimed now. */
   released?: boolean;
+  /** Taken by a claim (not the consumer's hand-over): counts against the endpoint's claim-ahead bound (ADR 0197). */
+  claimed?: boolean;
 }
 
 const holdKey = (endpointId: string, conv: string): string => `${endpointId}\u0000${conv}`;
@@ -77,11 +85,21 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   /** Per endpoint, deliveries leased here and not started yet. */
   private readonly queuedCount = new Map<string, number>();
   private queuedTotal = 0;
-  /** Some delivery may wait for a claim (not handed over in memory): look on the next finished attempt too. */
-  private backlog = true;
-  /** Conversations with deliveries stored behind a lease (not handed over): claim when that lease is given back here. */
+  /** Per endpoint, conversations held here that a claim took (ADR 0197), and their total. */
+  private readonly claimHolds = new Map<string, number>();
+  private claimHoldsTotal = 0;
+  /**
+   * A full look for due deliveries is wanted (the poll, new deliveries nobody handed over, a failure,
+   * a claim that found some): `candidates` over every endpoint. Otherwise the worker only probes
+   * the conversations it knows deliveries wait in (`waiting`, ADR 0197).
+   */
+  private scan = true;
+  /** Conversations with deliveries stored behind a lease or a waiting delivery (not handed over): probed by the next claim. */
   private readonly waiting = new Set<string>();
+  /** Conversations whose hold here is giving its lease back (with an outcome or a failure): not probed until that is committed. */
+  private readonly releasing = new Map<string, number>();
   private readonly endpointCache = new Map<string, { row: EndpointRow; at: number }>();
+  private readonly endpointReads = new Map<string, Promise<EndpointRow | undefined>>();
   private cacheGeneration = 0;
   private readonly openedSecrets = new Map<string, { secret: EndpointRow['secret']; previous: EndpointRow['previous_secret']; secrets: string[] }>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -108,10 +126,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      this.backlog = true;
-      this.wake();
-    }, this.env.NOTIFIER_POLL_INTERVAL_MS);
+    this.timer = setInterval(() => this.wake(), this.env.NOTIFIER_POLL_INTERVAL_MS);
     this.timer.unref();
     this.wake();
   }
@@ -133,10 +148,15 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     this.sender.close();
   }
 
-  /** Look for due deliveries now (after new ones were committed, or one finished). */
+  /** Look for due deliveries now, everywhere (new ones were committed, an endpoint was enabled, the poll). */
   wake(): void {
+    this.scan = true;
+    this.kick();
+  }
+
+  /** Runs a claim now, or right after the one in progress (a full look only if `scan` is set). */
+  private kick(): void {
     if (this.stopped) return;
-    this.backlog = true;
     if (this.ticking) {
       this.again = true;
       return;
@@ -148,7 +168,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
         this.ticking = null;
         if (this.again) {
           this.again = false;
-          setImmediate(() => this.wake());
+          setImmediate(() => this.kick());
         }
       });
   }
@@ -203,9 +223,10 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     for (const id of touched) this.pump(id);
     deliveryMetrics.inFlight.set(this.inFlight.size);
     if (giveBack.length > 0) {
+      for (const r of rows) if (giveBack.some((g) => g.id === r.id)) this.waiting.add(holdKey(r.endpoint_id, r.conversation_key));
       void this.deliveries.release(this.ds, [], giveBack)
         .catch((err: unknown) => this.log.warn(`could not give back ${giveBack.length} lease(s) (they expire): ${err instanceof Error ? err.message : String(err)}`))
-        .finally(() => this.wake());
+        .finally(() => this.kick());
     }
   }
 
@@ -213,7 +234,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   waitingBehind(rows: { endpoint_id: string; conversation_key: string }[]): void {
     if (this.waiting.size > 100_000) this.waiting.clear();
     for (const r of rows) this.waiting.add(holdKey(r.endpoint_id, r.conversation_key));
-    this.wake();
+    this.kick();
   }
 
   private total(): number {
@@ -225,6 +246,24 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     if (left <= 0) this.queuedCount.delete(endpointId);
     else this.queuedCount.set(endpointId, left);
     this.queuedTotal += n;
+  }
+
+  private addReleasing(key: string, n: number): void {
+    const left = (this.releasing.get(key) ?? 0) + n;
+    if (left <= 0) this.releasing.delete(key);
+    else this.releasing.set(key, left);
+  }
+
+  private addClaimHold(endpointId: string, n: number): void {
+    const left = (this.claimHolds.get(endpointId) ?? 0) + n;
+    if (left <= 0) this.claimHolds.delete(endpointId);
+    else this.claimHolds.set(endpointId, left);
+    this.claimHoldsTotal += n;
+  }
+
+  /** Conversations of the endpoint held here that a claim took (ADR 0197). */
+  private claimedHere(endpointId: string): number {
+    return this.claimHolds.get(endpointId) ?? 0;
   }
 
   /** Leased here, in flight or queued to start (ADR 0096). */
@@ -241,49 +280,76 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async tick(): Promise<void> {
-    this.backlog = false;
+    const full = this.scan;
+    this.scan = false;
     const limit = this.env.NOTIFIER_ENDPOINT_CONCURRENCY;
     const maxHeld = limit * CLAIM_AHEAD;
-    const capacity = this.env.NOTIFIER_WORKER_CONCURRENCY * CLAIM_AHEAD - this.total() - this.queuedTotal;
+    // The claim-ahead bounds count conversations taken by claims (ADR 0197): deliveries handed
+    // over by the consumer (bounded by FAST_*) do not keep the claim path waiting during a burst.
+    const capacity = this.env.NOTIFIER_WORKER_CONCURRENCY * CLAIM_AHEAD - this.claimHoldsTotal;
     if (capacity <= 0) return;
-    // An endpoint holding more than one wave (its limit) is not claimed for: each claim for a busy
-    // endpoint then takes at least a wave, instead of one row per freed slot.
+    // An endpoint holding more than one wave (its limit) of claimed conversations is not claimed
+    // for: each claim for a busy endpoint then takes at least a wave, instead of one per freed slot.
     const skip = new Set<string>();
-    for (const id of this.perEndpoint.keys()) if (this.held(id) > limit) skip.add(id);
-    for (const id of this.queuedCount.keys()) if (this.held(id) > limit) skip.add(id);
+    for (const [id, n] of this.claimHolds) if (n > limit) skip.add(id);
     const now = new Date(this.clock.now());
-    // two autocommit statements, no transaction held across round trips (ADR 0095)
-    const candidates = await this.deliveries.candidates(this.ds, now, maxHeld, [...skip]);
+    // two autocommit statements, no transaction held across round trips (ADR 0095): the candidates
+    // of every endpoint (a full look), or only of the conversations deliveries are known to wait in
+    // (ADR 0197: one index probe each, not a walk over a burst's thousands of leased rows)
+    let candidates: { id: string; endpoint_id: string }[];
+    if (full) candidates = await this.deliveries.candidates(this.ds, now, maxHeld, [...skip]);
+    else {
+      const keys: { endpointId: string; conv: string }[] = [];
+      for (const key of this.waiting) {
+        if (keys.length >= capacity) break;
+        const [endpointId, conv] = key.split('\u0000') as [string, string];
+        // held here, or its lease is being given back: probed again once that is done
+        if (this.holds.has(key) || this.releasing.has(key) || skip.has(endpointId)) continue;
+        this.waiting.delete(key);
+        keys.push({ endpointId, conv });
+      }
+      if (keys.length === 0) return;
+      candidates = await this.deliveries.heads(this.ds, now, keys);
+    }
     const { chosen, capped } = this.deal(candidates, capacity, maxHeld);
     if (chosen.length === 0) {
-      if (skip.size > 0) this.backlog = true;
+      if (full && skip.size > 0) this.scan = true;
       return;
     }
     // A lease covers the wave a delivery is expected to start in (ADR 0096): the first `limit` of an
     // endpoint start now, the next wait for those to answer (at most the request timeout each).
     const waves = new Map<string, number>();
     const untils = chosen.map((c) => {
-      const pos = this.held(c.endpoint_id) + (waves.get(c.endpoint_id) ?? 0);
+      const pos = this.claimedHere(c.endpoint_id) + (waves.get(c.endpoint_id) ?? 0);
       waves.set(c.endpoint_id, (waves.get(c.endpoint_id) ?? 0) + 1);
-      return new Date(now.getTime() + (Math.floor(pos / limit) + 1) * this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS);
+      // at least as long as a fast-path lease (two request timeouts + margin): a claimed run waits its turns
+      return new Date(now.getTime() + (Math.floor(pos / limit) + 2) * this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS);
     });
     const token = `${this.owner}:${++this.tokens}`;
-    const { claimed, orphans } = await this.deliveries.lease(this.ds, chosen.map((c) => c.id), now, untils, this.owner, token);
-    if (orphans.length > 0) await this.deliveries.release(this.ds, orphans, []);
+    const { claimed, orphans, gaps } = await this.deliveries.lease(this.ds, chosen.map((c) => c.id), now, untils, this.owner, token, CLAIM_RUN);
+    if (orphans.length > 0 || gaps.length > 0) await this.deliveries.release(this.ds, orphans, gaps);
     // another instance leased what this one chose, or there may be more due
-    this.backlog = true;
+    if (full) this.scan = true;
     if (claimed.length === 0) {
-      this.again = true;
+      if (full) this.again = true;
       return;
     }
     const touched = new Set<string>();
+    const runs = new Map<string, ClaimedDelivery[]>();
     for (const d of claimed.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) {
       const key = holdKey(d.endpoint_id, d.conversation_key);
+      const run = runs.get(key);
+      if (run) run.push(d);
+      else runs.set(key, [d]);
+    }
+    for (const [key, queue] of runs) {
+      const d = queue[0]!;
       const old = this.holds.get(key);
       if (old) this.drop(old);
-      const hold: Hold = { key, lease: { endpointId: d.endpoint_id, conv: d.conversation_key, token }, until: d.until, queue: [d], busy: false, ready: false };
+      const hold: Hold = { key, lease: { endpointId: d.endpoint_id, conv: d.conversation_key, token }, until: d.until, queue, busy: false, ready: false, claimed: true };
       this.holds.set(key, hold);
-      this.addQueued(d.endpoint_id, 1);
+      this.addClaimHold(d.endpoint_id, 1);
+      this.addQueued(d.endpoint_id, queue.length);
       this.markReady(hold);
       touched.add(d.endpoint_id);
     }
@@ -293,15 +359,39 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     if (capped) this.again = true;
   }
 
-  /** An endpoint row by id: cached for ENDPOINT_CACHE_MS (a change in this instance forgets its row at once). */
+  /**
+   * An endpoint row by id: cached for ENDPOINT_CACHE_MS (a change in this instance forgets its row
+   * at once). Past that the cached row is still used while it is read again in the background
+   * (ADR 0197: deliveries do not wait for that read; another instance's change is seen within
+   * ENDPOINT_CACHE_MS plus one read), up to ENDPOINT_STALE_MS, after which they wait for it.
+   */
   private async endpointRow(id: string): Promise<EndpointRow | undefined> {
     const now = Date.now();
     const c = this.endpointCache.get(id);
     if (c && now - c.at < ENDPOINT_CACHE_MS) return c.row;
+    if (c && now - c.at < ENDPOINT_STALE_MS) {
+      this.readEndpoint(id).catch((err: unknown) => this.log.warn(`reading endpoint ${id} failed: ${err instanceof Error ? err.message : String(err)}`));
+      return c.row;
+    }
+    return this.readEndpoint(id);
+  }
+
+  /** One read of an endpoint row at a time (per cache generation: a read begun before a change is not shared after it). */
+  private readEndpoint(id: string): Promise<EndpointRow | undefined> {
     const gen = this.cacheGeneration;
-    const [row] = await this.endpoints.byIds(this.ds, [id]);
-    if (row && gen === this.cacheGeneration) this.endpointCache.set(row.id, { row, at: now });
-    return row;
+    const key = `${gen}|${id}`;
+    const pending = this.endpointReads.get(key);
+    if (pending) return pending;
+    const at = Date.now();
+    const read = this.endpoints.byIds(this.ds, [id]).then(([row]) => {
+      if (gen === this.cacheGeneration) {
+        if (row) this.endpointCache.set(row.id, { row, at });
+        else this.endpointCache.delete(id);
+      }
+      return row;
+    }).finally(() => this.endpointReads.delete(key));
+    this.endpointReads.set(key, read);
+    return read;
   }
 
   /** An endpoint changed (PATCH, rotation, deletion, disabled): read its row again before the next attempt. */
@@ -330,7 +420,10 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
 
   /** Forgets a hold here (its lease is released, lost or expiring); its queued deliveries are dropped from memory. */
   private drop(hold: Hold): { id: string; until: Date }[] {
-    if (this.holds.get(hold.key) === hold) this.holds.delete(hold.key);
+    if (this.holds.get(hold.key) === hold) {
+      this.holds.delete(hold.key);
+      if (hold.claimed) this.addClaimHold(hold.lease.endpointId, -1);
+    }
     const rows = hold.queue.map((d) => ({ id: d.id, until: d.until }));
     this.addQueued(hold.lease.endpointId, -rows.length);
     hold.queue = [];
@@ -370,9 +463,11 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
         if (this.holds.get(hold.key) === hold) this.markReady(hold);
         this.pumpAll();
         // the conversation's lease is back and deliveries wait behind it: claim now (not at the next poll)
-        if (hold.released && this.waiting.delete(hold.key)) this.wake();
-        // claim more for the endpoint once it holds no more than one wave (only if something may wait for a claim)
-        else if (this.backlog && this.held(endpointId) <= this.env.NOTIFIER_ENDPOINT_CONCURRENCY) this.wake();
+        if (hold.released) this.addReleasing(hold.key, -1);
+        if (hold.released && this.waiting.has(hold.key)) this.kick();
+        // claim more for the endpoint once it holds no more than one wave (only if something may wait
+        // for a claim); a claimed conversation's end frees room in the claim-ahead bound (ADR 0197)
+        else if ((this.scan || this.waiting.size > 0) && (hold.claimed ? this.claimedHere(endpointId) : this.held(endpointId)) <= this.env.NOTIFIER_ENDPOINT_CONCURRENCY) this.kick();
       });
     this.inFlight.add(run);
   }
@@ -406,6 +501,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
         this.drop(hold);
         releaseLease = hold.lease;
         hold.released = true;
+        this.addReleasing(hold.key, 1);
       }
       await this.recordDelivered({ id: d.id, statusCode: result.statusCode, latencyMs: result.latencyMs, at }, d.target === 'primary' ? ep.id : null, releaseLease);
       if (d.attempts === 0) {
@@ -420,9 +516,10 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     await this.deliveries.failed(this.ds, d.id, result, next, at);
     // the conversation waits for the retry: the rest goes back to the claim path (in id order)
     const rest = this.drop(hold);
-    await this.deliveries.release(this.ds, [hold.lease], rest);
     hold.released = true;
-    this.backlog = true;
+    this.addReleasing(hold.key, 1);
+    await this.deliveries.release(this.ds, [hold.lease], rest);
+    this.scan = true;
     if (!next) {
       deliveryMetrics.dead.inc();
       this.log.warn(`delivery ${d.id} of event ${d.event_id} to endpoint ${ep.id} is dead after ${d.attempts + 1} attempts: ${result.error ?? result.statusCode}`);
@@ -452,7 +549,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const byEndpoint = new Map<string, { id: string; endpoint_id: string }[]>();
     for (const c of candidates) {
       const list = byEndpoint.get(c.endpoint_id) ?? [];
-      if (list.length < maxHeld - this.held(c.endpoint_id)) list.push(c);
+      if (list.length < maxHeld - this.claimedHere(c.endpoint_id)) list.push(c);
       byEndpoint.set(c.endpoint_id, list);
     }
     const queues = [...byEndpoint.values()].filter((l) => l.length > 0);
@@ -496,14 +593,24 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private async flushOutcomes(): Promise<void> {
     while (this.outcomes.length > 0) {
       const batch = this.outcomes.splice(0, OUTCOME_BATCH_MAX);
-      try {
-        await this.deliveries.delivered(
-          this.ds, batch.map((o) => o.row), [...new Set(batch.flatMap((o) => (o.succeededEndpoint ? [o.succeededEndpoint] : [])))],
-          batch.flatMap((o) => (o.release ? [o.release] : [])),
-        );
-        for (const o of batch) o.resolve();
-      } catch (err) {
-        for (const o of batch) o.reject(err);
+      // A failed write is tried again a few times before its deliveries count as unrecorded: each
+      // unrecorded one is sent again once its lease runs out (ADR 0197; a whole group at once).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.deliveries.delivered(
+            this.ds, batch.map((o) => o.row), [...new Set(batch.flatMap((o) => (o.succeededEndpoint ? [o.succeededEndpoint] : [])))],
+            batch.flatMap((o) => (o.release ? [o.release] : [])),
+          );
+          for (const o of batch) o.resolve();
+          break;
+        } catch (err) {
+          if (attempt >= OUTCOME_WRITE_ATTEMPTS || this.stopped) {
+            for (const o of batch) o.reject(err);
+            break;
+          }
+          this.log.warn(`recording ${batch.length} outcome(s) failed (attempt ${attempt}), trying again: ${err instanceof Error ? err.message : String(err)}`);
+          await new Promise((r) => setTimeout(r, 200 * 2 ** (attempt - 1)));
+        }
       }
     }
     this.flushing = null;

@@ -22,6 +22,15 @@ type Tenants = Awaited<ReturnType<NumbersRepository['lookup']>>;
 type Park = { topic: string; phoneNumberId?: string; wabaId?: string; payload: object };
 
 const PARKED_SWEEP_MS = 10_000;
+/** Events of concurrently consumed batches stored by one statement at most (ADR 0197). */
+const MERGE_MAX_EVENTS = 2_000;
+
+/** A consumed batch's events waiting for the next merged statement, and its handler's promise. */
+interface Waiter {
+  events: MappedEvent[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
 
 /** The tenant an inbound/status event names (added by ingress; optional until every producer stamps it). */
 function stampedTenant(e: object, header?: string): string | undefined {
@@ -39,6 +48,9 @@ function stampedTenant(e: object, header?: string): string | undefined {
 export class SourceEventsService implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger('SourceEvents');
   private readonly sweep = new PeriodicJob(() => this.releaseParked(), PARKED_SWEEP_MS, (err) => this.log.warn(`parked sweep failed: ${err.message}`));
+  /** Batches handed over in this turn of the event loop: stored together (ADR 0197). */
+  private merging: Waiter[] = [];
+  private mergeScheduled = false;
 
   constructor(
     private readonly ds: DataSource,
@@ -66,19 +78,61 @@ export class SourceEventsService implements OnModuleInit, OnApplicationShutdown 
     const now = new Date(this.clock.now());
     const { events, parked } = await this.mapAll(this.ds, topic, items);
     if (parked.length === 0) {
-      // fast path (ADR 0097): deliveries whose conversation this statement could lease go to the
-      // worker in memory; only the rest need a claim
-      const lease = this.worker.fastLease(now);
-      const { leased, waiting } = await this.store.writeAndLease(this.ds, events, now, {}, lease);
-      if (lease) this.worker.accept(leased, events, lease.until);
-      if (waiting.length > 0) this.worker.waitingBehind(waiting);
-      return;
+      if (events.length === 0) return;
+      // The batches kafkajs hands over together (one per partition of a fetch) are stored by one
+      // statement (ADR 0197): each handler resolves once that statement is committed, so offsets
+      // are still committed only after their events are stored.
+      return new Promise<void>((resolve, reject) => {
+        this.merging.push({ events, resolve, reject });
+        if (!this.mergeScheduled) {
+          this.mergeScheduled = true;
+          setImmediate(() => void this.storeMerged());
+        }
+      });
     }
     const created = await this.ds.transaction(async (em) => {
       await this.numbers.park(em, parked, now);
       return this.store.write(em, events, now);
     });
     if (created > 0) this.worker.wake();
+  }
+
+  /** One statement for the waiting batches (more if they hold more than MERGE_MAX_EVENTS events). */
+  private async storeMerged(): Promise<void> {
+    this.mergeScheduled = false;
+    const all = this.merging;
+    this.merging = [];
+    const groups: Waiter[][] = [];
+    let size = MERGE_MAX_EVENTS;
+    for (const w of all) {
+      if (size + w.events.length > MERGE_MAX_EVENTS) {
+        groups.push([]);
+        size = 0;
+      }
+      groups.at(-1)!.push(w);
+      size += w.events.length;
+    }
+    await Promise.all(groups.map(async (group) => {
+      try {
+        await this.storeNow(group.flatMap((w) => w.events));
+        for (const w of group) w.resolve();
+      } catch (err) {
+        // every batch of the group fails and is retried by its consumer (the statement is idempotent by event id)
+        for (const w of group) w.reject(err);
+      }
+    }));
+  }
+
+  /**
+   * Events and deliveries in one statement (ADR 0096); the fast path (ADR 0097): deliveries whose
+   * conversation this statement could lease go to the worker in memory, only the rest need a claim.
+   */
+  private async storeNow(events: MappedEvent[]): Promise<void> {
+    const now = new Date(this.clock.now());
+    const lease = this.worker.fastLease(now);
+    const { leased, waiting } = await this.store.writeAndLease(this.ds, events, now, {}, lease);
+    if (lease) this.worker.accept(leased, events, lease.until);
+    if (waiting.length > 0) this.worker.waitingBehind(waiting);
   }
 
   async onNumber(e: NumberChangedV1): Promise<void> {
