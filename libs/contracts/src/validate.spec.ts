@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
-import { contractFor, OutboundRequestedV1, registeredTopics, validateContract, type ContractClass } from './index';
+import { contractFor, hasCompiledPlan, OutboundRequestedV1, registeredTopics, validateContract, type ContractClass } from './index';
 
 /** The oracle: class-transformer and class-validator as validateContract used them before its compiled plans. */
 function oracle(cls: ContractClass, value: object): { ok: boolean; value?: object } {
@@ -23,11 +23,16 @@ function propertiesOf(cls: ContractClass): string[] {
   return [...new Set(metadatas.map((m) => m.propertyName))];
 }
 
-/** Builds, property by property, a value the oracle accepts (when the pool allows it). */
-function validSample(cls: ContractClass): Record<string, unknown> {
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: { findTypeMetadata(c: unknown, p: string): { typeFunction(): ContractClass } | undefined } };
+
+/** Builds, property by property, a value the oracle accepts (when the pool allows it); nested classes too. */
+function validSample(cls: ContractClass, depth = 0): Record<string, unknown> {
   const sample: Record<string, unknown> = {};
   for (const property of propertiesOf(cls)) {
-    for (const candidate of POOL) {
+    const nestedCls = depth < 3 ? defaultMetadataStorage.findTypeMetadata(cls, property)?.typeFunction() : undefined;
+    const nested = nestedCls ? validSample(nestedCls, depth + 1) : undefined;
+    for (const candidate of nested ? [nested, [nested], ...POOL] : POOL) {
       const trial = { ...sample, [property]: candidate };
       const errors = validateSync(plainToInstance(cls, trial), { forbidUnknownValues: false });
       if (!errors.some((e) => e.property === property)) {
@@ -60,6 +65,15 @@ describe('validateContract answers exactly as class-validator does', () => {
       const sample = validSample(cls);
       if (expectSameAnswer(cls, sample)) accepted++;
       for (const property of propertiesOf(cls)) {
+        const nested = sample[property];
+        // Also one change deeper: each property of a nested object.
+        const deeper = nested && typeof nested === 'object' && !Array.isArray(nested)
+          ? Object.keys(nested).flatMap((k) => POOL.map((v) => ({ ...sample, [property]: { ...nested, [k]: v } })))
+          : [];
+        for (const changed of deeper) {
+          if (expectSameAnswer(cls, changed)) accepted++;
+          else refused++;
+        }
         for (const v of POOL) {
           if (expectSameAnswer(cls, { ...sample, [property]: v })) accepted++;
           else refused++;
@@ -74,6 +88,10 @@ describe('validateContract answers exactly as class-validator does', () => {
     expect(classes.length).toBeGreaterThan(10);
     expect(accepted).toBeGreaterThan(500);
     expect(refused).toBeGreaterThan(500);
+  });
+
+  it('has a compiled plan for every registered contract (none falls back to the slow path for every message)', () => {
+    expect(classes.filter((cls) => !hasCompiledPlan(cls)).map((cls) => cls.name)).toEqual([]);
   });
 
   it('takes an outbound request as the dispatcher receives it, and refuses what the full check refuses, with its message', () => {
