@@ -222,11 +222,15 @@ async function topicPartitions(topic) {
   }
 }
 
-/** Waits until every consumer group of this run is Stable and the named ones have `members` members. */
+/**
+ * Waits until every consumer group of this run is Stable and the named ones have `members`
+ * members. When they do not within `timeoutMs`, says which of the services still run and what
+ * they logged (a process that died after it was ready leaves its groups with fewer members).
+ */
 async function waitForGroups(names, members, timeoutMs = 60000) {
   const admin = kafka.admin();
   await admin.connect();
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
   let last;
   try {
     for (;;) {
@@ -234,10 +238,14 @@ async function waitForGroups(names, members, timeoutMs = 60000) {
       const { groups: described } = await admin.describeGroups(ids);
       const bad = described.filter((g) => g.state !== 'Stable' || (names.includes(g.groupId) && g.members.length < members));
       last = described.map((g) => `${g.groupId}:${g.state}/${g.members.length}`).join(', ');
-      if (bad.length === 0 && names.every((n) => ids.includes(n))) return last;
-      if (Date.now() > deadline) {
+      if (bad.length === 0 && names.every((n) => ids.includes(n))) return { text: last, stable: true, ms: Date.now() - started };
+      if (Date.now() - started > timeoutMs) {
         log(`groups not all stable after ${timeoutMs} ms: ${last}`);
-        return last;
+        for (const p of [...procs.gateways, ...procs.dispatchers]) {
+          const exited = p.exited();
+          log(`--- ${p.name} (pid ${p.pid}) ${exited === null ? 'running' : `exited (${exited})`}; output (tail):\n${p.output().slice(-2000)}`);
+        }
+        return { text: last, stable: false, ms: Date.now() - started };
       }
       await sleep(500);
     }
@@ -521,15 +529,19 @@ try {
   poller = new HistoryPoller(pollClient, config.pollMs);
 
   for (const n of config.instances) {
+    const joinStarted = Date.now();
     while (procs.gateways.length < n) {
       const i = procs.gateways.length + 1;
       const [g, d] = await Promise.all([startGateway(i), startDispatcher(i)]);
       procs.gateways.push(g);
       procs.dispatchers.push(d);
     }
-    const groupsState = await waitForGroups([groups.gateway, groups.dispatcher], n);
+    const readyMs = Date.now() - joinStarted;
+    const waited = await waitForGroups([groups.gateway, groups.dispatcher], n);
+    const groupsState = waited.text;
     const uptimeAtStart = loadavg().map((x) => round(x, 2));
-    log(`${n} gateway(s) + ${n} dispatcher(s): groups ${groupsState}; load ${uptimeAtStart.join(' ')}`);
+    log(`${n} gateway(s) + ${n} dispatcher(s): groups ${groupsState} (${waited.stable ? 'stable' : 'NOT stable'}; ` +
+      `new processes ready after ${readyMs} ms, groups after ${waited.ms} ms more); load ${uptimeAtStart.join(' ')}`);
     const warm = await runPhase(`${n}x warm-up`, 'warmup');
     // A first warm-up that does not get through, or any drain that stops moving: the stack is broken, not slow.
     if (warm.result.unsentAtDrainEnd > 0 && (n === config.instances[0] || warm.result.drain.ended === 'stalled')) {
@@ -539,7 +551,14 @@ try {
     // otherwise be the next phase's starting point — each configuration's max starts drained.
     const max = config.maxSec > 0 ? await runPhase(`${n}x max (closed ${config.connections})`, 'max') : null;
     const open = await runPhase(`${n}x open ${config.rate}/s`, 'open');
-    byInstances[n] = { loadAvgAtStart: uptimeAtStart, groups: groupsState, open: open.result, max: max?.result ?? null };
+    // Still every instance in its groups after the load (a member that died or stalled > its session timeout is gone).
+    const after = await waitForGroups([groups.gateway, groups.dispatcher], n, 10000);
+    if (!after.stable) log(`${n}x: groups after the open loop: ${after.text}`);
+    byInstances[n] = {
+      loadAvgAtStart: uptimeAtStart, groups: groupsState, groupsStable: waited.stable, readyMs, groupsStableAfterMs: waited.ms,
+      groupsAfterOpen: after.text, groupsStableAfterOpen: after.stable,
+      open: open.result, max: max?.result ?? null,
+    };
     if (!apiChecks) {
       // What a customer sees: GET /v1/messages/:id of a few accepted sends shows `sent` in the history.
       const ids = open.ids.filter((_, i) => i % Math.max(1, Math.floor(open.ids.length / 20)) === 0).slice(0, 20);

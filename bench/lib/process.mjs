@@ -1,7 +1,8 @@
 // Servers under test run as child processes, so their RSS and CPU are their own and the load
 // generator (this process) does not share their event loop.
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 export function freePort() {
@@ -27,6 +28,8 @@ process.on('exit', () => {
  * Starts `node <entry>` with `env` (merged over this process' env) and waits until
  * `GET <readyPath>` answers 2xx on 127.0.0.1:<port>. `execArgv`: node flags before the entry
  * (e.g. `--cpu-prof`; the profile is written when the process exits on SIGTERM).
+ * BENCH_PROCESS_LOG_DIR: each process' whole stdout and stderr also go to `<dir>/<name>.log`
+ * (the result keeps only a tail, and only when the bench fails).
  */
 export async function startNodeProcess({ name, entry, port, managementPort, env = {}, execArgv = [], readyPath = '/health/live', timeoutMs = 60000 }) {
   // gateway/ingress serve /health/* and /metrics on MANAGEMENT_PORT only (ADR 0074)
@@ -42,6 +45,12 @@ export async function startNodeProcess({ name, entry, port, managementPort, env 
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  if (process.env.BENCH_PROCESS_LOG_DIR) {
+    mkdirSync(process.env.BENCH_PROCESS_LOG_DIR, { recursive: true });
+    const file = createWriteStream(join(process.env.BENCH_PROCESS_LOG_DIR, `${name}.log`), { flags: 'a' });
+    child.stdout.pipe(file, { end: false });
+    child.stderr.pipe(file, { end: false });
+  }
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => {
     running.delete(child);
     resolve({ code, signal });
@@ -67,6 +76,8 @@ export async function startNodeProcess({ name, entry, port, managementPort, env 
     url,
     managementUrl,
     output: () => output,
+    /** null while it runs, else its exit code or signal. */
+    exited: () => child.exitCode ?? child.signalCode,
     /** SIGTERM, then SIGKILL after `graceMs`. */
     async stop(graceMs = 10000) {
       if (child.exitCode !== null || child.signalCode !== null) return exited;

@@ -29,6 +29,8 @@ export class GraphStub {
   mps = new Map<string, number>();
   pairBurst = 45;
   pairRefillMs = 6000;
+  /** How long every call takes before it is answered (a slow Graph API). */
+  latencyMs = 0;
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -72,6 +74,7 @@ export class GraphStub {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
     const authorization = String(req.headers.authorization ?? '');
     const n = ++this.n;
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     let reply = this.behaviour({ phoneNumberId, body, authorization, n });
     if (!reply) {
       const mps = this.mps.get(phoneNumberId) ?? 80;
