@@ -2,6 +2,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { OUTBOUND_EVENTS_V1, OUTBOUND_REQUESTED_V1, OutboundEventV1, OutboundRequestedV1 } from '@wabridge/contracts';
+import { KafkaBatchItem } from '@wabridge/kafka';
 import { MessageProjectionService } from './message-projection.service';
 
 /** Kafka edge of the message projection (payloads arrive validated against their contracts). */
@@ -15,8 +16,9 @@ export class MessageProjectionConsumer {
     return this.projection.applyOutboundRequest(command);
   }
 
-  @EventPattern(OUTBOUND_EVENTS_V1.topic)
-  onOutboundEvent(@Payload() event: OutboundEventV1): Promise<void> {
-    return this.projection.applyOutboundEvent(event);
+  /** A partition's batch in one transaction; a failing batch is retried, then its events one by one. */
+  @EventPattern(OUTBOUND_EVENTS_V1.topic, { batch: true })
+  onOutboundEvents(@Payload() items: KafkaBatchItem<OutboundEventV1>[]): Promise<void> {
+    return this.projection.applyOutboundEvents(items.map((i) => i.payload));
   }
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { HEADER, OUTBOUND_REQUESTED_V1, OutboundEventV1, OutboundRequestedV1 } from '@wabridge/contracts';
 import { DATA_SOURCE } from '../tokens';
-import { applyLifecycleEvent, HistoryEntry } from './message-lifecycle';
-import { MessageRow, MessagesRepository } from './messages.repository';
+import { applyLifecycleEvent, HistoryEntry, LifecycleState } from './message-lifecycle';
+import { MessagesRepository } from './messages.repository';
 
 /**
  * Projects the dispatcher's lifecycle events onto the messages table. Only those: the
@@ -50,29 +50,38 @@ export class MessageProjectionService {
     });
   }
 
-  async applyOutboundEvent(e: OutboundEventV1): Promise<void> {
+  /**
+   * A batch of lifecycle events (one partition, offset order) in one transaction: the rows are
+   * locked once, each event applied in order in memory, every changed row written once. One
+   * transaction per event could not keep up with a few hundred sends a second (history lagged the
+   * sends by ~10 s in the e2e bench).
+   */
+  async applyOutboundEvents(events: OutboundEventV1[]): Promise<void> {
+    if (events.length === 0) return;
     await this.db.transaction(async (m) => {
-      const row = await this.messages.lockById(m, e.id);
-      if (!row || row.tenant_id !== e.tenantId) {
-        // Sent by an internal producer straight to Kafka, or not ours: nothing to project.
-        this.log.debug?.(`outbound event for unknown message ${e.id}`);
-        return;
+      const rows = new Map((await this.messages.lockByIds(m, [...new Set(events.map((e) => e.id))])).map((r) => [r.id, r]));
+      const touched = new Map<string, { id: string; state: LifecycleState; wamid: string | null }>();
+      for (const e of events) {
+        const row = rows.get(e.id);
+        if (!row || row.tenant_id !== e.tenantId) {
+          // Sent by an internal producer straight to Kafka, or not ours: nothing to project.
+          this.log.debug?.(`outbound event for unknown message ${e.id}`);
+          continue;
+        }
+        const entry: HistoryEntry = { status: e.event, at: e.occurredAt };
+        if (e.error) entry.error = { class: e.error.class, code: e.error.code, message: e.error.message };
+        const next = applyLifecycleEvent({ status: row.status, history: row.history, error: row.error }, entry);
+        const wamid = row.wamid ?? e.wamid ?? null;
+        if (!next && wamid === row.wamid) continue;
+        if (next) {
+          row.status = next.status;
+          row.history = next.history;
+          row.error = next.error;
+        }
+        row.wamid = wamid;
+        touched.set(row.id, { id: row.id, state: { status: row.status, history: row.history, error: row.error }, wamid });
       }
-      const entry: HistoryEntry = { status: e.event, at: e.occurredAt };
-      if (e.error) entry.error = { class: e.error.class, code: e.error.code, message: e.error.message };
-      await this.apply(m, row, entry, e.wamid ?? null);
+      await this.messages.saveStates(m, [...touched.values()]);
     });
-  }
-
-  private async apply(m: EntityManager, row: MessageRow, entry: HistoryEntry, wamid: string | null): Promise<void> {
-    const next = applyLifecycleEvent({ status: row.status, history: row.history, error: row.error }, entry);
-    if (next) {
-      await this.messages.saveState(m, row.id, next, wamid);
-      row.status = next.status;
-      row.history = next.history;
-      row.error = next.error;
-    } else if (wamid && !row.wamid) {
-      await this.messages.setWamid(m, row.id, wamid);
-    }
   }
 }

@@ -224,37 +224,25 @@ export class MessagesRepository {
 
   // ---- projection (Kafka consumers) ----
 
-  async lockById(m: EntityManager, id: string): Promise<MessageRow | null> {
-    const rows: MessageRow[] = await m.query('SELECT * FROM messages WHERE id = $1 FOR UPDATE', [id]);
-    return rows[0] ?? null;
+  /** The rows of `ids` (those that exist), locked in id order so concurrent batches never deadlock. */
+  async lockByIds(m: EntityManager, ids: string[]): Promise<MessageRow[]> {
+    if (ids.length === 0) return [];
+    return m.query('SELECT * FROM messages WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids]);
   }
 
-  async lockByWamid(m: EntityManager, phoneNumberId: string, wamid: string): Promise<MessageRow | null> {
-    const rows: MessageRow[] = await m.query('SELECT * FROM messages WHERE wamid = $1 AND phone_number_id = $2 FOR UPDATE', [wamid, phoneNumberId]);
-    return rows[0] ?? null;
-  }
-
-  async saveState(m: EntityManager, id: string, state: LifecycleState, wamid: string | null): Promise<void> {
+  /** Writes the lifecycle state of several rows in one statement (wamid only where none is stored yet). */
+  async saveStates(m: EntityManager, rows: { id: string; state: LifecycleState; wamid: string | null }[]): Promise<void> {
+    if (rows.length === 0) return;
+    const values = rows.map((r) => ({
+      id: r.id, status: r.state.status, rank: statusRank(r.state.status), history: r.state.history, error: r.state.error ?? null, wamid: r.wamid,
+    }));
     await m.query(
-      'UPDATE messages SET status = $2, status_rank = $3, history = $4, error = $5, wamid = COALESCE(wamid, $6), updated_at = now() WHERE id = $1',
-      [id, state.status, statusRank(state.status), JSON.stringify(state.history), state.error ? JSON.stringify(state.error) : null, wamid],
+      `UPDATE messages m SET status = v.status, status_rank = v.rank, history = v.history, error = v.error,
+         wamid = COALESCE(m.wamid, v.wamid), updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS v(id text, status text, rank integer, history jsonb, error jsonb, wamid text)
+       WHERE m.id = v.id`,
+      [JSON.stringify(values)],
     );
-  }
-
-  async setWamid(m: EntityManager, id: string, wamid: string): Promise<void> {
-    await m.query('UPDATE messages SET wamid = $2, updated_at = now() WHERE id = $1 AND wamid IS NULL', [id, wamid]);
-  }
-
-  async keepUnmatchedStatus(m: EntityManager, s: { wamid: string; status: string; phoneNumberId: string; occurredAt: string; error?: ProjectedError }): Promise<void> {
-    await m.query(
-      `INSERT INTO unmatched_statuses (wamid, status, phone_number_id, occurred_at, error) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (wamid, status) DO NOTHING`,
-      [s.wamid, s.status, s.phoneNumberId, s.occurredAt, s.error ? JSON.stringify(s.error) : null],
-    );
-  }
-
-  async takeUnmatchedStatuses(m: EntityManager, phoneNumberId: string, wamid: string): Promise<{ status: string; occurred_at: Date; error: ProjectedError | null }[]> {
-    return returnedRows(await m.query('DELETE FROM unmatched_statuses WHERE wamid = $1 AND phone_number_id = $2 RETURNING status, occurred_at, error', [wamid, phoneNumberId]));
   }
 
   // ---- GDPR erasure and retention ----

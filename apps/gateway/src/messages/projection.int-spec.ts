@@ -82,6 +82,35 @@ describe('message projection (GET /v1/messages)', () => {
     expect(m.history.map((x: any) => x.status)).toEqual(['accepted', 'sent', 'delivered', 'read']);
   });
 
+  it('applies a burst of events for many messages (one batch, one transaction) in order per message, skipping unknown and foreign ids', async () => {
+    const ids = await Promise.all(Array.from({ length: 40 }, () => send()));
+    const t0 = Date.now();
+    const at = (s: number) => new Date(t0 + s * 1000).toISOString();
+    // Produced together, so the consumer gets them in few batches: per message sent, delivered,
+    // read and a redelivered sent, interleaved across messages; plus an unknown id and one
+    // claiming another tenant.
+    await Promise.all([
+      ...ids.flatMap((id) => [
+        outbound(id, 'sent', { wamid: `wamid.burst.${id}`, occurredAt: at(1) }),
+      ]),
+      outbound(ulid(), 'sent', { wamid: 'wamid.unknown', occurredAt: at(1) }),
+      producer.send({
+        topic: OUTBOUND_EVENTS_V1.topic, key: `${fx.phoneNumberId}:14155550123`,
+        value: { id: ids[0]!, tenantId: 'someone-else', phoneNumberId: fx.phoneNumberId, recipient: '14155550123', event: 'failed', occurredAt: at(1.5) } satisfies OutboundEventV1,
+      }),
+    ]);
+    await Promise.all(ids.flatMap((id) => [
+      outbound(id, 'delivered', { wamid: `wamid.burst.${id}`, occurredAt: at(2) }),
+      outbound(id, 'read', { occurredAt: at(3) }),
+      outbound(id, 'sent', { wamid: `wamid.burst.${id}`, occurredAt: at(1) }),
+    ]));
+    for (const id of ids) {
+      const m = await until(id, (x) => x.status === 'read', `message ${id} read`);
+      expect(m).toMatchObject({ wamid: `wamid.burst.${id}` });
+      expect(m.history.map((x: any) => x.status)).toEqual(['accepted', 'sent', 'delivered', 'read']);
+    }
+  });
+
   it('records a failure with its error class, and keeps it final like the dispatcher does', async () => {
     const id = await send();
     const wamid = `wamid.fail.${id}`;
