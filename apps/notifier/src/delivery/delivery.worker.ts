@@ -24,8 +24,13 @@ const LEASE_MARGIN_MS = 5_000;
 const OUTCOME_BATCH_MAX = 500;
 /** Tries of one outcome statement before its deliveries are left to their leases (ADR 0197). */
 const OUTCOME_WRITE_ATTEMPTS = 4;
-/** An endpoint holds at most this many times its concurrency conversations taken by claims (ADR 0096, 0197). */
-const CLAIM_AHEAD = 2;
+/**
+ * Conversations taken by claims: at most this many times its concurrency per endpoint (ADR 0197;
+ * 2 in ADR 0096, when a claim took one delivery per conversation and a conversation in the claim
+ * path stayed there), and twice NOTIFIER_WORKER_CONCURRENCY in all.
+ */
+const CLAIM_AHEAD = 16;
+const CLAIM_AHEAD_TOTAL = 2;
 /** A claim takes a conversation's due deliveries in id order, at most this many (ADR 0197). */
 const CLAIM_RUN = 32;
 /** How long an endpoint row read by the worker is used without reading it again (other instances' changes). */
@@ -286,12 +291,12 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const maxHeld = limit * CLAIM_AHEAD;
     // The claim-ahead bounds count conversations taken by claims (ADR 0197): deliveries handed
     // over by the consumer (bounded by FAST_*) do not keep the claim path waiting during a burst.
-    const capacity = this.env.NOTIFIER_WORKER_CONCURRENCY * CLAIM_AHEAD - this.claimHoldsTotal;
+    const capacity = this.env.NOTIFIER_WORKER_CONCURRENCY * CLAIM_AHEAD_TOTAL - this.claimHoldsTotal;
     if (capacity <= 0) return;
-    // An endpoint holding more than one wave (its limit) of claimed conversations is not claimed
-    // for: each claim for a busy endpoint then takes at least a wave, instead of one per freed slot.
+    // An endpoint holding more than half its bound of claimed conversations is not claimed for:
+    // each claim for a busy endpoint then takes many at once, instead of one per finished run.
     const skip = new Set<string>();
-    for (const [id, n] of this.claimHolds) if (n > limit) skip.add(id);
+    for (const [id, n] of this.claimHolds) if (n > maxHeld / 2) skip.add(id);
     const now = new Date(this.clock.now());
     // two autocommit statements, no transaction held across round trips (ADR 0095): the candidates
     // of every endpoint (a full look), or only of the conversations deliveries are known to wait in
@@ -316,15 +321,12 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       if (full && skip.size > 0) this.scan = true;
       return;
     }
-    // A lease covers the wave a delivery is expected to start in (ADR 0096): the first `limit` of an
-    // endpoint start now, the next wait for those to answer (at most the request timeout each).
-    const waves = new Map<string, number>();
-    const untils = chosen.map((c) => {
-      const pos = this.claimedHere(c.endpoint_id) + (waves.get(c.endpoint_id) ?? 0);
-      waves.set(c.endpoint_id, (waves.get(c.endpoint_id) ?? 0) + 1);
-      // at least as long as a fast-path lease (two request timeouts + margin): a claimed run waits its turns
-      return new Date(now.getTime() + (Math.floor(pos / limit) + 2) * this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS);
-    });
+    // A claimed conversation's lease lasts as long as a fast-path lease (two request timeouts +
+    // margin, ADR 0197; ADR 0096 sized it by the wave it should start in). Each delivery that
+    // starts with less than a request timeout (+ half the margin) left renews it first, or is not
+    // attempted if the lease was lost meanwhile: a short lease costs a claim, never an order.
+    const until = new Date(now.getTime() + 2 * this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS);
+    const untils = chosen.map(() => until);
     const token = `${this.owner}:${++this.tokens}`;
     const { claimed, orphans, gaps } = await this.deliveries.lease(this.ds, chosen.map((c) => c.id), now, untils, this.owner, token, CLAIM_RUN);
     if (orphans.length > 0 || gaps.length > 0) await this.deliveries.release(this.ds, orphans, gaps);

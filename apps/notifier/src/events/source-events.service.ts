@@ -117,8 +117,20 @@ export class SourceEventsService implements OnModuleInit, OnApplicationShutdown 
         await this.storeNow(group.flatMap((w) => w.events));
         for (const w of group) w.resolve();
       } catch (err) {
-        // every batch of the group fails and is retried by its consumer (the statement is idempotent by event id)
-        for (const w of group) w.reject(err);
+        if (group.length === 1) {
+          group[0]!.reject(err);
+          return;
+        }
+        // Each batch alone (the statement is idempotent by event id): only a batch that fails by
+        // itself fails, so a bad event never costs another partition's batch a retry (or its DLQ).
+        for (const w of group) {
+          try {
+            await this.storeNow(w.events);
+            w.resolve();
+          } catch (own) {
+            w.reject(own);
+          }
+        }
       }
     }));
   }
