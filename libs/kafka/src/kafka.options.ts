@@ -58,6 +58,13 @@ export interface ConsumerOptions {
   /** Batch handlers get at most this many messages per call. */
   maxBatchMessages?: number;
   maxBytesPerPartition?: number;
+  /**
+   * Fetch: the broker answers once this many bytes are ready across the fetched partitions
+   * (kafkajs default 1: every produce wakes a fetch) …
+   */
+  minBytes?: number;
+  /** … or after this long, whichever comes first (ms; kafkajs default 5000). */
+  maxWaitTimeMs?: number;
 }
 
 export function parseBrokers(list: string): string[] {

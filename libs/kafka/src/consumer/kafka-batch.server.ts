@@ -136,6 +136,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       sessionTimeout: c.sessionTimeoutMs ?? 30000,
       heartbeatInterval: c.heartbeatIntervalMs ?? 3000,
       maxBytesPerPartition: c.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      ...(c.minBytes !== undefined ? { minBytes: c.minBytes } : {}),
+      ...(c.maxWaitTimeMs !== undefined ? { maxWaitTimeInMs: c.maxWaitTimeMs } : {}),
       allowAutoTopicCreation: false,
       retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
     });
