@@ -26,6 +26,8 @@ const config = {
   ...httpLoadConfig(),
   dbPoolSize: int('BENCH_GATEWAY_DB_POOL', 40),
   cpuProfDir: process.env.BENCH_CPU_PROF_DIR || null,
+  // A/B runs on a shared machine: the open loop at a fixed rate, so both builds get the same load.
+  halfRate: process.env.BENCH_GATEWAY_HALF_RATE ? int('BENCH_GATEWAY_HALF_RATE', 0) : null,
 };
 
 const log = (msg) => process.stderr.write(`[gateway bench] ${msg}\n`);
@@ -94,12 +96,15 @@ async function admin(method, path, body) {
 async function measure(name, label, run) {
   const proc = servers[name];
   const sampler = sampleProcess(proc.pid);
+  const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const stats = await run(proc.url);
   const s = sampler.stop();
+  const endedAt = new Date().toISOString();
   accepted[name] += stats.ok;
   const result = {
     ...stats,
+    startedAt, endedAt,
     server: {
       rssPeakMb: round(s.rssPeakMb, 1), cpuSeconds: round(s.cpuSeconds, 2),
       cpuMsPerOkRequest: stats.ok > 0 && s.cpuSeconds !== null ? round((s.cpuSeconds * 1000) / stats.ok, 3) : null,
@@ -149,8 +154,8 @@ try {
   await measure('baseline', 'warmup', closed('baseline', config.warmupConnections, config.warmupSec));
   const gMax = await measure('gateway', 'max', closed('gateway', config.connections, config.durationSec));
   const bMax = await measure('baseline', 'max', closed('baseline', config.connections, config.durationSec));
-  const halfRate = Math.max(1, Math.floor(gMax.rps / 2));
-  log(`open loop at ${halfRate} req/s (half of the gateway's max)`);
+  const halfRate = config.halfRate ?? Math.max(1, Math.floor(gMax.rps / 2));
+  log(`open loop at ${halfRate} req/s (${config.halfRate ? 'BENCH_GATEWAY_HALF_RATE' : "half of the gateway's max"})`);
   const gHalf = await measure('gateway', 'half', open('gateway', halfRate));
   const bHalf = await measure('baseline', 'half', open('baseline', halfRate));
 
