@@ -18,7 +18,7 @@ import { OutboundProcessor } from './outbound.processor';
  * The four providers wired as in app.factory, on a fake clock and scheduler, with the messages
  * table, Kafka and Graph replaced by in-memory doubles: one batch through the whole pipeline.
  */
-function pipeline(o: { mps?: number; graphLatencyMs?: number; answer?: (body: Record<string, unknown>) => GraphResult } = {}) {
+function pipeline(o: { mps?: number; graphLatencyMs?: number; gateWaitMs?: number; answer?: (body: Record<string, unknown>) => GraphResult } = {}) {
   const scheduler = new ManualScheduler(new ManualClock(T0));
   const clock = scheduler.clock;
   const repo = new InMemoryMessages();
@@ -39,9 +39,14 @@ function pipeline(o: { mps?: number; graphLatencyMs?: number; answer?: (body: Re
     },
   };
   const lifecycle = new MessageLifecycle(repo, state, producer, clock);
+  // A number's gate held back (Meta throttled it): every send waits there this long.
+  const scheduling = (s: SchedulingService): SchedulingService => {
+    if (o.gateWaitMs) s.gate = () => scheduler.sleepUntil(clock.now() + (o.gateWaitMs ?? 0));
+    return s;
+  };
   const processor = new OutboundProcessor(
     new AdmissionService(repo, state, clock, { inlineHorizonMs: 2000, reconcileTimeoutMs: 120_000, unknownNumberGraceMs: 30_000 }),
-    new SchedulingService(new NumberRateLimiter(clock, 0.25, 0.5), new PairLimiter(clock), state, clock, scheduler, { inlineHorizonMs: 2000 }),
+    scheduling(new SchedulingService(new NumberRateLimiter(clock, 0.25, 0.5), new PairLimiter(clock), state, clock, scheduler, { inlineHorizonMs: 2000 })),
     new SendingService(graph, state, new ErrorSideEffects(state, clock), clock, () => 0.5, { reconcileTimeoutMs: 120_000, backoff: DEFAULT_BACKOFF }),
     lifecycle,
   );
@@ -69,6 +74,19 @@ describe('the outbound processor runs a batch through admission â†’ scheduling â
     for (const r of reqs) expect(p.repo.rows.get(r.id)).toMatchObject({ status: 'sent' });
     expect(p.producer.events().filter((e) => e === 'accepted')).toHaveLength(4);
     expect(p.producer.events().filter((e) => e === 'sent')).toHaveLength(4);
+  });
+
+  it('claims a message only when its call leaves: a long wait at the number\'s gate never leaves it "attempting" (a new owner would resend it)', async () => {
+    const p = pipeline({ gateWaitMs: 300_000 }); // longer than the reconcile timeout (120 s)
+    const req = request();
+    const batch = p.processor.process([{ request: req }]);
+    await p.scheduler.advance(299_000);
+    expect(p.graphCalls).toHaveLength(0);
+    expect(p.repo.rows.get(req.id)).toMatchObject({ status: 'accepted' }); // not claimed while it waits
+    await p.scheduler.advance(1000);
+    await batch;
+    expect(p.graphCalls.map((c) => c.at)).toEqual([T0 + 300_000]);
+    expect(p.repo.rows.get(req.id)).toMatchObject({ status: 'sent', attempted_at: new Date(T0 + 300_000) });
   });
 
   it('does the work of a redelivered batch once: the second copy of each message is skipped', async () => {

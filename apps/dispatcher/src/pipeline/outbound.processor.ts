@@ -112,10 +112,14 @@ export class OutboundProcessor {
 
   private async send({ item, row, number, reconciledResend }: Admitted): Promise<void> {
     const req = item.request;
+    const call = await this.sending.prepare(req, number);
+    // The gate before the claim, so a claim always goes out at once: a claim left waiting at a
+    // throttled number's gate past the reconcile timeout looked lost to the partition's next
+    // owner, which resent it while this call still went out (two dispatchers, ADR 0126).
+    // Waiting at the gate unclaimed, a copy another owner sends meanwhile loses the claim below.
+    await this.scheduling.gate(number);
     const claimed = await this.lifecycle.startAttempt(row, reconciledResend);
     if (!claimed) return;
-    const call = await this.sending.prepare(req, number);
-    await this.scheduling.gate(number);
     const outcome = await this.sending.send(call, req, claimed.attempts, item.retry?.backoffStep ?? 0);
     if (outcome.ok) return this.lifecycle.sent(req, outcome.wamid, claimed.attempts);
     this.scheduling.penalize(number, recipientOf(req), outcome.decision);

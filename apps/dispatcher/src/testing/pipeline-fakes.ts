@@ -94,10 +94,10 @@ export class InMemoryMessages {
     return r.version;
   }
 
-  async markAttempting(id: string, version: number): Promise<{ version: number; attempts: number } | null> {
+  async markAttempting(id: string, version: number, at?: Date): Promise<{ version: number; attempts: number } | null> {
     const r = this.rows.get(id);
     if (!r || r.version !== version) return null;
-    Object.assign(r, { status: 'attempting', version: version + 1, attempts: r.attempts + 1 });
+    Object.assign(r, { status: 'attempting', version: version + 1, attempts: r.attempts + 1, attempted_at: at ?? null });
     return { version: r.version, attempts: r.attempts };
   }
 
