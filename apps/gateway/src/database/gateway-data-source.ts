@@ -10,6 +10,7 @@ import { NumberRegistration1765400000167 } from './migrations/1765400000167-Numb
 import { MetaAccountState1765400000163 } from './migrations/1765400000163-MetaAccountState';
 import { TemplateQuality1765400000165 } from './migrations/1765400000165-TemplateQuality';
 import { RequestLogs1765400000179 } from './migrations/1765400000179-RequestLogs';
+import { EarlyOutboundEvents1765500000137 } from './migrations/1765500000137-EarlyOutboundEvents';
 
 export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateAccounts1764072000000,
@@ -22,6 +23,7 @@ export const GATEWAY_MIGRATIONS: (new () => MigrationInterface)[] = [
   TemplateQuality1765400000165,
   NumberRegistration1765400000167,
   RequestLogs1765400000179,
+  EarlyOutboundEvents1765500000137,
 ];
 
 export interface GatewayDataSourceOptions extends DatabaseConnectionOptions {

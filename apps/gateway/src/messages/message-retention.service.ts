@@ -38,7 +38,9 @@ export class MessageRetentionService implements OnApplicationBootstrap, OnApplic
   async prune(now: number): Promise<{ messages: number; unmatchedStatuses: number; requestLogs: number }> {
     const chunk = this.env.GATEWAY_RETENTION_CHUNK_ROWS;
     const messages = await this.messages.pruneSettled(new Date(now - this.env.GATEWAY_MESSAGE_RETENTION_DAYS * DAY_MS), chunk);
-    const unmatchedStatuses = await this.messages.pruneUnmatchedStatuses(new Date(now - this.env.GATEWAY_UNMATCHED_STATUS_RETENTION_DAYS * DAY_MS), chunk);
+    const unmatchedBefore = new Date(now - this.env.GATEWAY_UNMATCHED_STATUS_RETENTION_DAYS * DAY_MS);
+    const unmatchedStatuses = await this.messages.pruneUnmatchedStatuses(unmatchedBefore, chunk)
+      + await this.messages.pruneEarlyEvents(unmatchedBefore, chunk);
     const requestLogs = await this.requestLogs.prune(new Date(now - this.env.REQUEST_LOG_RETENTION_DAYS * DAY_MS), chunk);
     if (messages + unmatchedStatuses + requestLogs > 0) this.log.log(`retention: ${messages} messages, ${unmatchedStatuses} unmatched statuses, ${requestLogs} request log rows deleted`);
     return { messages, unmatchedStatuses, requestLogs };

@@ -162,9 +162,9 @@ export class MessagesRepository {
   }
 
   /** A message requested straight on Kafka (internal producer): recorded once, redeliveries ignored. */
-  async insertFromCommand(msg: NewMessage): Promise<void> {
+  async insertFromCommand(msg: NewMessage, m: Pick<EntityManager, 'query'> = this.db): Promise<void> {
     const history: HistoryEntry[] = [{ status: 'accepted', at: msg.createdAt }];
-    await this.db.query(
+    await m.query(
       `INSERT INTO messages (id, tenant_id, phone_number_id, recipient, "to", recipient_user_id, type, status, status_rank,
          history, idempotency_key, request_hash, source, metadata, created_at, updated_at, send_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'accepted', 0, $8, $9, $10, $11, $12, $13, $13, $14)
@@ -230,6 +230,36 @@ export class MessagesRepository {
     return m.query('SELECT * FROM messages WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids]);
   }
 
+  /**
+   * Serializes the projection's work on one message id between its command (which makes the
+   * row) and its events (which may come first): held to the end of the transaction.
+   */
+  async lockMessageIds(m: EntityManager, ids: string[]): Promise<void> {
+    for (const id of [...new Set(ids)].sort()) await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`gateway.message.${id}`]);
+  }
+
+  /** Keeps events whose message row does not exist yet (their command is still on its way). */
+  async parkEarlyEvents(m: EntityManager, events: { id: string; tenantId: string; phoneNumberId: string; recipient: string }[]): Promise<void> {
+    if (events.length === 0) return;
+    await m.query(
+      `INSERT INTO early_outbound_events (message_id, tenant_id, phone_number_id, recipient, event)
+       SELECT e->>'id', e->>'tenantId', e->>'phoneNumberId', e->>'recipient', e FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n) ORDER BY n`,
+      [JSON.stringify(events)],
+    );
+  }
+
+  /** Takes the events parked for this message, in the order they arrived. */
+  async takeEarlyEvents(m: EntityManager, tenantId: string, id: string): Promise<unknown[]> {
+    const rows = returnedRows<{ event: unknown; seq: string }>(await m.query(
+      'DELETE FROM early_outbound_events WHERE message_id = $1 AND tenant_id = $2 RETURNING event, seq', [id, tenantId]));
+    return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => r.event);
+  }
+
+  /** Deletes parked events whose command never came, received before `before`. */
+  pruneEarlyEvents(before: Date, chunk = 5000): Promise<number> {
+    return deleteInChunks(this.db, 'early_outbound_events', 'received_at < $1', [before], chunk);
+  }
+
   /** Writes the lifecycle state of several rows in one statement (wamid only where none is stored yet). */
   async saveStates(m: EntityManager, rows: { id: string; state: LifecycleState; wamid: string | null }[]): Promise<void> {
     if (rows.length === 0) return;
@@ -260,6 +290,7 @@ export class MessagesRepository {
            AND (recipient = ANY($3) OR "to" = ANY($3) OR recipient_user_id = ANY($3)) FOR UPDATE`,
         [tenantId, phoneNumberId, recipients],
       ));
+      await m.query('DELETE FROM early_outbound_events WHERE tenant_id = $1 AND phone_number_id = $2 AND recipient = ANY($3)', [tenantId, phoneNumberId, recipients]);
       if (targets.length === 0) return 0;
       const wamids = targets.map((t) => t.wamid).filter((w): w is string => w !== null);
       if (wamids.length > 0) await m.query('DELETE FROM unmatched_statuses WHERE phone_number_id = $1 AND wamid = ANY($2)', [phoneNumberId, wamids]);

@@ -137,6 +137,25 @@ describe('message projection (GET /v1/messages)', () => {
     expect(m.history.map((x: any) => x.status)).toEqual(['accepted', 'sent']);
   });
 
+  it('keeps events that arrive before their internal producer\'s command, and applies them when the command makes the row', async () => {
+    const id = ulid();
+    const parked = async () => (await h.gw.db.query('SELECT count(*)::int AS n FROM early_outbound_events WHERE message_id = $1', [id]))[0].n as number;
+    // The dispatcher was quicker than the gateway's consumer of the command topic.
+    await outbound(id, 'sent', { wamid: `wamid.early.${id}`, occurredAt: new Date(Date.now() - 2000).toISOString() });
+    await outbound(id, 'failed', { wamid: `wamid.early.${id}`, occurredAt: new Date(Date.now() - 1000).toISOString(), error: { class: 'permanent', code: 131026, message: 'Message undeliverable' } });
+    await waitFor(async () => (await parked()) === 2, { what: 'both events parked', timeoutMs: 30000 });
+    expect((await h.api(fx.key, 'GET', `/v1/messages/${id}`)).status).toBe(404);
+    const command: OutboundRequestedV1 = {
+      id, tenantId: fx.tenantId, phoneNumberId: fx.phoneNumberId, to: '14155550123', type: 'text', message: { type: 'text', text: { body: 'automated' } },
+      source: 'kafka', requestedAt: new Date(Date.now() - 3000).toISOString(),
+    };
+    await producer.send({ topic: OUTBOUND_REQUESTED_V1.topic, key: fx.phoneNumberId, value: command });
+    const m = await until(id, (x) => x.status === 'failed', 'the parked events applied');
+    expect(m).toMatchObject({ wamid: `wamid.early.${id}`, error: { class: 'permanent', code: 131026 } });
+    expect(m.history.map((x: any) => x.status)).toEqual(['accepted', 'sent', 'failed']);
+    expect(await parked()).toBe(0);
+  });
+
   it('answers 404 (not 403) for another tenant\'s message and lists only the caller\'s messages', async () => {
     const other = await seedTenant(h);
     const mine = await send();
