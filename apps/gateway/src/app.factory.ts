@@ -56,7 +56,7 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
     if (options.consume !== false) {
       attachKafkaConsumer(app, {
         connection: kafkaConnectionFromEnv(env, 'gateway-consumer'),
-        consumer: { groupId: env.CONSUMER_GROUP, partitionsConsumedConcurrently: 3 },
+        consumer: { groupId: env.CONSUMER_GROUP, partitionsConsumedConcurrently: 3, ...GATEWAY_FETCH },
         // the gateway's own commands are in its table already: not decoded, only passed over (ADR 0196)
         skip: skipOwnCommands,
       });
@@ -79,6 +79,15 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
     },
   };
 }
+
+/**
+ * The consumer's fetches wait for 64 KiB or 200 ms (ADR 0116). With kafkajs' defaults (1 byte)
+ * every accepted send's produce woke a fetch of the gateway's own command topic — a fetch, its
+ * decoding and an offset commit per group commit, only to pass over its own commands (ADR 0196).
+ * Commands of internal producers, outbound events and erasures are recorded up to 200 ms later.
+ * An event fetched before its command is parked until the command makes the row (ADR 0138).
+ */
+export const GATEWAY_FETCH = { minBytes: 64 * 1024, maxWaitTimeMs: 200 } as const;
 
 /** Creates the topics (as KafkaModule would at init) and waits until the consumer can subscribe. */
 async function prepareTopics(env: ResolvedGatewayEnv): Promise<void> {
