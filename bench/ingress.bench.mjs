@@ -145,6 +145,8 @@ try {
   servers.ingress = await startNodeProcess({
     name: 'ingress',
     entry,
+    // BENCH_CPU_PROF_DIR=<dir>: a CPU profile of the ingress (written when it stops; a profiled run is not a result)
+    execArgv: process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [],
     port: ingressPort,
     managementPort: await freePort(),
     timeoutMs: 90000,
