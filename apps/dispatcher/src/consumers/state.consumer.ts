@@ -4,7 +4,7 @@ import {
   ACCOUNT_EVENT_V1, AccountEventV1, CONTACT_CHANGED_V1, CONTACT_ERASED_V1, ContactChangedV1, ContactErasedV1, NUMBER_CHANGED_V1, NumberChangedV1,
   STATUS_UPDATED_V1, StatusUpdatedV1,
 } from '@wabridge/contracts';
-import { KafkaBatchItem, KafkaEventContext } from '@wabridge/kafka';
+import { KafkaEventContext } from '@wabridge/kafka';
 import { StatusBacklog } from '../lifecycle/status-backlog';
 import { StatusService } from '../lifecycle/status.service';
 import { MessageLifecycle } from '../lifecycle/message-lifecycle';
@@ -50,11 +50,9 @@ export class StateConsumer {
     return this.parts.state.applyAccountEvent(ev);
   }
 
-  /** A partition's batch at once (statuses of different messages overlap); applied through its last offset. */
-  @EventPattern(STATUS_UPDATED_V1.topic, { batch: true })
-  async statuses(@Payload() items: KafkaBatchItem<StatusUpdatedV1>[]): Promise<void> {
-    await this.parts.status.applyMany(items.map((i) => i.payload));
-    const last = items[items.length - 1];
-    if (last) this.parts.backlog.markApplied(last.meta.partition, last.meta.offset);
+  @EventPattern(STATUS_UPDATED_V1.topic)
+  async status(@Payload() ev: StatusUpdatedV1, @Ctx() ctx: KafkaEventContext): Promise<void> {
+    await this.parts.status.apply(ev);
+    this.parts.backlog.markApplied(ctx.meta.partition, ctx.meta.offset);
   }
 }

@@ -31,56 +31,13 @@ export class StatusService {
     this.sideEffects = new ErrorSideEffects(state, clock);
   }
 
-  /**
-   * A partition's batch of status webhooks: the rows looked up in one query, each message's
-   * statuses applied in order, different messages at once (their UPDATEs and events overlap
-   * instead of queueing one after another — the delivered/read history lagged the sends by tens
-   * of seconds at 500 sends/s). Statuses that name no id of ours are looked up by wamid after the
-   * rest, one by one, as before.
-   */
-  async applyMany(evs: StatusUpdatedV1[]): Promise<void> {
-    const ours = evs.filter((ev) => isMetaStatus(ev.status));
-    const rows = await this.repo.getMany([...new Set(ours.map((ev) => ev.bizOpaqueCallbackData).filter((id): id is string => !!id))]);
-    const byMessage = new Map<string, { row: MessageRow; evs: StatusUpdatedV1[] }>();
-    const byWamid: StatusUpdatedV1[] = [];
-    for (const ev of ours) {
-      const row = ev.bizOpaqueCallbackData ? rows.get(ev.bizOpaqueCallbackData) : undefined;
-      if (!row) {
-        byWamid.push(ev);
-        continue;
-      }
-      const group = byMessage.get(row.id) ?? { row, evs: [] };
-      group.evs.push(ev);
-      byMessage.set(row.id, group);
-    }
-    const results = await Promise.allSettled([...byMessage.values()].map(async (g) => {
-      let row: MessageRow | undefined = g.row;
-      for (const ev of g.evs) {
-        row ??= await this.repo.get(g.row.id);
-        if (!row) return;
-        row = await this.applyTo(row, ev);
-      }
-    }));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    for (const ev of byWamid) await this.apply(ev);
-  }
-
   async apply(ev: StatusUpdatedV1): Promise<void> {
     if (!isMetaStatus(ev.status)) return;
     let row: MessageRow | undefined;
     if (ev.bizOpaqueCallbackData) row = await this.repo.get(ev.bizOpaqueCallbackData);
     if (!row) row = await this.repo.findByWamid(ev.wamid);
     if (!row) return; // not ours (sent by another system on the same number)
-    await this.applyTo(row, ev);
-  }
-
-  /**
-   * Applies one status to the row as read; returns the row as it is now when that is known
-   * (a plain forward transition), undefined when it must be read again.
-   */
-  private async applyTo(row: MessageRow, ev: StatusUpdatedV1): Promise<MessageRow | undefined> {
-    if (!isMetaStatus(ev.status) || row.phone_number_id !== ev.phoneNumberId) return row;
+    if (row.phone_number_id !== ev.phoneNumberId) return;
     // This status has its own trace (Meta's webhook → ingress → here); link it to the send's.
     const sent = row.trace_parent ? trace.getSpanContext(extractTraceContext({ traceparent: row.trace_parent })) : undefined;
     if (sent) trace.getActiveSpan()?.addLink({ context: sent, attributes: { 'wabridge.message_id': row.id, 'wabridge.status': ev.status } });
@@ -104,13 +61,13 @@ export class StatusService {
           await this.lifecycle.defer({ request: row.request as OutboundRequestedV1 }, { ...row, version: moved, status: 'scheduled' },
             'async-failure', this.clock.now() + 5000, { lastError: `${err.code}` });
         }
-        return undefined;
+        return;
       }
     }
     const to = nextState(row.status, ev.status);
     if (!to) {
       metrics.duplicates.inc({ why: 'status-not-forward' });
-      return row;
+      return;
     }
     const error = err ? { class: classifyMetaError(err.code), code: err.code, message: err.title ?? err.message ?? `error ${err.code}` } : undefined;
     const ok = await this.lifecycle.statusApplied(row, to, ev.wamid, error);
@@ -120,6 +77,5 @@ export class StatusService {
     }
     if (row.status === 'attempting') metrics.reconciliations.inc({ outcome: 'settled-by-webhook' });
     metrics.statusTransitions.inc({ status: to });
-    return ev.status === 'failed' ? undefined : { ...row, status: to, version: row.version + 1, wamid: row.wamid ?? ev.wamid };
   }
 }

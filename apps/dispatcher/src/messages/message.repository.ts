@@ -86,16 +86,6 @@ export class MessageRepository {
     return rows[0];
   }
 
-  /** The rows of `ids` that exist, by id (one query for a batch of status webhooks). */
-  async getMany(ids: string[]): Promise<Map<string, MessageRow>> {
-    if (ids.length === 0) return new Map();
-    const { rows } = await this.pg.query<MessageRow>(
-      `SELECT id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request, trace_parent FROM messages WHERE id = ANY($1)`,
-      [ids],
-    );
-    return new Map(rows.map((r) => [r.id, r]));
-  }
-
   async findByWamid(wamid: string): Promise<MessageRow | undefined> {
     const { rows } = await this.pg.query<MessageRow>(
       `SELECT id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request, trace_parent FROM messages WHERE wamid = $1`,
