@@ -1,3 +1,4 @@
+import { STATUS_UPDATED_V1, StatusUpdatedV1, topicName } from '@wabridge/contracts';
 import { waitFor } from '@wabridge/testing';
 import { GraphStub } from '../src/testing/graph-stub';
 import { MessageRepository } from '../src/messages/message.repository';
@@ -54,6 +55,29 @@ describe('dispatcher sending (real Kafka and Postgres, Graph stub)', () => {
     expect(graph.calls.map((c) => c.body['biz_opaque_callback_data'])).toEqual([template.id]);
     expect(h.eventsFor(text.id).find((e) => e.event === 'rejected')!.error).toMatchObject({ class: 'compliance', message: expect.stringContaining('outside-window') });
     expect(h.eventsFor(optedOut.id).find((e) => e.event === 'rejected')!.error!.message).toContain('opted-out');
+  });
+
+  it('applies a burst of status webhooks for many messages: each message\'s statuses in order, each transition told once', async () => {
+    const to = (i: number) => String(4915200000000 + i);
+    const reqs = Array.from({ length: 30 }, (_, i) => h.template(NUM, to(i)));
+    await h.send(reqs);
+    await waitFor(() => reqs.every((r) => h.kinds(r.id).includes('sent')), { what: 'all sent', timeoutMs: 30000 });
+    const wamidOf = (id: string) => h.eventsFor(id).find((e) => e.event === 'sent')!.wamid!;
+    // One produce request, so the status consumer gets them in one or few batches, in this order:
+    // per message sent (a duplicate), delivered, read, delivered again (late); the last message's
+    // statuses carry no id of ours (found by wamid).
+    const raw = h.kafka.producer();
+    await raw.connect();
+    const statuses = reqs.flatMap((r, i) => (['sent', 'delivered', 'read', 'delivered'] as const).map((status) => Object.assign(new StatusUpdatedV1(), {
+      wamid: wamidOf(r.id), status, phoneNumberId: NUM, recipientId: to(i), wabaId: 'waba', appId: 'app-1',
+      occurredAt: new Date().toISOString(), receivedAt: new Date().toISOString(), raw: {},
+      ...(i === reqs.length - 1 ? {} : { bizOpaqueCallbackData: r.id }),
+    })));
+    await raw.send({ topic: topicName(STATUS_UPDATED_V1.topic, h.suffix), messages: statuses.map((v) => ({ key: `${NUM}:x`, value: JSON.stringify(v) })) });
+    await raw.disconnect();
+    await waitFor(() => reqs.every((r) => h.kinds(r.id).includes('read')), { what: 'all read', timeoutMs: 30000 });
+    await new Promise((r) => setTimeout(r, 500));
+    for (const r of reqs) expect(h.kinds(r.id)).toEqual(['accepted', 'sent', 'delivered', 'read']);
   });
 
   it('sends a request delivered twice (and a second request with the same idempotency key) only once', async () => {
