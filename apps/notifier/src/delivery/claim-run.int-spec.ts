@@ -1,39 +1,10 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { waitFor } from '@wabridge/testing';
 import { EventStore } from '../events/event-store';
 import { fromInbound } from '../events/public-event.mapper';
+import { slowReceiver } from '../testing/slow-receiver';
 import { inbound, NotifierHarness, num } from '../testing/notifier-harness';
 import { DeliveriesRepository } from './deliveries.repository';
-
-/** A receiver that answers 200 after `delayMs`, recording arrival and answer order. */
-async function slowReceiver(delayMs: number): Promise<{ url: string; hits: { wamid: string; arrived: number; answered: number }[]; close: () => Promise<void> }> {
-  const hits: { wamid: string; arrived: number; answered: number }[] = [];
-  let clock = 0;
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (raw += c));
-    req.on('end', () => {
-      const hit = { wamid: (JSON.parse(raw) as { data: { wamid: string } }).data.wamid, arrived: ++clock, answered: 0 };
-      hits.push(hit);
-      setTimeout(() => {
-        hit.answered = ++clock;
-        res.writeHead(200).end('ok');
-      }, delayMs);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    hits,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
-}
 
 /** ADR 0197: a claim takes a conversation's due deliveries in one go, in id order, never past one that must wait. */
 describe('notifier claim runs: a conversation waiting for a claim is taken whole, in order', () => {

@@ -1,49 +1,11 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { INBOUND_MESSAGE_V1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
 import { waitFor } from '@wabridge/testing';
 import { EventStore } from '../events/event-store';
 import { fromInbound } from '../events/public-event.mapper';
+import { slowReceiver } from '../testing/slow-receiver';
 import { inbound, NotifierHarness, num, status } from '../testing/notifier-harness';
 import { deliveryMetrics } from './delivery.metrics';
-
-interface Hit {
-  id: string;
-  wamid: string;
-  conv: string;
-  arrived: number;
-  answered: number;
-}
-
-/** A receiver that answers 200 after `delayMs` and records when each request arrived and was answered. */
-async function slowReceiver(delayMs: number): Promise<{ url: string; hits: Hit[]; close: () => Promise<void> }> {
-  const hits: Hit[] = [];
-  let clock = 0; // a sequence, not wall time: arrival and answer order is what matters
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (raw += c));
-    req.on('end', () => {
-      const body = JSON.parse(raw) as { data: { wamid: string; from?: { waId?: string }; recipient?: { waId?: string } } };
-      const hit: Hit = { id: String(req.headers['webhook-id']), wamid: body.data.wamid, conv: body.data.from?.waId ?? body.data.recipient?.waId ?? '?', arrived: ++clock, answered: 0 };
-      hits.push(hit);
-      setTimeout(() => {
-        hit.answered = ++clock;
-        res.writeHead(200).end('ok');
-      }, delayMs);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    hits,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
-}
 
 /** ADR 0097: deliveries handed from the consumer's insert to the worker in memory (fast path). */
 describe('notifier fast path: order per conversation across topics, nothing lost when the process dies after the insert', () => {
