@@ -6,12 +6,7 @@ import { dlqTopicFor, INBOUND_MESSAGE_V1, InboundMessageV1 } from '@wabridge/con
 import { createTestTopics, randomSuffix, testConnection, TopicCollector, waitFor } from '@wabridge/testing';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { attachKafkaConsumer, configureKafkaMicroservice, createKafka, EventProducer, KafkaBatchItem, KafkaBatchServer, KafkaEventContext, PoisonMessageError } from './index';
-
-const valid = (wamid: string): InboundMessageV1 =>
-  Object.assign(new InboundMessageV1(), {
-    wamid, type: 'text', phoneNumberId: '1', wabaId: 'w', appId: 'a',
-    occurredAt: '2026-01-01T00:00:00.000Z', receivedAt: '2026-01-01T00:00:00.000Z', raw: { id: wamid },
-  });
+import { inboundEvent } from './testing/inbound-event';
 
 describe('kafka lib against the real broker', () => {
   it('micro-batches concurrent sends into few produce requests and acknowledges each caller', async () => {
@@ -26,7 +21,7 @@ describe('kafka lib against the real broker', () => {
       const inner = (producer as unknown as { producer: { sendBatch: (...a: unknown[]) => Promise<unknown> } }).producer;
       const original = inner.sendBatch.bind(inner);
       inner.sendBatch = (...args: unknown[]) => { requests.push(1); return original(...args); };
-      await Promise.all(Array.from({ length: 200 }, (_, i) => producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: `k${i % 7}`, value: valid(`wamid.${i}`), eventType: 'inbound.message', schemaVersion: 1 })));
+      await Promise.all(Array.from({ length: 200 }, (_, i) => producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: `k${i % 7}`, value: inboundEvent(`wamid.${i}`), eventType: 'inbound.message', schemaVersion: 1 })));
       expect(requests.length).toBeLessThan(20);
       const got = await collector.waitForCount(200);
       expect(new Set(got.map((m) => (m.value as InboundMessageV1).wamid)).size).toBe(200);
@@ -75,11 +70,11 @@ describe('kafka lib against the real broker', () => {
     const dlq = await TopicCollector.start(dlqTopicFor(groupId), suffix);
     try {
       await producer.sendMany([
-        { topic: INBOUND_MESSAGE_V1.topic, key: 'a', value: valid('wamid.ok') },
+        { topic: INBOUND_MESSAGE_V1.topic, key: 'a', value: inboundEvent('wamid.ok') },
         { topic: INBOUND_MESSAGE_V1.topic, key: 'a', value: { wamid: 'wamid.bad', type: 'nope' } },
         { topic: INBOUND_MESSAGE_V1.topic, key: 'a', value: Buffer.from('{not json') },
-        { topic: INBOUND_MESSAGE_V1.topic, key: 'a', value: valid('wamid.flaky') },
-        { topic: INBOUND_MESSAGE_V1.topic, key: 'a', value: valid('wamid.poison') },
+        { topic: INBOUND_MESSAGE_V1.topic, key: 'a', value: inboundEvent('wamid.flaky') },
+        { topic: INBOUND_MESSAGE_V1.topic, key: 'a', value: inboundEvent('wamid.poison') },
       ]);
       await waitFor(() => handled.length >= 2, { what: 'handled messages' });
       const dead = await dlq.waitForCount(3);
@@ -117,10 +112,10 @@ describe('kafka lib against the real broker', () => {
     try {
       const first = await make();
       await first.listen();
-      await producer.sendMany([1, 2, 3].map((i) => ({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: valid(`wamid.${i}`) })));
+      await producer.sendMany([1, 2, 3].map((i) => ({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent(`wamid.${i}`) })));
       await waitFor(() => seen.length === 3, { what: 'first three' });
       await first.close();
-      await producer.sendMany([4, 5].map((i) => ({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: valid(`wamid.${i}`) })));
+      await producer.sendMany([4, 5].map((i) => ({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent(`wamid.${i}`) })));
       const second = await make();
       await second.listen();
       await waitFor(() => seen.length >= 5, { what: 'two more' });
@@ -154,7 +149,7 @@ describe('kafka lib against the real broker', () => {
     const producer = new EventProducer(createKafka(testConnection(suffix)), suffix);
     const dlq = await TopicCollector.start(dlqTopicFor(groupId), suffix);
     try {
-      await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'a', value: valid('wamid.p') });
+      await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'a', value: inboundEvent('wamid.p') });
       const [dead] = await dlq.waitForCount(1);
       expect(dead!.headers['dlq-reason']).toContain('PoisonMessageError: unknown phone number 42');
       expect(calls).toBe(1);
@@ -212,7 +207,7 @@ describe('kafka lib against the real broker', () => {
     class TestModule {}
     const producer = new EventProducer(createKafka(testConnection(suffix)), suffix);
     // Produce first so the consumer finds a whole batch waiting.
-    await producer.sendMany(['a', 'b', 'poison', 'c', 'd'].map((w) => ({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: valid(`wamid.${w}`) })));
+    await producer.sendMany(['a', 'b', 'poison', 'c', 'd'].map((w) => ({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent(`wamid.${w}`) })));
     const app = await NestFactory.createMicroservice(TestModule, {
       strategy: new KafkaBatchServer({ connection: testConnection(suffix), consumer: { groupId } }), logger: false,
     });

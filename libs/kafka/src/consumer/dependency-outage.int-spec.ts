@@ -10,6 +10,7 @@ import { metricsRegistry, ObservabilityModule } from '@wabridge/telemetry';
 import { createTestTopics, randomSuffix, testConnection, TopicCollector, waitFor } from '@wabridge/testing';
 import type { DataSource } from 'typeorm';
 import { attachKafkaConsumer, createKafka, EventProducer } from '../index';
+import { inboundEvent } from '../testing/inbound-event';
 
 /**
  * A TCP forwarder to the shared Postgres that can be "stopped" (listener closed, every
@@ -50,12 +51,6 @@ class PostgresOutage {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
-
-const event = (wamid: string): InboundMessageV1 =>
-  Object.assign(new InboundMessageV1(), {
-    wamid, type: 'text', phoneNumberId: '1', wabaId: 'w', appId: 'a',
-    occurredAt: '2026-01-01T00:00:00.000Z', receivedAt: '2026-01-01T00:00:00.000Z', raw: { id: wamid },
-  });
 
 describe('consumer during a database outage (real broker, real Postgres behind a cut-able link)', () => {
   let schema: TestSchema;
@@ -117,14 +112,14 @@ describe('consumer during a database outage (real broker, real Postgres behind a
       return metric.filter((v) => v.labels['group'] === groupId).reduce((n, v) => n + v.value, 0);
     };
     try {
-      await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: event('wamid.0') });
+      await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent('wamid.0') });
       await waitFor(async () => ((await ds.query(`SELECT count(*)::int AS n FROM handled`)) as { n: number }[])[0]!.n === 1, { what: 'first row' });
       expect((await ready()).status).toBe(200);
 
       await outage.down();
       const cutAt = Date.now();
       const wamids = Array.from({ length: 20 }, (_, i) => `wamid.${i + 1}`);
-      await producer.sendMany(wamids.map((w) => ({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: event(w) })));
+      await producer.sendMany(wamids.map((w) => ({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent(w) })));
 
       const during = await waitFor(async () => {
         const r = await ready();
@@ -150,7 +145,7 @@ describe('consumer during a database outage (real broker, real Postgres behind a
       expect(ends.map((p) => Number(p.high))).toEqual(ends.map(() => 0));
 
       // A deterministic failure (check constraint) with the database up still goes to the DLQ.
-      await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: event('wamid.bad') });
+      await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent('wamid.bad') });
       const [dead] = await dlq.waitForCount(1);
       expect(dead!.headers['dlq-reason']).toMatch(/after 3 attempt\(s\) \(deterministic\).*check constraint/);
       expect(dead!.headers['dlq-source-offset']).toBe('21');

@@ -6,12 +6,7 @@ import type { Consumer } from 'kafkajs';
 import { INBOUND_MESSAGE_V1, InboundMessageV1 } from '@wabridge/contracts';
 import { createTestTopics, randomSuffix, testConnection, waitFor } from '@wabridge/testing';
 import { createKafka, EventProducer, KafkaBatchServer } from '../index';
-
-const valid = (wamid: string): InboundMessageV1 =>
-  Object.assign(new InboundMessageV1(), {
-    wamid, type: 'text', phoneNumberId: '1', wabaId: 'w', appId: 'a',
-    occurredAt: '2026-01-01T00:00:00.000Z', receivedAt: '2026-01-01T00:00:00.000Z', raw: { id: wamid },
-  });
+import { inboundEvent } from '../testing/inbound-event';
 
 describe('a consumer whose fetches wait for minBytes or maxWaitTimeMs (ADR 0116)', () => {
   it('takes a trickle of messages in one or two fetches instead of one per produce, and polls idle at maxWaitTimeMs', async () => {
@@ -32,7 +27,7 @@ describe('a consumer whose fetches wait for minBytes or maxWaitTimeMs (ADR 0116)
     const producer = new EventProducer(createKafka(testConnection(suffix)), suffix);
     try {
       await app.listen();
-      await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: valid('wamid.0') });
+      await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent('wamid.0') });
       await waitFor(() => seen.length === 1, { what: 'the first message (consumer joined)', timeoutMs: 30000 });
       const consumer = server.unwrap<Consumer>();
       let fetches = 0;
@@ -45,7 +40,7 @@ describe('a consumer whose fetches wait for minBytes or maxWaitTimeMs (ADR 0116)
       // Five messages 40 ms apart: with minBytes 1 each produce would wake a fetch of its own.
       fetches = 0;
       for (let i = 1; i <= 5; i++) {
-        await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: valid(`wamid.${i}`) });
+        await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent(`wamid.${i}`) });
         await new Promise((r) => setTimeout(r, 40));
       }
       await waitFor(() => seen.length === 6, { what: 'the five', timeoutMs: 5000 });

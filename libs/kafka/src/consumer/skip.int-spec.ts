@@ -5,12 +5,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { dlqTopicFor, INBOUND_MESSAGE_V1, InboundMessageV1 } from '@wabridge/contracts';
 import { createTestTopics, randomSuffix, testConnection, TopicCollector, waitFor } from '@wabridge/testing';
 import { createKafka, EventProducer, KafkaBatchServer } from '../index';
-
-const valid = (wamid: string): InboundMessageV1 =>
-  Object.assign(new InboundMessageV1(), {
-    wamid, type: 'text', phoneNumberId: '1', wabaId: 'w', appId: 'a',
-    occurredAt: '2026-01-01T00:00:00.000Z', receivedAt: '2026-01-01T00:00:00.000Z', raw: { id: wamid },
-  });
+import { inboundEvent } from '../testing/inbound-event';
 
 describe('a consumer passing over messages by their headers (skip, ADR 0196)', () => {
   it('never decodes, hands over or dead-letters a skipped message, and commits past it', async () => {
@@ -38,16 +33,16 @@ describe('a consumer passing over messages by their headers (skip, ADR 0196)', (
       await first.listen();
       const own = { source: 'own' };
       await producer.sendMany([
-        { topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: valid('wamid.1') },
-        { topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: valid('wamid.own-1'), headers: own },
+        { topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent('wamid.1') },
+        { topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent('wamid.own-1'), headers: own },
         // not even valid: a skipped message is never decoded, so it is not dead-lettered either
         { topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: { not: 'a contract' }, headers: own },
-        { topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: valid('wamid.2'), headers: { source: 'other' } },
+        { topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent('wamid.2'), headers: { source: 'other' } },
       ]);
       await waitFor(() => seen.length === 2, { what: 'the two not skipped' });
       await first.close();
       // offsets were committed past the skipped ones: a restarted consumer sees only what is new
-      await producer.sendMany([{ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: valid('wamid.3') }]);
+      await producer.sendMany([{ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent('wamid.3') }]);
       const second = await make();
       await second.listen();
       await waitFor(() => seen.length >= 3, { what: 'the new one' });

@@ -7,12 +7,7 @@ import { dlqTopicFor, INBOUND_MESSAGE_V1, InboundMessageV1 } from '@wabridge/con
 import { ObservabilityModule } from '@wabridge/telemetry';
 import { createTestTopics, randomSuffix, testConnection, waitFor } from '@wabridge/testing';
 import { attachKafkaConsumer, createKafka, EventProducer, KafkaBatchItem } from '../index';
-
-const event = (wamid: string): InboundMessageV1 =>
-  Object.assign(new InboundMessageV1(), {
-    wamid, type: 'text', phoneNumberId: '1', wabaId: 'w', appId: 'a',
-    occurredAt: '2026-01-01T00:00:00.000Z', receivedAt: '2026-01-01T00:00:00.000Z', raw: { id: wamid },
-  });
+import { inboundEvent } from '../testing/inbound-event';
 
 /**
  * A handler slower than the group's session timeout (6 s, the broker's minimum) keeps its
@@ -54,7 +49,7 @@ describe('a handler slower than the session timeout (real broker)', () => {
       await app.startAllMicroservices();
       const producer = new EventProducer(createKafka(testConnection(suffix)), suffix);
       try {
-        await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: event('wamid.slow.1') });
+        await producer.send({ topic: INBOUND_MESSAGE_V1.topic, key: 'k', value: inboundEvent('wamid.slow.1') });
         // handled and committed
         const admin = createKafka(testConnection(suffix)).admin();
         await admin.connect();

@@ -5,12 +5,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { dlqTopicFor, INBOUND_MESSAGE_V1, InboundMessageV1, STATUS_UPDATED_V1, topicName } from '@wabridge/contracts';
 import { createTestTopics, randomSuffix, testConnection, waitFor } from '@wabridge/testing';
 import { configureKafkaMicroservice, createKafka, DeadLetters, EventProducer, KafkaBatchServer, PoisonMessageError } from '../index';
-
-const event = (wamid: string): InboundMessageV1 =>
-  Object.assign(new InboundMessageV1(), {
-    wamid, type: 'text', phoneNumberId: '1', wabaId: 'w', appId: 'a',
-    occurredAt: '2026-01-01T00:00:00.000Z', receivedAt: '2026-01-01T00:00:00.000Z', raw: { id: wamid },
-  });
+import { inboundEvent } from '../testing/inbound-event';
 
 describe('DLQ tool on the real broker', () => {
   it('lists every consumer DLQ with counts, shows reasons and sources, replays to the source topic once, with filters and a bound', async () => {
@@ -41,7 +36,7 @@ describe('DLQ tool on the real broker', () => {
     const dlq = new DeadLetters(kafka, suffix);
     const dlqTopic = topicName(dlqTopicFor(groupId), suffix);
     try {
-      await producer.sendMany(['wamid.ok', 'wamid.p1', 'wamid.p2', 'wamid.p3'].map((w) => ({ topic: INBOUND_MESSAGE_V1.topic, key: `k-${w}`, value: event(w) })));
+      await producer.sendMany(['wamid.ok', 'wamid.p1', 'wamid.p2', 'wamid.p3'].map((w) => ({ topic: INBOUND_MESSAGE_V1.topic, key: `k-${w}`, value: inboundEvent(w) })));
       await waitFor(async () => ((await dlq.list()).find((t) => t.topic === dlqTopic)?.entries ?? 0) >= 3, { what: 'three dead letters', timeoutMs: 30000 });
 
       expect(await dlq.list()).toEqual([
