@@ -17,6 +17,7 @@ import { deliveryMetrics } from './delivery.metrics';
 import { nextStep } from './retry-policy';
 import { signatureHeader } from './signature';
 import { AttemptResult, WebhookSender } from './webhook-sender';
+import { Tally } from './tally';
 
 /** Extra lease beyond the request timeout before another instance may take a claimed delivery over. */
 const LEASE_MARGIN_MS = 5_000;
@@ -82,17 +83,16 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   /** This instance in `conversation_leases.owner`. */
   private readonly owner = randomUUID();
   private tokens = 0;
-  private readonly perEndpoint = new Map<string, number>();
+  /** Per endpoint, deliveries in flight here. */
+  private readonly perEndpoint = new Tally();
   /** Conversations held here (in flight or queued), by endpoint + conversation. */
   private readonly holds = new Map<string, Hold>();
   /** Per endpoint, held conversations whose next delivery may start, in arrival order. */
   private readonly ready = new Map<string, Hold[]>();
   /** Per endpoint, deliveries leased here and not started yet. */
-  private readonly queuedCount = new Map<string, number>();
-  private queuedTotal = 0;
+  private readonly queued = new Tally();
   /** Per endpoint, conversations held here that a claim took (ADR 0197), and their total. */
-  private readonly claimHolds = new Map<string, number>();
-  private claimHoldsTotal = 0;
+  private readonly claimHolds = new Tally();
   /**
    * A full look for due deliveries is wanted (the poll, new deliveries nobody handed over, a failure,
    * a claim that found some): `candidates` over every endpoint. Otherwise the worker only probes
@@ -102,7 +102,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   /** Conversations with deliveries stored behind a lease or a waiting delivery (not handed over): probed by the next claim. */
   private readonly waiting = new Set<string>();
   /** Conversations whose hold here is giving its lease back (with an outcome or a failure): not probed until that is committed. */
-  private readonly releasing = new Map<string, number>();
+  private readonly releasing = new Tally();
   private readonly endpointCache = new Map<string, { row: EndpointRow; at: number }>();
   private readonly endpointReads = new Map<string, Promise<EndpointRow | undefined>>();
   private cacheGeneration = 0;
@@ -183,9 +183,9 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
    * enough in memory already (then everything new waits for the claim path, as before).
    */
   fastLease(now: Date): FastLease | null {
-    if (this.stopped || this.queuedTotal + this.inFlight.size >= FAST_MAX_HELD) return null;
+    if (this.stopped || this.queued.total + this.inFlight.size >= FAST_MAX_HELD) return null;
     const blocked: string[] = [];
-    for (const id of this.queuedCount.keys()) if (this.held(id) >= FAST_ENDPOINT_MAX) blocked.push(id);
+    for (const id of this.queued.keys()) if (this.held(id) >= FAST_ENDPOINT_MAX) blocked.push(id);
     return {
       owner: this.owner, token: `${this.owner}:${++this.tokens}`, blocked,
       until: new Date(now.getTime() + 2 * this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS),
@@ -220,7 +220,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
         id: r.id, endpoint_id: r.endpoint_id, tenant_id: e.tenantId, event_id: r.event_id, target: 'primary', attempts: 0,
         body: e.body as unknown as Record<string, unknown>, conversation_key: r.conversation_key, until,
       });
-      this.addQueued(r.endpoint_id, 1);
+      this.queued.add(r.endpoint_id, 1);
       deliveryMetrics.handedOver.inc();
       this.markReady(hold);
       touched.add(r.endpoint_id);
@@ -246,34 +246,9 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     return this.inFlight.size;
   }
 
-  private addQueued(endpointId: string, n: number): void {
-    const left = (this.queuedCount.get(endpointId) ?? 0) + n;
-    if (left <= 0) this.queuedCount.delete(endpointId);
-    else this.queuedCount.set(endpointId, left);
-    this.queuedTotal += n;
-  }
-
-  private addReleasing(key: string, n: number): void {
-    const left = (this.releasing.get(key) ?? 0) + n;
-    if (left <= 0) this.releasing.delete(key);
-    else this.releasing.set(key, left);
-  }
-
-  private addClaimHold(endpointId: string, n: number): void {
-    const left = (this.claimHolds.get(endpointId) ?? 0) + n;
-    if (left <= 0) this.claimHolds.delete(endpointId);
-    else this.claimHolds.set(endpointId, left);
-    this.claimHoldsTotal += n;
-  }
-
-  /** Conversations of the endpoint held here that a claim took (ADR 0197). */
-  private claimedHere(endpointId: string): number {
-    return this.claimHolds.get(endpointId) ?? 0;
-  }
-
   /** Leased here, in flight or queued to start (ADR 0096). */
   private held(endpointId: string): number {
-    return (this.perEndpoint.get(endpointId) ?? 0) + (this.queuedCount.get(endpointId) ?? 0);
+    return this.perEndpoint.get(endpointId) + this.queued.get(endpointId);
   }
 
   private markReady(hold: Hold): void {
@@ -291,12 +266,12 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const maxHeld = limit * CLAIM_AHEAD;
     // The claim-ahead bounds count conversations taken by claims (ADR 0197): deliveries handed
     // over by the consumer (bounded by FAST_*) do not keep the claim path waiting during a burst.
-    const capacity = this.env.NOTIFIER_WORKER_CONCURRENCY * CLAIM_AHEAD_TOTAL - this.claimHoldsTotal;
+    const capacity = this.env.NOTIFIER_WORKER_CONCURRENCY * CLAIM_AHEAD_TOTAL - this.claimHolds.total;
     if (capacity <= 0) return;
     // An endpoint holding more than half its bound of claimed conversations is not claimed for:
     // each claim for a busy endpoint then takes many at once, instead of one per finished run.
     const skip = new Set<string>();
-    for (const [id, n] of this.claimHolds) if (n > maxHeld / 2) skip.add(id);
+    for (const [id, n] of this.claimHolds.entries()) if (n > maxHeld / 2) skip.add(id);
     const now = new Date(this.clock.now());
     // two autocommit statements, no transaction held across round trips (ADR 0095): the candidates
     // of every endpoint (a full look), or only of the conversations deliveries are known to wait in
@@ -350,8 +325,8 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       if (old) this.drop(old);
       const hold: Hold = { key, lease: { endpointId: d.endpoint_id, conv: d.conversation_key, token }, until: d.until, queue, busy: false, ready: false, claimed: true };
       this.holds.set(key, hold);
-      this.addClaimHold(d.endpoint_id, 1);
-      this.addQueued(d.endpoint_id, queue.length);
+      this.claimHolds.add(d.endpoint_id, 1);
+      this.queued.add(d.endpoint_id, queue.length);
       this.markReady(hold);
       touched.add(d.endpoint_id);
     }
@@ -407,7 +382,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const list = this.ready.get(endpointId);
     if (!list) return;
     const limit = this.env.NOTIFIER_ENDPOINT_CONCURRENCY;
-    while (list.length > 0 && !this.stopped && (this.perEndpoint.get(endpointId) ?? 0) < limit && this.total() < this.env.NOTIFIER_WORKER_CONCURRENCY) {
+    while (list.length > 0 && !this.stopped && this.perEndpoint.get(endpointId) < limit && this.total() < this.env.NOTIFIER_WORKER_CONCURRENCY) {
       const hold = list.shift()!;
       hold.ready = false;
       if (this.holds.get(hold.key) !== hold || hold.busy || hold.queue.length === 0) continue;
@@ -424,10 +399,10 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private drop(hold: Hold): { id: string; until: Date }[] {
     if (this.holds.get(hold.key) === hold) {
       this.holds.delete(hold.key);
-      if (hold.claimed) this.addClaimHold(hold.lease.endpointId, -1);
+      if (hold.claimed) this.claimHolds.add(hold.lease.endpointId, -1);
     }
     const rows = hold.queue.map((d) => ({ id: d.id, until: d.until }));
-    this.addQueued(hold.lease.endpointId, -rows.length);
+    this.queued.add(hold.lease.endpointId, -rows.length);
     hold.queue = [];
     return rows;
   }
@@ -436,17 +411,15 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const d = hold.queue.shift()!;
     const endpointId = hold.lease.endpointId;
     hold.busy = true;
-    this.addQueued(endpointId, -1);
-    this.perEndpoint.set(endpointId, (this.perEndpoint.get(endpointId) ?? 0) + 1);
+    this.queued.add(endpointId, -1);
+    this.perEndpoint.add(endpointId, 1);
     // The endpoint's slot is its HTTP request: freed when the answer is in, while the outcome is
     // still being written (the conversation stays held until then: the next of it waits).
     let released = false;
     const release = (): void => {
       if (released) return;
       released = true;
-      const left = (this.perEndpoint.get(endpointId) ?? 1) - 1;
-      if (left <= 0) this.perEndpoint.delete(endpointId);
-      else this.perEndpoint.set(endpointId, left);
+      this.perEndpoint.add(endpointId, -1);
       this.pump(endpointId);
     };
     // no span per POST and per outcome statement (ADR 0098): attempts are counted and timed by
@@ -465,11 +438,11 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
         if (this.holds.get(hold.key) === hold) this.markReady(hold);
         this.pumpAll();
         // the conversation's lease is back and deliveries wait behind it: claim now (not at the next poll)
-        if (hold.released) this.addReleasing(hold.key, -1);
+        if (hold.released) this.releasing.add(hold.key, -1);
         if (hold.released && this.waiting.has(hold.key)) this.kick();
         // claim more for the endpoint once it holds no more than one wave (only if something may wait
         // for a claim); a claimed conversation's end frees room in the claim-ahead bound (ADR 0197)
-        else if ((this.scan || this.waiting.size > 0) && (hold.claimed ? this.claimedHere(endpointId) : this.held(endpointId)) <= this.env.NOTIFIER_ENDPOINT_CONCURRENCY) this.kick();
+        else if ((this.scan || this.waiting.size > 0) && (hold.claimed ? this.claimHolds.get(endpointId) : this.held(endpointId)) <= this.env.NOTIFIER_ENDPOINT_CONCURRENCY) this.kick();
       });
     this.inFlight.add(run);
   }
@@ -503,7 +476,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
         this.drop(hold);
         releaseLease = hold.lease;
         hold.released = true;
-        this.addReleasing(hold.key, 1);
+        this.releasing.add(hold.key, 1);
       }
       await this.recordDelivered({ id: d.id, statusCode: result.statusCode, latencyMs: result.latencyMs, at }, d.target === 'primary' ? ep.id : null, releaseLease);
       if (d.attempts === 0) {
@@ -519,7 +492,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     // the conversation waits for the retry: the rest goes back to the claim path (in id order)
     const rest = this.drop(hold);
     hold.released = true;
-    this.addReleasing(hold.key, 1);
+    this.releasing.add(hold.key, 1);
     await this.deliveries.release(this.ds, [hold.lease], rest);
     this.scan = true;
     if (!next) {
@@ -551,7 +524,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const byEndpoint = new Map<string, { id: string; endpoint_id: string }[]>();
     for (const c of candidates) {
       const list = byEndpoint.get(c.endpoint_id) ?? [];
-      if (list.length < maxHeld - this.claimedHere(c.endpoint_id)) list.push(c);
+      if (list.length < maxHeld - this.claimHolds.get(c.endpoint_id)) list.push(c);
       byEndpoint.set(c.endpoint_id, list);
     }
     const queues = [...byEndpoint.values()].filter((l) => l.length > 0);
