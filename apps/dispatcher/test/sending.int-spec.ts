@@ -1,4 +1,4 @@
-import { STATUS_UPDATED_V1, StatusUpdatedV1, topicName } from '@wabridge/contracts';
+import { HEADER, STATUS_UPDATED_V1, StatusUpdatedV1, topicName } from '@wabridge/contracts';
 import { waitFor } from '@wabridge/testing';
 import { GraphStub } from '../src/testing/graph-stub';
 import { MessageRepository } from '../src/messages/message.repository';
@@ -109,6 +109,35 @@ describe('dispatcher sending (real Kafka and Postgres, Graph stub)', () => {
     expect(h.kinds(req.id)).toEqual(['accepted', 'sent', 'read']);
     const rows = (await h.dispatcher!.dataSource.query('SELECT status FROM messages WHERE id = $1', [req.id])) as { status: string }[];
     expect(rows[0]!.status).toBe('read');
+  });
+
+  it('applies a status named by our id only for its own number, by wamid when Meta sends no callback data, and tells it under the message\'s tenant, number and recipient', async () => {
+    const to = '4915100000007';
+    await h.contact(NUM, to);
+    await waitForContact(h, NUM, to);
+    const req = h.request(NUM, to);
+    await h.send([req]);
+    await waitFor(() => h.eventsFor(req.id).find((e) => e.event === 'sent'), { what: 'sent' });
+    const wamid = h.eventsFor(req.id).find((e) => e.event === 'sent')!.wamid!;
+    // Our id but another number: not this number's message to change.
+    await h.status({ wamid, status: 'delivered', phoneNumberId: String(Number(NUM) + 7), recipientId: to, bizOpaqueCallbackData: req.id });
+    await h.events.settle(1000);
+    expect(h.kinds(req.id)).toEqual(['accepted', 'sent']);
+    // No callback data (e.g. a status of a send made before it was set): found by wamid.
+    await h.status({ wamid, status: 'delivered', phoneNumberId: NUM, recipientId: to });
+    await waitFor(() => h.kinds(req.id).includes('delivered'), { what: 'delivered by wamid' });
+    await h.status({ wamid, status: 'read', phoneNumberId: NUM, recipientId: to, bizOpaqueCallbackData: req.id });
+    await waitFor(() => h.kinds(req.id).includes('read'), { what: 'read by our id' });
+    await h.events.settle(500);
+    expect(h.kinds(req.id)).toEqual(['accepted', 'sent', 'delivered', 'read']);
+    for (const status of ['delivered', 'read'] as const) {
+      const m = h.events.messages.find((e) => e.value.id === req.id && e.value.event === status)!;
+      expect(m.key).toBe(`${NUM}:${to}`);
+      expect(m.headers[HEADER.tenantId]).toBe(req.tenantId);
+      expect(m.value).toMatchObject({ id: req.id, tenantId: req.tenantId, phoneNumberId: NUM, recipient: to, wamid });
+    }
+    const rows = (await h.dispatcher!.dataSource.query('SELECT status, wamid, version FROM messages WHERE id = $1', [req.id])) as { status: string; wamid: string }[];
+    expect(rows[0]).toMatchObject({ status: 'read', wamid });
   });
 
   it('fails a message with Meta\'s class and code on a permanent error, without retrying', async () => {

@@ -11,6 +11,14 @@ import { ErrorInfo, WorkItem } from '../messages/work-item';
 import { metrics } from '../metrics/dispatcher.metrics';
 import { StateStore } from '../state/state.store';
 
+/** What an event about a message names (its key is `phoneNumberId:recipient`). */
+export interface MessageRef {
+  id: string;
+  tenantId: string;
+  phoneNumberId: string;
+  recipient: string;
+}
+
 /** What a deferred copy carries beyond its reason and due time. */
 export interface DeferExtra {
   numberSlot?: boolean;
@@ -85,6 +93,11 @@ export class MessageLifecycle {
     if (!(await this.repo.applyStatus(row.id, row.status, to, wamid, to === 'failed' ? error : undefined))) return false;
     await this.emit(row.request, to, { wamid, ...(to === 'failed' && error ? { error } : {}) });
     return true;
+  }
+
+  /** A status webhook already applied to the row in one statement (ADR 0127): tell it. */
+  statusEvent(message: MessageRef, to: MessageState & OutboundEventKind, wamid: string): Promise<void> {
+    return this.emitFor(message, to, { wamid });
   }
 
   /** Carries out a decision for `row` (the version read last) of `item`. */
@@ -190,11 +203,15 @@ export class MessageLifecycle {
   }
 
   private emit(req: OutboundRequestedV1, event: OutboundEventKind, extra: Partial<OutboundEventV1>): Promise<void> {
+    return this.emitFor({ id: req.id, tenantId: req.tenantId, phoneNumberId: req.phoneNumberId, recipient: recipientOf(req) }, event, extra);
+  }
+
+  private emitFor(m: MessageRef, event: OutboundEventKind, extra: Partial<OutboundEventV1>): Promise<void> {
     const value: OutboundEventV1 = Object.assign(new OutboundEventV1(), {
-      id: req.id, tenantId: req.tenantId, phoneNumberId: req.phoneNumberId, recipient: recipientOf(req), event,
+      id: m.id, tenantId: m.tenantId, phoneNumberId: m.phoneNumberId, recipient: m.recipient, event,
       occurredAt: new Date(this.clock.now()).toISOString(), ...extra,
     });
-    return this.producer.send(contractEvent(OUTBOUND_EVENTS_V1, `${req.phoneNumberId}:${recipientOf(req)}`, value, { tenantId: req.tenantId }));
+    return this.producer.send(contractEvent(OUTBOUND_EVENTS_V1, `${m.phoneNumberId}:${m.recipient}`, value, { tenantId: m.tenantId }));
   }
 }
 

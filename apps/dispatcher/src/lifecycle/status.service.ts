@@ -33,6 +33,10 @@ export class StatusService {
 
   async apply(ev: StatusUpdatedV1): Promise<void> {
     if (!isMetaStatus(ev.status)) return;
+    // The common case — sent/delivered/read/played for a message of ours, named by our id — in
+    // one statement that needs no stored request (ADR 0127); failures and wamid-only statuses
+    // take the full path below.
+    if (ev.status !== 'failed' && ev.bizOpaqueCallbackData && (await this.applyForward(ev, ev.status, ev.bizOpaqueCallbackData))) return;
     let row: MessageRow | undefined;
     if (ev.bizOpaqueCallbackData) row = await this.repo.get(ev.bizOpaqueCallbackData);
     if (!row) row = await this.repo.findByWamid(ev.wamid);
@@ -77,5 +81,22 @@ export class StatusService {
     }
     if (row.status === 'attempting') metrics.reconciliations.inc({ outcome: 'settled-by-webhook' });
     metrics.statusTransitions.inc({ status: to });
+  }
+
+  /** False when no message has our id `id` (the caller then tries the wamid). */
+  private async applyForward(ev: StatusUpdatedV1, to: 'sent' | 'delivered' | 'read' | 'played', id: string): Promise<boolean> {
+    const r = await this.repo.applyForwardStatus(id, ev.phoneNumberId, to, ev.wamid);
+    if (!r) return false;
+    if (r.phoneNumberId !== ev.phoneNumberId) return true; // not ours to change
+    if (!r.applied) {
+      metrics.duplicates.inc({ why: 'status-not-forward' });
+      return true;
+    }
+    const sent = r.traceParent ? trace.getSpanContext(extractTraceContext({ traceparent: r.traceParent })) : undefined;
+    if (sent) trace.getActiveSpan()?.addLink({ context: sent, attributes: { 'wabridge.message_id': id, 'wabridge.status': to } });
+    await this.lifecycle.statusEvent({ id, tenantId: r.tenantId!, phoneNumberId: r.phoneNumberId, recipient: r.recipient ?? '' }, to, ev.wamid);
+    if (r.fromStatus === 'attempting') metrics.reconciliations.inc({ outcome: 'settled-by-webhook' });
+    metrics.statusTransitions.inc({ status: to });
+    return true;
   }
 }

@@ -1,4 +1,4 @@
-import { MessageState, OutboundRequestedV1, SETTLED_STATES } from '@wabridge/contracts';
+import { MessageState, OutboundRequestedV1, rankOf, SETTLED_STATES } from '@wabridge/contracts';
 import { MicroBatcher } from '../database/micro-batcher';
 import { Pg } from '../database/pg';
 
@@ -30,6 +30,25 @@ interface Transition {
 export function recipientOf(r: { to?: string; recipient?: string }): string {
   return r.to ?? r.recipient ?? '';
 }
+
+/** What {@link MessageRepository.applyForwardStatus} found and did. */
+export interface ForwardStatus {
+  /** The message's state before (locked, current). */
+  fromStatus: MessageState;
+  phoneNumberId: string;
+  /** False: another number's message, or not forward of `fromStatus` (nothing changed). */
+  applied: boolean;
+  /** Set when applied. `recipient` is what `recipientOf(request)` gives (empty once erased). */
+  tenantId: string | null;
+  recipient: string | null;
+  traceParent: string | null;
+}
+
+const ALL_STATES: Record<MessageState, true> = {
+  accepted: true, scheduled: true, paused: true, attempting: true, sent: true, delivered: true, read: true, played: true, failed: true, rejected: true,
+};
+/** The status machine's rank of the locked row's state, as SQL (from `rankOf`, so the two cannot disagree). */
+const RANK_OF_OLD_STATUS = `(CASE old.status ${(Object.keys(ALL_STATES) as MessageState[]).map((s) => `WHEN '${s}' THEN ${rankOf(s)}`).join(' ')} END)`;
 
 /**
  * Every transition names the version it read and bumps it: exactly one of several copies of
@@ -171,6 +190,27 @@ export class MessageRepository {
     );
     const byId = new Map(rows.map((r) => [r.id, r.version]));
     return items.map((i) => (first.get(i.id) === i ? byId.get(i.id) ?? null : null));
+  }
+
+  /**
+   * A `sent`/`delivered`/`read`/`played` webhook for a message found by our id, in one round trip
+   * (ADR 0127): the row is locked, moved to `to` when that is forward of its current state and
+   * it belongs to `phoneNumberId`, and what the event needs comes back — not the stored request.
+   * Undefined when no message has this id (the caller then looks it up by wamid).
+   */
+  async applyForwardStatus(id: string, phoneNumberId: string, to: 'sent' | 'delivered' | 'read' | 'played', wamid: string): Promise<ForwardStatus | undefined> {
+    const { rows } = await this.pg.query<ForwardStatus>(
+      `WITH old AS (SELECT id, status, phone_number_id FROM messages WHERE id = $1 FOR UPDATE),
+            upd AS (
+              UPDATE messages m SET status = $3, version = m.version + 1, updated_at = now(), wamid = COALESCE(m.wamid, $4)
+              FROM old WHERE m.id = old.id AND old.phone_number_id = $2 AND ${RANK_OF_OLD_STATUS} < $5
+              RETURNING m.tenant_id, COALESCE(m.request->>'to', m.request->>'recipient', '') AS recipient, m.trace_parent)
+       SELECT old.status AS "fromStatus", old.phone_number_id AS "phoneNumberId", upd.tenant_id IS NOT NULL AS applied,
+              upd.tenant_id AS "tenantId", upd.recipient, upd.trace_parent AS "traceParent"
+       FROM old LEFT JOIN upd ON true`,
+      [id, phoneNumberId, to, wamid, rankOf(to)],
+    );
+    return rows[0];
   }
 
   /** Status webhook: move forward if the rank allows (checked by the caller with the row it read). */
