@@ -32,7 +32,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (msg) => process.stderr.write(`[ingress bench] ${msg}\n`);
 if (Number(process.versions.node.split('.')[0]) < 24) log(`warning: node ${process.version}; run it through npm (node@24 from node_modules)`);
 
-const entry = join(ROOT, 'apps', 'ingress', 'dist', 'main.js');
+// BENCH_INGRESS_ENTRY=<path/to/main.js>: another build of the ingress (an A/B of two builds, interleaved runs)
+const entry = process.env.BENCH_INGRESS_ENTRY || join(ROOT, 'apps', 'ingress', 'dist', 'main.js');
 if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npm run bench builds)`);
 
 const startedAt = new Date().toISOString();
@@ -229,7 +230,7 @@ try {
     startedAt,
     finishedAt: new Date().toISOString(),
     machine,
-    config: { ...config, halfRate, meanBodyBytes: requests.meanBodyBytes, fixtures: requests.templates.length, suffix },
+    config: { ...config, entry, halfRate, meanBodyBytes: requests.meanBodyBytes, fixtures: requests.templates.length, suffix },
     summary,
     targets,
     details: {

@@ -1,5 +1,6 @@
 export { startTelemetry, shutdownTelemetry, isTelemetryStarted, tracer, type TelemetryOptions } from './tracing/start-telemetry';
 export { withSpan, untraced, recordError, traceLogFields, type WithSpanOptions } from './tracing/with-span';
+export { requestTraceContext } from './tracing/http-server-spans';
 export {
   injectTraceHeaders,
   extractTraceContext,

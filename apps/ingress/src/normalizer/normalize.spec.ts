@@ -54,7 +54,7 @@ describe('normalizeWebhook', () => {
   });
 
   it('carries the message a reply or a reaction refers to as contextWamid', () => {
-    const first = (file: string) => normalizeWebhook(load(file), 'app', '2026-01-01T00:00:00.000Z')[0].value as { contextWamid?: string };
+    const first = (file: string) => normalizeWebhook(load(file), 'app', '2026-01-01T00:00:00.000Z')[0]?.value as { contextWamid?: string };
     expect(first('message-context-reply--pywa-1.json').contextWamid).toBe('wamid.xyzxyz==');
     expect(first('message-reaction--pywa-1.json').contextWamid).toBe('wamid.yzxyzx=');
     expect(first('message-text--pywa-1.json').contextWamid).toBeUndefined();

@@ -1,16 +1,14 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { trace } from '@opentelemetry/api';
-import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance } from 'fastify';
 import { histogram } from '../metrics/metrics-registry';
-
-const SKIPPED_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+import { installServerSpans, UNTRACED_ROUTES } from '../tracing/http-server-spans';
 
 /**
- * Our part of the HTTP telemetry on the Fastify adapter: the http instrumentation's server
- * span only knows the raw URL, so this names it after the matched route (`GET /v1/messages/:id`,
- * low cardinality), and it records request durations per route for Prometheus.
+ * The HTTP telemetry of a service on the Fastify adapter: a server span per request, named
+ * after the matched route (`POST /v1/messages`, low cardinality), with the request handled in
+ * its context (ADR 0147), and request durations per route for Prometheus. Every service gets
+ * both from `ObservabilityModule`.
  */
 @Injectable()
 export class HttpObserver implements OnModuleInit {
@@ -22,7 +20,7 @@ export class HttpObserver implements OnModuleInit {
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return; // a standalone application context has no HTTP server
     if (adapter.getType() !== 'fastify') {
-      this.logger.warn(`route names and HTTP metrics need the Fastify adapter, not ${adapter.getType()}`);
+      this.logger.warn(`server spans and HTTP metrics need the Fastify adapter, not ${adapter.getType()}`);
       return;
     }
     const fastify = adapter.getInstance<FastifyInstance>();
@@ -32,19 +30,11 @@ export class HttpObserver implements OnModuleInit {
       ['method', 'route', 'status_code'],
     );
 
-    fastify.addHook('onRequest', (request, _reply, done) => {
-      const route = request.routeOptions.url;
-      const span = trace.getActiveSpan();
-      if (span && route) {
-        span.setAttribute(ATTR_HTTP_ROUTE, route);
-        span.updateName(`${request.method} ${route}`);
-      }
-      done();
-    });
+    installServerSpans(fastify);
 
     fastify.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url;
-      if (!route || !SKIPPED_ROUTES.has(route)) {
+      if (!route || !UNTRACED_ROUTES.has(route)) {
         duration.observe(
           // Unmatched URLs share one label value; the raw URL would explode cardinality.
           { method: request.method, route: route ?? 'unmatched', status_code: String(reply.statusCode) },

@@ -29,9 +29,9 @@ const bySpan = new WeakMap<Span, LogFields>();
 
 /**
  * Adds fields to every line written while the active span is active: for an HTTP request,
- * whose handler runs in the server span's context (kept across body parsing by the http
- * instrumentation, where an AsyncLocalStorage store set in a hook would be lost). The gateway's
- * auth guard sets the tenant this way. Without an active span it falls back to `addLogFields`.
+ * whose handler runs in the server span's context (ObservabilityModule, ADR 0147), and whose
+ * access-log line is written in it too. The gateway's auth guard sets the tenant this way.
+ * Without an active span it falls back to `addLogFields`.
  */
 export function addSpanLogFields(fields: LogFields): void {
   const span = trace.getActiveSpan();

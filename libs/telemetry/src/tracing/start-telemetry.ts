@@ -39,13 +39,10 @@ let running: Running | undefined;
 const hostNameDetector: ResourceDetector = { detect: () => ({ attributes: { 'host.name': hostname() } }) };
 const RESOURCE_DETECTORS: ResourceDetector[] = [envDetector, processDetector, hostNameDetector];
 
-/** Probes and scrapes would otherwise produce a root span every few seconds per pod. */
-const UNTRACED_PATHS = /^\/(health\/(live|ready)|metrics)(\?|$)/;
-
 /**
  * Boots tracing once per process: a Node tracer provider (traces only — metrics go through
- * prom-client's /metrics, logs through pino), its processors and the http, pg and undici
- * instrumentations. Not @opentelemetry/sdk-node, which brings every exporter and signal SDK and
+ * prom-client's /metrics, logs through pino), its processors and the http (outgoing only), pg
+ * and undici instrumentations; server spans come from `ObservabilityModule` (ADR 0147). Not @opentelemetry/sdk-node, which brings every exporter and signal SDK and
  * pinned other versions of the core packages (18 copies of @opentelemetry/core; ADR 0184).
  * Sampling follows OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (default parentbased_always_on;
  * e.g. `parentbased_traceidratio` with `0.1`): an unsampled request records no span.
@@ -72,7 +69,9 @@ export function startTelemetry(options: TelemetryOptions): void {
 
   const instrumentations = [
     new HttpInstrumentation({
-      ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? ''),
+      // Server spans are ObservabilityModule's, made in Fastify hooks at a fraction of the cost
+      // (ADR 0147); this instrumentation only does outgoing requests.
+      disableIncomingRequestInstrumentation: true,
       // `untraced(fn)`: requests made inside it are not instrumented at all (no span, no
       // traceparent header), not merely unrecorded.
       ignoreOutgoingRequestHook: () => isTracingSuppressed(context.active()),
