@@ -140,6 +140,36 @@ describe('dispatcher sending (real Kafka and Postgres, Graph stub)', () => {
     expect(rows[0]).toMatchObject({ status: 'read', wamid });
   });
 
+  it('applies statuses arriving at the same time in one statement, a message\'s second status after its first, and says when our id is unknown', async () => {
+    const to = '4915100000008';
+    await h.contact(NUM, to);
+    await waitForContact(h, NUM, to);
+    const reqs = [h.request(NUM, to), h.request(NUM, to)];
+    await h.send(reqs);
+    await waitFor(() => reqs.every((r) => h.kinds(r.id).includes('sent')), { what: 'both sent' });
+    const repo = h.dispatcher!.app.get<DispatcherParts & { repo: MessageRepository }>(DISPATCHER).repo;
+    const [a, b] = reqs.map((r) => ({ id: r.id, wamid: h.eventsFor(r.id).find((e) => e.event === 'sent')!.wamid! }));
+    const results = await Promise.all([
+      repo.applyForwardStatus(a!.id, NUM, 'delivered', a!.wamid),
+      repo.applyForwardStatus(a!.id, NUM, 'read', a!.wamid),
+      repo.applyForwardStatus(a!.id, NUM, 'delivered', a!.wamid),
+      repo.applyForwardStatus(b!.id, NUM, 'read', b!.wamid),
+      repo.applyForwardStatus(b!.id, String(Number(NUM) + 9), 'read', b!.wamid),
+      repo.applyForwardStatus(`unknown-${Date.now()}`, NUM, 'read', 'wamid.x'),
+    ]);
+    expect(results.map((r) => r && { from: r.fromStatus, applied: r.applied })).toEqual([
+      { from: 'sent', applied: true },
+      { from: 'delivered', applied: true },
+      { from: 'read', applied: false },
+      { from: 'sent', applied: true },
+      { from: 'read', applied: false },
+      undefined,
+    ]);
+    expect(results[1]).toMatchObject({ tenantId: reqs[0]!.tenantId, recipient: to, phoneNumberId: NUM });
+    const rows = (await h.dispatcher!.dataSource.query('SELECT id, status, version FROM messages WHERE id = ANY($1) ORDER BY id', [reqs.map((r) => r.id)])) as { id: string; status: string; version: number }[];
+    expect(rows.map((r) => r.status)).toEqual(['read', 'read']);
+  });
+
   it('fails a message with Meta\'s class and code on a permanent error, without retrying', async () => {
     await h.contact(NUM, '4915100000006');
     await waitForContact(h, NUM, '4915100000006');

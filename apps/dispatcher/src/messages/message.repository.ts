@@ -44,6 +44,13 @@ export interface ForwardStatus {
   traceParent: string | null;
 }
 
+interface ForwardInput {
+  id: string;
+  phoneNumberId: string;
+  to: 'sent' | 'delivered' | 'read' | 'played';
+  wamid: string;
+}
+
 const ALL_STATES: Record<MessageState, true> = {
   accepted: true, scheduled: true, paused: true, attempting: true, sent: true, delivered: true, read: true, played: true, failed: true, rejected: true,
 };
@@ -58,11 +65,13 @@ export class MessageRepository {
   private readonly attempting: MicroBatcher<{ id: string; version: number; now: Date }, { version: number; attempts: number } | null>;
   private readonly sent: MicroBatcher<{ id: string; wamid: string; now: Date }, boolean>;
   private readonly transitions: MicroBatcher<Transition, number | null>;
+  private readonly forward: MicroBatcher<ForwardInput, ForwardStatus | undefined>;
 
   constructor(private readonly pg: Pg) {
     this.attempting = new MicroBatcher((items) => this.markAttemptingMany(items), 1, 500);
     this.sent = new MicroBatcher((items) => this.markSentMany(items), 1, 500);
     this.transitions = new MicroBatcher((items) => this.transitionMany(items), 1, 500);
+    this.forward = new MicroBatcher((items) => this.applyForwardMany(items), 1, 500);
   }
 
   /**
@@ -193,24 +202,38 @@ export class MessageRepository {
   }
 
   /**
-   * A `sent`/`delivered`/`read`/`played` webhook for a message found by our id, in one round trip
-   * (ADR 0127): the row is locked, moved to `to` when that is forward of its current state and
-   * it belongs to `phoneNumberId`, and what the event needs comes back — not the stored request.
-   * Undefined when no message has this id (the caller then looks it up by wamid).
+   * A `sent`/`delivered`/`read`/`played` webhook for a message found by our id (ADR 0127): the
+   * row is locked, moved to `to` when that is forward of its current state and it belongs to
+   * `phoneNumberId`, and what the event needs comes back — not the stored request. Statuses
+   * applied at the same time (other partitions) share one statement. Undefined when no message
+   * has this id (the caller then looks it up by wamid).
    */
-  async applyForwardStatus(id: string, phoneNumberId: string, to: 'sent' | 'delivered' | 'read' | 'played', wamid: string): Promise<ForwardStatus | undefined> {
-    const { rows } = await this.pg.query<ForwardStatus>(
-      `WITH old AS (SELECT id, status, phone_number_id FROM messages WHERE id = $1 FOR UPDATE),
+  applyForwardStatus(id: string, phoneNumberId: string, to: 'sent' | 'delivered' | 'read' | 'played', wamid: string): Promise<ForwardStatus | undefined> {
+    return this.forward.run({ id, phoneNumberId, to, wamid });
+  }
+
+  private async applyForwardMany(items: ForwardInput[]): Promise<(ForwardStatus | undefined)[]> {
+    // One statement updates a row once: a second status of the same message waits for the next.
+    const first = new Map<string, ForwardInput>();
+    for (const i of items) if (!first.has(i.id)) first.set(i.id, i);
+    const list = [...first.values()];
+    const { rows } = await this.pg.query<ForwardStatus & { id: string }>(
+      `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[]) AS v(id, phone_number_id, status, wamid, rank)),
+            old AS (SELECT m.id, m.status, m.phone_number_id FROM messages m WHERE m.id = ANY($1::text[]) ORDER BY m.id FOR UPDATE),
             upd AS (
-              UPDATE messages m SET status = $3, version = m.version + 1, updated_at = now(), wamid = COALESCE(m.wamid, $4)
-              FROM old WHERE m.id = old.id AND old.phone_number_id = $2 AND ${RANK_OF_OLD_STATUS} < $5
-              RETURNING m.tenant_id, COALESCE(m.request->>'to', m.request->>'recipient', '') AS recipient, m.trace_parent)
-       SELECT old.status AS "fromStatus", old.phone_number_id AS "phoneNumberId", upd.tenant_id IS NOT NULL AS applied,
+              UPDATE messages m SET status = v.status, version = m.version + 1, updated_at = now(), wamid = COALESCE(m.wamid, v.wamid)
+              FROM old JOIN v ON v.id = old.id
+              WHERE m.id = old.id AND old.phone_number_id = v.phone_number_id AND ${RANK_OF_OLD_STATUS} < v.rank
+              RETURNING m.id, m.tenant_id, COALESCE(m.request->>'to', m.request->>'recipient', '') AS recipient, m.trace_parent)
+       SELECT old.id, old.status AS "fromStatus", old.phone_number_id AS "phoneNumberId", upd.id IS NOT NULL AS applied,
               upd.tenant_id AS "tenantId", upd.recipient, upd.trace_parent AS "traceParent"
-       FROM old LEFT JOIN upd ON true`,
-      [id, phoneNumberId, to, wamid, rankOf(to)],
+       FROM old LEFT JOIN upd ON upd.id = old.id`,
+      [list.map((i) => i.id), list.map((i) => i.phoneNumberId), list.map((i) => i.to), list.map((i) => i.wamid), list.map((i) => rankOf(i.to))],
     );
-    return rows[0];
+    const byId = new Map(rows.map(({ id, ...r }) => [id, r]));
+    const out: (ForwardStatus | undefined)[] = [];
+    for (const i of items) out.push(first.get(i.id) === i ? byId.get(i.id) : (await this.applyForwardMany([i]))[0]);
+    return out;
   }
 
   /** Status webhook: move forward if the rank allows (checked by the caller with the row it read). */
