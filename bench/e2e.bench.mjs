@@ -266,7 +266,7 @@ async function startGateway(i) {
 
 async function startDispatcher(i) {
   return startNodeProcess({
-    name: `dispatcher-${i}`, entry: ctx.entries.dispatcher, port: await freePort(), timeoutMs: 120000,
+    name: `dispatcher-${i}`, entry: process.env.BENCH_E2E_DISPATCHER_ENTRY ?? ctx.entries.dispatcher, port: await freePort(), timeoutMs: 120000,
     env: { ...common, DATABASE_SCHEMA: schemas.dispatcher, KAFKA_GROUP_ID: groups.dispatcher, DB_POOL_SIZE: String(config.dispatcherDbPool) },
   });
 }
