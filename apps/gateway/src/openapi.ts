@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { addAnalyticsPaths } from './forwarding/analytics.openapi';
 import { addAutomationPaths } from './forwarding/automations.openapi';
 import { addCampaignPaths } from './forwarding/campaigns.openapi';
@@ -82,7 +81,9 @@ const UI_HTML = `<!doctype html>
 export function setupOpenApi(app: NestFastifyApplication): OpenAPIObject {
   const doc = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, doc, { ui: false, jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
-  const dist = getAbsoluteFSPath();
+  // The package's folder, not its index: that `require`s the 1.8 MB browser bundle, which then
+  // sat in the heap (source and objects) of a process that only ever serves it as a file (ADR 0146).
+  const dist = dirname(require.resolve('swagger-ui-dist/package.json'));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.get('/docs', (_req, reply) => void reply.type('text/html; charset=utf-8').send(UI_HTML));
   fastify.get<{ Params: { file: string } }>('/docs/:file', async (req, reply) => {

@@ -6,7 +6,7 @@ startLogging('media', process.env);
 const fatal = installFatalHandlers({ service: 'media' });
 fatal.onFatal(() => shutdownTelemetry());
 
-import { loadConfigOrExit } from '@wabridge/config';
+import { loadConfigOrExit, releaseBootMemory } from '@wabridge/config';
 import { createMediaApp } from './app.factory';
 import { MediaEnv } from './media.env';
 
@@ -14,6 +14,9 @@ async function main(): Promise<void> {
   const env = loadConfigOrExit(MediaEnv);
   const app = await createMediaApp(env);
   fatal.onFatal(() => app.close());
+  // Built: what the boot allocated and dropped goes back to the OS before requests come (ADR 0145).
+  const released = releaseBootMemory();
+  if (released) logger('main').info(released, 'boot memory released');
   await app.listen(env.PORT, env.HOST);
   logger('main').info({ url: await app.getUrl() }, 'media listening');
 }

@@ -7,3 +7,4 @@ export {
 } from './production-secrets';
 export { accessTokenAad } from './access-token-aad';
 export { ColumnReseal, describeReseal, parseResealCommandArgs, resealColumns, ResealCommandArgs, ResealOptions, ResealReport, runResealCommand, SealedColumnStore, SealedRow } from './reseal';
+export { BootMemoryRelease, releaseBootMemory } from './boot-memory';

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { MediaEnv } from '../media.env';
 import { LocalFileStorage } from './local-storage';
 import { MediaStorage } from './media-storage';
-import { S3Storage, S3StorageOptions } from './s3-storage';
+import type { S3StorageOptions } from './s3-storage';
 
 const MiB = 1024 * 1024;
 
@@ -29,6 +29,8 @@ export function s3OptionsFrom(env: MediaEnv): S3StorageOptions {
  */
 export async function openMediaStorage(env: MediaEnv): Promise<MediaStorage> {
   if (env.MEDIA_STORAGE === 's3') {
+    // Loaded only here: the AWS SDK is ~1 MB of modules a local-storage service never runs (ADR 0146).
+    const { S3Storage } = await import('./s3-storage');
     const s3 = new S3Storage(s3OptionsFrom(env));
     const state = await s3.init();
     if (!state.reachable) new Logger('MediaStorage').warn(`starting without the S3 bucket (readiness fails until it answers): ${state.problem}`);
