@@ -12,6 +12,10 @@ export interface ClaimedDelivery {
   conversation_key: string;
   /** Its own lease (`locked_until`) as this instance set it. */
   until: Date;
+  /** `body` serialized once, when the consumer stored it (fresh deliveries handed over; ADR 0198). */
+  payload?: string;
+  /** When the event occurred (epoch ms), when known without parsing the body. */
+  occurredMs?: number;
 }
 
 /** A conversation lease this instance holds (ADR 0097). */

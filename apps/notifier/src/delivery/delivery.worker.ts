@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@wabridge/config';
@@ -10,7 +11,7 @@ import { endpointSecrets } from '../endpoints/endpoint-secrets';
 import { EventStore, FastLease, HandedDelivery } from '../events/event-store';
 import { MappedEvent, notice } from '../events/public-event.mapper';
 import { NotifierEnv, requireHttps, retrySchedule } from '../notifier.env';
-import { TargetGuard, TargetRefusedError } from '@wabridge/http';
+import { CheckedTarget, TargetGuard, TargetRefusedError } from '@wabridge/http';
 import { untraced } from '@wabridge/telemetry';
 import { ClaimedDelivery, DeliveriesRepository, LeaseRef } from './deliveries.repository';
 import { deliveryMetrics } from './delivery.metrics';
@@ -23,6 +24,12 @@ import { Tally } from './tally';
 const LEASE_MARGIN_MS = 5_000;
 /** Successful outcomes written in one statement at most. */
 const OUTCOME_BATCH_MAX = 500;
+/**
+ * An outcome statement waits up to this long for more outcomes to join it, unless this many are
+ * queued already (ADR 0199): fewer statements per delivery when deliveries trickle in.
+ */
+const OUTCOME_LINGER_MS = 5;
+const OUTCOME_LINGER_ENOUGH = 64;
 /** Tries of one outcome statement before its deliveries are left to their leases (ADR 0197). */
 const OUTCOME_WRITE_ATTEMPTS = 4;
 /**
@@ -43,8 +50,6 @@ const FAST_ENDPOINT_MAX = 10_000;
 /** … nor for any endpoint while the instance holds this many (bodies included: tens of MB). */
 const FAST_MAX_HELD = 20_000;
 
-type DeliveredRow = { id: string; statusCode?: number; latencyMs: number; at: Date };
-
 /**
  * A conversation of one endpoint this instance holds the lease of (ADR 0097): its deliveries go
  * out one at a time, in id order, the next once the previous one's outcome is committed.
@@ -60,9 +65,28 @@ interface Hold {
   released?: boolean;
   /** Taken by a claim (not the consumer's hand-over): counts against the endpoint's claim-ahead bound (ADR 0197). */
   claimed?: boolean;
+  /** The hold that continues this conversation under the same lease once this one's last outcome is committed (ADR 0199). */
+  successor?: Hold;
+}
+
+type DeliveredRow = { id: string; statusCode?: number; latencyMs: number; at: Date };
+
+interface Outcome {
+  row: DeliveredRow;
+  succeededEndpoint: string | null;
+  /** The conversation's lease, given back with this outcome (its last delivery here); null once a new batch kept it (ADR 0199). */
+  release: LeaseRef | null;
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }
 
 const holdKey = (endpointId: string, conv: string): string => `${endpointId}\u0000${conv}`;
+
+/** Delivery ids (bigint as text, no leading zeros) in numeric order, without a BigInt per comparison. */
+const byId = (a: { id: string }, b: { id: string }): number => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Checked targets of URLs whose host is an IP address, kept (no DNS involved: the check cannot change). */
+const CHECKED_IPS_MAX = 1_000;
 
 /**
  * Sends deliveries (ADR 0081). Every delivery is sent under its conversation's lease
@@ -108,13 +132,17 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private cacheGeneration = 0;
   private readonly openedSecrets = new Map<string, { secret: EndpointRow['secret']; previous: EndpointRow['previous_secret']; secrets: string[] }>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly checkedIps = new Map<string, CheckedTarget>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private again = false;
   private stopped = false;
   private rotation = 0;
-  private readonly outcomes: { row: DeliveredRow; succeededEndpoint: string | null; release: LeaseRef | null; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private readonly outcomes: Outcome[] = [];
+  /** Queued outcomes (not yet in a statement) that give a conversation's lease back, by hold key, with the hold they end. */
+  private readonly pendingReleases = new Map<string, { outcome: Outcome; hold: Hold }>();
   private flushing: Promise<void> | null = null;
+  private lingerDone: (() => void) | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -201,13 +229,16 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     if (rows.length === 0) return;
     const bodies = new Map(events.map((e) => [e.id, e]));
     const giveBack: { id: string; until: Date }[] = [];
+    const givenBack = new Set<string>();
     const touched = new Set<string>();
-    for (const r of rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) {
+    for (const r of rows.sort(byId)) {
       const e = bodies.get(r.event_id);
       const key = holdKey(r.endpoint_id, r.conversation_key);
       let hold = this.holds.get(key);
+      if (e && !this.stopped && r.extended && !hold) hold = this.keepLease(key, r.token, until);
       if (!e || this.stopped || (r.extended && (!hold || hold.lease.token !== r.token))) {
         giveBack.push({ id: r.id, until });
+        givenBack.add(r.id);
         continue;
       }
       if (!hold || hold.lease.token !== r.token) {
@@ -219,6 +250,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       hold.queue.push({
         id: r.id, endpoint_id: r.endpoint_id, tenant_id: e.tenantId, event_id: r.event_id, target: 'primary', attempts: 0,
         body: e.body as unknown as Record<string, unknown>, conversation_key: r.conversation_key, until,
+        payload: e.json, occurredMs: e.occurredAt.getTime(),
       });
       this.queued.add(r.endpoint_id, 1);
       deliveryMetrics.handedOver.inc();
@@ -228,11 +260,31 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     for (const id of touched) this.pump(id);
     deliveryMetrics.inFlight.set(this.inFlight.size);
     if (giveBack.length > 0) {
-      for (const r of rows) if (giveBack.some((g) => g.id === r.id)) this.waiting.add(holdKey(r.endpoint_id, r.conversation_key));
+      for (const r of rows) if (givenBack.has(r.id)) this.waiting.add(holdKey(r.endpoint_id, r.conversation_key));
       void this.deliveries.release(this.ds, [], giveBack)
         .catch((err: unknown) => this.log.warn(`could not give back ${giveBack.length} lease(s) (they expire): ${err instanceof Error ? err.message : String(err)}`))
         .finally(() => this.kick());
     }
+  }
+
+  /**
+   * A batch extended the lease of a conversation whose last outcome here is queued to give that
+   * lease back (ADR 0199): the outcome keeps the lease instead, and a new hold under it continues
+   * the conversation once that outcome is committed — as if the batch had come a moment earlier.
+   * Without this (and once the statement is on its way) the batch's deliveries are given back and
+   * go through a claim.
+   */
+  private keepLease(key: string, token: string, until: Date): Hold | undefined {
+    const pending = this.pendingReleases.get(key);
+    if (!pending || pending.outcome.release?.token !== token) return undefined;
+    this.pendingReleases.delete(key);
+    const lease = pending.outcome.release;
+    pending.outcome.release = null;
+    // busy until its predecessor's outcome is committed (start's finally): one at a time, in order
+    const hold: Hold = { key, lease, until, queue: [], busy: true, ready: false };
+    pending.hold.successor = hold;
+    this.holds.set(key, hold);
+    return hold;
   }
 
   /** New deliveries that were not handed over (their conversation was held, or the fast path was off): the claim path takes them. */
@@ -313,7 +365,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     }
     const touched = new Set<string>();
     const runs = new Map<string, ClaimedDelivery[]>();
-    for (const d of claimed.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) {
+    for (const d of claimed.sort(byId)) {
       const key = holdKey(d.endpoint_id, d.conversation_key);
       const run = runs.get(key);
       if (run) run.push(d);
@@ -424,9 +476,11 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     };
     // no span per POST and per outcome statement (ADR 0098): attempts are counted and timed by
     // the metrics and recorded in the delivery log; the consumer's batch span stays
+    let recorded = true;
     const run: Promise<void> = untraced(() => this.run(hold, d, release))
       .catch((err: unknown) => {
         // not recorded: its lease expires and it is tried again; the rest of the conversation waits for that
+        recorded = false;
         this.log.warn(`delivery ${d.id} not recorded (lease expires, it is tried again): ${err instanceof Error ? err.message : String(err)}`);
         this.drop(hold);
       })
@@ -436,6 +490,15 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
         release();
         hold.busy = false;
         if (this.holds.get(hold.key) === hold) this.markReady(hold);
+        // a batch kept the lease this outcome was giving back (ADR 0199): its hold may start now,
+        // or, if this outcome was not recorded, waits for the lease to run out like the rest
+        const next = hold.successor;
+        if (next) {
+          hold.successor = undefined;
+          next.busy = false;
+          if (!recorded) this.drop(next);
+          else if (this.holds.get(next.key) === next) this.markReady(next);
+        }
         this.pumpAll();
         // the conversation's lease is back and deliveries wait behind it: claim now (not at the next poll)
         if (hold.released) this.releasing.add(hold.key, -1);
@@ -463,7 +526,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     }
     const url = d.target === 'fallback' && ep.fallback_url ? ep.fallback_url : ep.url;
     const now = this.clock.now();
-    const result = await this.send(ep, url, d.event_id, d.body, now);
+    const result = await this.send(ep, url, d.event_id, d.body, now, d.payload);
     answered();
     const at = new Date(this.clock.now());
     deliveryMetrics.attemptLatency.observe(result.latencyMs / 1000);
@@ -478,9 +541,9 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
         hold.released = true;
         this.releasing.add(hold.key, 1);
       }
-      await this.recordDelivered({ id: d.id, statusCode: result.statusCode, latencyMs: result.latencyMs, at }, d.target === 'primary' ? ep.id : null, releaseLease);
+      await this.recordDelivered({ id: d.id, statusCode: result.statusCode, latencyMs: result.latencyMs, at }, d.target === 'primary' ? ep.id : null, releaseLease, hold);
       if (d.attempts === 0) {
-        const occurred = Date.parse(String((d.body as { timestamp?: string }).timestamp));
+        const occurred = d.occurredMs ?? Date.parse(String((d.body as { timestamp?: string }).timestamp));
         if (Number.isFinite(occurred)) deliveryMetrics.endToEnd.observe(Math.max(0, at.getTime() - occurred) / 1000);
       }
       return;
@@ -552,22 +615,45 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Records a successful attempt. Outcomes that finish while a write is in flight wait and go
-   * together in the next one (one statement, one commit): with one commit per delivery the WAL
-   * flush, not the HTTP request, limited deliveries per second (bench/README.md, notifier). The
-   * commit is asynchronous (ADR 0098: no wait for the WAL flush). The caller's conversation
-   * continues only once its outcome is committed, as before.
+   * Records a successful attempt. Outcomes that finish while a write is in flight, or within
+   * OUTCOME_LINGER_MS of the first one queued (ADR 0199), go together in the next statement (one
+   * commit): with one commit per delivery the WAL flush, not the HTTP request, limited deliveries
+   * per second (bench/README.md, notifier). The commit is asynchronous (ADR 0098: no wait for the
+   * WAL flush). The caller's conversation continues only once its outcome is committed, as before.
    */
-  private recordDelivered(row: DeliveredRow, succeededEndpoint: string | null, release: LeaseRef | null): Promise<void> {
+  private recordDelivered(row: DeliveredRow, succeededEndpoint: string | null, release: LeaseRef | null, hold: Hold): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.outcomes.push({ row, succeededEndpoint, release, resolve, reject });
+      const outcome: Outcome = { row, succeededEndpoint, release, resolve, reject };
+      this.outcomes.push(outcome);
+      if (release) this.pendingReleases.set(hold.key, { outcome, hold });
       if (!this.flushing) this.flushing = this.flushOutcomes();
+      else if (this.lingerDone && this.outcomes.length >= OUTCOME_LINGER_ENOUGH) this.lingerDone();
+    });
+  }
+
+  /** Waits up to OUTCOME_LINGER_MS for more outcomes (ADR 0199), less once OUTCOME_LINGER_ENOUGH are queued. */
+  private linger(): Promise<void> {
+    if (this.stopped || this.outcomes.length >= OUTCOME_LINGER_ENOUGH) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.lingerDone?.(), OUTCOME_LINGER_MS);
+      this.lingerDone = () => {
+        this.lingerDone = null;
+        clearTimeout(timer);
+        resolve();
+      };
     });
   }
 
   private async flushOutcomes(): Promise<void> {
     while (this.outcomes.length > 0) {
+      await this.linger();
       const batch = this.outcomes.splice(0, OUTCOME_BATCH_MAX);
+      // on its way: a lease it gives back can no longer be kept by a new batch (ADR 0199)
+      for (const o of batch) {
+        if (!o.release) continue;
+        const key = holdKey(o.release.endpointId, o.release.conv);
+        if (this.pendingReleases.get(key)?.outcome === o) this.pendingReleases.delete(key);
+      }
       // A failed write is tried again a few times before its deliveries count as unrecorded: each
       // unrecorded one is sent again once its lease runs out (ADR 0197; a whole group at once).
       for (let attempt = 1; ; attempt++) {
@@ -591,23 +677,42 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     this.flushing = null;
   }
 
-  /** One signed POST; a target the SSRF guard refuses now (DNS changed) is a failed attempt. */
-  async send(ep: EndpointRow, url: string, eventId: string, body: Record<string, unknown> | PublicEventBody, nowMs: number): Promise<AttemptResult & { refused?: boolean }> {
+  /**
+   * One signed POST; a target the SSRF guard refuses now (DNS changed) is a failed attempt.
+   * `json`: the body as serialized when it was stored (fresh deliveries), else it is serialized here.
+   */
+  async send(
+    ep: EndpointRow, url: string, eventId: string, body: Record<string, unknown> | PublicEventBody, nowMs: number, json?: string,
+  ): Promise<AttemptResult & { refused?: boolean }> {
     let target;
     try {
-      target = await this.guard.check(url);
+      target = this.checkedIps.get(url) ?? (await this.check(url));
     } catch (err) {
       if (err instanceof TargetRefusedError) return { ok: false, latencyMs: 0, error: `target refused: ${err.message}`, refused: true };
       throw err;
     }
-    const payload = JSON.stringify(body);
+    const payload = json ?? JSON.stringify(body);
     const timestamp = Math.floor(nowMs / 1000);
-    const headers = {
+    const headers: Record<string, string> = {
       [WEBHOOK_HEADER.id]: eventId,
       [WEBHOOK_HEADER.timestamp]: String(timestamp),
       [WEBHOOK_HEADER.signature]: signatureHeader(this.secretsOf(ep, nowMs), eventId, timestamp, payload),
     };
     return this.sender.post(target, headers, payload);
+  }
+
+  /**
+   * The SSRF guard's check of a URL. A URL whose host is an IP address passes or fails the same
+   * way every time (no DNS; the allow-list is fixed at boot), so its checked target is kept;
+   * a host name is resolved and checked again for every attempt (ADR 0198).
+   */
+  private async check(url: string): Promise<CheckedTarget> {
+    const target = await this.guard.check(url);
+    if (isIP(target.url.hostname.replace(/^\[|\]$/g, '')) !== 0) {
+      if (this.checkedIps.size >= CHECKED_IPS_MAX) this.checkedIps.clear();
+      this.checkedIps.set(url, target);
+    }
+    return target;
   }
 
   /**

@@ -2,10 +2,14 @@ import { DataSource } from 'typeorm';
 import { INBOUND_MESSAGE_V1, STATUS_UPDATED_V1 } from '@wabridge/contracts';
 import { waitFor } from '@wabridge/testing';
 import { EventStore } from '../events/event-store';
+import { SourceEventsService } from '../events/source-events.service';
 import { fromInbound } from '../events/public-event.mapper';
 import { slowReceiver } from '../testing/slow-receiver';
 import { inbound, NotifierHarness, num, status } from '../testing/notifier-harness';
 import { deliveryMetrics } from './delivery.metrics';
+
+const metric = async (m: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> }, labels: Record<string, string> = {}): Promise<number> =>
+  (await m.get()).values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value ?? 0;
 
 /** ADR 0097: deliveries handed from the consumer's insert to the worker in memory (fast path). */
 describe('notifier fast path: order per conversation across topics, nothing lost when the process dies after the insert', () => {
@@ -99,5 +103,54 @@ describe('notifier fast path: order per conversation across topics, nothing lost
     expect(r.hits.map((x) => x.wamid)).toEqual([`wamid.crash-${pn}-1`, `wamid.crash-${pn}-2`]);
     expect(r.hits[0]!.id).toBe(orphan.id);
     expect(await h.sql(`SELECT 1 FROM conversation_leases WHERE endpoint_id IN (SELECT id FROM endpoints WHERE tenant_id = $1)`, [tenant])).toHaveLength(0);
+  }, 60000);
+
+  it('keeps a conversation on the hand-over path when its next message is stored while its last outcome is still queued (ADR 0199)', async () => {
+    const tenant = `tfk-${num()}`;
+    const pn = num();
+    const [waA, waB] = ['4917300000001', '4917300000002'];
+    await h.announce(pn, tenant);
+    const r = await slowReceiver(0);
+    closers.push(r.close);
+    const ep = await h.endpoint(tenant, { url: r.url });
+    const events = h.app.get(SourceEventsService);
+    const ds = h.app.get(DataSource);
+    const store = (waId: string, wamid: string): Promise<void> =>
+      events.handle(INBOUND_MESSAGE_V1.topic, [{ payload: inbound(pn, waId, `${wamid}-${pn}`), headerTenant: tenant }]);
+
+    // Outcome statements of this endpoint wait while a transaction holds its row (a successful
+    // outcome clears `failing_since`; the consumer's foreign-key checks only share it): B's statement
+    // is then in flight and A's outcome queued behind it.
+    await h.sql(`UPDATE endpoints SET failing_since = now() WHERE id = $1`, [ep.id]);
+    const blocker = ds.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    try {
+      await blocker.query(`SELECT 1 FROM endpoints WHERE id = $1 FOR NO KEY UPDATE`, [ep.id]);
+      await store(waB, 'wamid.kb');
+      await waitFor(async () => (await h.sql(
+        `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE endpoints SET failing_since = NULL%'`,
+      )).length > 0, { what: "B's outcome statement waiting" });
+      const delivered = await metric(deliveryMetrics.attempts, { outcome: 'delivered' });
+      await store(waA, 'wamid.ka1');
+      // A1 answered and counted: its outcome (the last of A here, giving A's lease back) is queued
+      await waitFor(async () => (await metric(deliveryMetrics.attempts, { outcome: 'delivered' })) === delivered + 1, { what: 'A1 answered' });
+      const handed = await metric(deliveryMetrics.handedOver);
+      await store(waA, 'wamid.ka2');
+      expect(await metric(deliveryMetrics.handedOver)).toBe(handed + 1);
+      // not sent before A1's outcome is committed
+      expect(r.hits.map((x) => x.wamid)).toEqual([`wamid.kb-${pn}`, `wamid.ka1-${pn}`]);
+    } finally {
+      await blocker.commitTransaction();
+      await blocker.release();
+    }
+    await waitFor(() => r.hits.length === 3 && r.hits[2]!.answered > 0, { what: 'A2 delivered' });
+    expect(r.hits.map((x) => x.wamid)).toEqual([`wamid.kb-${pn}`, `wamid.ka1-${pn}`, `wamid.ka2-${pn}`]);
+    await waitFor(async () => (await h.sql<{ n: string }>(
+      `SELECT count(*)::text AS n FROM deliveries WHERE tenant_id = $1 AND status = 'delivered'`, [tenant],
+    ))[0]!.n === '3', { what: 'all three recorded delivered' });
+    await waitFor(async () => (await h.sql(`SELECT 1 FROM conversation_leases WHERE endpoint_id = $1`, [ep.id])).length === 0, {
+      what: 'both conversation leases released',
+    });
   }, 60000);
 });

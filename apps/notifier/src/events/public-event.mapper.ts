@@ -14,6 +14,8 @@ export interface MappedEvent {
   conversationKey: string;
   occurredAt: Date;
   body: PublicEventBody;
+  /** `body` as JSON, serialized once by the store and sent as is by the worker (ADR 0198). */
+  json?: string;
 }
 
 /**
@@ -31,7 +33,9 @@ export function contactKey(id: string | undefined): string {
 }
 
 function strip<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
 }
 
 function event(id: string, tenantId: string, type: PublicEventType, phoneNumberId: string | undefined, conversationKey: string, at: string, data: object): MappedEvent {
