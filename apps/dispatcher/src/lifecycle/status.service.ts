@@ -88,12 +88,13 @@ export class StatusService {
     const r = await this.repo.applyForwardStatus(id, ev.phoneNumberId, to, ev.wamid);
     if (!r) return false;
     if (r.phoneNumberId !== ev.phoneNumberId) return true; // not ours to change
+    // This status has its own trace (Meta's webhook → ingress → here); link it to the send's.
+    const sent = r.traceParent ? trace.getSpanContext(extractTraceContext({ traceparent: r.traceParent })) : undefined;
+    if (sent) trace.getActiveSpan()?.addLink({ context: sent, attributes: { 'wabridge.message_id': id, 'wabridge.status': to } });
     if (!r.applied) {
       metrics.duplicates.inc({ why: 'status-not-forward' });
       return true;
     }
-    const sent = r.traceParent ? trace.getSpanContext(extractTraceContext({ traceparent: r.traceParent })) : undefined;
-    if (sent) trace.getActiveSpan()?.addLink({ context: sent, attributes: { 'wabridge.message_id': id, 'wabridge.status': to } });
     await this.lifecycle.statusEvent({ id, tenantId: r.tenantId!, phoneNumberId: r.phoneNumberId, recipient: r.recipient ?? '' }, to, ev.wamid);
     if (r.fromStatus === 'attempting') metrics.reconciliations.inc({ outcome: 'settled-by-webhook' });
     metrics.statusTransitions.inc({ status: to });

@@ -41,6 +41,7 @@ export interface ForwardStatus {
   /** Set when applied. `recipient` is what `recipientOf(request)` gives (empty once erased). */
   tenantId: string | null;
   recipient: string | null;
+  /** The send's W3C traceparent (the status's span links to it, applied or not). */
   traceParent: string | null;
 }
 
@@ -219,14 +220,14 @@ export class MessageRepository {
     const list = [...first.values()];
     const { rows } = await this.pg.query<ForwardStatus & { id: string }>(
       `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[]) AS v(id, phone_number_id, status, wamid, rank)),
-            old AS (SELECT m.id, m.status, m.phone_number_id FROM messages m WHERE m.id = ANY($1::text[]) ORDER BY m.id FOR UPDATE),
+            old AS (SELECT m.id, m.status, m.phone_number_id, m.trace_parent FROM messages m WHERE m.id = ANY($1::text[]) ORDER BY m.id FOR UPDATE),
             upd AS (
               UPDATE messages m SET status = v.status, version = m.version + 1, updated_at = now(), wamid = COALESCE(m.wamid, v.wamid)
               FROM old JOIN v ON v.id = old.id
               WHERE m.id = old.id AND old.phone_number_id = v.phone_number_id AND ${RANK_OF_OLD_STATUS} < v.rank
-              RETURNING m.id, m.tenant_id, COALESCE(m.request->>'to', m.request->>'recipient', '') AS recipient, m.trace_parent)
+              RETURNING m.id, m.tenant_id, COALESCE(m.request->>'to', m.request->>'recipient', '') AS recipient)
        SELECT old.id, old.status AS "fromStatus", old.phone_number_id AS "phoneNumberId", upd.id IS NOT NULL AS applied,
-              upd.tenant_id AS "tenantId", upd.recipient, upd.trace_parent AS "traceParent"
+              upd.tenant_id AS "tenantId", upd.recipient, old.trace_parent AS "traceParent"
        FROM old LEFT JOIN upd ON upd.id = old.id`,
       [list.map((i) => i.id), list.map((i) => i.phoneNumberId), list.map((i) => i.to), list.map((i) => i.wamid), list.map((i) => rankOf(i.to))],
     );
