@@ -254,9 +254,15 @@ async function waitForGroups(names, members, timeoutMs = 60000) {
   }
 }
 
+/** BENCH_CPU_PROF_DIR=<dir>: every child runs with --cpu-prof; `<name>-*.cpuprofile` is written when it stops. */
+function profArgs(name) {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${process.pid}.cpuprofile`] : [];
+}
+
 async function startGateway(i) {
   return startNodeProcess({
-    name: `gateway-${i}`, entry: ctx.entry, port: await freePort(), managementPort: await freePort(), timeoutMs: 120000,
+    name: `gateway-${i}`, execArgv: profArgs(`gateway-${i}`), entry: ctx.entry, port: await freePort(), managementPort: await freePort(), timeoutMs: 120000,
     env: {
       ...common, DATABASE_SCHEMA: schemas.gateway, CONSUMER_GROUP: groups.gateway, DB_POOL_SIZE: String(config.gatewayDbPool),
       RATE_LIMIT_PER_MINUTE: '100000000', DEFAULT_GRAPH_BASE_URL: procs.sandbox.url,
@@ -266,7 +272,7 @@ async function startGateway(i) {
 
 async function startDispatcher(i) {
   return startNodeProcess({
-    name: `dispatcher-${i}`, entry: process.env.BENCH_E2E_DISPATCHER_ENTRY ?? ctx.entries.dispatcher, port: await freePort(), timeoutMs: 120000,
+    name: `dispatcher-${i}`, execArgv: profArgs(`dispatcher-${i}`), entry: process.env.BENCH_E2E_DISPATCHER_ENTRY ?? ctx.entries.dispatcher, port: await freePort(), timeoutMs: 120000,
     env: { ...common, DATABASE_SCHEMA: schemas.dispatcher, KAFKA_GROUP_ID: groups.dispatcher, DB_POOL_SIZE: String(config.dispatcherDbPool) },
   });
 }
@@ -486,12 +492,12 @@ try {
   tap = await startWebhookTap({ target: `http://127.0.0.1:${ingressPort}`, onStatus: onWebhookStatus });
   [procs.sandbox, procs.ingress] = await Promise.all([
     startNodeProcess({
-      name: 'sandbox', entry: ctx.entries.sandbox, port: sandboxPort,
+      name: 'sandbox', execArgv: profArgs('sandbox'), entry: ctx.entries.sandbox, port: sandboxPort,
       // The sandbox stands in for Meta: not under test, so no tracing there.
       env: { NODE_ENV: 'production', LOG_LEVEL: 'error', HOST: '127.0.0.1', OTEL_SDK_DISABLED: 'true', CALLS_LOG_MAX: '500000', OUTBOX_MAX_PENDING: '200000' },
     }),
     startNodeProcess({
-      name: 'ingress', entry: ctx.entries.ingress, port: ingressPort, managementPort: await freePort(), timeoutMs: 120000,
+      name: 'ingress', execArgv: profArgs('ingress'), entry: ctx.entries.ingress, port: ingressPort, managementPort: await freePort(), timeoutMs: 120000,
       env: { ...common, DATABASE_SCHEMA: schemas.ingress, NORMALIZER_GROUP_ID: groups.normalizer },
     }),
   ]);

@@ -1,7 +1,7 @@
-// Named imports on purpose: they compile to property reads of the module object at call time,
-// so OpenTelemetry's patched `request` is used even when this module loaded first.
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { Agent as HttpAgent, ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import {
@@ -78,6 +78,28 @@ interface Origin {
   readonly prefix: string;
 }
 
+const tracer = trace.getTracer('@wabridge/meta');
+
+/**
+ * The call's CLIENT span (none inside `untraced`), its context written into the call's headers
+ * (`traceparent`, also for an unsampled span, as the http instrumentation did). Attributes only
+ * when the span records.
+ */
+function clientSpan(call: Call, parent: Context): Span | undefined {
+  if (isTracingSuppressed(parent)) return undefined;
+  const { origin } = call;
+  const span = tracer.startSpan(call.method, { kind: SpanKind.CLIENT }, parent);
+  if (span.isRecording()) {
+    span.setAttributes({
+      'http.request.method': call.method, 'server.address': origin.hostname, 'server.port': Number(origin.port) || (origin.https ? 443 : 80),
+      // Without the query: OAuth exchanges carry the app secret there.
+      'url.full': `${origin.https ? 'https' : 'http'}://${origin.hostname}${origin.port ? `:${origin.port}` : ''}${call.path.split('?', 1)[0]}`,
+    });
+  }
+  propagation.inject(trace.setSpan(parent, span), call.headers);
+  return span;
+}
+
 /** One HTTP exchange: where it goes, what it sends, how long it may take. */
 interface Call {
   readonly origin: Origin;
@@ -134,8 +156,12 @@ const ignore = (): void => undefined;
  * own: Meta or the sandbox). Every failure comes back as a value classified by the error
  * taxonomy, never as a throw, with `outcomeUnknown` telling a caller whether a resend could
  * duplicate. Request bodies can be streamed (media uploads) and answers handed on as streams
- * (media downloads) under the same timeouts and bounds. Outgoing calls are node:http requests,
- * so OpenTelemetry's http instrumentation traces them and `untraced(fn)` suppresses that.
+ * (media downloads) under the same timeouts and bounds. Each call is a CLIENT span of its own
+ * (`POST`, `GET`: method, server, URL, status code) whose W3C trace context goes out with it;
+ * inside `untraced(fn)` there is neither. The requests are `ClientRequest`s constructed here,
+ * not `http.request`: OpenTelemetry's http instrumentation, which wraps that, parsed every
+ * call's options into a URL and computed a dozen attributes (~5 % of the dispatcher's CPU in
+ * the e2e bench; ADR 0128).
  */
 export class MetaGraphClient {
   private readonly timeoutMs: number;
@@ -298,14 +324,35 @@ export class MetaGraphClient {
           if (connectTimer) clearTimeout(connectTimer);
         },
       };
+      const parent = context.active();
+      const span = clientSpan(call, parent);
+      if (span) {
+        const ended = ex.finish;
+        ex.finish = () => {
+          if (state !== DONE) span.end();
+          ended();
+        };
+        const failed = ex.fail;
+        ex.fail = (err) => {
+          if (state !== DONE) span.setStatus({ code: SpanStatusCode.ERROR, message: err.message }).setAttribute('error.type', err.kind);
+          failed(err);
+        };
+      }
       let req: ClientRequest;
       try {
-        req = (origin.https ? httpsRequest : httpRequest)(
-          { hostname: origin.hostname, port: origin.port, path: call.path, method: call.method, headers: call.headers, agent: origin.https ? this.httpsAgent : this.httpAgent },
-          (res) => respond(res, ex),
+        req = new ClientRequest(
+          {
+            protocol: origin.https ? 'https:' : 'http:', hostname: origin.hostname, port: origin.port, path: call.path, method: call.method,
+            headers: call.headers, agent: origin.https ? this.httpsAgent : this.httpAgent,
+          },
+          context.bind(parent, (res: IncomingMessage) => {
+            span?.setAttribute('http.response.status_code', res.statusCode ?? 0);
+            respond(res, ex);
+          }),
         );
       } catch (err) {
         // invalid characters in the path or a header (thrown synchronously by node:http)
+        if (span) span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message }).end();
         reject(new ExchangeError('network', 0, `Graph call not sent: ${(err as Error).message}`, false));
         return;
       }
