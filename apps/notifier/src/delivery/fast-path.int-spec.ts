@@ -128,8 +128,9 @@ describe('notifier fast path: order per conversation across topics, nothing lost
     try {
       await blocker.query(`SELECT 1 FROM endpoints WHERE id = $1 FOR NO KEY UPDATE`, [ep.id]);
       await store(waB, 'wamid.kb');
+      // a backend that holds a lock on this schema's endpoints table waits for another lock: B's outcome statement
       await waitFor(async () => (await h.sql(
-        `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE endpoints SET failing_since = NULL%'`,
+        `SELECT 1 FROM pg_locks w JOIN pg_locks t ON t.pid = w.pid AND t.relation = 'endpoints'::regclass WHERE NOT w.granted AND w.pid <> pg_backend_pid()`,
       )).length > 0, { what: "B's outcome statement waiting" });
       const delivered = await metric(deliveryMetrics.attempts, { outcome: 'delivered' });
       await store(waA, 'wamid.ka1');
