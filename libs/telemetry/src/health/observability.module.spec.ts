@@ -277,6 +277,17 @@ describe('HTTP server spans (ADR 0147)', () => {
     ]);
   });
 
+  it('ends the span as an error when the caller goes away before its body arrived', async () => {
+    const req = request(`${url}/v1/things/6/notes`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '100' } });
+    req.on('error', () => undefined);
+    req.flushHeaders();
+    await sleep(50); // the server has the request's head, not its body
+    req.destroy();
+    for (let i = 0; i < 100 && serverSpans().length === 0; i++) await sleep(20);
+    const [span] = serverSpans();
+    expect(span).toMatchObject({ name: 'POST /v1/things/:id/notes', status: { code: SpanStatusCode.ERROR }, attributes: { 'error.type': 'aborted' } });
+  });
+
   it('starts a trace of its own for a caller without traceparent, one per request', async () => {
     const first = await postLate(url, '/v1/things/4/notes', {});
     const second = await postLate(url, '/v1/things/5/notes', {});

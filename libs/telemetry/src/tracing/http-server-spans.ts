@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 export const UNTRACED_ROUTES: ReadonlySet<string> = new Set(['/health/live', '/health/ready', '/metrics']);
 
 const TRACER = '@wabridge/telemetry/http';
-/** The request's trace context (its server span inside), from onRequest until the answer. */
+/** The request's trace context (its server span inside), from onRequest on. */
 const CONTEXT = 'wabridgeTraceContext';
 
 type TracedRequest = FastifyRequest & { [CONTEXT]: Context | null };
