@@ -6,7 +6,7 @@ startLogging('dispatcher', process.env);
 const fatal = installFatalHandlers({ service: 'dispatcher' });
 fatal.onFatal(() => shutdownTelemetry());
 
-import { loadConfigOrExit, releaseBootMemory } from '@wabridge/config';
+import { loadConfigOrExit } from '@wabridge/config';
 import { createDispatcherApp } from './app.factory';
 import { DispatcherEnv } from './dispatcher.env';
 
@@ -15,9 +15,6 @@ async function main(): Promise<void> {
   const { url, close } = await createDispatcherApp(env);
   fatal.onFatal(close);
   logger('main').info({ url }, 'dispatcher listening (health/metrics only)');
-  // Up: what the boot allocated and dropped goes back to the OS (ADR 0145).
-  const released = releaseBootMemory();
-  if (released) logger('main').info(released, 'boot memory released');
 }
 
 main().catch((err: unknown) => {

@@ -9,7 +9,7 @@ startLogging('gateway', process.env);
 const fatal = installFatalHandlers({ service: 'gateway' });
 fatal.onFatal(() => shutdownTelemetry());
 
-import { ConfigError, releaseBootMemory } from '@wabridge/config';
+import { ConfigError } from '@wabridge/config';
 import { createGatewayApp } from './app.factory';
 
 async function main(): Promise<void> {
@@ -19,10 +19,6 @@ async function main(): Promise<void> {
     const gw = await createGatewayApp(process.env, { print });
     fatal.onFatal(() => gw.close());
     print(`listening on ${gw.url} (OpenAPI at ${gw.url}/docs); health and metrics on ${gw.managementUrl}`);
-    // Up (Nest's module init, Meta's spec loaded, runs inside listen): what the boot allocated and
-    // dropped goes back to the OS (ADR 0145). The collection holds the loop once, a few hundred ms.
-    const released = releaseBootMemory();
-    if (released) log.info(released, 'boot memory released');
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

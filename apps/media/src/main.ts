@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const env = loadConfigOrExit(MediaEnv);
   const app = await createMediaApp(env);
   fatal.onFatal(() => app.close());
-  // Built: what the boot allocated and dropped goes back to the OS before requests come (ADR 0145).
+  // Built: what the boot allocated and dropped goes back to the OS before requests come; V8
+  // shrinks the young generation seconds later (ADR 0145).
   const released = releaseBootMemory();
   if (released) logger('main').info(released, 'boot memory released');
   await app.listen(env.PORT, env.HOST);

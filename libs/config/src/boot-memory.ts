@@ -1,7 +1,7 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-type GcFunction = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
+type GcFunction = (options: { type: 'major'; execution: 'sync'; flavor: 'regular' }) => void;
 
 export interface BootMemoryRelease {
   /** V8's heap (committed) before and after, MB. */
@@ -16,14 +16,17 @@ export interface BootMemoryRelease {
  *
  * Booting Nest, TypeORM and kafkajs allocates fast enough that V8 grows the young generation to
  * its maximum (64 MB committed on Node 24) and nothing shrinks it at idle: a service sat at 150–
- * 210 MB RSS with 30–45 MB of live heap. One memory-reducing full collection (V8's "last resort"
- * flavour: young generation back to its minimum, free pages unmapped) takes it back to about what
- * is live. The young generation grows again as soon as traffic asks for it, so this changes
- * nothing under load; `--max-semi-space-size` would have capped it for good (ADR 0195).
+ * 210 MB RSS with 30–45 MB of live heap. A full collection now drops the boot's garbage and starts
+ * V8's memory reducer, which, once the process allocates little, shrinks the young generation to
+ * its minimum and unmaps free pages (seconds later). The young generation grows again when traffic
+ * asks for it; `--max-semi-space-size` would have capped it for good (ADR 0195).
+ *
+ * Not free: in paired runs the gateway with this call spent more CPU per accepted send under load
+ * than without it (median 1.27x in closed loop, ADR 0145), so services on the send path do not call it.
  *
  * Node offers no such call without `--expose-gc`, which start scripts and images would all have
- * to pass: the flag is set for one new context only, whose `gc` is used once, then unset. A
- * process started with `--expose-gc` uses its global `gc`. Returns undefined when the runtime
+ * to pass: the flag is set for one new context only, whose `gc` is used once, then unset (left
+ * alone when it was on already). A process started with `--expose-gc` uses its global `gc`. Returns undefined when the runtime
  * refuses (the service runs on, only with more memory).
  */
 export function releaseBootMemory(): BootMemoryRelease | undefined {
@@ -32,7 +35,7 @@ export function releaseBootMemory(): BootMemoryRelease | undefined {
   const heapBefore = getHeapStatistics().total_heap_size;
   const started = performance.now();
   try {
-    gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    gc({ type: 'major', execution: 'sync', flavor: 'regular' });
   } catch {
     return undefined;
   }
@@ -45,6 +48,9 @@ function exposedGc(): GcFunction | undefined {
   const global = (globalThis as { gc?: unknown }).gc;
   if (typeof global === 'function') return global as GcFunction;
   try {
+    // Someone turned the flag on already (a test runner): use it, leave it as it is.
+    const already: unknown = runInNewContext("typeof gc === 'function' ? gc : undefined");
+    if (typeof already === 'function') return already as GcFunction;
     setFlagsFromString('--expose-gc');
     try {
       const gc: unknown = runInNewContext('gc');
