@@ -90,11 +90,13 @@ describe('the platform end to end (gateway, dispatcher, ingress, contacts, sandb
     expect(publish?.service).toBe('gateway');
     expect(publish?.name).toMatch(/^wa\.outbound\.requested\.v1\..* publish$/);
     // Meta's status webhooks start their own traces (sandbox → ingress → dispatcher); each
-    // status the dispatcher applies to this message links back to the send's trace.
+    // status the dispatcher applies to this message links back to the send's trace (statuses
+    // are applied in batches, so one span may carry several of these links).
     const linked = await waitFor(() => {
       const spans = otlp.spans.filter((s) => s.service === 'dispatcher' && /^wa\.status\.updated\.v1\..* process$/.test(s.name) &&
         (s.links ?? []).some((l) => l.traceId === graphCall.traceId));
-      return spans.length >= 3 ? spans : undefined; // sent, delivered, read
+      const links = spans.flatMap((s) => s.links ?? []).filter((l) => l.traceId === graphCall.traceId);
+      return links.length >= 3 ? spans : undefined; // sent, delivered, read
     }, { timeoutMs: 30000, what: 'status spans linked to the send' });
     for (const s of linked) expect(s.traceId).not.toBe(graphCall.traceId);
   }, 60000);

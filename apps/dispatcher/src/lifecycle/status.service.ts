@@ -7,7 +7,7 @@ import { errorAction } from '@wabridge/meta';
 import { ErrorSideEffects, FailedSend } from '../errors/error-side-effects';
 import { classifyMetaError } from '../errors/meta-error-taxonomy';
 import { metrics } from '../metrics/dispatcher.metrics';
-import { MessageRepository, MessageRow } from '../messages/message.repository';
+import { ForwardStatus, MessageRepository, MessageRow } from '../messages/message.repository';
 import { MessageLifecycle } from './message-lifecycle';
 import { StateStore } from '../state/state.store';
 
@@ -29,6 +29,40 @@ export class StatusService {
     private readonly maxTransientAttempts: number,
   ) {
     this.sideEffects = new ErrorSideEffects(state, clock);
+  }
+
+  /**
+   * A partition's batch of status webhooks, in order per message (ADR 0127): statuses for
+   * different messages that can take the one-statement path are applied together and their
+   * events produced together; a second status of a message already in that group, a failure,
+   * or a status without our id waits for the group before it, and runs after it.
+   */
+  async applyBatch(evs: StatusUpdatedV1[]): Promise<void> {
+    let group: { ev: StatusUpdatedV1; to: 'sent' | 'delivered' | 'read' | 'played'; id: string }[] = [];
+    const inGroup = new Set<string>();
+    const flush = async (): Promise<void> => {
+      if (group.length === 0) return;
+      const g = group;
+      group = [];
+      inGroup.clear();
+      const found = await Promise.all(g.map((x) => this.repo.applyForwardStatus(x.id, x.ev.phoneNumberId, x.to, x.ev.wamid)));
+      await Promise.all(g.map((x, i) => (found[i] ? this.told(x.ev, x.to, x.id, found[i]) : undefined)));
+      // Not one of our ids: by wamid, as `apply` does, in the batch's order.
+      for (let i = 0; i < g.length; i += 1) if (!found[i]) await this.apply(g[i]!.ev);
+    };
+    for (const ev of evs) {
+      if (!isMetaStatus(ev.status)) continue;
+      const id = ev.bizOpaqueCallbackData;
+      if (ev.status !== 'failed' && id) {
+        if (inGroup.has(id)) await flush();
+        group.push({ ev, to: ev.status, id });
+        inGroup.add(id);
+        continue;
+      }
+      await flush();
+      await this.apply(ev);
+    }
+    await flush();
   }
 
   async apply(ev: StatusUpdatedV1): Promise<void> {
@@ -87,17 +121,22 @@ export class StatusService {
   private async applyForward(ev: StatusUpdatedV1, to: 'sent' | 'delivered' | 'read' | 'played', id: string): Promise<boolean> {
     const r = await this.repo.applyForwardStatus(id, ev.phoneNumberId, to, ev.wamid);
     if (!r) return false;
-    if (r.phoneNumberId !== ev.phoneNumberId) return true; // not ours to change
+    await this.told(ev, to, id, r);
+    return true;
+  }
+
+  /** What follows the one statement: the link to the send's trace, the event, the metrics. */
+  private async told(ev: StatusUpdatedV1, to: 'sent' | 'delivered' | 'read' | 'played', id: string, r: ForwardStatus): Promise<void> {
+    if (r.phoneNumberId !== ev.phoneNumberId) return; // not ours to change
     // This status has its own trace (Meta's webhook → ingress → here); link it to the send's.
     const sent = r.traceParent ? trace.getSpanContext(extractTraceContext({ traceparent: r.traceParent })) : undefined;
     if (sent) trace.getActiveSpan()?.addLink({ context: sent, attributes: { 'wabridge.message_id': id, 'wabridge.status': to } });
     if (!r.applied) {
       metrics.duplicates.inc({ why: 'status-not-forward' });
-      return true;
+      return;
     }
     await this.lifecycle.statusEvent({ id, tenantId: r.tenantId!, phoneNumberId: r.phoneNumberId, recipient: r.recipient ?? '' }, to, ev.wamid);
     if (r.fromStatus === 'attempting') metrics.reconciliations.inc({ outcome: 'settled-by-webhook' });
     metrics.statusTransitions.inc({ status: to });
-    return true;
   }
 }
