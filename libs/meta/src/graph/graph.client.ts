@@ -295,6 +295,8 @@ export class MetaGraphClient {
       let sourceEnded = false;
       let connectTimer: NodeJS.Timeout | undefined;
       let late: ((err: ExchangeError) => void) | undefined;
+      const parent = context.active();
+      const span = clientSpan(call, parent);
       const ex: Exchange<T> = {
         succeed: (value, streaming) => {
           if (state !== PENDING) return;
@@ -311,6 +313,7 @@ export class MetaGraphClient {
         },
         fail: (err) => {
           if (state === DONE) return;
+          span?.setStatus({ code: SpanStatusCode.ERROR, message: err.message }).setAttribute('error.type', err.kind);
           const streamed = state === STREAMING;
           ex.finish();
           if (streamed) return late!(err);
@@ -319,25 +322,12 @@ export class MetaGraphClient {
           reject(err);
         },
         finish: () => {
+          if (state !== DONE) span?.end();
           state = DONE;
           clearTimeout(timer);
           if (connectTimer) clearTimeout(connectTimer);
         },
       };
-      const parent = context.active();
-      const span = clientSpan(call, parent);
-      if (span) {
-        const ended = ex.finish;
-        ex.finish = () => {
-          if (state !== DONE) span.end();
-          ended();
-        };
-        const failed = ex.fail;
-        ex.fail = (err) => {
-          if (state !== DONE) span.setStatus({ code: SpanStatusCode.ERROR, message: err.message }).setAttribute('error.type', err.kind);
-          failed(err);
-        };
-      }
       let req: ClientRequest;
       try {
         req = new ClientRequest(
