@@ -47,8 +47,8 @@ export class StatusService {
       inGroup.clear();
       const found = await Promise.all(g.map((x) => this.repo.applyForwardStatus(x.id, x.ev.phoneNumberId, x.to, x.ev.wamid)));
       await Promise.all(g.map((x, i) => (found[i] ? this.told(x.ev, x.to, x.id, found[i]) : undefined)));
-      // Not one of our ids: by wamid, as `apply` does, in the batch's order.
-      for (let i = 0; i < g.length; i += 1) if (!found[i]) await this.apply(g[i]!.ev);
+      // Not one of our ids: by wamid, in the batch's order.
+      for (let i = 0; i < g.length; i += 1) if (!found[i]) await this.applyFull(g[i]!.ev, false);
     };
     for (const ev of evs) {
       if (!isMetaStatus(ev.status)) continue;
@@ -60,19 +60,19 @@ export class StatusService {
         continue;
       }
       await flush();
-      await this.apply(ev);
+      await this.applyFull(ev, true);
     }
     await flush();
   }
 
-  async apply(ev: StatusUpdatedV1): Promise<void> {
+  /**
+   * The full path: failures (side effects, resends) and statuses without our id, or whose id is
+   * not ours (`byId` false: the one-statement path looked already), found by wamid.
+   */
+  private async applyFull(ev: StatusUpdatedV1, byId: boolean): Promise<void> {
     if (!isMetaStatus(ev.status)) return;
-    // The common case — sent/delivered/read/played for a message of ours, named by our id — in
-    // one statement that needs no stored request (ADR 0127); failures and wamid-only statuses
-    // take the full path below.
-    if (ev.status !== 'failed' && ev.bizOpaqueCallbackData && (await this.applyForward(ev, ev.status, ev.bizOpaqueCallbackData))) return;
     let row: MessageRow | undefined;
-    if (ev.bizOpaqueCallbackData) row = await this.repo.get(ev.bizOpaqueCallbackData);
+    if (byId && ev.bizOpaqueCallbackData) row = await this.repo.get(ev.bizOpaqueCallbackData);
     if (!row) row = await this.repo.findByWamid(ev.wamid);
     if (!row) return; // not ours (sent by another system on the same number)
     if (row.phone_number_id !== ev.phoneNumberId) return;
@@ -115,14 +115,6 @@ export class StatusService {
     }
     if (row.status === 'attempting') metrics.reconciliations.inc({ outcome: 'settled-by-webhook' });
     metrics.statusTransitions.inc({ status: to });
-  }
-
-  /** False when no message has our id `id` (the caller then tries the wamid). */
-  private async applyForward(ev: StatusUpdatedV1, to: 'sent' | 'delivered' | 'read' | 'played', id: string): Promise<boolean> {
-    const r = await this.repo.applyForwardStatus(id, ev.phoneNumberId, to, ev.wamid);
-    if (!r) return false;
-    await this.told(ev, to, id, r);
-    return true;
   }
 
   /** What follows the one statement: the link to the send's trace, the event, the metrics. */
