@@ -82,7 +82,9 @@ export class GatewayModule {
         }),
         KafkaModule.forRoot({
           connection: kafkaConnectionFromEnv(env, 'gateway'),
-          producer: { sendTimeoutMs: env.KAFKA_SEND_TIMEOUT_MS },
+          // No linger: the send path's group commit already batches its commands, and the
+          // producer's 2 ms timer was most of a batch's produce wait at low load (ADR 0206).
+          producer: { sendTimeoutMs: env.KAFKA_SEND_TIMEOUT_MS, lingerMs: 0 },
           topics: GATEWAY_TOPICS,
           extraTopics: [dlqTopicFor(env.CONSUMER_GROUP)],
           partitions: env.KAFKA_PARTITIONS,

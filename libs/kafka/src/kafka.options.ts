@@ -29,7 +29,11 @@ export interface KafkaConnectionOptions {
 }
 
 export interface ProducerOptions {
-  /** How long to collect messages before one send (ms). */
+  /**
+   * How long to collect messages before one send (ms, default 2). 0: no timer — the messages
+   * queued in one turn of the event loop are sent on the next (for callers that batch
+   * themselves, e.g. the gateway's group commit, ADR 0206).
+   */
   lingerMs?: number;
   /** Flush as soon as this many messages are queued. */
   maxBatchMessages?: number;

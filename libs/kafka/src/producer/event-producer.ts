@@ -36,7 +36,8 @@ const tracer = trace.getTracer('@wabridge/kafka');
 
 /**
  * acks=all producer with micro-batching: concurrent `send` calls are collected for up to
- * `lingerMs` (or `maxBatchMessages`) and written with one produce request; each caller's
+ * `lingerMs` (or `maxBatchMessages`; with `lingerMs` 0, those made in the same turn of the
+ * event loop) and written with one produce request; each caller's
  * promise resolves only once its own message was acknowledged by all in-sync replicas.
  * At most one batch is in flight, so per-key order is kept and batches grow under load.
  */
@@ -48,7 +49,8 @@ export class EventProducer {
   private readonly maxQueued: number;
   private queue: Pending[] = [];
   private inFlight: Promise<void> | null = null;
-  private lingerTimer: NodeJS.Timeout | null = null;
+  /** The pending flush: a timer (`lingerMs` > 0) or the next turn of the event loop (0). */
+  private lingerTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private connected = false;
   private connecting: Promise<void> | null = null;
   private closed = false;
@@ -144,16 +146,19 @@ export class EventProducer {
       return;
     }
     if (!this.lingerTimer) {
-      this.lingerTimer = setTimeout(() => {
+      const flush = (): void => {
         this.lingerTimer = null;
         this.flush();
-      }, this.lingerMs);
+      };
+      // 0: no timer (setTimeout(0) is still ~1 ms): what was queued in this turn goes out on the next.
+      this.lingerTimer = this.lingerMs > 0 ? setTimeout(flush, this.lingerMs) : setImmediate(flush);
     }
   }
 
   private flush(): void {
     if (this.lingerTimer) {
-      clearTimeout(this.lingerTimer);
+      if (this.lingerMs > 0) clearTimeout(this.lingerTimer as NodeJS.Timeout);
+      else clearImmediate(this.lingerTimer as NodeJS.Immediate);
       this.lingerTimer = null;
     }
     // Messages whose caller already gave up (timed out) are not sent: the caller answered 503.
