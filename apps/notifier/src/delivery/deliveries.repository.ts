@@ -185,7 +185,8 @@ export class DeliveriesRepository {
 
   /**
    * Gives leases back: deliveries leased here but not attempted (only while they still carry the
-   * lease this instance set), and conversation leases by their token.
+   * lease this instance set), and conversation leases by their token (locked in key order, like
+   * every statement that changes leases: ADR 0200).
    */
   async release(q: Queryable, leases: LeaseRef[], rows: { id: string; until: Date }[]): Promise<void> {
     if (leases.length === 0 && rows.length === 0) return;
@@ -193,9 +194,13 @@ export class DeliveriesRepository {
       `WITH r AS (
          UPDATE deliveries d SET locked_until = NULL FROM unnest($1::bigint[], $2::timestamptz[]) AS t(id, until)
          WHERE d.id = t.id AND d.status = 'pending' AND d.locked_until = t.until RETURNING 1
+       ), releasing AS MATERIALIZED (
+         SELECT l.endpoint_id, l.conversation_key FROM conversation_leases l
+         JOIN unnest($3::text[], $4::text[], $5::text[]) AS t(ep, conv, token) ON l.endpoint_id = t.ep AND l.conversation_key = t.conv AND l.token = t.token
+         ORDER BY l.endpoint_id, l.conversation_key FOR UPDATE OF l
        ), l AS (
-         DELETE FROM conversation_leases l USING unnest($3::text[], $4::text[], $5::text[]) AS t(ep, conv, token)
-         WHERE l.endpoint_id = t.ep AND l.conversation_key = t.conv AND l.token = t.token RETURNING 1
+         DELETE FROM conversation_leases l USING releasing x
+         WHERE l.endpoint_id = x.endpoint_id AND l.conversation_key = x.conversation_key RETURNING 1
        )
        SELECT (SELECT count(*) FROM r) AS r, (SELECT count(*) FROM l) AS l`,
       [rows.map((r) => r.id), rows.map((r) => r.until), leases.map((l) => l.endpointId), leases.map((l) => l.conv), leases.map((l) => l.token)],
@@ -206,6 +211,9 @@ export class DeliveriesRepository {
    * Successful attempts, many in one statement (one commit: under load the worker groups the
    * outcomes that finished while the previous write was in flight), and the end of the failing
    * streak of the endpoints whose primary URL succeeded.
+   *
+   * The leases given back are locked in key order first (`releasing`), as the consumer's
+   * statement locks the leases it extends: in any order the two deadlocked (ADR 0200).
    *
    * Committed asynchronously (ADR 0098: `synchronous_commit` off for this statement's
    * transaction only): the commit does not wait for the WAL flush. A notifier crash loses
@@ -225,9 +233,13 @@ export class DeliveriesRepository {
          RETURNING d.id
        ), cleared AS (
          UPDATE endpoints SET failing_since = NULL WHERE id = ANY($5::text[]) AND failing_since IS NOT NULL RETURNING id
+       ), releasing AS MATERIALIZED (
+         SELECT l.endpoint_id, l.conversation_key FROM conversation_leases l
+         JOIN unnest($6::text[], $7::text[], $8::text[]) AS t(ep, conv, token) ON l.endpoint_id = t.ep AND l.conversation_key = t.conv AND l.token = t.token
+         ORDER BY l.endpoint_id, l.conversation_key FOR UPDATE OF l
        ), released AS (
-         DELETE FROM conversation_leases l USING unnest($6::text[], $7::text[], $8::text[]) AS t(ep, conv, token)
-         WHERE l.endpoint_id = t.ep AND l.conversation_key = t.conv AND l.token = t.token RETURNING 1
+         DELETE FROM conversation_leases l USING releasing x
+         WHERE l.endpoint_id = x.endpoint_id AND l.conversation_key = x.conversation_key RETURNING 1
        ), lazy_commit AS (
          SELECT set_config('synchronous_commit', 'off', true) AS v
        )

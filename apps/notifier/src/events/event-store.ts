@@ -67,7 +67,10 @@ export class EventStore {
     // enabled endpoint of their tenant, in event order (then endpoint id). Atomic by itself, so a
     // consumed batch needs no transaction around it; an event seen again creates no delivery.
     // The conversation leases are taken before the deliveries get their ids (the insert sorts
-    // its input first), in key order (no deadlock between two batches).
+    // its input first), in key order (no deadlock between two batches); the leases this instance
+    // extends are locked in key order too (`extending`), as the outcome statement locks the ones it
+    // gives back: in any order they deadlocked with it (Postgres aborts one after
+    // deadlock_timeout, 1 s: the consumer and a whole outcome group stalled; ADR 0200).
     const rows = await q.query<{ id: string; endpoint_id: string; event_id: string; conversation_key: string; token: string | null; extended: boolean | null }[]>(
       `WITH input AS (
          SELECT t.*, b.body FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::timestamptz[])
@@ -97,9 +100,14 @@ export class EventStore {
          ON CONFLICT (endpoint_id, conversation_key) DO UPDATE SET owner = EXCLUDED.owner, token = EXCLUDED.token, until = EXCLUDED.until
            WHERE conversation_leases.until <= $8
          RETURNING endpoint_id, conversation_key, token, false AS extended
+       ), extending AS MATERIALIZED (
+         SELECT l.endpoint_id, l.conversation_key FROM conversation_leases l
+         JOIN convs c ON NOT c.fresh AND l.endpoint_id = c.ep AND l.conversation_key = c.conv
+         WHERE l.owner = $12 AND l.until > $8
+         ORDER BY l.endpoint_id, l.conversation_key FOR UPDATE OF l
        ), extended AS (
          UPDATE conversation_leases l SET until = greatest(l.until, $14)
-         FROM convs c WHERE NOT c.fresh AND l.endpoint_id = c.ep AND l.conversation_key = c.conv AND l.owner = $12 AND l.until > $8
+         FROM extending x WHERE l.endpoint_id = x.endpoint_id AND l.conversation_key = x.conversation_key AND l.owner = $12 AND l.until > $8
          RETURNING l.endpoint_id, l.conversation_key, l.token, true AS extended
        ), held AS (
          SELECT * FROM taken UNION ALL SELECT * FROM extended
