@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Queryable } from '@wabridge/database';
+import { bigintArray, intArray, timestamptzArray } from '../database/pg-arrays';
 
 export interface ClaimedDelivery {
   id: string;
@@ -246,7 +247,9 @@ export class DeliveriesRepository {
        SELECT (SELECT count(*) FROM done) AS delivered, (SELECT count(*) FROM cleared) AS cleared, (SELECT count(*) FROM released) AS released,
          (SELECT v FROM lazy_commit) AS commit`,
       [
-        rows.map((r) => r.id), rows.map((r) => r.statusCode ?? null), rows.map((r) => r.latencyMs), rows.map((r) => r.at), succeededEndpoints,
+        // as array literals, not arrays pg converts element by element (ADR 0201)
+        bigintArray(rows.map((r) => r.id)), intArray(rows.map((r) => r.statusCode)), intArray(rows.map((r) => r.latencyMs)), timestamptzArray(rows.map((r) => r.at)),
+        succeededEndpoints,
         releases.map((l) => l.endpointId), releases.map((l) => l.conv), releases.map((l) => l.token),
       ],
     );

@@ -131,6 +131,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private readonly endpointReads = new Map<string, Promise<EndpointRow | undefined>>();
   private cacheGeneration = 0;
   private readonly openedSecrets = new Map<string, { secret: EndpointRow['secret']; previous: EndpointRow['previous_secret']; secrets: string[] }>();
+  private readonly rowSecrets = new WeakMap<EndpointRow, { secrets: string[]; untilMs: number }>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly checkedIps = new Map<string, CheckedTarget>();
   private timer: NodeJS.Timeout | null = null;
@@ -394,6 +395,11 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
    * (ADR 0197: deliveries do not wait for that read; another instance's change is seen within
    * ENDPOINT_CACHE_MS plus one read), up to ENDPOINT_STALE_MS, after which they wait for it.
    */
+  private freshEndpointRow(id: string): EndpointRow | undefined {
+    const c = this.endpointCache.get(id);
+    return c && Date.now() - c.at < ENDPOINT_CACHE_MS ? c.row : undefined;
+  }
+
   private async endpointRow(id: string): Promise<EndpointRow | undefined> {
     const now = Date.now();
     const c = this.endpointCache.get(id);
@@ -512,14 +518,15 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
 
   /** One delivery of a held conversation: lease checked, sent, outcome recorded (and the lease released when it was the last). */
   private async run(hold: Hold, d: ClaimedDelivery, answered: () => void): Promise<void> {
-    const ep = await this.endpointRow(d.endpoint_id);
+    // the cached row without a promise in the common case (ADR 0201)
+    const ep = this.freshEndpointRow(d.endpoint_id) ?? (await this.endpointRow(d.endpoint_id));
     if (!ep) {
       // the endpoint is gone (its deliveries with it)
       this.drop(hold);
       await this.deliveries.release(this.ds, [hold.lease], []);
       return;
     }
-    if (!(await this.renewIfShort(hold, d))) {
+    if (!this.leaseLastsAnAttempt(hold) && !(await this.renewIfShort(hold, d))) {
       // lost (expired and taken over): another instance sends this conversation now
       this.drop(hold);
       return;
@@ -570,6 +577,10 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
    * conversation's lease extended before the attempt, so no other instance can take it over while
    * it is in flight; if the lease was lost meanwhile (expired and taken), it is not attempted here.
    */
+  private leaseLastsAnAttempt(hold: Hold): boolean {
+    return hold.until.getTime() - this.clock.now() >= this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS / 2;
+  }
+
   private async renewIfShort(hold: Hold, d: ClaimedDelivery): Promise<boolean> {
     const now = this.clock.now();
     if (hold.until.getTime() - now >= this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS / 2) return true;
@@ -720,6 +731,17 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
    * IV, so a rotated or changed secret is a new entry; the memo never serves a stale secret).
    */
   private secretsOf(ep: EndpointRow, nowMs: number): string[] {
+    // per row object first (a changed endpoint is a new row object): no key string per delivery (ADR 0201)
+    const mine = this.rowSecrets.get(ep);
+    if (mine && nowMs < mine.untilMs) return mine.secrets;
+    const secrets = this.openSecrets(ep, nowMs);
+    const previousUntil = ep.previous_secret && ep.previous_secret_until ? new Date(ep.previous_secret_until).getTime() : Number.POSITIVE_INFINITY;
+    // while a previous secret still signs, until it stops; after that the row's secrets never change
+    this.rowSecrets.set(ep, { secrets, untilMs: previousUntil > nowMs ? previousUntil : Number.POSITIVE_INFINITY });
+    return secrets;
+  }
+
+  private openSecrets(ep: EndpointRow, nowMs: number): string[] {
     const key = `${ep.id}|${ep.secret.iv}|${ep.previous_secret?.iv ?? ''}|${ep.previous_secret_until ? new Date(ep.previous_secret_until).getTime() > nowMs : ''}`;
     const hit = this.openedSecrets.get(key);
     if (hit && hit.secret === ep.secret && hit.previous === ep.previous_secret) return hit.secrets;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Queryable } from '@wabridge/database';
+import { timestamptzArray } from '../database/pg-arrays';
 import { MappedEvent } from './public-event.mapper';
 
 export type DeliveryOrigin = 'live' | 'replay' | 'test' | 'notice';
@@ -125,7 +126,7 @@ export class EventStore {
         // the bodies as one JSON array, not a text[]: pg escapes every quote of every element of a
         // text[] parameter (~30 µs per event in the bench's profile, ADR 0098)
         // each body serialized once: this array, and the worker sends the same string (ADR 0198)
-        unique.map((e) => e.conversationKey), `[${unique.map((e) => (e.json ??= JSON.stringify(e.body))).join(',')}]`, unique.map((e) => e.occurredAt), now,
+        unique.map((e) => e.conversationKey), `[${unique.map((e) => (e.json ??= JSON.stringify(e.body))).join(',')}]`, timestamptzArray(unique.map((e) => e.occurredAt)), now,
         options.origin ?? 'live', options.exceptEndpoint ?? null, options.fanOut !== false,
         lease?.owner ?? null, lease?.token ?? null, lease?.until ?? null, lease?.blocked ?? [],
       ],
