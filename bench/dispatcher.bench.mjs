@@ -22,6 +22,8 @@ import { machineInfo, row, round, writeResult, ROOT } from './lib/result.mjs';
 import { percentiles } from './lib/load.mjs';
 
 const N = Number(process.env.DISPATCHER_BENCH_N ?? 5000);
+// BENCH_DISPATCHER_ENTRY=<path to main.js>: run another dispatcher build (A/B against an old worktree's dist)
+const DISPATCHER_ENTRY = process.env.BENCH_DISPATCHER_ENTRY ?? join(ROOT, 'apps/dispatcher/dist/main.js');
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge_bench';
 const startedAt = new Date().toISOString();
 const KEY = randomBytes(32);
@@ -179,7 +181,7 @@ async function runDispatcher(tag, { mps, limitsOff = false, count = N, openLoopR
   await produce(topicNumbers, [pn, pn2].filter(Boolean).map((n) => ({ key: n, value: numberEvent(n, Math.min(1000, mps)) })));
   const before = calls.length;
   const proc = await startNodeProcess({
-    name: `dispatcher-${tag}`, entry: join(ROOT, 'apps/dispatcher/dist/main.js'), port,
+    name: `dispatcher-${tag}`, entry: DISPATCHER_ENTRY, port,
     // BENCH_CPU_PROF_DIR=<dir>: a CPU profile of each dispatcher run (written when it stops)
     execArgv: process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [],
     env: {
@@ -253,7 +255,7 @@ async function runSandbox(tag, { mps, count }) {
   await produce(topicNumbers, [{ key: pn, value: numberEvent(pn, mps, { url: sbxUrl, token }) }]);
   const port = await freePort();
   const proc = await startNodeProcess({
-    name: `dispatcher-${tag}`, entry: join(ROOT, 'apps/dispatcher/dist/main.js'), port,
+    name: `dispatcher-${tag}`, entry: DISPATCHER_ENTRY, port,
     env: {
       NODE_ENV: 'production', LOG_LEVEL: 'error', TOPIC_SUFFIX: suffix, KAFKA_PARTITIONS: '3', DATABASE_URL, DATABASE_SCHEMA: schema,
       ENCRYPTION_KEYS: KEYS, KAFKA_GROUP_ID: `dispatcher-${suffix}`, OTEL_SDK_DISABLED: 'true',
