@@ -15,7 +15,9 @@
 //   max            N events produced at once (acks=all, 500 per request), each server in turn:
 //                  deliveries/s = (n-1) / (last arrival - first arrival)
 //   half           open loop at half of the notifier's max for NOTIFIER_BENCH_HALF_SEC, each
-//                  server in turn at the same rate: p50/p99 Kafka timestamp → receiver's 200
+//                  server in turn at the same rate: p50/p99 Kafka timestamp → receiver's 200;
+//                  each starts once its server used < 5 % of a core for 1 s (at most 15 s), so
+//                  the notifier's is not measured while it finishes its max phase
 // A produce probe (one acks=all message every 200 ms) runs during every measured phase.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -23,7 +25,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { benchKafka, createTopic, deleteBenchTopics, produceRoundTrips, startProduceProbe } from './lib/kafka.mjs';
 import { percentiles } from './lib/load.mjs';
-import { freePort, readRssMb, sampleProcess, startNodeProcess } from './lib/process.mjs';
+import { freePort, readRssMb, sampleProcess, startNodeProcess, waitUntilIdle } from './lib/process.mjs';
 import { intEnv, machineInfo, round, row, writeResult, ROOT } from './lib/result.mjs';
 import { startWebhookReceiver, verifyDelivery } from './lib/webhook-receiver.mjs';
 
@@ -191,13 +193,18 @@ async function maxPhase(name, topic, server, secret) {
 }
 
 async function halfPhase(name, topic, server, secret, rate) {
+  // The open loop measures the steady state at that rate: it starts once the server has finished
+  // what its max phase left (the notifier's outcome writes and lease releases go on after the last
+  // delivery arrived), as the baseline, idle since its own max phase, always does.
+  const settle = await waitUntilIdle(server.pid);
+  log(`${name} half: server idle after ${settle.waitedMs} ms (${settle.lastCores} cores${settle.settled ? '' : ', not settled'})`);
   receiver.reset();
   const probe = await startProduceProbe(kafka, probeTopic);
   const usage = sampleProcess(server.pid);
   const open = await produceOpenLoop(topic, `${name}-half`, rate, config.halfSec);
   const complete = await waitForDeliveries(open.events, 60000, `${name} half`);
   const proc = usage.stop();
-  const r = { ...analyse(receiver.reset(), open.events, secret), complete, ...open, probe: await probe.stop(), ...cpuOf(proc, open.events) };
+  const r = { ...analyse(receiver.reset(), open.events, secret), complete, ...open, settle, probe: await probe.stop(), ...cpuOf(proc, open.events) };
   log(`${name} half (${rate}/s for ${config.halfSec} s): p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.delivered}/${open.events}), ${r.cpuMsPerDelivery} ms CPU each; load ${machineInfo().loadAvg.join(' ')}`);
   return r;
 }

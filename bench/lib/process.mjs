@@ -160,3 +160,23 @@ export function sampleProcess(pid, intervalMs = 200) {
     },
   };
 }
+
+/**
+ * Waits until `pid` has used less than `maxCores` of a core over the last `windowMs` (it has
+ * finished what an earlier phase left it: outcome writes, lease releases, catching up), at most
+ * `maxWaitMs`. Returns { waitedMs, settled, lastCores } so a result can say how long it took.
+ */
+export async function waitUntilIdle(pid, { maxCores = 0.05, windowMs = 1000, maxWaitMs = 15000 } = {}) {
+  const started = Date.now();
+  let lastCores = null;
+  for (;;) {
+    const cpu0 = readCpuSeconds(pid);
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, windowMs));
+    const cpu1 = readCpuSeconds(pid);
+    if (cpu0 === null || cpu1 === null) return { waitedMs: Date.now() - started, settled: false, lastCores: null };
+    lastCores = (cpu1 - cpu0) / ((Date.now() - t0) / 1000);
+    if (lastCores < maxCores) return { waitedMs: Date.now() - started, settled: true, lastCores: Math.round(lastCores * 1000) / 1000 };
+    if (Date.now() - started >= maxWaitMs) return { waitedMs: Date.now() - started, settled: false, lastCores: Math.round(lastCores * 1000) / 1000 };
+  }
+}
