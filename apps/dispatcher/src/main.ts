@@ -6,7 +6,7 @@ startLogging('dispatcher', process.env);
 const fatal = installFatalHandlers({ service: 'dispatcher' });
 fatal.onFatal(() => shutdownTelemetry());
 
-import { loadConfigOrExit } from '@wabridge/config';
+import { loadConfigOrExit, releaseMemoryWhenIdle } from '@wabridge/config';
 import { createDispatcherApp } from './app.factory';
 import { DispatcherEnv } from './dispatcher.env';
 
@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   const env = loadConfigOrExit(DispatcherEnv);
   const { url, close } = await createDispatcherApp(env);
   fatal.onFatal(close);
+  // Idle 10 s (no batch, no status): what the boot or the last burst grew goes back to the OS (ADR 0204).
+  releaseMemoryWhenIdle({ idleMs: 10_000, onRelease: (r) => logger('main').info(r, 'idle: memory released') });
   logger('main').info({ url }, 'dispatcher listening (health/metrics only)');
 }
 

@@ -9,7 +9,7 @@ startLogging('gateway', process.env);
 const fatal = installFatalHandlers({ service: 'gateway' });
 fatal.onFatal(() => shutdownTelemetry());
 
-import { ConfigError } from '@wabridge/config';
+import { ConfigError, releaseMemoryWhenIdle } from '@wabridge/config';
 import { createGatewayApp } from './app.factory';
 
 async function main(): Promise<void> {
@@ -18,6 +18,8 @@ async function main(): Promise<void> {
   try {
     const gw = await createGatewayApp(process.env, { print });
     fatal.onFatal(() => gw.close());
+    // Idle 10 s (no request): what the boot or the last burst grew goes back to the OS (ADR 0204).
+    releaseMemoryWhenIdle({ idleMs: 10_000, onRelease: (r) => log.info(r, 'idle: memory released') });
     print(`listening on ${gw.url} (OpenAPI at ${gw.url}/docs); health and metrics on ${gw.managementUrl}`);
   } catch (err) {
     if (err instanceof ConfigError) {

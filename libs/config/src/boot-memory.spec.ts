@@ -1,6 +1,6 @@
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { releaseBootMemory } from './index';
+import { collectGarbage, releaseBootMemory } from './index';
 
 const usedMb = (): number => getHeapStatistics().used_heap_size / 1048576;
 
@@ -29,5 +29,15 @@ describe('releaseBootMemory', () => {
 
     expect(released).toBeDefined();
     expect(usedMb()).toBeLessThan(before - 20);
+  });
+
+  it('with the last-resort flavor, gives the young generation back at once (ADR 0204)', () => {
+    bootLikeAllocation();
+    const newSpaceMb = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_size / 1048576;
+    expect(newSpaceMb()).toBeGreaterThan(16);
+
+    expect(collectGarbage('last-resort')).toBeDefined();
+
+    expect(newSpaceMb()).toBeLessThan(8);
   });
 });

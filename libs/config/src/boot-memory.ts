@@ -1,7 +1,13 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-type GcFunction = (options: { type: 'major'; execution: 'sync'; flavor: 'regular' }) => void;
+/**
+ * `regular`: a full collection. `last-resort`: one that also reduces memory at once — the young
+ * generation back to its minimum and the pages V8 pools for it unmapped (Node 24 keeps them after a
+ * regular one) — at the price of compiled code to redo (ADR 0204).
+ */
+export type CollectionFlavor = 'regular' | 'last-resort';
+type GcFunction = (options: { type: 'major'; execution: 'sync'; flavor: CollectionFlavor }) => void;
 
 export interface BootMemoryRelease {
   /** V8's heap (committed) before and after, MB. */
@@ -30,12 +36,17 @@ export interface BootMemoryRelease {
  * refuses (the service runs on, only with more memory).
  */
 export function releaseBootMemory(): BootMemoryRelease | undefined {
+  return collectGarbage('regular');
+}
+
+/** One full collection of the given flavor (see releaseBootMemory for how it is reached). */
+export function collectGarbage(flavor: CollectionFlavor): BootMemoryRelease | undefined {
   const gc = exposedGc();
   if (!gc) return undefined;
   const heapBefore = getHeapStatistics().total_heap_size;
   const started = performance.now();
   try {
-    gc({ type: 'major', execution: 'sync', flavor: 'regular' });
+    gc({ type: 'major', execution: 'sync', flavor });
   } catch {
     return undefined;
   }

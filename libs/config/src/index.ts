@@ -7,4 +7,5 @@ export {
 } from './production-secrets';
 export { accessTokenAad } from './access-token-aad';
 export { ColumnReseal, describeReseal, parseResealCommandArgs, resealColumns, ResealCommandArgs, ResealOptions, ResealReport, runResealCommand, SealedColumnStore, SealedRow } from './reseal';
-export { BootMemoryRelease, releaseBootMemory } from './boot-memory';
+export { BootMemoryRelease, CollectionFlavor, collectGarbage, releaseBootMemory } from './boot-memory';
+export { IdleMemoryRelease, IdleMemoryReleaseOptions, releaseMemoryWhenIdle } from './idle-memory';

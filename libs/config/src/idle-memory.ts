@@ -1,0 +1,66 @@
+import { performance } from 'node:perf_hooks';
+import { BootMemoryRelease, collectGarbage } from './boot-memory';
+
+export interface IdleMemoryReleaseOptions {
+  /** How long the event loop must have been idle before the collection. */
+  idleMs: number;
+  /** How often the event loop's utilisation is sampled. */
+  sampleEveryMs?: number;
+  /** A sample above this share of busy time (0–1) counts as work and starts the wait again. */
+  busyUtilization?: number;
+  /** Called after each collection (for the log). */
+  onRelease?: (release: BootMemoryRelease) => void;
+  /** Tests: the event loop's utilisation since the previous call (0–1), and the collection. */
+  utilization?: () => number;
+  collect?: () => BootMemoryRelease | undefined;
+}
+
+export interface IdleMemoryRelease {
+  stop(): void;
+}
+
+/**
+ * Hands the memory a burst of work grew back to the OS once the service has been idle a while
+ * (ADR 0204, issue 16): one last-resort collection after `idleMs` in which no sample of the event
+ * loop's utilisation went above `busyUtilization`, then none until work has come and gone again.
+ *
+ * Why not V8 alone: the young generation grows to its maximum (64 MB) during a boot or a burst of
+ * load, and on Node 24 neither shrinking it nor a regular collection gives the pages back (V8 pools
+ * them), while V8's memory reducer, which would, kept judging the idle services' allocation rate
+ * high. Why not at boot (ADR 0145): a service under load pays for a collection's aftermath (young
+ * generation regrown, code recompiled); idle, nobody waits for it. A service that never idles never
+ * collects; one that idles between bursts pays the aftermath once per idle spell of `idleMs`.
+ */
+export function releaseMemoryWhenIdle(options: IdleMemoryReleaseOptions): IdleMemoryRelease {
+  const sampleEveryMs = options.sampleEveryMs ?? 1000;
+  const busy = options.busyUtilization ?? 0.05;
+  const utilization = options.utilization ?? eventLoopUtilization();
+  const collect = options.collect ?? (() => collectGarbage('last-resort'));
+  let idleForMs = 0;
+  let released = false;
+  const timer = setInterval(() => {
+    if (utilization() > busy) {
+      idleForMs = 0;
+      released = false;
+      return;
+    }
+    idleForMs += sampleEveryMs;
+    if (released || idleForMs < options.idleMs) return;
+    released = true;
+    const release = collect();
+    if (release) options.onRelease?.(release);
+  }, sampleEveryMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/** The share of time the event loop was busy since the previous call. */
+function eventLoopUtilization(): () => number {
+  let last = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const delta = performance.eventLoopUtilization(now, last);
+    last = now;
+    return delta.utilization;
+  };
+}
