@@ -75,6 +75,10 @@ export class DispatcherEnv extends BaseEnv {
   @IsInt() @Min(0)
   PAIR_SAFETY_MS = 300;
 
+  /** After this long with an idle event loop, one collection gives the young generation back to the OS (ADR 0204); 0 = never. */
+  @IsInt() @Min(0) @Max(3600000)
+  IDLE_MEMORY_RELEASE_MS = 10000;
+
   /** Number bucket depth in seconds of its mps (small: never bunch beyond Meta's bucket). */
   @IsOptional()
   NUMBER_BURST_SECONDS = 0.25;

@@ -18,8 +18,8 @@ async function main(): Promise<void> {
   try {
     const gw = await createGatewayApp(process.env, { print });
     fatal.onFatal(() => gw.close());
-    // Idle 10 s (no request): what the boot or the last burst grew goes back to the OS (ADR 0204).
-    releaseMemoryWhenIdle({ idleMs: 10_000, onRelease: (r) => log.info(r, 'idle: memory released') });
+    // Idle IDLE_MEMORY_RELEASE_MS (10 s; no request): what the boot or the last burst grew goes back to the OS (ADR 0204).
+    if (gw.env.IDLE_MEMORY_RELEASE_MS > 0) releaseMemoryWhenIdle({ idleMs: gw.env.IDLE_MEMORY_RELEASE_MS, onRelease: (r) => log.info(r, 'idle: memory released') });
     print(`listening on ${gw.url} (OpenAPI at ${gw.url}/docs); health and metrics on ${gw.managementUrl}`);
   } catch (err) {
     if (err instanceof ConfigError) {

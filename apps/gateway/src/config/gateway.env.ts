@@ -7,6 +7,10 @@ export class GatewayEnv extends BaseEnv {
   @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
 
+  /** After this long with an idle event loop, one collection gives the young generation back to the OS (ADR 0204); 0 = never. */
+  @IsInt() @Min(0) @Max(3600000)
+  IDLE_MEMORY_RELEASE_MS = 10000;
+
   /** Bearer token of the operator API `/admin/v1`. Required in production. */
   @ProductionSecret() @IsOptional() @IsString() @MinLength(16)
   ADMIN_TOKEN?: string;
