@@ -1,0 +1,58 @@
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { DataSource } from 'typeorm';
+import type { EventProducer, OutgoingEvent } from '@wabridge/kafka';
+import { AcceptBatcher } from './accept-batcher';
+import type { MessagesRepository, NewMessage } from './messages.repository';
+
+type Gc = (options: { type: 'minor' | 'major'; execution: 'sync' }) => void;
+
+/** V8's gc() for this test only (the flag is set for one new context, then unset). */
+function exposedGc(): Gc {
+  setFlagsFromString('--expose-gc');
+  try {
+    return runInNewContext('gc') as Gc;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+}
+
+const oldSpaceUsed = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.space_used_size ?? 0;
+
+describe('AcceptBatcher', () => {
+  it('leaves nothing of a finished send for a young-generation GC to keep', async () => {
+    const db = { transaction: async <T>(work: (m: unknown) => Promise<T>): Promise<T> => work({}) } as unknown as DataSource;
+    const messages = {
+      insertAcceptedMany: async (_m: unknown, rows: NewMessage[]) => new Set(rows.map((r) => r.id)),
+    } as unknown as MessagesRepository;
+    const producer = { send: async () => undefined } as unknown as EventProducer;
+    const batcher = new AcceptBatcher(db, messages, producer);
+    const gc = exposedGc();
+    gc({ type: 'major', execution: 'sync' });
+    const before = oldSpaceUsed();
+
+    // 4,000 sends, each command holding ~8 KB, in rounds small enough that a round's own
+    // commands (alive until produced) are a small part of it. Before ADR 0207 every captured
+    // command outlived its send until the next full GC, so these scavenges promoted all of it.
+    const rounds = 20;
+    const perRound = 200;
+    for (let r = 0; r < rounds; r++) {
+      const sends = [];
+      for (let i = 0; i < perRound; i++) {
+        const n = r * perRound + i;
+        const row = { id: `m${n}`, tenantId: 't', idempotencyKey: `k${n}` } as unknown as NewMessage;
+        const event = { key: `m${n}`, payload: new Array<number>(1000).fill(n) } as unknown as OutgoingEvent;
+        sends.push(batcher.accept(row, event));
+      }
+      await expect(Promise.all(sends)).resolves.toHaveLength(perRound);
+      gc({ type: 'minor', execution: 'sync' });
+    }
+    gc({ type: 'minor', execution: 'sync' });
+    gc({ type: 'minor', execution: 'sync' });
+
+    const captured = rounds * perRound * 8000;
+    const promoted = oldSpaceUsed() - before;
+    // With the commands kept, ~32 MB (all of it) reached the old generation; without, noise.
+    expect(promoted).toBeLessThan(captured / 4);
+  });
+});
