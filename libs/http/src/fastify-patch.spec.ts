@@ -1,23 +1,8 @@
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { exposedGc, oldSpaceUsed } from '@wabridge/testing';
 import { createHttpApp } from './index';
-
-type Gc = (options: { type: 'minor' | 'major'; execution: 'sync' }) => void;
-
-/** V8's gc() for this test only (the flag is set for one new context, then unset). */
-function exposedGc(): Gc {
-  setFlagsFromString('--expose-gc');
-  try {
-    return runInNewContext('gc') as Gc;
-  } finally {
-    setFlagsFromString('--no-expose-gc');
-  }
-}
-
-const oldSpaceUsed = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.space_used_size ?? 0;
 
 @Controller()
 class SinkController {

@@ -6,3 +6,4 @@ export { ServiceProcess, freePort, REPO_ROOT } from './service-process';
 export { startOtlpReceiver, spanAttribute, OtlpReceiver, OtlpSpan, OtlpAttribute } from './otlp-receiver';
 export { listenInProcess, closeInProcess, InProcessService } from './in-process-service';
 export { sqlLines, sqlOutsideRepositories, NO_SQL_ROLES } from './sql-outside-repositories';
+export { exposedGc, oldSpaceUsed, TestGc } from './gc';

@@ -1,23 +1,8 @@
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { DataSource } from 'typeorm';
 import type { EventProducer, OutgoingEvent } from '@wabridge/kafka';
+import { exposedGc, oldSpaceUsed } from '@wabridge/testing';
 import { AcceptBatcher } from './accept-batcher';
 import type { MessagesRepository, NewMessage } from './messages.repository';
-
-type Gc = (options: { type: 'minor' | 'major'; execution: 'sync' }) => void;
-
-/** V8's gc() for this test only (the flag is set for one new context, then unset). */
-function exposedGc(): Gc {
-  setFlagsFromString('--expose-gc');
-  try {
-    return runInNewContext('gc') as Gc;
-  } finally {
-    setFlagsFromString('--no-expose-gc');
-  }
-}
-
-const oldSpaceUsed = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.space_used_size ?? 0;
 
 describe('AcceptBatcher', () => {
   it('leaves nothing of a finished send for a young-generation GC to keep', async () => {
