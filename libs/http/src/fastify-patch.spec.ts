@@ -10,7 +10,7 @@ import { join } from 'node:path';
  */
 describe('fastify body parser (patched)', () => {
   it('leaves nothing of an answered request for a young-generation GC to keep', () => {
-    const out = execFileSync(process.execPath, ['--expose-gc', join(__dirname, 'fastify-retention.child.cjs')], { encoding: 'utf8', timeout: 60_000 });
+    const out = execFileSync(process.execPath, ['--expose-gc', join(__dirname, 'fastify-retention.child.mjs')], { encoding: 'utf8', timeout: 60_000 });
     const { promoted, bodies, bad } = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { promoted: number; bodies: number; bad: number };
     expect(bad).toBe(0);
     // Unpatched, every request (its 8 KB body string among the rest) reached the old generation.

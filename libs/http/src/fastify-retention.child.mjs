@@ -1,10 +1,13 @@
 // Child process of fastify-patch.spec.ts (ADR 0207): answers POSTs with JSON bodies through
 // fastify's body parser, then prints how many bytes young-generation GCs promoted meanwhile.
 // Its own process (run with --expose-gc), so no other test's leftovers count in its heap.
-'use strict';
-const { Agent, request } = require('node:http');
-const { getHeapSpaceStatistics } = require('node:v8');
-const fastify = require('fastify');
+import { Buffer } from 'node:buffer';
+import { Agent, request } from 'node:http';
+import process from 'node:process';
+import { getHeapSpaceStatistics } from 'node:v8';
+import fastify from 'fastify';
+
+const gc = globalThis.gc;
 
 const oldSpaceUsed = () => getHeapSpaceStatistics().find((s) => s.space_name === 'old_space').space_used_size;
 
@@ -33,7 +36,7 @@ async function main() {
     });
   let bad = 0;
   for (let i = 0; i < 200; i++) if ((await post(i)) !== 202) bad++;
-  global.gc({ type: 'major', execution: 'sync' });
+  gc({ type: 'major', execution: 'sync' });
   const before = oldSpaceUsed();
   const rounds = 20;
   const perRound = 100;
@@ -41,10 +44,10 @@ async function main() {
     const answers = [];
     for (let i = 0; i < perRound; i++) answers.push(post(r * perRound + i));
     for (const status of await Promise.all(answers)) if (status !== 202) bad++;
-    global.gc({ type: 'minor', execution: 'sync' });
+    gc({ type: 'minor', execution: 'sync' });
   }
-  global.gc({ type: 'minor', execution: 'sync' });
-  global.gc({ type: 'minor', execution: 'sync' });
+  gc({ type: 'minor', execution: 'sync' });
+  gc({ type: 'minor', execution: 'sync' });
   const promoted = oldSpaceUsed() - before;
   agent.destroy();
   await app.close();
