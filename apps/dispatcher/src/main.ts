@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const { url, close } = await createDispatcherApp(env);
   fatal.onFatal(close);
   // Idle IDLE_MEMORY_RELEASE_MS (10 s; no batch, no status): what the boot or the last burst grew goes back to the OS (ADR 0204).
-  if (env.IDLE_MEMORY_RELEASE_MS > 0) releaseMemoryWhenIdle({ idleMs: env.IDLE_MEMORY_RELEASE_MS, onRelease: (r) => logger('main').info(r, 'idle: memory released') });
+  releaseMemoryWhenIdle({ idleMs: env.IDLE_MEMORY_RELEASE_MS, onRelease: (r) => logger('main').info(r, 'idle: memory released') });
   logger('main').info({ url }, 'dispatcher listening (health/metrics only)');
 }
 

@@ -26,6 +26,14 @@ describe('releaseMemoryWhenIdle', () => {
     expect(run('BB......')).toEqual([5]);
   });
 
+  it('never collects with idleMs 0 (IDLE_MEMORY_RELEASE_MS=0), however long the loop idles', () => {
+    let collected = 0;
+    const release = releaseMemoryWhenIdle({ idleMs: 0, sampleEveryMs: 1000, utilization: () => 0, collect: () => (collected++, undefined) });
+    jest.advanceTimersByTime(60_000);
+    release.stop();
+    expect(collected).toBe(0);
+  });
+
   it('never collects while work keeps coming', () => {
     expect(run('B..B..B..B..B')).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { BootMemoryRelease, collectGarbage } from './boot-memory';
 
 export interface IdleMemoryReleaseOptions {
-  /** How long the event loop must have been idle before the collection. */
+  /** How long the event loop must have been idle before the collection; 0 = never (nothing runs). */
   idleMs: number;
   /** How often the event loop's utilisation is sampled. */
   sampleEveryMs?: number;
@@ -32,6 +32,7 @@ export interface IdleMemoryRelease {
  * collects; one that idles between bursts pays the aftermath once per idle spell of `idleMs`.
  */
 export function releaseMemoryWhenIdle(options: IdleMemoryReleaseOptions): IdleMemoryRelease {
+  if (options.idleMs <= 0) return { stop: () => undefined };
   const sampleEveryMs = options.sampleEveryMs ?? 1000;
   const busy = options.busyUtilization ?? 0.05;
   const utilization = options.utilization ?? eventLoopUtilization();
