@@ -43,18 +43,6 @@ export interface DeliveryLogRow {
   finished_at: Date | null;
 }
 
-/**
- * The conversation leases named by three text[] parameters (endpoint ids, conversation keys,
- * tokens: $first, $first+1, $first+2), locked in key order — as every statement that gives leases
- * back or extends them locks them; in plan order the consumer and outcome statements deadlocked
- * (ADR 0200). A CTE body: `releasing AS MATERIALIZED (${leasesLockedInKeyOrder(n)})`.
- */
-function leasesLockedInKeyOrder(first: number): string {
-  return `SELECT l.endpoint_id, l.conversation_key FROM conversation_leases l
-         JOIN unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::text[]) AS t(ep, conv, token) ON l.endpoint_id = t.ep AND l.conversation_key = t.conv AND l.token = t.token
-         ORDER BY l.endpoint_id, l.conversation_key FOR UPDATE OF l`;
-}
-
 /** Deliveries: the worker's claims and outcomes, the delivery log, replays. */
 @Injectable()
 export class DeliveriesRepository {
@@ -207,7 +195,11 @@ export class DeliveriesRepository {
       `WITH r AS (
          UPDATE deliveries d SET locked_until = NULL FROM unnest($1::bigint[], $2::timestamptz[]) AS t(id, until)
          WHERE d.id = t.id AND d.status = 'pending' AND d.locked_until = t.until RETURNING 1
-       ), releasing AS MATERIALIZED (${leasesLockedInKeyOrder(3)}), l AS (
+       ), releasing AS MATERIALIZED (
+         SELECT l.endpoint_id, l.conversation_key FROM conversation_leases l
+         JOIN unnest($3::text[], $4::text[], $5::text[]) AS t(ep, conv, token) ON l.endpoint_id = t.ep AND l.conversation_key = t.conv AND l.token = t.token
+         ORDER BY l.endpoint_id, l.conversation_key FOR UPDATE OF l
+       ), l AS (
          DELETE FROM conversation_leases l USING releasing x
          WHERE l.endpoint_id = x.endpoint_id AND l.conversation_key = x.conversation_key RETURNING 1
        )
@@ -242,7 +234,11 @@ export class DeliveriesRepository {
          RETURNING d.id
        ), cleared AS (
          UPDATE endpoints SET failing_since = NULL WHERE id = ANY($5::text[]) AND failing_since IS NOT NULL RETURNING id
-       ), releasing AS MATERIALIZED (${leasesLockedInKeyOrder(6)}), released AS (
+       ), releasing AS MATERIALIZED (
+         SELECT l.endpoint_id, l.conversation_key FROM conversation_leases l
+         JOIN unnest($6::text[], $7::text[], $8::text[]) AS t(ep, conv, token) ON l.endpoint_id = t.ep AND l.conversation_key = t.conv AND l.token = t.token
+         ORDER BY l.endpoint_id, l.conversation_key FOR UPDATE OF l
+       ), released AS (
          DELETE FROM conversation_leases l USING releasing x
          WHERE l.endpoint_id = x.endpoint_id AND l.conversation_key = x.conversation_key RETURNING 1
        ), lazy_commit AS (

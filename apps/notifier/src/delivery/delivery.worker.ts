@@ -389,23 +389,22 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     if (capped) this.again = true;
   }
 
-  /** The cached endpoint row while it is fresh (younger than ENDPOINT_CACHE_MS), without a promise (ADR 0201). */
-  private freshEndpointRow(id: string): EndpointRow | undefined {
-    const c = this.endpointCache.get(id);
-    return c && Date.now() - c.at < ENDPOINT_CACHE_MS ? c.row : undefined;
-  }
-
   /**
    * An endpoint row by id: cached for ENDPOINT_CACHE_MS (a change in this instance forgets its row
    * at once). Past that the cached row is still used while it is read again in the background
    * (ADR 0197: deliveries do not wait for that read; another instance's change is seen within
    * ENDPOINT_CACHE_MS plus one read), up to ENDPOINT_STALE_MS, after which they wait for it.
    */
-  private async endpointRow(id: string): Promise<EndpointRow | undefined> {
-    const fresh = this.freshEndpointRow(id);
-    if (fresh) return fresh;
+  private freshEndpointRow(id: string): EndpointRow | undefined {
     const c = this.endpointCache.get(id);
-    if (c && Date.now() - c.at < ENDPOINT_STALE_MS) {
+    return c && Date.now() - c.at < ENDPOINT_CACHE_MS ? c.row : undefined;
+  }
+
+  private async endpointRow(id: string): Promise<EndpointRow | undefined> {
+    const now = Date.now();
+    const c = this.endpointCache.get(id);
+    if (c && now - c.at < ENDPOINT_CACHE_MS) return c.row;
+    if (c && now - c.at < ENDPOINT_STALE_MS) {
       this.readEndpoint(id).catch((err: unknown) => this.log.warn(`reading endpoint ${id} failed: ${err instanceof Error ? err.message : String(err)}`));
       return c.row;
     }
@@ -527,7 +526,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       await this.deliveries.release(this.ds, [hold.lease], []);
       return;
     }
-    if (!this.leaseLastsAnAttempt(hold) && !(await this.renewLease(hold, d))) {
+    if (!this.leaseLastsAnAttempt(hold) && !(await this.renewIfShort(hold, d))) {
       // lost (expired and taken over): another instance sends this conversation now
       this.drop(hold);
       return;
@@ -573,18 +572,18 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     if (d.target === 'primary') await this.failing(ep, at);
   }
 
-  /** The conversation's lease lasts one more attempt (its timeout plus half the margin). */
-  private leaseLastsAnAttempt(hold: Hold): boolean {
-    return hold.until.getTime() - this.clock.now() >= this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS / 2;
-  }
-
   /**
    * A delivery that waited longer than its lease allows for (its endpoint answered slowly) has its
    * conversation's lease extended before the attempt, so no other instance can take it over while
    * it is in flight; if the lease was lost meanwhile (expired and taken), it is not attempted here.
    */
-  private async renewLease(hold: Hold, d: ClaimedDelivery): Promise<boolean> {
+  private leaseLastsAnAttempt(hold: Hold): boolean {
+    return hold.until.getTime() - this.clock.now() >= this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS / 2;
+  }
+
+  private async renewIfShort(hold: Hold, d: ClaimedDelivery): Promise<boolean> {
     const now = this.clock.now();
+    if (hold.until.getTime() - now >= this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS / 2) return true;
     const until = new Date(now + this.env.NOTIFIER_REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS);
     const ok = await this.deliveries.renew(this.ds, hold.lease, d.id, new Date(now), until);
     if (ok) {
