@@ -49,4 +49,32 @@ describe('dispatcher GraphClient (adapter over libs/meta)', () => {
     const r = await client.send({ ...input, baseUrl: 'http://127.0.0.1:1' });
     expect(r).toEqual({ ok: false, error: expect.objectContaining({ class: 'transient', httpStatus: 0, outcomeUnknown: false }) });
   });
+  it('keeps every socket of a burst of 200 concurrent sends open for the next burst (ADR 0213)', async () => {
+    // A separate client and server: connections are counted from a fresh pool.
+    let connections = 0;
+    const held: ServerResponse[] = [];
+    const burst = createServer((_req, res) => {
+      held.push(res);
+      // All 200 are in flight at once, as a batch's sends are; then they are answered together.
+      if (held.length === 200) for (const r of held.splice(0)) r.end(JSON.stringify({ messages: [{ id: 'wamid.B' }] }));
+    });
+    burst.on('connection', () => void connections++);
+    await new Promise<void>((r) => burst.listen(0, '127.0.0.1', r));
+    const own = new GraphClient(5000);
+    try {
+      const to = { ...input, baseUrl: `http://127.0.0.1:${(burst.address() as AddressInfo).port}` };
+      const round = () => Promise.all(Array.from({ length: 200 }, () => own.send(to)));
+      expect((await round()).every((r) => r.ok)).toBe(true);
+      expect(connections).toBe(200);
+      // Let the answered sockets return to the pool before the next burst.
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await round()).every((r) => r.ok)).toBe(true);
+      // libs/meta's default of 64 free sockets closed 136 of them, which the second burst opened again.
+      expect(connections).toBe(200);
+    } finally {
+      own.close();
+      burst.closeAllConnections();
+      await new Promise((r) => burst.close(r));
+    }
+  });
 });

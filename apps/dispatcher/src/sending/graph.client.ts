@@ -1,4 +1,4 @@
-import { MetaGraphClient } from '@wabridge/meta';
+import { GRAPH_DEFAULTS, MetaGraphClient } from '@wabridge/meta';
 import { GraphError } from '../errors/meta-error-taxonomy';
 
 export type GraphResult =
@@ -23,7 +23,11 @@ export class GraphClient {
   private readonly graph: MetaGraphClient;
 
   constructor(timeoutMs: number) {
-    this.graph = new MetaGraphClient({ timeoutMs });
+    // Every socket of a burst stays open for the next one (ADR 0213): with libs/meta's 64 free
+    // sockets, a batch of a few hundred sends closed the rest and the next batch connected
+    // again (a TLS handshake each with Meta; at 500 sends/s on the e2e bench, TCP connects and
+    // closes in the dispatcher's profile).
+    this.graph = new MetaGraphClient({ timeoutMs, maxFreeSockets: GRAPH_DEFAULTS.maxSockets });
   }
 
   async send(i: GraphSendInput): Promise<GraphResult> {
