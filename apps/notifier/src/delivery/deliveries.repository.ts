@@ -225,27 +225,10 @@ export class DeliveriesRepository {
    */
   async delivered(q: Queryable, rows: { id: string; statusCode?: number; latencyMs: number; at: Date }[], succeededEndpoints: string[], releases: LeaseRef[] = []): Promise<void> {
     if (rows.length === 0) return;
+    // the statement is the function `notifier_delivered` (migration 1766000000300, ADR 0208): planned once per
+    // session by PL/pgSQL, not for every group; its SQL is the statement this method sent before
     await q.query(
-      `WITH done AS (
-         UPDATE deliveries d SET status = 'delivered', attempts = d.attempts + 1, last_status_code = t.code, last_latency_ms = t.latency, last_error = NULL,
-           last_attempt_at = t.at, finished_at = t.at, locked_until = NULL
-         FROM unnest($1::bigint[], $2::int[], $3::int[], $4::timestamptz[]) AS t(id, code, latency, at)
-         WHERE d.id = t.id
-         RETURNING d.id
-       ), cleared AS (
-         UPDATE endpoints SET failing_since = NULL WHERE id = ANY($5::text[]) AND failing_since IS NOT NULL RETURNING id
-       ), releasing AS MATERIALIZED (
-         SELECT l.endpoint_id, l.conversation_key FROM conversation_leases l
-         JOIN unnest($6::text[], $7::text[], $8::text[]) AS t(ep, conv, token) ON l.endpoint_id = t.ep AND l.conversation_key = t.conv AND l.token = t.token
-         ORDER BY l.endpoint_id, l.conversation_key FOR UPDATE OF l
-       ), released AS (
-         DELETE FROM conversation_leases l USING releasing x
-         WHERE l.endpoint_id = x.endpoint_id AND l.conversation_key = x.conversation_key RETURNING 1
-       ), lazy_commit AS (
-         SELECT set_config('synchronous_commit', 'off', true) AS v
-       )
-       SELECT (SELECT count(*) FROM done) AS delivered, (SELECT count(*) FROM cleared) AS cleared, (SELECT count(*) FROM released) AS released,
-         (SELECT v FROM lazy_commit) AS commit`,
+      `SELECT notifier_delivered($1::bigint[], $2::int[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[])`,
       [
         // as array literals, not arrays pg converts element by element (ADR 0201)
         bigintArray(rows.map((r) => r.id)), intArray(rows.map((r) => r.statusCode)), intArray(rows.map((r) => r.latencyMs)), timestamptzArray(rows.map((r) => r.at)),
