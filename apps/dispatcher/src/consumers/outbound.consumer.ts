@@ -27,6 +27,31 @@ const FETCH_WAIT_BUSY_MS = 25;
  */
 const FETCH_WAIT_IDLE_MS = 1000;
 
+/**
+ * Batches of one `wa.outbound.requested.v1` partition in flight at once (ADR 0212): the next
+ * batch is admitted while earlier ones wait for Graph, in offset order, and offsets are
+ * committed in order. A bound on memory and on sends whose outcome a crash leaves unknown, not
+ * a throughput knob: a partition is fetched again once its last batch is admitted, so batches
+ * grow with the time admission takes. Retry tiers keep one (their partitions pause until the
+ * head is due).
+ */
+export const REQUESTED_BATCHES_IN_FLIGHT = 4;
+
+/** A partition's batches in flight: how many, their commit chain, and the admission order. */
+interface PartitionWork {
+  count: number;
+  /** The offset after the last batch handed over. */
+  next: bigint;
+  /** Resolves true when every batch so far was durable and committed, false after a failure. */
+  committed: Promise<boolean>;
+  /** Resolves when the last batch handed over was admitted (its slots booked). */
+  admitted: Promise<void>;
+  /** The last batch handed over is not admitted yet (the partition is paused meanwhile). */
+  admitting: boolean;
+  /** First offset of the first batch that failed: read again from there once the others settled. */
+  failedFrom: string | null;
+}
+
 export interface OutboundConsumerOptions {
   groupId: string;
   topicSuffix?: string;
@@ -40,7 +65,7 @@ export interface OutboundConsumerOptions {
 
 /**
  * The hot path's consumer: kafkajs `eachBatch` over `wa.outbound.requested.v1` and the retry
- * tiers, one partition batch at a time and in order. It uses kafkajs directly (with
+ * tiers, each partition's batches in order. It uses kafkajs directly (with
  * @wabridge/kafka's codec, producer and DLQ headers) instead of the per-message Nest transport
  * because sending needs the whole batch: one claim query, per-number concurrency and limiter
  * slots across messages (ADR 0030). Offsets are resolved only after the batch is durable.
@@ -51,18 +76,22 @@ export interface OutboundConsumerOptions {
  * A batch may take seconds (its sends wait for their limiter slots), and kafkajs fetches the
  * next round for *every* partition of a broker only after all batches of the last round have
  * returned. So the handler does not wait for the sends: it hands the batch to the processor,
- * pauses that partition and returns. When the batch is durable its offset is committed
- * (autoCommit is off; resolving only moves the fetch position) and the partition resumes, so
- * each partition is still processed in order, one batch at a time, while a slow number never
- * holds up the fetches of other numbers' partitions or of the retry tiers.
+ * pauses that partition and returns. A partition of the requested topic resumes as soon as its
+ * batch is admitted (claimed, checked, slots booked in order), not when it is durable (ADR
+ * 0212): its next batch is admitted while the earlier ones wait for Graph, up to
+ * REQUESTED_BATCHES_IN_FLIGHT at once, each admitted after the one before it. Offsets are
+ * committed (autoCommit is off; resolving only moves the fetch position) in order, a batch's
+ * only once it and every batch before it are durable. A slow number never holds up the fetches
+ * of other numbers' partitions or of the retry tiers, and a slow Graph answer no longer holds
+ * up the next batch of its own partition.
  */
 export class OutboundConsumer {
   private readonly log = new Logger('OutboundConsumer');
   private consumer: Consumer | null = null;
   /** Pending resumes of paused partitions and when they are due. */
   private readonly timers = new Map<NodeJS.Timeout, number>();
-  /** Batches handed to the processor and not yet committed, by `topic|partition`. */
-  private readonly inflight = new Map<string, Promise<void>>();
+  /** Batches handed to the processor and not yet committed, by `topic|partition` (ADR 0212). */
+  private readonly inflight = new Map<string, PartitionWork>();
   private stopping = false;
   private readonly tierByTopic = new Map<string, number>();
   private readonly requestedTopic: string;
@@ -151,14 +180,17 @@ export class OutboundConsumer {
   private async eachBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
     const key = `${batch.topic}|${batch.partition}`;
-    // A paused partition's batch that was already fetched: the running one will resume it.
-    if (this.stopping || this.inflight.has(key)) return;
     const tierDelay = this.tierByTopic.get(batch.topic);
+    const running = this.inflight.get(key);
+    // A paused partition's batch that was already fetched: the running ones will resume it.
+    if (this.stopping || (running && (running.admitting || running.failedFrom !== null || running.count >= REQUESTED_BATCHES_IN_FLIGHT || tierDelay !== undefined))) return;
     const items: WorkItem[] = [];
     const offsets: string[] = [];
     let pauseUntil: number | null = null;
     for (const m of batch.messages) {
       if (!p.isRunning() || p.isStale()) return;
+      // Already handed over with an earlier batch still in flight (a fetch never repeats them, but be sure).
+      if (running && BigInt(m.offset) < running.next) continue;
       const decoded = decodeValue(m.value);
       if (tierDelay === undefined) {
         const v = decoded.ok ? validateContract(OutboundRequestedV1, decoded.value) : decoded;
@@ -182,31 +214,74 @@ export class OutboundConsumer {
     const partition = { topic: batch.topic, partitions: [batch.partition] };
     const consumer = this.consumer;
     if (!consumer) return;
-    consumer.pause([partition]);
     if (offsets.length === 0) {
+      consumer.pause([partition]);
       this.resumeAt(batch.topic, batch.partition, pauseUntil ?? this.clock.now());
       return;
     }
+    // A retry tier keeps one batch at a time; so does a partition that must wait for its head.
+    const limit = tierDelay === undefined && pauseUntil === null ? REQUESTED_BATCHES_IN_FLIGHT : 1;
+    const state: PartitionWork = running ?? { count: 0, next: 0n, committed: Promise.resolve(true), admitted: Promise.resolve(), admitting: false, failedFrom: null };
+    this.inflight.set(key, state);
+    state.count++;
+    // Paused until this batch is admitted: what arrives meanwhile makes the next batch, so a
+    // batch is as large as the time one takes to admit, whatever Graph's latency.
+    consumer.pause([partition]);
+    state.admitting = true;
     // Moves this consumer's fetch position past the batch; nothing is committed yet.
     for (const o of offsets) p.resolveOffset(o);
-    const next = (BigInt(offsets[offsets.length - 1]!) + 1n).toString();
-    const work = this.processor.process(items).then(
-      async () => {
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]).catch((err: Error) => {
-          // Lost the partition meanwhile (rebalance): its new owner redoes the batch from the
-          // last commit, and every copy of a message after the first is skipped (versions).
-          this.log.warn(`commit ${batch.topic}[${batch.partition}]@${next} failed: ${err.message}`);
-        });
-        this.resumeAt(batch.topic, batch.partition, pauseUntil ?? this.clock.now());
-      },
-      (err: Error) => {
-        // Not durable: read the batch again from its first offset after a pause.
+    state.next = BigInt(offsets[offsets.length - 1]!) + 1n;
+    const next = state.next.toString();
+    let admitted!: () => void;
+    const admittedNow = new Promise<void>((r) => (admitted = r));
+    void admittedNow.then(() => {
+      state.admitting = false;
+      this.resumeIfFree(batch.topic, batch.partition, state, limit, pauseUntil);
+    });
+    const work = this.processor.process(items, { after: state.admitted, admitted });
+    // A batch that ended was admitted, whether or not the processor said so.
+    void work.then(admitted, admitted);
+    state.admitted = admittedNow;
+    const previous = state.committed;
+    state.committed = Promise.all([previous, work.then(() => null, (err: Error) => err)]).then(async ([earlierOk, err]) => {
+      if (err) {
+        // Not durable: read the batch again from its first offset once the batches after it settled.
         this.log.error(`batch ${batch.topic}[${batch.partition}]@${offsets[0]} failed, retrying: ${err.message}`);
-        consumer.seek({ topic: batch.topic, partition: batch.partition, offset: offsets[0]! });
-        this.resumeAt(batch.topic, batch.partition, this.clock.now() + RETRY_FAILED_BATCH_MS);
-      },
-    ).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, work);
+        if (earlierOk) state.failedFrom = offsets[0]!;
+        return false;
+      }
+      // A batch after a failed one is read again with it; never commit past a failure.
+      if (!earlierOk) return false;
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]).catch((e: Error) => {
+        // Lost the partition meanwhile (rebalance): its new owner redoes the batch from the
+        // last commit, and every copy of a message after the first is skipped (versions).
+        this.log.warn(`commit ${batch.topic}[${batch.partition}]@${next} failed: ${e.message}`);
+      });
+      return true;
+    });
+    void state.committed.then(() => this.batchDone(batch.topic, batch.partition, key, state, limit, pauseUntil));
+  }
+
+  /** A batch committed (or failed): resume its partition, or read it again after a failure. */
+  private batchDone(topic: string, partition: number, key: string, state: PartitionWork, limit: number, pauseUntil: number | null): void {
+    state.count--;
+    if (state.failedFrom !== null) {
+      this.consumer?.pause([{ topic, partitions: [partition] }]);
+      if (state.count > 0) return;
+      this.inflight.delete(key);
+      this.consumer?.seek({ topic, partition, offset: state.failedFrom });
+      this.resumeAt(topic, partition, this.clock.now() + RETRY_FAILED_BATCH_MS);
+      return;
+    }
+    if (state.count === 0) this.inflight.delete(key);
+    this.resumeIfFree(topic, partition, state, limit, pauseUntil);
+  }
+
+  /** Resumes the partition once its last batch was admitted, fewer than `limit` are in flight and none failed. */
+  private resumeIfFree(topic: string, partition: number, state: PartitionWork, limit: number, pauseUntil: number | null): void {
+    if (state.admitting || state.failedFrom !== null || state.count >= limit) return;
+    // Called when a batch is admitted and when one is done; resuming a partition that runs is harmless.
+    this.resumeAt(topic, partition, pauseUntil ?? this.clock.now());
   }
 
   /**
@@ -252,7 +327,7 @@ export class OutboundConsumer {
     this.timers.clear();
     const consumer = this.consumer;
     if (consumer) consumer.pause([this.requestedTopic, ...this.tierByTopic.keys()].map((topic) => ({ topic })));
-    await Promise.allSettled([...this.inflight.values()]);
+    await Promise.allSettled([...this.inflight.values()].map((w) => w.committed));
     await consumer?.disconnect().catch((err: Error) => this.log.error(`disconnect: ${err.message}`));
     this.consumer = null;
   }

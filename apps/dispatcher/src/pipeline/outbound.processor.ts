@@ -12,6 +12,15 @@ export type { WorkItem } from '../messages/work-item';
 
 const tracer = () => trace.getTracer(TRACER);
 
+/**
+ * Marks a promise of the batch's rest as handled: it is awaited once every group was admitted,
+ * and a rejection before that (Kafka or the database down) must fail the batch, not the process.
+ */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
 function endSpan(span: Span, err?: unknown): void {
   if (err !== undefined) recordError(span, err);
   span.end();
@@ -35,26 +44,45 @@ export class OutboundProcessor {
     private readonly lifecycle: MessageLifecycle,
   ) {}
 
-  async process(items: WorkItem[]): Promise<void> {
-    if (items.length === 0) return;
-    const rows = await this.admission.claim(items);
-    const byNumber = new Map<string, WorkItem[]>();
-    for (const item of items) {
-      const list = byNumber.get(item.request.phoneNumberId) ?? [];
-      list.push(item);
-      byNumber.set(item.request.phoneNumberId, list);
+  /**
+   * `order` lets a partition's next batch run while this one waits for Graph (ADR 0212): the
+   * batch is claimed at once, but admitted (slots booked, in the group's order) only after
+   * `order.after` resolves, and `order.admitted` is called once every item of this batch was
+   * admitted and scheduled (or the batch failed), so consecutive batches book in offset order.
+   */
+  async process(items: WorkItem[], order?: { after?: Promise<void>; admitted?: () => void }): Promise<void> {
+    let admittedCalled = false;
+    const admitted = (): void => {
+      if (admittedCalled) return;
+      admittedCalled = true;
+      order?.admitted?.();
+    };
+    try {
+      if (items.length === 0) return;
+      const rows = await this.admission.claim(items);
+      if (order?.after) await order.after;
+      const byNumber = new Map<string, WorkItem[]>();
+      for (const item of items) {
+        const list = byNumber.get(item.request.phoneNumberId) ?? [];
+        list.push(item);
+        byNumber.set(item.request.phoneNumberId, list);
+      }
+      const started = await Promise.allSettled([...byNumber].map(([phoneNumberId, group]) => this.startNumber(phoneNumberId, group, rows)));
+      admitted();
+      const work = started.map((r) => (r.status === 'fulfilled' ? Promise.all(r.value).then(() => undefined) : Promise.reject(r.reason as Error)));
+      const results = await Promise.allSettled(work);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    } finally {
+      admitted();
     }
-    const work: Promise<void>[] = [];
-    for (const [phoneNumberId, group] of byNumber) work.push(this.processNumber(phoneNumberId, group, rows));
-    const results = await Promise.allSettled(work);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
   }
 
-  private async processNumber(phoneNumberId: string, group: WorkItem[], rows: Map<string, MessageRow>): Promise<void> {
+  /** Admits and schedules a number's items in order; returns what is left of them (sends, transitions). */
+  private async startNumber(phoneNumberId: string, group: WorkItem[], rows: Map<string, MessageRow>): Promise<Promise<unknown>[]> {
     const pending: Promise<unknown>[] = [];
-    const ctx = await this.admission.numberContext(phoneNumberId, group);
     try {
+      const ctx = await this.admission.numberContext(phoneNumberId, group);
       for (const item of group) await this.start(item, rows.get(item.request.id), ctx, pending);
     } catch (err) {
       // A later item failed (database or Kafka down): the sends already started still run;
@@ -62,7 +90,7 @@ export class OutboundProcessor {
       await Promise.allSettled(pending);
       throw err;
     }
-    await Promise.all(pending);
+    return pending;
   }
 
   /**
@@ -85,16 +113,16 @@ export class OutboundProcessor {
     }, parent);
     const spanCtx = trace.setSpan(parent, span);
     const rest = await context.with(spanCtx, () => runWithLogContext({ tenant_id: item.request.tenantId, message_id: item.request.id }, async () => {
-      if (row?.created) pending.push(this.lifecycle.accepted(item.request));
+      if (row?.created) pending.push(handled(this.lifecycle.accepted(item.request)));
       return this.admitAndSchedule(item, row, ctx);
     })).catch((err: unknown) => {
       endSpan(span, err);
       throw err;
     });
-    pending.push((rest ? rest.pending : Promise.resolve()).then(() => endSpan(span), (err: unknown) => {
+    pending.push(handled((rest ? rest.pending : Promise.resolve()).then(() => endSpan(span), (err: unknown) => {
       endSpan(span, err);
       throw err;
-    }));
+    })));
   }
 
   /**
