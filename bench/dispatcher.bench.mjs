@@ -22,6 +22,11 @@ import { machineInfo, row, round, writeResult, ROOT } from './lib/result.mjs';
 import { percentiles } from './lib/load.mjs';
 
 const N = Number(process.env.DISPATCHER_BENCH_N ?? 5000);
+// DISPATCHER_BENCH_GRAPH_LATENCY_MS: the Graph stub answers this long after a request arrived
+// (its call is logged on arrival); 0 = at once. Meta answers in ~100–300 ms, not a loopback's 1 ms.
+const GRAPH_LATENCY_MS = Number(process.env.DISPATCHER_BENCH_GRAPH_LATENCY_MS ?? 0);
+// DISPATCHER_BENCH_LAT_RATE: the `lat` phase's open-loop rate (msg/s); its result row keeps the name.
+const LAT_RATE = Number(process.env.DISPATCHER_BENCH_LAT_RATE ?? 700);
 // BENCH_DISPATCHER_ENTRY=<path to main.js>: run another dispatcher build (A/B against an old worktree's dist)
 const DISPATCHER_ENTRY = process.env.BENCH_DISPATCHER_ENTRY ?? join(ROOT, 'apps/dispatcher/dist/main.js');
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wabridge_bench';
@@ -60,13 +65,23 @@ const stub = createServer((req, res) => {
       if (b.t < 1) throttled = true; else b.t -= 1;
     }
     calls.push({ at, pn, id: body.biz_opaque_callback_data, requestedAt: body.requested_at_hint, throttled });
-    if (throttled) {
-      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"code":130429,"message":"Rate limit hit"}}');
+    // The wamid is fixed on arrival: answers sent later must not share one.
+    const wamid = `wamid.${calls.length}`;
+    if (GRAPH_LATENCY_MS > 0) {
+      setTimeout(() => answer(res, throttled, wamid), GRAPH_LATENCY_MS);
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(`{"messaging_product":"whatsapp","messages":[{"id":"wamid.${calls.length}"}]}`);
+    answer(res, throttled, wamid);
   });
 });
+
+function answer(res, throttled, wamid) {
+  if (throttled) {
+    res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"code":130429,"message":"Rate limit hit"}}');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json' }).end(`{"messaging_product":"whatsapp","messages":[{"id":"${wamid}"}]}`);
+}
 stub.keepAliveTimeout = 65000;
 await new Promise((r) => stub.listen(0, '127.0.0.1', r));
 const stubUrl = `http://127.0.0.1:${stub.address().port}`;
@@ -299,7 +314,7 @@ try {
   if (want('m200')) results.mps200 = await runDispatcher('m200', { mps: 200, count: 5000 });
   if (want('two')) results.two200 = await runDispatcher('two', { mps: 200, count: 5000, twoNumbers: true });
   if (want('sandbox')) results.sandbox200 = await runSandbox('sbx', { mps: 200, count: 5000 });
-  if (want('lat')) results.latency1000 = await runDispatcher('lat', { mps: 1000, openLoopRate: 700, openLoopSec: 10 });
+  if (want('lat')) results.latency1000 = await runDispatcher('lat', { mps: 1000, openLoopRate: LAT_RATE, openLoopSec: 10 });
 } finally {
   stub.close();
   for (const s of suffixes) await deleteBenchTopics(kafka, s, [], []).catch(() => undefined);
