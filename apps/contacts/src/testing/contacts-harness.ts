@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test helpers: HTTP answers and webhook JSON of any shape */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { loadConfig, SecretBox } from '@wabridge/config';

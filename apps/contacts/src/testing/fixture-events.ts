@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test helpers: HTTP answers and webhook JSON of any shape */
 import { InboundMessageV1, INBOUND_MESSAGE_TYPES, InboundMessageType } from '@wabridge/contracts';
 import { fixtureFiles, uniqueFixture } from '@wabridge/testing';
 

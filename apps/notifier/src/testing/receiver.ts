@@ -6,7 +6,7 @@ export interface Received {
   id: string;
   timestamp: number;
   signature: string;
-  body: { type: string; timestamp: string; data: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: { type: string; timestamp: string; data: Record<string, any> };
   raw: string;
   at: number;
   /** Which of the receiver's secrets signed it (verified independently of the notifier's code). */
