@@ -49,13 +49,20 @@ describe('throughput rule under load', () => {
     // The bucket's invariant holds however the requests bunch up on a busy machine: never more
     // than one second's burst plus mps × elapsed seconds accepted.
     expect(ok).toBeLessThanOrEqual(MPS * (result.elapsedMs / 1000 + 1) + 2);
-    // Past the first second the initial burst is gone and the split is about 50/50.
+    // Past the first second the initial burst is gone: offered more than its rate, the number
+    // accepts about `MPS` per second and refuses the rest. Counted against the seconds the
+    // generator actually spent there, not as a share of what it offered: on a busy machine the
+    // generator lags and offers less than 2 × MPS, so the refused share falls while the
+    // accepted rate stays the bucket's (the share form failed CI once at 0.27 for > 0.3).
     const steady = result.timeline.filter((e) => e.atMs >= 1000);
-    const steadyThrottled = steady.filter((e) => e.outcome === '400:130429').length / steady.length;
-    expect(steadyThrottled).toBeGreaterThan(0.3);
-    expect(steadyThrottled).toBeLessThan(0.7);
-    expect(throttled / result.started).toBeGreaterThan(0.2);
-    expect(throttled / result.started).toBeLessThan(0.65);
+    const steadySec = (Math.max(...steady.map((e) => e.atMs)) - 1000) / 1000;
+    const steadyOk = steady.filter((e) => e.outcome === '200').length;
+    expect(steadySec).toBeGreaterThan(2);
+    expect(steadyOk).toBeGreaterThanOrEqual(0.6 * MPS * steadySec);
+    expect(steadyOk).toBeLessThanOrEqual(MPS * (steadySec + 1) + 2);
+    // (with the bound above and the one on `ok`, a rule that refused nothing fails: 2 × MPS is
+    // offered for 4 s)
+    expect(throttled).toBeGreaterThan(0);
   });
 
   it('refuses none at 0.9 × the configured mps', async () => {
