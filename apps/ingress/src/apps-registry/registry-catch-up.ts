@@ -16,6 +16,8 @@ export class RegistryCatchUp {
   private targets: Map<string, bigint> | null = null;
   private snapshotting: Promise<Map<string, bigint>> | null = null;
   private done = false;
+  private retry: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -60,6 +62,28 @@ export class RegistryCatchUp {
       }
       await new Promise((r) => setTimeout(r, this.pollMs));
     }
+  }
+
+  /**
+   * `wait` at boot, so readiness turns true without a first webhook. A failed read of where the
+   * registry stands (Kafka away, a topic just created and not served yet) is tried again every
+   * `retryMs` until it succeeds or `stop` is called: before, it was tried again only with the
+   * first normalizer batch, so an instance that no webhook reached stayed unready.
+   */
+  startAtBoot(retryMs = 1000): void {
+    if (this.stopped || this.done) return;
+    this.wait().catch((err: Error) => {
+      if (this.stopped) return;
+      this.log.warn(`registry catch-up: ${err.message}; trying again in ${retryMs} ms`);
+      this.retry = setTimeout(() => this.startAtBoot(retryMs), retryMs);
+      this.retry.unref();
+    });
+  }
+
+  /** No more retries at boot (shutdown). */
+  stop(): void {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
   }
 
   private async snapshot(): Promise<Map<string, bigint>> {

@@ -65,10 +65,11 @@ export class NormalizerService implements OnModuleInit, OnApplicationBootstrap, 
 
   onApplicationBootstrap(): void {
     // Read the registry to its end now, not at the first webhook: readiness depends on it.
-    this.catchUp.wait().catch((err: Error) => this.log.warn(`registry catch-up: ${err.message}; retried with the first batch`));
+    this.catchUp.startAtBoot();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.catchUp.stop();
     await this.pruneJob.stop();
     await this.writer.close();
   }
