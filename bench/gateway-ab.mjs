@@ -9,6 +9,7 @@
 // A build to compare against: `git worktree add --detach /tmp/old <commit>`, a node_modules in it
 // whose `@wabridge/*` links point at its own libs, then its dist (tsc) — see ADR 0118.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { benchKafka, deleteBenchTopics, messageCount } from './lib/kafka.mjs';
@@ -42,16 +43,31 @@ async function start(label, entry) {
     return { body: Buffer.from(JSON.stringify(b)), headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'idempotency-key': `${runTag}-${i}` } }; };
   gws[label] = { proc, suffix, next, ok: 0, segs: { closed: [], open: [] } };
 }
+// CPU of the Postgres backends serving a gateway (application_name = its schema, ADR 0210):
+// pids from pg_stat_activity, utime+stime from /proc (the bench runs on the database's machine).
+let stats;
+const procCpu = (pid) => { try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100; } catch { return 0; } };
+async function backendCpu(l) {
+  const { rows } = await stats.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [`gateway_${gws[l].suffix}`]);
+  return new Map(rows.map((r) => [r.pid, procCpu(r.pid)]));
+}
+function backendCpuSince(before, after) {
+  let s = 0;
+  for (const [pid, cpu] of after) s += cpu - (before.get(pid) ?? 0);
+  for (const [pid, cpu] of before) if (!after.has(pid)) s += Math.max(0, procCpu(pid) - cpu); // closed meanwhile: its last reading
+  return s;
+}
 const res = [];
 try {
+  stats = new pg.Client({ connectionString: benchDatabaseUrl() }); await stats.connect();
   await start('A', entryA); await start('B', entryB);
   for (const l of ['A', 'B']) await closedLoop({ url: gws[l].proc.url, path: '/v1/messages', connections: 16, durationSec: 3, makeRequest: gws[l].next });
   const run = async (l, mode) => {
-    const g = gws[l]; const c0 = readCpuSeconds(g.proc.pid); const l0 = loadavg()[0];
+    const g = gws[l]; const b0 = await backendCpu(l); const c0 = readCpuSeconds(g.proc.pid); const l0 = loadavg()[0];
     const s = mode === 'closed' ? await closedLoop({ url: g.proc.url, path: '/v1/messages', connections: 64, durationSec: seg, makeRequest: g.next })
       : await openLoop({ url: g.proc.url, path: '/v1/messages', rate, durationSec: seg, makeRequest: g.next });
-    const cpu = readCpuSeconds(g.proc.pid) - c0; g.ok += s.ok;
-    const r = { l, mode, rps: s.rps, p50: s.latencyMs.p50, p99: s.latencyMs.p99, cpuMsPerOk: +(cpu * 1000 / s.ok).toFixed(3), cores: +(cpu / seg).toFixed(2), load: +l0.toFixed(1), bad: s.non2xx + s.errors };
+    const cpu = readCpuSeconds(g.proc.pid) - c0; g.ok += s.ok; const pgCpu = backendCpuSince(b0, await backendCpu(l));
+    const r = { l, mode, rps: s.rps, p50: s.latencyMs.p50, p99: s.latencyMs.p99, cpuMsPerOk: +(cpu * 1000 / s.ok).toFixed(3), pgCpuMsPerOk: +(pgCpu * 1000 / s.ok).toFixed(3), cores: +(cpu / seg).toFixed(2), load: +l0.toFixed(1), bad: s.non2xx + s.errors };
     res.push(r); log(JSON.stringify(r));
   };
   for (let i = 0; i < rounds; i++) {
@@ -62,10 +78,11 @@ try {
   for (const l of ['A', 'B']) { const inK = await messageCount(kafka, `wa.outbound.requested.v1.${gws[l].suffix}`); log(`${l}: accepted ${gws[l].ok}, in kafka ${inK}`); }
   const med = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
   for (const mode of ['closed', 'open']) for (const l of ['A', 'B']) { const rr = res.filter((r) => r.l === l && r.mode === mode);
-    log(`${mode} ${l}: median rps ${med(rr.map((r) => r.rps))} cpu/ok ${med(rr.map((r) => r.cpuMsPerOk))} p50 ${med(rr.map((r) => r.p50))} p99 ${med(rr.map((r) => r.p99))} | cpu/ok all ${rr.map((r) => r.cpuMsPerOk).join(',')} | p99 all ${rr.map((r) => Math.round(r.p99)).join(',')}`); }
+    log(`${mode} ${l}: median rps ${med(rr.map((r) => r.rps))} cpu/ok ${med(rr.map((r) => r.cpuMsPerOk))} pg cpu/ok ${med(rr.map((r) => r.pgCpuMsPerOk))} p50 ${med(rr.map((r) => r.p50))} p99 ${med(rr.map((r) => r.p99))} | cpu/ok all ${rr.map((r) => r.cpuMsPerOk).join(',')} | p99 all ${rr.map((r) => Math.round(r.p99)).join(',')}`); }
   for (const mode of ['closed', 'open']) { const a = res.filter((r) => r.l === 'A' && r.mode === mode), b = res.filter((r) => r.l === 'B' && r.mode === mode);
-    log(`${mode} paired B/A cpu/ok ratios: ${a.map((x, i) => (b[i].cpuMsPerOk / x.cpuMsPerOk).toFixed(2)).join(' ')}; rps B/A: ${a.map((x, i) => (b[i].rps / x.rps).toFixed(2)).join(' ')}`); }
+    log(`${mode} paired B/A cpu/ok ratios: ${a.map((x, i) => (b[i].cpuMsPerOk / x.cpuMsPerOk).toFixed(2)).join(' ')}; pg cpu/ok: ${a.map((x, i) => (b[i].pgCpuMsPerOk / x.pgCpuMsPerOk).toFixed(2)).join(' ')}; p99: ${a.map((x, i) => (b[i].p99 / x.p99).toFixed(2)).join(' ')}; rps B/A: ${a.map((x, i) => (b[i].rps / x.rps).toFixed(2)).join(' ')}`); }
 } finally {
+  await stats?.end().catch(() => {});
   for (const g of Object.values(gws)) await g.proc.stop().catch(() => {});
   const client = new pg.Client({ connectionString: benchDatabaseUrl() }); await client.connect();
   for (const g of Object.values(gws)) { await client.query(`DROP SCHEMA IF EXISTS "gateway_${g.suffix}" CASCADE`).catch(() => {}); await deleteBenchTopics(kafka, g.suffix, [], [`bench-gateway-${g.suffix}`]).catch(() => {}); }

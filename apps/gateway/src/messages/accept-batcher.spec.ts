@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import type { EventProducer, OutgoingEvent } from '@wabridge/kafka';
 import { exposedGc, oldSpaceUsed } from '@wabridge/testing';
 import { AcceptBatcher } from './accept-batcher';
@@ -6,12 +5,15 @@ import type { MessagesRepository, NewMessage } from './messages.repository';
 
 describe('AcceptBatcher', () => {
   it('leaves nothing of a finished send for a young-generation GC to keep', async () => {
-    const db = { transaction: async <T>(work: (m: unknown) => Promise<T>): Promise<T> => work({}) } as unknown as DataSource;
     const messages = {
-      insertAcceptedMany: async (_m: unknown, rows: NewMessage[]) => new Set(rows.map((r) => r.id)),
+      acceptMany: async (rows: NewMessage[], whileOpen: (ids: Set<string>) => Promise<void>) => {
+        const ids = new Set(rows.map((r) => r.id));
+        await whileOpen(ids);
+        return ids;
+      },
     } as unknown as MessagesRepository;
     const producer = { send: async () => undefined } as unknown as EventProducer;
-    const batcher = new AcceptBatcher(db, messages, producer);
+    const batcher = new AcceptBatcher(messages, producer);
     const gc = exposedGc();
     gc({ type: 'major', execution: 'sync' });
     const before = oldSpaceUsed();

@@ -1,5 +1,4 @@
 import { AsyncResource } from 'node:async_hooks';
-import { DataSource } from 'typeorm';
 import { isPgUnavailable } from '@wabridge/database';
 import { ApiError } from '@wabridge/http';
 import { EventProducer, OutgoingEvent } from '@wabridge/kafka';
@@ -35,11 +34,12 @@ function byIdempotencyKey(a: Waiting, b: Waiting): number {
  * Group commit of accepted sends (ADR 0192, refining ADR 0011). Each send still gets the
  * answer ADR 0011 promises — its row committed only after its command was acknowledged by
  * Kafka (acks=all), Kafka down → 503 and nothing accepted — but the sends that arrive while
- * the previous batches are busy share one transaction: one `INSERT … SELECT FROM unnest(…)
- * ON CONFLICT DO NOTHING RETURNING id`, the produce of every fresh row's command, one
- * COMMIT. Instead of three statements and a pooled connection held per send, that is three
- * statements per batch and at most `maxInFlight` connections. At low load a batch is one send
- * started on the next turn of the event loop: nothing waits for a timer.
+ * the previous batches are busy share one transaction: one multi-row `INSERT … ON CONFLICT
+ * DO NOTHING RETURNING id`, the produce of every fresh row's command, one COMMIT. Instead of
+ * three statements and a pooled connection held per send, that is three statements in two
+ * round trips per batch (`BEGIN` goes with the INSERT, ADR 0210) and at most `maxInFlight`
+ * connections. At low load a batch is one send started on the next turn of the event loop:
+ * nothing waits for a timer.
  *
  * A send whose Idempotency-Key is already taken (by a committed row, by another send of the
  * same batch, or by a batch still in flight, which the INSERT waits for as before) resolves
@@ -56,7 +56,6 @@ export class AcceptBatcher {
   private scheduled = false;
 
   constructor(
-    private readonly db: DataSource,
     private readonly messages: MessagesRepository,
     private readonly producer: EventProducer,
     options: AcceptBatcherOptions = {},
@@ -117,8 +116,8 @@ export class AcceptBatcher {
     let producing = false;
     let inserted: Set<string>;
     try {
-      inserted = await this.db.transaction(async (m) => {
-        const ids = await this.messages.insertAcceptedMany(m, batch.map((w) => w.row));
+      // BEGIN + INSERT in one round trip, the produce, COMMIT (ADR 0210).
+      inserted = await this.messages.acceptMany(batch.map((w) => w.row), async (ids) => {
         const fresh = batch.filter((w) => ids.has(w.row.id));
         if (fresh.length > 0) {
           producing = true;
@@ -127,7 +126,6 @@ export class AcceptBatcher {
           const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
           if (failed) kafkaUnavailableTo503(failed.reason);
         }
-        return ids;
       });
     } catch (err) {
       if (!producing && batch.length > 1 && !isPgUnavailable(err)) {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { deleteInChunks, returnedRows } from '@wabridge/database';
 import { DATA_SOURCE } from '../tokens';
@@ -97,6 +98,48 @@ export interface MessageFilter {
   limit: number;
 }
 
+/**
+ * A Postgres string literal of `s`, for the one statement sent without parameters
+ * (`acceptMany`): quotes doubled; with a backslash, an escape string with the backslashes
+ * doubled (right whatever `standard_conforming_strings` says). A NUL cannot be stored in a text
+ * column and would end the protocol's query string early, so it is refused before anything is
+ * sent (with parameters Postgres refused it too: the send failed either way).
+ */
+export function sqlLiteral(s: string): string {
+  if (s.includes('\u0000')) throw new Error('a value holds a NUL character, which Postgres text cannot store');
+  const quoted = s.includes("'") ? s.replaceAll("'", "''") : s;
+  return s.includes('\\') ? `E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
+}
+
+function literalOrNull(s: string | null | undefined): string {
+  return s === null || s === undefined ? 'NULL' : sqlLiteral(s);
+}
+
+/**
+ * `BEGIN` and the INSERT of `msgs` as one simple-protocol query string (ADR 0210): the values
+ * as literals, rows in the order given (the caller's lock order).
+ */
+export function beginAndInsertAcceptedSql(msgs: readonly NewMessage[]): string {
+  let values = '';
+  for (let i = 0; i < msgs.length; i++) {
+    const msg = msgs[i]!;
+    const status: ProjectedStatus = msg.scheduled ? 'scheduled' : 'accepted';
+    const history: HistoryEntry[] = [{ status, at: msg.createdAt }];
+    const createdAt = `${sqlLiteral(msg.createdAt)}::timestamptz`;
+    values += `${i > 0 ? ',\n' : ''}(${sqlLiteral(msg.id)}, ${sqlLiteral(msg.tenantId)}, ${sqlLiteral(msg.phoneNumberId)}, `
+      + `${literalOrNull(msg.to ?? msg.recipientUserId)}, ${literalOrNull(msg.to)}, ${literalOrNull(msg.recipientUserId)}, ${sqlLiteral(msg.type)}, `
+      + `'${status}', ${statusRank(status)}, ${sqlLiteral(JSON.stringify(history))}::jsonb, ${literalOrNull(msg.idempotencyKey)}, `
+      + `${sqlLiteral(msg.requestHash)}, ${sqlLiteral(msg.source)}, ${msg.metadata ? `${sqlLiteral(JSON.stringify(msg.metadata))}::jsonb` : 'NULL'}, `
+      + `${createdAt}, ${createdAt}, ${msg.sendAt ? `${sqlLiteral(msg.sendAt)}::timestamptz` : 'NULL'})`;
+  }
+  return `BEGIN;
+INSERT INTO messages (id, tenant_id, phone_number_id, recipient, "to", recipient_user_id, type, status, status_rank,
+  history, idempotency_key, request_hash, source, metadata, created_at, updated_at, send_at)
+VALUES ${values}
+ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+RETURNING id`;
+}
+
 /** SQL of the messages table; tenant-owned queries take tenantId first. */
 @Injectable()
 export class MessagesRepository {
@@ -126,39 +169,37 @@ export class MessagesRepository {
   }
 
   /**
-   * `insertAccepted` for several messages in one statement (the send path's batches, ADR
-   * 0192): returns the ids of the rows inserted. A row whose (tenant, Idempotency-Key) exists
-   * — committed, earlier in the same list, or in a transaction still open, which this waits
-   * for — is skipped. Rows are inserted in the order given (callers sort by key: lock order).
+   * The accept path's transaction (ADR 0192, ADR 0210): on a pooled pg client, `BEGIN` and the
+   * INSERT of `msgs` in one round trip (`beginAndInsertAcceptedSql`; a row whose (tenant,
+   * Idempotency-Key) exists — committed, earlier in the list, or in a transaction still open,
+   * which this waits for — is skipped), then `whileOpen(ids of the rows inserted)` (the
+   * produce of their commands), then `COMMIT`. If anything fails, `ROLLBACK` and the error is
+   * thrown: nothing of the batch is committed. Two round trips per batch where TypeORM's
+   * transaction took three.
    */
-  async insertAcceptedMany(m: EntityManager, msgs: readonly NewMessage[]): Promise<Set<string>> {
-    if (msgs.length === 1) return new Set((await this.insertAccepted(m, msgs[0]!)) ? [msgs[0]!.id] : []);
-    const cols: unknown[][] = Array.from({ length: 15 }, () => new Array<unknown>(msgs.length));
-    msgs.forEach((msg, i) => {
-      const status: ProjectedStatus = msg.scheduled ? 'scheduled' : 'accepted';
-      const history: HistoryEntry[] = [{ status, at: msg.createdAt }];
-      const values = [
-        msg.id, msg.tenantId, msg.phoneNumberId, msg.to ?? msg.recipientUserId, msg.to ?? null, msg.recipientUserId ?? null,
-        msg.type, status, statusRank(status), JSON.stringify(history), msg.idempotencyKey ?? null, msg.requestHash, msg.source,
-        msg.metadata ? JSON.stringify(msg.metadata) : null, msg.createdAt,
-      ];
-      values.forEach((v, c) => { cols[c]![i] = v; });
-    });
-    const sendAt = msgs.map((msg) => msg.sendAt ?? null);
-    const rows = returnedRows<{ id: string }>(await m.query(
-      `INSERT INTO messages (id, tenant_id, phone_number_id, recipient, "to", recipient_user_id, type, status, status_rank,
-         history, idempotency_key, request_hash, source, metadata, created_at, updated_at, send_at)
-       SELECT id, tenant_id, phone_number_id, recipient, "to", recipient_user_id, type, status, status_rank,
-         history, idempotency_key, request_hash, source, metadata, created_at, created_at, send_at
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[],
-         $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::jsonb[], $15::timestamptz[], $16::timestamptz[])
-         AS r(id, tenant_id, phone_number_id, recipient, "to", recipient_user_id, type, status, status_rank,
-           history, idempotency_key, request_hash, source, metadata, created_at, send_at)
-       ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-       RETURNING id`,
-      [...cols, sendAt],
-    ));
-    return new Set(rows.map((r) => r.id));
+  async acceptMany(msgs: readonly NewMessage[], whileOpen: (ids: Set<string>) => Promise<void>): Promise<Set<string>> {
+    const sql = beginAndInsertAcceptedSql(msgs);
+    // TypeORM does not expose its pg pool; reached as `Pg` does (ADR 0188).
+    const client = await (this.db.driver as unknown as { master: Pool }).master.connect();
+    // Checked out, the client's 'error' events have no listener of the pool's: a connection the
+    // server ends would crash the process. Kept, and the client discarded on release.
+    let broken: Error | undefined;
+    const onError = (err: Error): void => { broken ??= err; };
+    client.on('error', onError);
+    try {
+      const results = (await client.query(sql)) as unknown as QueryResult<{ id: string }>[];
+      const ids = new Set<string>();
+      for (const r of results[1]!.rows) ids.add(r.id);
+      await whileOpen(ids);
+      await client.query('COMMIT');
+      return ids;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((rollbackErr: Error) => { broken ??= rollbackErr; });
+      throw err;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
   }
 
   /** A message requested straight on Kafka (internal producer): recorded once, redeliveries ignored. */

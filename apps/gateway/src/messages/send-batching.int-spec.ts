@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import type { QueryConfig } from 'pg';
 import type { Producer } from 'kafkajs';
 import { OUTBOUND_REQUESTED_V1, topicName } from '@wabridge/contracts';
 import { createKafka, EventProducer } from '@wabridge/kafka';
@@ -29,10 +30,10 @@ describe('send path: concurrent sends in shared transactions', () => {
     pg = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${h.schema}` });
     await pg.connect();
     repo = h.gw.app.get(MessagesRepository);
-    const insertMany = repo.insertAcceptedMany.bind(repo);
-    repo.insertAcceptedMany = (m, msgs) => {
+    const acceptMany = repo.acceptMany.bind(repo);
+    repo.acceptMany = (msgs, whileOpen) => {
       batchSizes.push(msgs.length);
-      return insertMany(m, msgs);
+      return acceptMany(msgs, whileOpen);
     };
     // the kafkajs producer inside our EventProducer: failures are injected where Kafka answers
     kafkaProducer = (h.gw.app.get(EventProducer) as unknown as { producer: Producer }).producer;
@@ -141,25 +142,58 @@ describe('send path: concurrent sends in shared transactions', () => {
 
   it('retries a batch whose INSERT failed one send at a time, so its neighbours are still accepted', async () => {
     const run = `i${Date.now()}`;
-    const insertMany = repo.insertAcceptedMany;
+    const acceptMany = repo.acceptMany;
     let broken = 0;
-    repo.insertAcceptedMany = (m, msgs) => {
+    repo.acceptMany = (msgs, whileOpen) => {
       if (msgs.length > 1 && broken === 0) {
         broken = msgs.length;
         return Promise.reject(new Error('injected: value too long for type character varying'));
       }
-      return insertMany(m, msgs);
+      return acceptMany.call(repo, msgs, whileOpen);
     };
     let replies: Reply[];
     try {
       replies = await Promise.all(Array.from({ length: 40 }, (_, i) => send(i, `${run}-${i}`)));
     } finally {
-      repo.insertAcceptedMany = insertMany;
+      repo.acceptMany = acceptMany;
     }
     expect(broken).toBeGreaterThan(1);
     expect(replies.map((r) => r.status)).toEqual(Array(40).fill(202));
     const commands = await wholeTopic();
     for (const r of replies) expect(onTopic(commands, r.body.id)).toBe(1);
     expect(await rowsWithKeys(Array.from({ length: 40 }, (_, i) => `${run}-${i}`))).toHaveLength(40);
+  });
+
+  it('runs a batch in two round trips to Postgres: BEGIN with its INSERT, then COMMIT after the produce (ADR 0210)', async () => {
+    const run = `r${Date.now()}`;
+    const statements: string[] = [];
+    const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const query = proto.query;
+    proto.query = function (this: Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as QueryConfig | undefined)?.text;
+      if (typeof text === 'string' && /^\s*(BEGIN|START TRANSACTION|COMMIT|ROLLBACK|INSERT INTO messages)/i.test(text)) statements.push(text.trim().split(/\s+/).slice(0, 4).join(' '));
+      return query.apply(this, args);
+    };
+    let reply: Reply;
+    try {
+      reply = await send(1, `${run}-1`);
+    } finally {
+      proto.query = query;
+    }
+    expect(reply.status).toBe(202);
+    expect(statements).toEqual(['BEGIN; INSERT INTO messages', 'COMMIT']);
+  });
+
+  it('stores keys and metadata with quotes, backslashes (and metadata with non-ASCII) exactly as sent (the INSERT carries them as literals)', async () => {
+    const key = `q${Date.now()}-it's\\a"key"\\'$1;--`; // visible ASCII only (Idempotency-Key's rule)
+    const metadata = { note: "O'Brien \\n said \\\\ 'hi'; DROP TABLE messages; --", emoji: '🙂', empty: '' };
+    const reply = await h.api(fx.key, 'POST', '/v1/messages', { ...body(7), metadata }, { 'idempotency-key': key });
+    expect(reply.status).toBe(202);
+    const rows = (await pg.query<{ idempotency_key: string; metadata: unknown }>('SELECT idempotency_key, metadata FROM messages WHERE id = $1', [reply.body.id])).rows;
+    expect(rows).toEqual([{ idempotency_key: key, metadata }]);
+    const again = await h.api(fx.key, 'POST', '/v1/messages', { ...body(7), metadata }, { 'idempotency-key': key });
+    expect(again.status).toBe(202);
+    expect(again.body.id).toBe(reply.body.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
   });
 });

@@ -110,7 +110,7 @@ export class SendService implements OnModuleInit {
   ) {
     this.media = new MediaResolver(env);
     this.contactWindow = new ContactWindowClient(env);
-    this.batcher = new AcceptBatcher(db, messages, producer);
+    this.batcher = new AcceptBatcher(messages, producer);
   }
 
   /** Loads Meta's spec and the phone metadata now, not on the first request (seconds under load). */
