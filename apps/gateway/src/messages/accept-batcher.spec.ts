@@ -42,4 +42,38 @@ describe('AcceptBatcher', () => {
     // With the commands kept, ~32 MB (all of it) reached the old generation; without, noise.
     expect(promoted).toBeLessThan(captured / 4);
   });
+
+  it('runs one batch at a time by default: sends arriving meanwhile wait and go together as the next (ADR 0211)', async () => {
+    const batches: string[][] = [];
+    let inFlight = 0;
+    let most = 0;
+    const gates: (() => void)[] = [];
+    const messages = {
+      acceptMany: async (rows: NewMessage[], whileOpen: (ids: Set<string>) => Promise<void>) => {
+        batches.push(rows.map((r) => r.id));
+        most = Math.max(most, ++inFlight);
+        const ids = new Set(rows.map((r) => r.id));
+        await new Promise<void>((release) => gates.push(release));
+        await whileOpen(ids);
+        inFlight--;
+        return ids;
+      },
+    } as unknown as MessagesRepository;
+    const producer = { send: async () => undefined } as unknown as EventProducer;
+    const batcher = new AcceptBatcher(messages, producer);
+    const send = (id: string) => batcher.accept({ id, tenantId: 't', idempotencyKey: id } as unknown as NewMessage, { key: id } as unknown as OutgoingEvent);
+    const first = send('a');
+    await new Promise((r) => setImmediate(r));
+    const later = [send('b'), send('c')];
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([['a']]);
+    gates.shift()!();
+    await expect(first).resolves.toBe(true);
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([['a'], ['b', 'c']]);
+    gates.shift()!();
+    await expect(Promise.all(later)).resolves.toEqual([true, true]);
+    expect(most).toBe(1);
+  });
 });

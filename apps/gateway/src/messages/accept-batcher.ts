@@ -9,7 +9,10 @@ import { MessagesRepository, NewMessage } from './messages.repository';
 export interface AcceptBatcherOptions {
   /** Most sends in one transaction (one multi-row INSERT, one produce of their commands). */
   maxBatch?: number;
-  /** Most batches (= pooled connections) at once; sends arriving meanwhile form the next batch. */
+  /**
+   * Most batches (= pooled connections) at once; sends arriving meanwhile form the next batch.
+   * 1 (ADR 0211; 2 before): larger batches, so fewer statements and produces per send.
+   */
   maxInFlight?: number;
   /** Most sends waiting for a batch; beyond it a send is answered 503 at once. */
   maxQueued?: number;
@@ -37,9 +40,9 @@ function byIdempotencyKey(a: Waiting, b: Waiting): number {
  * the previous batches are busy share one transaction: one multi-row `INSERT … ON CONFLICT
  * DO NOTHING RETURNING id`, the produce of every fresh row's command, one COMMIT. Instead of
  * three statements and a pooled connection held per send, that is three statements in two
- * round trips per batch (`BEGIN` goes with the INSERT, ADR 0210) and at most `maxInFlight`
- * connections. At low load a batch is one send started on the next turn of the event loop:
- * nothing waits for a timer.
+ * round trips per batch (`BEGIN` goes with the INSERT, ADR 0210) and one batch, one pooled
+ * connection, at a time (`maxInFlight`, ADR 0211). At low load a batch is one send started on
+ * the next turn of the event loop: nothing waits for a timer.
  *
  * A send whose Idempotency-Key is already taken (by a committed row, by another send of the
  * same batch, or by a batch still in flight, which the INSERT waits for as before) resolves
@@ -61,7 +64,7 @@ export class AcceptBatcher {
     options: AcceptBatcherOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 256;
-    this.maxInFlight = options.maxInFlight ?? 2;
+    this.maxInFlight = options.maxInFlight ?? 1;
     this.maxQueued = options.maxQueued ?? 20000;
   }
 
