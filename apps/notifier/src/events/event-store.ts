@@ -69,58 +69,15 @@ export class EventStore {
     // consumed batch needs no transaction around it; an event seen again creates no delivery.
     // The conversation leases are taken before the deliveries get their ids (the insert sorts
     // its input first), in key order (no deadlock between two batches); the leases this instance
-    // extends are locked in key order too (`extending`), as the outcome statement locks the ones it
-    // gives back: in any order they deadlocked with it (Postgres aborts one after
-    // deadlock_timeout, 1 s: the consumer and a whole outcome group stalled; ADR 0200).
+    // extends are locked in key order too, as the outcome statement locks the ones it gives back:
+    // in any order they deadlocked with it (Postgres aborts one after deadlock_timeout, 1 s: the
+    // consumer and a whole outcome group stalled; ADR 0200).
+    // The statement is the function `notifier_write_and_lease` (migration 1766000000400, ADR 0209):
+    // planned once per session by PL/pgSQL, not for every batch; its SQL lives in the migration.
     const rows = await q.query<{ id: string; endpoint_id: string; event_id: string; conversation_key: string; token: string | null; extended: boolean | null }[]>(
-      `WITH input AS (
-         SELECT t.*, b.body FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::timestamptz[])
-           WITH ORDINALITY AS t(id, tenant, type, pn, conv, at, ord)
-         JOIN jsonb_array_elements($6::jsonb) WITH ORDINALITY AS b(body, ord) ON b.ord = t.ord
-       ), ins AS (
-         INSERT INTO events (id, tenant_id, type, phone_number_id, conversation_key, body, occurred_at, created_at)
-         SELECT i.id, i.tenant, i.type, i.pn, i.conv, i.body, i.at, $8 FROM input i ORDER BY i.ord
-         ON CONFLICT (id) DO NOTHING RETURNING id
-       ), fan AS (
-         SELECT i.ord, e.id AS ep, i.tenant, i.id AS ev, i.conv
-         FROM input i JOIN ins ON ins.id = i.id
-         JOIN endpoints e ON e.enabled AND e.tenant_id = i.tenant AND e.id IS DISTINCT FROM $10::text
-           AND (e.events IS NULL OR i.type = ANY(e.events))
-           AND (e.phone_number_ids IS NULL OR i.pn IS NULL OR i.pn = ANY(e.phone_number_ids))
-         WHERE $11::boolean
-       ), convs AS (
-         SELECT DISTINCT f.ep, f.conv,
-           NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.endpoint_id = f.ep AND p.conversation_key = f.conv AND p.status = 'pending') AS fresh
-         FROM fan f
-         WHERE $12::text IS NOT NULL AND NOT (f.ep = ANY($15::text[]))
-           AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.endpoint_id = f.ep AND p.conversation_key = f.conv AND p.status = 'pending'
-                           AND (p.locked_until IS NULL OR p.locked_until <= $8))
-       ), taken AS (
-         INSERT INTO conversation_leases (endpoint_id, conversation_key, owner, token, until)
-         SELECT c.ep, c.conv, $12, $13, $14 FROM convs c WHERE c.fresh ORDER BY c.ep, c.conv
-         ON CONFLICT (endpoint_id, conversation_key) DO UPDATE SET owner = EXCLUDED.owner, token = EXCLUDED.token, until = EXCLUDED.until
-           WHERE conversation_leases.until <= $8
-         RETURNING endpoint_id, conversation_key, token, false AS extended
-       ), extending AS MATERIALIZED (
-         SELECT l.endpoint_id, l.conversation_key FROM conversation_leases l
-         JOIN convs c ON NOT c.fresh AND l.endpoint_id = c.ep AND l.conversation_key = c.conv
-         WHERE l.owner = $12 AND l.until > $8
-         ORDER BY l.endpoint_id, l.conversation_key FOR UPDATE OF l
-       ), extended AS (
-         UPDATE conversation_leases l SET until = greatest(l.until, $14)
-         FROM extending x WHERE l.endpoint_id = x.endpoint_id AND l.conversation_key = x.conversation_key AND l.owner = $12 AND l.until > $8
-         RETURNING l.endpoint_id, l.conversation_key, l.token, true AS extended
-       ), held AS (
-         SELECT * FROM taken UNION ALL SELECT * FROM extended
-       ), dl AS (
-         INSERT INTO deliveries (endpoint_id, tenant_id, event_id, origin, conversation_key, status, next_attempt_at, created_at, locked_until)
-         SELECT f.ep, f.tenant, f.ev, $9, f.conv, 'pending', $8, $8, CASE WHEN h.token IS NULL THEN NULL ELSE $14::timestamptz END
-         FROM fan f LEFT JOIN held h ON h.endpoint_id = f.ep AND h.conversation_key = f.conv
-         ORDER BY f.ord, f.ep
-         ON CONFLICT DO NOTHING RETURNING id, endpoint_id, event_id, conversation_key, locked_until
-       )
-       SELECT dl.id::text AS id, dl.endpoint_id, dl.event_id, dl.conversation_key, h.token, h.extended
-       FROM dl LEFT JOIN held h ON h.endpoint_id = dl.endpoint_id AND h.conversation_key = dl.conversation_key AND dl.locked_until IS NOT NULL`,
+      `SELECT o_id AS id, o_endpoint_id AS endpoint_id, o_event_id AS event_id, o_conversation_key AS conversation_key, o_token AS token, o_extended AS extended
+       FROM notifier_write_and_lease($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb, $7::timestamptz[], $8::timestamptz, $9::text, $10::text,
+         $11::boolean, $12::text, $13::text, $14::timestamptz, $15::text[])`,
       [
         unique.map((e) => e.id), unique.map((e) => e.tenantId), unique.map((e) => e.type), unique.map((e) => e.phoneNumberId),
         // the bodies as one JSON array, not a text[]: pg escapes every quote of every element of a
