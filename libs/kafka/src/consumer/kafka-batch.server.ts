@@ -79,6 +79,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private stopping = false;
   /** `<topic>[<partition>]` → since when and why its current message waits for a dependency. */
   private readonly waits = new Map<string, DependencyWait>();
+  /** Handler per topic, looked up once: Nest's lookup JSON.parses the pattern and throws for every plain topic name. */
+  private readonly handlers = new Map<string, MessageHandler | null>();
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
@@ -201,10 +203,20 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     });
   }
 
+  /** The @EventPattern handler of `topic` (handlers are all registered before the consumer runs). */
+  private handlerFor(topic: string): MessageHandler | null {
+    let handler = this.handlers.get(topic);
+    if (handler === undefined) {
+      handler = this.getHandlerByPattern(topic);
+      this.handlers.set(topic, handler);
+    }
+    return handler;
+  }
+
   private async eachBatch(payload: EachBatchPayload, byRealTopic: Map<string, string>): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     const baseTopic = byRealTopic.get(batch.topic) ?? batch.topic;
-    const handler = this.getHandlerByPattern(baseTopic);
+    const handler = this.handlerFor(baseTopic);
     if (handler && (handler.extras as { batch?: boolean } | undefined)?.batch) {
       await this.eachBatchWhole(payload, baseTopic, handler);
       await commitOffsetsIfNecessary();
@@ -232,7 +244,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     isStale: () => boolean,
   ): Promise<boolean> {
     if (this.options.skip?.(baseTopic, headersToStrings(message.headers))) return true;
-    const handler = this.getHandlerByPattern(baseTopic);
+    const handler = this.handlerFor(baseTopic);
     const checked = this.decode(baseTopic, message);
     if (!checked.ok || !handler) {
       await this.deadLetter(realTopic, partition, message, checked.ok ? `no handler for ${baseTopic}` : checked.reason);
