@@ -291,7 +291,8 @@ try {
 
   details.phases.baselineMax = await maxPhase('baseline', baselineTopic, servers.baseline, baselineSecret);
   details.phases.notifierMax = await maxPhase('notifier', notifierTopic, servers.notifier, secret);
-  const halfRate = Math.max(10, Math.round((details.phases.notifierMax.deliveriesPerSec ?? 20) / 2));
+  // NOTIFIER_BENCH_HALF_RATE fixes the open-loop rate (A/B pairs at one rate; default half the notifier's max).
+  const halfRate = process.env.NOTIFIER_BENCH_HALF_RATE ? intEnv('NOTIFIER_BENCH_HALF_RATE', 1) : Math.max(10, Math.round((details.phases.notifierMax.deliveriesPerSec ?? 20) / 2));
   details.halfRate = halfRate;
   details.phases.notifierHalf = await halfPhase('notifier', notifierTopic, servers.notifier, secret, halfRate);
   details.phases.baselineHalf = await halfPhase('baseline', baselineTopic, servers.baseline, baselineSecret, halfRate);
