@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool, QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { deleteInChunks, returnedRows } from '@wabridge/database';
+import { deleteInChunks, Pg, returnedRows } from '@wabridge/database';
 import { DATA_SOURCE } from '../tokens';
 import { HistoryEntry, LifecycleState, ProjectedError, ProjectedStatus, statusRank } from './message-lifecycle';
 
@@ -143,7 +142,12 @@ RETURNING id`;
 /** SQL of the messages table; tenant-owned queries take tenantId first. */
 @Injectable()
 export class MessagesRepository {
-  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+  /** pg's pool under the DataSource: the accept path's transaction (ADR 0210). */
+  private readonly pg: Pg;
+
+  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {
+    this.pg = new Pg(db);
+  }
 
   /**
    * Inserts an accepted message; with an idempotency key, returns false (and inserts nothing)
@@ -178,28 +182,12 @@ export class MessagesRepository {
    * transaction took three.
    */
   async acceptMany(msgs: readonly NewMessage[], whileOpen: (ids: Set<string>) => Promise<void>): Promise<Set<string>> {
-    const sql = beginAndInsertAcceptedSql(msgs);
-    // TypeORM does not expose its pg pool; reached as `Pg` does (ADR 0188).
-    const client = await (this.db.driver as unknown as { master: Pool }).master.connect();
-    // Checked out, the client's 'error' events have no listener of the pool's: a connection the
-    // server ends would crash the process. Kept, and the client discarded on release.
-    let broken: Error | undefined;
-    const onError = (err: Error): void => { broken ??= err; };
-    client.on('error', onError);
-    try {
-      const results = (await client.query(sql)) as unknown as QueryResult<{ id: string }>[];
+    return this.pg.transactionBegunWith<{ id: string }, Set<string>>(beginAndInsertAcceptedSql(msgs), async (rows) => {
       const ids = new Set<string>();
-      for (const r of results[1]!.rows) ids.add(r.id);
+      for (const r of rows) ids.add(r.id);
       await whileOpen(ids);
-      await client.query('COMMIT');
       return ids;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackErr: Error) => { broken ??= rollbackErr; });
-      throw err;
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
-    }
+    });
   }
 
   /** A message requested straight on Kafka (internal producer): recorded once, redeliveries ignored. */
