@@ -9,7 +9,6 @@
 // A build to compare against: `git worktree add --detach /tmp/old <commit>`, a node_modules in it
 // whose `@wabridge/*` links point at its own libs, then its dist (tsc) — see ADR 0118.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { benchKafka, deleteBenchTopics, messageCount } from './lib/kafka.mjs';
@@ -46,7 +45,7 @@ async function start(label, entry) {
 // CPU of the Postgres backends serving a gateway (application_name = its schema, ADR 0210):
 // pids from pg_stat_activity, utime+stime from /proc (the bench runs on the database's machine).
 let stats;
-const procCpu = (pid) => { try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100; } catch { return 0; } };
+const procCpu = (pid) => readCpuSeconds(pid) ?? 0; // a backend gone meanwhile: 0
 async function backendCpu(l) {
   const { rows } = await stats.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [`gateway_${gws[l].suffix}`]);
   return new Map(rows.map((r) => [r.pid, procCpu(r.pid)]));
