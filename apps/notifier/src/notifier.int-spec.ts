@@ -159,7 +159,12 @@ describe('notifier (real Kafka, Postgres, HTTP receivers)', () => {
     });
     expect(primary.received).toHaveLength(3); // the schedule 0,100,200 ms at the primary
     expect(fallback.accepted()[0]!.validFor).toEqual([ep.secret]);
-    const [first] = await h.deliveries(t, ep.id);
+    // The outcome is recorded after the receiver's 200 reaches the notifier (asynchronously
+    // committed, ADR 0098): read the log once it is there, not the moment the receiver answers.
+    const first = await waitFor(async () => {
+      const [d] = await h.deliveries(t, ep.id);
+      return d?.status === 'pending' ? undefined : d;
+    }, { what: 'the fallback attempt recorded' });
     expect(first).toMatchObject({ status: 'delivered', target: 'fallback', attempt: 4, statusCode: 200 });
 
     fallback.status = 503;
