@@ -284,6 +284,7 @@ try {
   const baselineSecret = `whsec_${randomBytes(32).toString('base64')}`;
   servers.baseline = await startNodeProcess({
     name: 'baseline-notifier', entry: join(ROOT, 'bench/lib/baseline-notifier.mjs'), port: await freePort(),
+    ...(config.cpuProf ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${config.cpuProf}`] } : {}),
     env: { BASELINE_TOPIC: baselineTopic, BASELINE_GROUP: baselineGroup, RECEIVER_URL: receiver.url, WEBHOOK_SECRET: baselineSecret, PARTITIONS: String(config.partitions) },
   });
   details.baselineRssIdleMb = round(readRssMb(servers.baseline.pid), 1);

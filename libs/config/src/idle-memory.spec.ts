@@ -4,16 +4,30 @@ describe('releaseMemoryWhenIdle', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  /** Event-loop utilisation per one-second sample, as a script: busy ('B') or idle ('.'). */
+  const LEVEL: Record<string, number> = { B: 0.4, s: 0.08, '.': 0.01 };
+
+  /**
+   * Event-loop utilisation per one-second sample, as a script: busy ('B', 40 %), a blip of an idle
+   * service's own periodic work ('s', 8 %) or idle ('.', 1 %). A collection shows in the reading
+   * taken next, as a real one (~100 ms) does: 30 %.
+   */
   function run(samples: string): number[] {
     const at: number[] = [];
     let second = 0;
+    let collecting = false;
     const release = releaseMemoryWhenIdle({
       idleMs: 3000,
       sampleEveryMs: 1000,
-      utilization: () => (samples[second - 1] === 'B' ? 0.4 : 0.01),
+      utilization: () => {
+        if (collecting) {
+          collecting = false;
+          return 0.3;
+        }
+        return LEVEL[samples[second - 1] ?? '.']!;
+      },
       collect: () => {
         at.push(second);
+        collecting = true;
         return { heapBeforeMb: 100, heapAfterMb: 40, tookMs: 5 };
       },
     });
@@ -40,6 +54,19 @@ describe('releaseMemoryWhenIdle', () => {
 
   it('collects again after work has come and gone', () => {
     expect(run('B...BBB...')).toEqual([4, 10]);
+  });
+
+  it('is not put off by an idle service\'s single blips of its own periodic work', () => {
+    // every sample at or below 5 % would have waited until second 11
+    expect(run('BB..s..s...')).toEqual([5]);
+  });
+
+  it('does not count its own collection as work: one collection per idle spell, however long', () => {
+    expect(run('BB' + '.'.repeat(40))).toEqual([5]);
+  });
+
+  it('is not re-armed by blips: a collection only after work (a busy window) has come again', () => {
+    expect(run('BB...' + 's....'.repeat(6) + 'BB....')).toEqual([5, 40]);
   });
 
   it('reports each collection', () => {

@@ -6,7 +6,7 @@ export interface IdleMemoryReleaseOptions {
   idleMs: number;
   /** How often the event loop's utilisation is sampled. */
   sampleEveryMs?: number;
-  /** A sample above this share of busy time (0–1) counts as work and starts the wait again. */
+  /** A window (the last `idleMs`) whose mean share of busy time (0–1) is above this counts as work. */
   busyUtilization?: number;
   /** Called after each collection (for the log). */
   onRelease?: (release: BootMemoryRelease) => void;
@@ -21,8 +21,15 @@ export interface IdleMemoryRelease {
 
 /**
  * Hands the memory a burst of work grew back to the OS once the service has been idle a while
- * (ADR 0204, issue 16): one last-resort collection after `idleMs` in which no sample of the event
- * loop's utilisation went above `busyUtilization`, then none until work has come and gone again.
+ * (ADR 0204, issue 16): one last-resort collection once the event loop's mean utilisation over the
+ * last `idleMs` is at most `busyUtilization`, then none until work has come again (a window whose
+ * mean is above it) and gone.
+ *
+ * The mean over the window, not every sample (ADR 0214): an idle service's own periodic work (a
+ * Kafka client's metadata refresh, a sweep) shows as single samples of a few per cent, which
+ * postponed the release for as long as they kept coming, and re-armed it. The collection's own
+ * time (~100 ms) is not a sample either: counted, it was "work", and an idle service collected
+ * again every `idleMs` + 1 s for good.
  *
  * Why not V8 alone: the young generation grows to its maximum (64 MB) during a boot or a burst of
  * load, and on Node 24 neither shrinking it nor a regular collection gives the pages back (V8 pools
@@ -37,18 +44,22 @@ export function releaseMemoryWhenIdle(options: IdleMemoryReleaseOptions): IdleMe
   const busy = options.busyUtilization ?? 0.05;
   const utilization = options.utilization ?? eventLoopUtilization();
   const collect = options.collect ?? (() => collectGarbage('last-resort'));
-  let idleForMs = 0;
-  let released = false;
+  const size = Math.max(1, Math.round(options.idleMs / sampleEveryMs));
+  const window: number[] = [];
+  let armed = true;
   const timer = setInterval(() => {
-    if (utilization() > busy) {
-      idleForMs = 0;
-      released = false;
+    window.push(utilization());
+    if (window.length > size) window.shift();
+    const mean = window.reduce((a, b) => a + b, 0) / window.length;
+    if (mean > busy) {
+      armed = true;
       return;
     }
-    idleForMs += sampleEveryMs;
-    if (released || idleForMs < options.idleMs) return;
-    released = true;
+    if (!armed || window.length < size) return;
+    armed = false;
     const release = collect();
+    // the collection's own time is not the service's work: the next sample starts after it
+    utilization();
     if (release) options.onRelease?.(release);
   }, sampleEveryMs);
   timer.unref();
