@@ -7,7 +7,7 @@
 // it was due, sent and answered. Joined by Idempotency-Key with the gateway's own records, each
 // request's latency splits into: client lag (due → sent), to server (sent → the gateway's
 // 'request' event: the socket, and the gateway's event loop not running), handler (→ queued in
-// the AcceptBatcher), queue (→ its batch starts), begin (pool + START TRANSACTION), INSERT,
+// the AcceptBatcher), queue (→ its batch starts), begin (→ BEGIN + INSERT sent, ADR 0210: the pool), INSERT (BEGIN + INSERT answered),
 // produce (acks=all), COMMIT (WAL flush), answer (→ 'finish'), back (→ the client has it).
 // Also: the 250 ms windows the slowest 1 % fall in, GC pauses, event-loop lateness of the
 // gateway and of the load generator itself, and the gateway's main thread's run and run-queue

@@ -6,10 +6,12 @@
 // events must not reach another stack's ingress) and consumer groups, so it shares nothing with a
 // stack or tests already running. Once every service answers and the start script
 // has provisioned the local tenant, the bench waits `settleMs` with no traffic and reads each
-// service's VmRSS from /proc.
+// service's VmRSS from /proc. `settleMs` (40 s) is longer than the idle time after which the
+// gateway and the dispatcher give memory back (IDLE_MEMORY_RELEASE_MS, 30 s, ADR 0214): an idle
+// service is read as it idles, not in the seconds after its boot.
 // Baseline (same run): a bare Node process holding what every service holds at idle — an HTTP
 // server, a connected kafkajs producer and a pg connection — the naive floor of a service.
-// Knobs (env): IDLE_RSS_SETTLE_MS (15000), IDLE_RSS_PORT_OFFSET (20000).
+// Knobs (env): IDLE_RSS_SETTLE_MS (40000), IDLE_RSS_PORT_OFFSET (20000).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +22,7 @@ import { benchLog, sleep } from './lib/service-bench.mjs';
 import { ensureDatabase, ensureKafka } from '../scripts/lib/stack.mjs';
 
 const log = benchLog('idle-rss');
-const settleMs = Number(process.env.IDLE_RSS_SETTLE_MS ?? 15000);
+const settleMs = Number(process.env.IDLE_RSS_SETTLE_MS ?? 40000);
 const portOffset = Number(process.env.IDLE_RSS_PORT_OFFSET ?? 20000);
 const TARGET_MB = 150;
 const startedAt = new Date().toISOString();

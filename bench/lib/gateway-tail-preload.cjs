@@ -43,17 +43,21 @@ function wrapBatcher(AcceptBatcher) {
     return p;
   };
   const run = P.run;
-  // The original run on a stand-in whose db.transaction and repository INSERT stamp the stages.
+  // The original run on a stand-in whose repository's acceptMany stamps the stages (ADR 0210: BEGIN
+  // goes with the INSERT in one round trip, so `tx` is when that is sent and `ins` its answer).
   P.run = async function (batch) {
     const b = { start: abs(), n: batch.length };
     rec.batches.push(b);
     for (const w of batch) { const e = rec.enqueued[w.row.idempotencyKey]; if (e) e.batch = rec.batches.length - 1; }
-    const { db, messages } = this;
+    const { messages } = this;
     const self = Object.create(this);
     self.messages = Object.create(messages);
-    self.messages.insertAcceptedMany = async (m, rows) => { b.tx = abs(); const r = await messages.insertAcceptedMany(m, rows); b.ins = abs(); return r; };
-    self.db = Object.create(db);
-    self.db.transaction = async (work) => { const r = await db.transaction(async (m) => { const x = await work(m); b.prod = abs(); return x; }); b.commit = abs(); return r; };
+    self.messages.acceptMany = async (rows, whileOpen) => {
+      b.tx = abs();
+      const r = await messages.acceptMany(rows, async (ids) => { b.ins = abs(); await whileOpen(ids); b.prod = abs(); });
+      b.commit = abs();
+      return r;
+    };
     self.run = (bb) => run.call(self, bb);
     try { return await run.call(self, batch); } finally { b.end = abs(); }
   };
