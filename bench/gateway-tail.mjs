@@ -37,7 +37,9 @@ const phoneNumberId = `1${Date.now()}`.slice(0, 15);
 
 const proc = await startNodeProcess({
   name: 'gateway', entry, port: await freePort(), managementPort: await freePort(), timeoutMs: 90000,
-  execArgv: ['--require', join(ROOT, 'bench', 'lib', 'gateway-tail-preload.cjs')],
+  execArgv: ['--require', join(ROOT, 'bench', 'lib', 'gateway-tail-preload.cjs'),
+    // GATEWAY_TAIL_CPU_PROF=<dir>: a CPU profile of the gateway (written when it stops)
+    ...(process.env.GATEWAY_TAIL_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GATEWAY_TAIL_CPU_PROF}`] : [])],
   env: {
     NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', GATEWAY_TAIL_OUT: serverOut,
     KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', KAFKA_PARTITIONS: '6', TOPIC_SUFFIX: suffix,
@@ -69,12 +71,15 @@ try {
     return { body: Buffer.from(JSON.stringify(body)), headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.apiKey.key}`, 'idempotency-key': `${runTag}-${i}` } };
   };
   await closedLoop({ url: proc.url, path: '/v1/messages', connections: 16, durationSec: 3, makeRequest: next });
-  const max = await closedLoop({ url: proc.url, path: '/v1/messages', connections: 64, durationSec: 10, makeRequest: next });
+  // GATEWAY_TAIL_SKIP_MAX=1 (with a rate given): no max phase, e.g. for a profile of the open loop alone
+  const max = process.env.GATEWAY_TAIL_SKIP_MAX === '1' && rateArg ? { rps: Number(rateArg) * 2, latencyMs: { p99: null } }
+    : await closedLoop({ url: proc.url, path: '/v1/messages', connections: 64, durationSec: 10, makeRequest: next });
   const rate = rateArg ? Number(rateArg) : Math.max(1, Math.floor(max.rps / 2));
   log(`max ${max.rps}/s (p99 ${max.latencyMs.p99} ms); open loop at ${rate}/s for ${seconds} s after ${idleSec} s idle`);
   if (idleSec > 0) await new Promise((r) => setTimeout(r, idleSec * 1000));
 
   const load0 = loadavg()[0];
+  log(`open loop starts ${new Date().toISOString()}`);
   const cpu0 = readCpuSeconds(proc.pid);
   const sched = [];
   const schedTimer = setInterval(() => {

@@ -92,5 +92,11 @@ function write() {
   written = true;
   fs.writeFileSync(out, JSON.stringify(rec));
 }
-process.prependListener('SIGTERM', write);
+// The first SIGTERM: records written, the gateway shuts down. Nest raises SIGTERM again once it has
+// closed, which this listener would swallow: then exit, so a --cpu-prof profile is written too.
+let terms = 0;
+process.prependListener('SIGTERM', () => {
+  if (++terms > 1) process.exit(0);
+  write();
+});
 process.on('exit', write);
