@@ -41,13 +41,16 @@ export class NotifierEnv extends BaseEnv {
   @IsInt() @Min(100) @Max(120000)
   NOTIFIER_REQUEST_TIMEOUT_MS = 10000;
 
-  /** Deliveries in flight per endpoint and instance. */
+  /** Deliveries in flight per endpoint and instance (32 since ADR 0216; 8 before). */
   @IsInt() @Min(1) @Max(1000)
-  NOTIFIER_ENDPOINT_CONCURRENCY = 8;
+  NOTIFIER_ENDPOINT_CONCURRENCY = 32;
 
-  /** Deliveries in flight per instance, all endpoints together. */
+  /**
+   * Deliveries in flight per instance, all endpoints together (1024 since ADR 0216; 256 before):
+   * 32 endpoints that never answer fill it, as 32 did with 8 slots each.
+   */
   @IsInt() @Min(1) @Max(10000)
-  NOTIFIER_WORKER_CONCURRENCY = 256;
+  NOTIFIER_WORKER_CONCURRENCY = 1024;
 
   /** How often the worker looks for due deliveries when nothing woke it. */
   @IsInt() @Min(10) @Max(60000)

@@ -35,10 +35,15 @@ const OUTCOME_WRITE_ATTEMPTS = 4;
 /**
  * Conversations taken by claims: at most this many times its concurrency per endpoint (ADR 0197;
  * 2 in ADR 0096, when a claim took one delivery per conversation and a conversation in the claim
- * path stayed there), and twice NOTIFIER_WORKER_CONCURRENCY in all.
+ * path stayed there) and never more than CLAIM_AHEAD_MAX, and twice NOTIFIER_WORKER_CONCURRENCY
+ * in all, never more than CLAIM_TOTAL_MAX. The two caps keep what claims hold in memory (up to
+ * CLAIM_RUN deliveries a conversation) where it was with the defaults before ADR 0216 (8 slots per
+ * endpoint, 256 in all), when the concurrency defaults went up.
  */
 const CLAIM_AHEAD = 16;
+const CLAIM_AHEAD_MAX = 128;
 const CLAIM_AHEAD_TOTAL = 2;
+const CLAIM_TOTAL_MAX = 512;
 /** A claim takes a conversation's due deliveries in id order, at most this many (ADR 0197). */
 const CLAIM_RUN = 32;
 /** How long an endpoint row read by the worker is used without reading it again (other instances' changes). */
@@ -316,10 +321,11 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const full = this.scan;
     this.scan = false;
     const limit = this.env.NOTIFIER_ENDPOINT_CONCURRENCY;
-    const maxHeld = limit * CLAIM_AHEAD;
+    // at least one wave of the endpoint's concurrency, whatever it is set to
+    const maxHeld = Math.max(limit, Math.min(limit * CLAIM_AHEAD, CLAIM_AHEAD_MAX));
     // The claim-ahead bounds count conversations taken by claims (ADR 0197): deliveries handed
     // over by the consumer (bounded by FAST_*) do not keep the claim path waiting during a burst.
-    const capacity = this.env.NOTIFIER_WORKER_CONCURRENCY * CLAIM_AHEAD_TOTAL - this.claimHolds.total;
+    const capacity = Math.min(this.env.NOTIFIER_WORKER_CONCURRENCY * CLAIM_AHEAD_TOTAL, CLAIM_TOTAL_MAX) - this.claimHolds.total;
     if (capacity <= 0) return;
     // An endpoint holding more than half its bound of claimed conversations is not claimed for:
     // each claim for a busy endpoint then takes many at once, instead of one per finished run.
