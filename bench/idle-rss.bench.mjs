@@ -7,7 +7,7 @@
 // stack or tests already running. Once every service answers and the start script
 // has provisioned the local tenant, the bench waits `settleMs` with no traffic and reads each
 // service's VmRSS from /proc. `settleMs` (40 s) is longer than the idle time after which the
-// gateway and the dispatcher give memory back (IDLE_MEMORY_RELEASE_MS, 30 s, ADR 0214): an idle
+// gateway and the dispatcher give memory back (IDLE_MEMORY_RELEASE_MS, 30 s, ADR 0215): an idle
 // service is read as it idles, not in the seconds after its boot.
 // Baseline (same run): a bare Node process holding what every service holds at idle — an HTTP
 // server, a connected kafkajs producer and a pg connection — the naive floor of a service.

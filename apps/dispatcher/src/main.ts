@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const env = loadConfigOrExit(DispatcherEnv);
   const { url, close } = await createDispatcherApp(env);
   fatal.onFatal(close);
-  // Idle IDLE_MEMORY_RELEASE_MS (30 s, ADR 0214; no batch, no status): what the boot or the last burst grew goes back to the OS (ADR 0204).
+  // Idle IDLE_MEMORY_RELEASE_MS (30 s, ADR 0215; no batch, no status): what the boot or the last burst grew goes back to the OS (ADR 0204).
   releaseMemoryWhenIdle({ idleMs: env.IDLE_MEMORY_RELEASE_MS, onRelease: (r) => logger('main').info(r, 'idle: memory released') });
   logger('main').info({ url }, 'dispatcher listening (health/metrics only)');
 }

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   try {
     const gw = await createGatewayApp(process.env, { print });
     fatal.onFatal(() => gw.close());
-    // Idle IDLE_MEMORY_RELEASE_MS (30 s, ADR 0214; no request): what the boot or the last burst grew goes back to the OS (ADR 0204).
+    // Idle IDLE_MEMORY_RELEASE_MS (30 s, ADR 0215; no request): what the boot or the last burst grew goes back to the OS (ADR 0204).
     releaseMemoryWhenIdle({ idleMs: gw.env.IDLE_MEMORY_RELEASE_MS, onRelease: (r) => log.info(r, 'idle: memory released') });
     print(`listening on ${gw.url} (OpenAPI at ${gw.url}/docs); health and metrics on ${gw.managementUrl}`);
   } catch (err) {

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from '@wabridge/config';
 import { GatewayEnv } from './gateway.env';
 
 describe('GatewayEnv IDLE_MEMORY_RELEASE_MS (ADR 0204)', () => {
-  it('defaults to 30 s (ADR 0214), takes 0 (never) and refuses a negative or fractional value', () => {
+  it('defaults to 30 s (ADR 0215), takes 0 (never) and refuses a negative or fractional value', () => {
     expect(loadConfig(GatewayEnv, {}).IDLE_MEMORY_RELEASE_MS).toBe(30000);
     expect(loadConfig(GatewayEnv, { IDLE_MEMORY_RELEASE_MS: '0' }).IDLE_MEMORY_RELEASE_MS).toBe(0);
     expect(() => loadConfig(GatewayEnv, { IDLE_MEMORY_RELEASE_MS: '-1' })).toThrow(ConfigError);

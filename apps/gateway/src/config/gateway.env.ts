@@ -7,7 +7,7 @@ export class GatewayEnv extends BaseEnv {
   @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
 
-  /** After this long with an idle event loop, one collection gives the young generation back to the OS (ADR 0204, 30 s since ADR 0214); 0 = never. */
+  /** After this long with an idle event loop, one collection gives the young generation back to the OS (ADR 0204, 30 s since ADR 0215); 0 = never. */
   @IsInt() @Min(0) @Max(3600000)
   IDLE_MEMORY_RELEASE_MS = 30000;
 
