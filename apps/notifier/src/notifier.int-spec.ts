@@ -224,7 +224,7 @@ describe('notifier (real Kafka, Postgres, HTTP receivers)', () => {
     await h.endpoint(slowT, { url: hang.url });
     await h.endpoint(fastT, { url: fast.url });
     // three times its slots in conversations of the hanging tenant: enough to fill every slot if it were allowed to
-    const limit = new NotifierEnv().NOTIFIER_ENDPOINT_CONCURRENCY;
+    const limit = h.app.get(NotifierEnv).NOTIFIER_ENDPOINT_CONCURRENCY; // as the running notifier has it
     for (let i = 0; i < 3 * limit; i++) await h.publish(INBOUND_MESSAGE_V1, `${pnS}:${i}`, inbound(pnS, `4915000${i}`, `wamid.s-${pnS}-${i}`));
     await waitFor(() => hang.received.length >= limit, { what: 'the hanging endpoint holds its slots' });
     const sent: Record<string, number> = {};
@@ -257,7 +257,7 @@ describe('notifier (real Kafka, Postgres, HTTP receivers)', () => {
     await waitFor(() => r.accepted().length >= total, { timeoutMs: 60000, what: `${total} deliveries` });
     const seconds = (Math.max(...r.accepted().map((x) => x.at)) - started) / 1000;
     const lat = r.accepted().map((x) => x.at - sentAt.get(x.body.data.wamid as string)!).sort((a, b) => a - b);
-    console.log(`throughput: ${total} deliveries in ${seconds.toFixed(2)} s = ${(total / seconds).toFixed(0)}/s; produce→receiver p50 ${lat[total / 2]} ms, p99 ${lat[Math.floor(total * 0.99)]} ms (one endpoint, concurrency ${new NotifierEnv().NOTIFIER_ENDPOINT_CONCURRENCY}, same machine)`);
+    console.log(`throughput: ${total} deliveries in ${seconds.toFixed(2)} s = ${(total / seconds).toFixed(0)}/s; produce→receiver p50 ${lat[total / 2]} ms, p99 ${lat[Math.floor(total * 0.99)]} ms (one endpoint, concurrency ${h.app.get(NotifierEnv).NOTIFIER_ENDPOINT_CONCURRENCY}, same machine)`);
     expect(new Set(r.accepted().map((x) => x.id)).size).toBe(total);
     expect(r.accepted()).toHaveLength(total);
   }, 90000);
