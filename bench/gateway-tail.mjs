@@ -168,6 +168,19 @@ function report({ rate, start, recs, sched, clientStalls, cpuMs, load, inKafka, 
   const windows = {};
   for (const r of slowest) { const w = Math.floor(r.at / 250) * 250; windows[w] = (windows[w] ?? 0) + 1; }
   log(`\nthe slowest 1 % by 250 ms window of the run (start ms: count): ${JSON.stringify(windows)}`);
+  // the batches from 300 ms before the slowest request was due until it was answered: what stalled
+  const worst = rows.at(-1);
+  if (worst) {
+    const from = start + worst.at - 300, to = start + worst.at + worst.total;
+    const near = s.batches.filter((b) => b.end >= from && b.start <= to);
+    const ms = (x, y) => (x === undefined || y === undefined ? '-' : (x - y).toFixed(1));
+    log(`batches around the slowest request (due at ${worst.at.toFixed(0)} ms, ${worst.total.toFixed(1)} ms): start ms, sends, begin/INSERT/produce/COMMIT/end ms, gap before it ms`);
+    let prevEnd;
+    for (const b of near) {
+      log(`  ${(b.start - start).toFixed(1)}: ${b.n} sends, ${ms(b.tx, b.start)}/${ms(b.ins, b.tx)}/${ms(b.prod, b.ins)}/${ms(b.commit, b.prod)}/${ms(b.end, b.commit)}, gap ${ms(b.start, prevEnd)}`);
+      prevEnd = b.end;
+    }
+  }
   const gcs = s.gcs.filter((g) => g.at >= start && g.at <= start + seconds * 1000);
   const byKind = {};
   for (const g of gcs) { const k = byKind[g.kind] ??= { n: 0, ms: 0, max: 0 }; k.n++; k.ms += g.ms; k.max = Math.max(k.max, g.ms); }
