@@ -33,7 +33,7 @@ interface PoolEntry {
  * attempt), and gives up after `timeoutMs` in total.
  *
  * undici pools, one per origin and checked address, with keep-alive connections (ADR 0217):
- * about half the CPU of a node:http `ClientRequest` per POST, which was a third of the
+ * about half the CPU of a node:http `ClientRequest` per POST, which was about a quarter of the
  * notifier's CPU per delivery. Each POST runs outside any trace (`untraced`, also for the API's
  * test send): the undici instrumentation ignores it, no span and no `traceparent` reach the
  * tenant; webhook POSTs are measured by the notifier's metrics instead (ADR 0098).
