@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import { CheckedTarget, pinnedLookup } from '@wabridge/http';
 import { untraced } from '@wabridge/telemetry';
@@ -121,15 +122,14 @@ export class WebhookSender {
   }
 }
 
-/** At most `max` characters of a body; the rest is not read (the connection is closed instead of drained). */
-async function readSome(body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown; setEncoding?(e: string): unknown }, max: number): Promise<string> {
+/** At most `max` characters of a body, decoded as UTF-8 across chunks; the rest is not read. */
+async function readSome(body: Readable, max: number): Promise<string> {
   let text = '';
-  for await (const chunk of body) {
-    text += chunk.toString('utf8');
-    if (text.length >= max) {
-      body.destroy();
-      break;
-    }
+  body.setEncoding('utf8');
+  for await (const chunk of body as AsyncIterable<string>) {
+    text += chunk;
+    // leaving the loop destroys the body (the connection is closed instead of drained)
+    if (text.length >= max) break;
   }
   return text.slice(0, max);
 }
