@@ -5,16 +5,31 @@ import { waitFor } from './wait-for';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
+/** Ports this process has handed out: a port is never handed out twice (see freePort). */
+const handedOut = new Set<number>();
+
+/**
+ * A port nothing listens on now, for a service about to be started. The kernel may give the
+ * same free port to two calls made before either service binds it (CI saw a notifier's PORT
+ * handed out again as the gateway's MANAGEMENT_PORT: the notifier could not bind, and the
+ * gateway's health listener answered in its place), so this process never hands a port out twice.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.unref();
+      srv.on('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const addr = srv.address();
+        srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+      });
     });
-  });
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('freePort: no port that was not already handed out in 100 tries');
 }
 
 /** Services whose `/health/*` and `/metrics` are on MANAGEMENT_PORT, not PORT (ADR 0074). */
