@@ -3,6 +3,7 @@ import { SecretBox } from '@wabridge/config';
 import { MessagingTier } from '@wabridge/contracts';
 import { Queryable } from '@wabridge/database';
 import { ApiError } from '@wabridge/http';
+import { ReadThroughCache } from '@wabridge/time';
 import { ResolvedGatewayEnv } from '../config/gateway.env';
 import { GATEWAY_ENV, SECRET_BOX } from '../tokens';
 import { kafkaUnavailableTo503 } from './durable';
@@ -91,7 +92,8 @@ const NUMBER_CACHE_TTL_MS = 5000;
  */
 @Injectable()
 export class RegistryService {
-  private readonly numberCache = new Map<string, { row: NumberRow | null; expiresAt: number }>();
+  /** One read per number at a time, refreshed ahead of expiry while in use (ADR 0218). */
+  private readonly numberCache = new ReadThroughCache<string, NumberRow | null>({ ttlMs: NUMBER_CACHE_TTL_MS });
 
   constructor(
     private readonly repo: RegistryRepository,
@@ -135,7 +137,7 @@ export class RegistryService {
       });
       return this.publishNumber(m, input.phoneNumberId);
     });
-    this.numberCache.delete(input.phoneNumberId);
+    this.numberCache.invalidate(input.phoneNumberId);
     return view;
   }
 
@@ -154,7 +156,7 @@ export class RegistryService {
       });
       return this.publishNumber(m, phoneNumberId);
     });
-    this.numberCache.delete(phoneNumberId);
+    this.numberCache.invalidate(phoneNumberId);
     return view;
   }
 
@@ -174,19 +176,13 @@ export class RegistryService {
    * answer 404 and never reveal another tenant's number. Cached briefly (hot send path).
    */
   async findTenantNumber(tenantId: string, phoneNumberId: string): Promise<NumberRow | null> {
-    const now = Date.now();
-    let entry = this.numberCache.get(phoneNumberId);
-    if (!entry || entry.expiresAt <= now) {
-      entry = { row: await this.repo.findNumber(phoneNumberId), expiresAt: now + NUMBER_CACHE_TTL_MS };
-      if (this.numberCache.size > 10000) this.numberCache.clear();
-      this.numberCache.set(phoneNumberId, entry);
-    }
-    return entry.row && entry.row.tenant_id === tenantId ? entry.row : null;
+    const row = await this.numberCache.get(phoneNumberId, () => this.repo.findNumber(phoneNumberId));
+    return row && row.tenant_id === tenantId ? row : null;
   }
 
   /** Drops a number from the short lookup cache (its row changed outside this service). */
   forgetNumber(phoneNumberId: string): void {
-    this.numberCache.delete(phoneNumberId);
+    this.numberCache.invalidate(phoneNumberId);
   }
 
   /** Opens a number's access token (for Graph calls made by the gateway itself). */
