@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { startCommitProbe } from './lib/commit-probe.mjs';
 import { benchKafka, createTopic, deleteBenchTopics, produceRoundTrips, startProduceProbe } from './lib/kafka.mjs';
 import { percentiles } from './lib/load.mjs';
 import { freePort, readRssMb, sampleProcess, startNodeProcess, waitUntilIdle } from './lib/process.mjs';
@@ -38,6 +39,8 @@ const config = {
   // as shipped: OpenTelemetry instrumentation on (no collector). NOTIFIER_BENCH_OTEL=off disables the SDK.
   otel: process.env.NOTIFIER_BENCH_OTEL === 'off' ? 'off' : 'on',
   cpuProf: process.env.NOTIFIER_BENCH_CPU_PROF ?? null,
+  // more node flags for the notifier only (space-separated), e.g. '--trace-gc' with BENCH_PROCESS_LOG_DIR
+  execArgv: (process.env.NOTIFIER_BENCH_EXEC_ARGV ?? '').split(' ').filter(Boolean),
   // A/B runs: another build of the notifier (e.g. a copy of an older dist/), default the built one
   entry: process.env.NOTIFIER_BENCH_ENTRY ?? join(ROOT, 'apps/notifier/dist/main.js'),
   notifierEnv: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('NOTIFIER_') && !k.startsWith('NOTIFIER_BENCH_'))),
@@ -154,12 +157,28 @@ function analyse(deliveries, expected, secret) {
   const firsts = [...byId.values()].sort((a, b) => a.at - b.at);
   const latencies = [];
   let unknown = 0;
+  // where the tail sits in time: per second of send time (from the phase's first send), the
+  // deliveries over 100 ms and the slowest; a stall shows as one or two seconds, a slow server as many
+  const sends = [];
   for (const d of firsts) {
     const wamid = JSON.parse(d.body).data?.wamid;
     const t = sentAt.get(wamid);
     if (t === undefined) unknown++;
-    else latencies.push(d.at - t);
+    else {
+      latencies.push(d.at - t);
+      sends.push(t);
+    }
   }
+  const t0 = sends.reduce((m, t) => Math.min(m, t), Infinity);
+  const slow = new Map();
+  latencies.forEach((l, i) => {
+    if (l <= 100) return;
+    const sec = Math.floor((sends[i] - t0) / 1000);
+    const cur = slow.get(sec) ?? { second: sec, over100: 0, maxMs: 0 };
+    cur.over100++;
+    cur.maxMs = Math.max(cur.maxMs, l);
+    slow.set(sec, cur);
+  });
   const span = firsts.length > 1 ? firsts.at(-1).at - firsts[0].at : null;
   const lat = percentiles(latencies);
   return {
@@ -173,6 +192,8 @@ function analyse(deliveries, expected, secret) {
     latencyMs: Object.fromEntries(Object.entries(lat).map(([k, v]) => [k, v === null ? null : round(v, 1)])),
     // a steadier tail measure than the p99 (a few stalls move the p99 a lot): share of deliveries over 100 ms, in %
     over100Pct: latencies.length ? round((100 * latencies.filter((l) => l > 100).length) / latencies.length, 2) : null,
+    firstSendAt: sends.length ? new Date(t0).toISOString() : null,
+    slowSeconds: [...slow.values()].sort((a, b) => a.second - b.second),
   };
 }
 
@@ -202,12 +223,15 @@ async function halfPhase(name, topic, server, secret, rate) {
   log(`${name} half: server idle after ${settle.waitedMs} ms (${settle.lastCores} cores${settle.settled ? '' : ', not settled'})`);
   receiver.reset();
   const probe = await startProduceProbe(kafka, probeTopic);
+  const commits = await startCommitProbe(DATABASE_URL);
   const usage = sampleProcess(server.pid);
   const open = await produceOpenLoop(topic, `${name}-half`, rate, config.halfSec);
   const complete = await waitForDeliveries(open.events, 60000, `${name} half`);
   const proc = usage.stop();
-  const r = { ...analyse(receiver.reset(), open.events, secret), complete, ...open, settle, probe: await probe.stop(), ...cpuOf(proc, open.events) };
-  log(`${name} half (${rate}/s for ${config.halfSec} s): p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms, ${r.over100Pct} % over 100 ms (${r.delivered}/${open.events}), ${r.cpuMsPerDelivery} ms CPU each; load ${machineInfo().loadAvg.join(' ')}`);
+  const r = { ...analyse(receiver.reset(), open.events, secret), complete, ...open, settle, probe: await probe.stop(), commitProbe: await commits.stop(), ...cpuOf(proc, open.events) };
+  const since = (iso) => round((Date.parse(iso) - Date.parse(r.firstSendAt)) / 1000, 2);
+  log(`${name} half: Postgres commit probe p50 ${r.commitProbe.p50} ms, p99 ${r.commitProbe.p99} ms, max ${r.commitProbe.max} ms; over 50 ms at ${r.commitProbe.slow.map((x) => `${since(x.at)}s (${x.ms} ms)`).join(', ') || 'none'}`);
+  log(`${name} half (${rate}/s for ${config.halfSec} s): p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms, ${r.over100Pct} % over 100 ms (${r.delivered}/${open.events}; by second sent: ${r.slowSeconds.map((x) => `${x.second}s ${x.over100}×≤${x.maxMs}`).join(' ') || 'none'}), ${r.cpuMsPerDelivery} ms CPU each; load ${machineInfo().loadAvg.join(' ')}; first send ${r.firstSendAt}`);
   return r;
 }
 
@@ -244,7 +268,20 @@ async function breakdown(tag) {
              FROM events ev JOIN deliveries d ON d.event_id = ev.id WHERE ev.body->'data'->>'wamid' LIKE $1) t`,
       [`%-${tag}-%`],
     );
-    return { kafkaToStored: { p50: Number(r.storedP50), p99: Number(r.storedP99) }, storedToDeliveryRecorded: { p50: Number(r.deliveredP50), p99: Number(r.deliveredP99) } };
+    // the same split for the deliveries recorded over 100 ms after their Kafka timestamp, per second
+    // of that timestamp (from the phase's first event): a stall before or after the event is stored
+    const { rows: slow } = await db.query(
+      `WITH t AS (SELECT ev.occurred_at, extract(epoch FROM ev.created_at - ev.occurred_at) * 1000 AS stored, extract(epoch FROM d.finished_at - ev.created_at) * 1000 AS delivered
+                  FROM events ev JOIN deliveries d ON d.event_id = ev.id WHERE ev.body->'data'->>'wamid' LIKE $1)
+       SELECT floor(extract(epoch FROM occurred_at - (SELECT min(occurred_at) FROM t)))::int AS second, count(*)::int AS n,
+              round(max(stored)::numeric) AS "maxStored", round(max(delivered)::numeric) AS "maxDelivered"
+       FROM t WHERE stored + delivered > 100 GROUP BY 1 ORDER BY 1`,
+      [`%-${tag}-%`],
+    );
+    return {
+      kafkaToStored: { p50: Number(r.storedP50), p99: Number(r.storedP99) }, storedToDeliveryRecorded: { p50: Number(r.deliveredP50), p99: Number(r.deliveredP99) },
+      recordedOver100BySecond: slow.map((x) => ({ second: x.second, n: x.n, maxStored: Number(x.maxStored), maxDelivered: Number(x.maxDelivered) })),
+    };
   } finally {
     await db.end();
   }
@@ -263,7 +300,7 @@ try {
   const port = await freePort();
   servers.notifier = await startNodeProcess({
     name: 'notifier', entry: config.entry, port,
-    ...(config.cpuProf ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${config.cpuProf}`] } : {}),
+    execArgv: [...(config.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${config.cpuProf}`] : []), ...config.execArgv],
     env: {
       NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', INTERNAL_TOKEN: servers.token,
       ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`, DATABASE_URL, DATABASE_SCHEMA: schema,
