@@ -70,6 +70,20 @@ describe('ReadThroughCache', () => {
     expect(read).toHaveBeenCalledTimes(3); // its own refresh ahead started
   });
 
+  it('peeks at a fresh entry without a promise, and not at one due for a refresh or missing', async () => {
+    const c = cache({ refreshAheadMs: 1000 });
+    expect(c.peek('k')).toBeUndefined();
+    const { read, pending } = manualReads<string>();
+    const first = c.get('k', read);
+    pending[0]!.resolve('v1');
+    await first;
+    now += 3999;
+    expect(c.peek('k')).toBe('v1');
+    now += 1;
+    expect(c.peek('k')).toBeUndefined(); // get() would answer it and refresh
+    expect(read).toHaveBeenCalledTimes(1); // peeking never reads
+  });
+
   it('never answers from an expired entry: at expiry callers wait for the refresh still in flight', async () => {
     const c = cache({ refreshAheadMs: 1000 });
     const { read, pending } = manualReads<string>();

@@ -62,6 +62,16 @@ export class ReadThroughCache<K, V> {
     return this.reads.get(key) ?? this.start(key, read);
   }
 
+  /**
+   * The value of `key` without a promise, when its entry is fresh (not yet in its refresh-ahead
+   * window); else undefined and the caller uses `get`. For hot paths that would rather not await.
+   */
+  peek(key: K): V | undefined {
+    const entry = this.entries.get(key);
+    const now = this.now();
+    return entry && now >= entry.readAt && now < entry.readAt + this.options.ttlMs - this.refreshAheadMs ? entry.value : undefined;
+  }
+
   /** Drops `key`: the next caller reads again, and a read in flight now is not stored. */
   invalidate(key: K): void {
     this.generation++;

@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@wabridge/config';
 import { PublicEventBody, WEBHOOK_HEADER } from '@wabridge/contracts';
-import { Clock } from '@wabridge/time';
+import { Clock, ReadThroughCache } from '@wabridge/time';
 import { CLOCK, SECRET_BOX } from '../common/tokens';
 import { EndpointRow, EndpointsRepository } from '../endpoints/endpoints.repository';
 import { endpointSecrets } from '../endpoints/endpoint-secrets';
@@ -132,9 +132,16 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private readonly waiting = new Set<string>();
   /** Conversations whose hold here is giving its lease back (with an outcome or a failure): not probed until that is committed. */
   private readonly releasing = new Tally();
-  private readonly endpointCache = new Map<string, { row: EndpointRow; at: number }>();
-  private readonly endpointReads = new Map<string, Promise<EndpointRow | undefined>>();
-  private cacheGeneration = 0;
+  /**
+   * Endpoint rows by id (ADR 0197, 0218): fresh for ENDPOINT_CACHE_MS, then still used while read
+   * again in the background (deliveries do not wait for that read; another instance's change is
+   * seen within ENDPOINT_CACHE_MS plus one read), up to ENDPOINT_STALE_MS, after which they wait
+   * for it. One read per endpoint at a time; a change in this instance forgets its row at once.
+   */
+  private readonly endpointCache = new ReadThroughCache<string, EndpointRow | undefined>({
+    ttlMs: ENDPOINT_STALE_MS, refreshAheadMs: ENDPOINT_STALE_MS - ENDPOINT_CACHE_MS, keep: (row) => row !== undefined,
+    onRefreshError: (err: unknown) => this.log.warn(`reading an endpoint failed: ${err instanceof Error ? err.message : String(err)}`),
+  });
   private readonly openedSecrets = new Map<string, { secret: EndpointRow['secret']; previous: EndpointRow['previous_secret']; secrets: string[] }>();
   private readonly rowSecrets = new WeakMap<EndpointRow, { secrets: string[]; untilMs: number }>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -395,50 +402,9 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     if (capped) this.again = true;
   }
 
-  /**
-   * An endpoint row by id: cached for ENDPOINT_CACHE_MS (a change in this instance forgets its row
-   * at once). Past that the cached row is still used while it is read again in the background
-   * (ADR 0197: deliveries do not wait for that read; another instance's change is seen within
-   * ENDPOINT_CACHE_MS plus one read), up to ENDPOINT_STALE_MS, after which they wait for it.
-   */
-  private freshEndpointRow(id: string): EndpointRow | undefined {
-    const c = this.endpointCache.get(id);
-    return c && Date.now() - c.at < ENDPOINT_CACHE_MS ? c.row : undefined;
-  }
-
-  private async endpointRow(id: string): Promise<EndpointRow | undefined> {
-    const now = Date.now();
-    const c = this.endpointCache.get(id);
-    if (c && now - c.at < ENDPOINT_CACHE_MS) return c.row;
-    if (c && now - c.at < ENDPOINT_STALE_MS) {
-      this.readEndpoint(id).catch((err: unknown) => this.log.warn(`reading endpoint ${id} failed: ${err instanceof Error ? err.message : String(err)}`));
-      return c.row;
-    }
-    return this.readEndpoint(id);
-  }
-
-  /** One read of an endpoint row at a time (per cache generation: a read begun before a change is not shared after it). */
-  private readEndpoint(id: string): Promise<EndpointRow | undefined> {
-    const gen = this.cacheGeneration;
-    const key = `${gen}|${id}`;
-    const pending = this.endpointReads.get(key);
-    if (pending) return pending;
-    const at = Date.now();
-    const read = this.endpoints.byIds(this.ds, [id]).then(([row]) => {
-      if (gen === this.cacheGeneration) {
-        if (row) this.endpointCache.set(row.id, { row, at });
-        else this.endpointCache.delete(id);
-      }
-      return row;
-    }).finally(() => this.endpointReads.delete(key));
-    this.endpointReads.set(key, read);
-    return read;
-  }
-
   /** An endpoint changed (PATCH, rotation, deletion, disabled): read its row again before the next attempt. */
   forgetEndpoint(id: string): void {
-    this.cacheGeneration++;
-    this.endpointCache.delete(id);
+    this.endpointCache.invalidate(id);
   }
 
   /** Starts the next delivery of ready conversations of an endpoint while it has a free slot (and the worker does). */
@@ -525,7 +491,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   /** One delivery of a held conversation: lease checked, sent, outcome recorded (and the lease released when it was the last). */
   private async run(hold: Hold, d: ClaimedDelivery, answered: () => void): Promise<void> {
     // the cached row without a promise in the common case (ADR 0201)
-    const ep = this.freshEndpointRow(d.endpoint_id) ?? (await this.endpointRow(d.endpoint_id));
+    const ep = this.endpointCache.peek(d.endpoint_id) ?? (await this.endpointCache.get(d.endpoint_id, () => this.endpoints.byIds(this.ds, [d.endpoint_id]).then(([row]) => row)));
     if (!ep) {
       // the endpoint is gone (its deliveries with it)
       this.drop(hold);

@@ -45,13 +45,13 @@ describe('WebhookSender', () => {
     expect(first).toMatchObject({ ok: true, statusCode: 204 });
     expect(second).toMatchObject({ ok: true, statusCode: 204 });
     expect(seen).toHaveLength(2);
-    expect(seen[0].host).toBe(`hooks.example.invalid:${port}`);
-    expect(seen[0].body).toBe(body);
-    expect(seen[0].headers).toMatchObject({
+    expect(seen[0]!.host).toBe(`hooks.example.invalid:${port}`);
+    expect(seen[0]!.body).toBe(body);
+    expect(seen[0]!.headers).toMatchObject({
       'webhook-id': 'evt_1', 'webhook-timestamp': '1700000000', 'webhook-signature': 'v1,abc',
       'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Wabridge-Webhooks/1',
     });
-    expect(seen[0].headers.traceparent).toBeUndefined();
+    expect(seen[0]!.headers.traceparent).toBeUndefined();
     // keep-alive: the next POSTs reuse connections instead of opening one each
     for (let i = 3; i <= 6; i++) expect(await s.post(t, { 'webhook-id': `evt_${i}` }, body)).toMatchObject({ ok: true });
     expect(new Set(seen.map((x) => x.clientPort)).size).toBeLessThanOrEqual(2);
