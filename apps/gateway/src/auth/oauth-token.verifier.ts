@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@wabridge/http';
+import { ReadThroughCache } from '@wabridge/time';
 import { CLOCK } from '../tokens';
 import { OAuthClientsRepository } from './oauth-clients.repository';
 import { CredentialVerifier } from './credential-verifier';
@@ -12,7 +13,6 @@ interface ClientState {
   tenantId: string;
   scopes: Scope[];
   revoked: boolean;
-  readAt: number;
 }
 
 /** How long a client's revocation state is trusted: the bound on "revoked → refused" across instances. */
@@ -26,13 +26,16 @@ export const CLIENT_STATE_TTL_MS = 5000;
  */
 @Injectable()
 export class OAuthTokenVerifier implements CredentialVerifier {
-  private readonly clients = new Map<string, ClientState>();
+  /** One read per client at a time, refreshed ahead of expiry while in use (ADR 0218). */
+  private readonly clients: ReadThroughCache<string, ClientState | undefined>;
 
   constructor(
     private readonly repo: OAuthClientsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly keys: SigningKeysService,
-  ) {}
+  ) {
+    this.clients = new ReadThroughCache({ ttlMs: CLIENT_STATE_TTL_MS, now: () => this.clock.now(), keep: (c) => c !== undefined });
+  }
 
   accepts(token: string): boolean {
     return token.startsWith('eyJ');
@@ -52,18 +55,13 @@ export class OAuthTokenVerifier implements CredentialVerifier {
   }
 
   forget(clientId: string): void {
-    this.clients.delete(clientId);
+    this.clients.invalidate(clientId);
   }
 
-  private async client(id: string): Promise<ClientState | undefined> {
-    const now = this.clock.now();
-    const cached = this.clients.get(id);
-    if (cached && now - cached.readAt < CLIENT_STATE_TTL_MS && now >= cached.readAt) return cached;
-    const row = await this.repo.findGrant(id);
-    if (!row) return undefined;
-    const state = { tenantId: row.tenant_id, scopes: row.scopes, revoked: row.revoked_at !== null, readAt: now };
-    if (this.clients.size > 10000) this.clients.clear();
-    this.clients.set(id, state);
-    return state;
+  private client(id: string): Promise<ClientState | undefined> {
+    return this.clients.get(id, async () => {
+      const row = await this.repo.findGrant(id);
+      return row ? { tenantId: row.tenant_id, scopes: row.scopes, revoked: row.revoked_at !== null } : undefined;
+    });
   }
 }
