@@ -3,29 +3,10 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 
-/** Ports this process has handed out: the kernel may give a just-closed port again (see libs/testing's freePort). */
-const handedOut = new Set();
-
-/** A port nothing listens on now, never one this process has handed out before. */
-export async function freePort() {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const port = await new Promise((resolve, reject) => {
-      const srv = createServer();
-      srv.unref();
-      srv.on('error', reject);
-      srv.listen(0, '127.0.0.1', () => {
-        const addr = srv.address();
-        srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-      });
-    });
-    if (handedOut.has(port)) continue;
-    handedOut.add(port);
-    return port;
-  }
-  throw new Error('freePort: no port that was not already handed out in 100 tries');
-}
+// A port nothing listens on now, never one this process has handed out before: the test
+// harness's (libs/testing, built by the bench runner with everything else).
+export { freePort } from '../../libs/testing/dist/service-process.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const running = new Set();
