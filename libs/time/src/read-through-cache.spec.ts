@@ -173,7 +173,7 @@ describe('ReadThroughCache', () => {
 
   it('keeps answering from the entry until expiry when a refresh ahead fails, and reports the failure', async () => {
     const errors: unknown[] = [];
-    const c = cache({ refreshAheadMs: 1000, onRefreshError: (e) => errors.push(e) });
+    const c = cache({ refreshAheadMs: 1000, onRefreshError: (e, key) => errors.push(e, key) });
     const { read, pending } = manualReads<string>();
     const first = c.get('k', read);
     pending[0]!.resolve('v1');
@@ -182,7 +182,7 @@ describe('ReadThroughCache', () => {
     expect(await c.get('k', read)).toBe('v1');
     pending[1]!.reject(new Error('timeout'));
     await flush();
-    expect(errors).toEqual([new Error('timeout')]);
+    expect(errors).toEqual([new Error('timeout'), 'k']);
     expect(await c.get('k', read)).toBe('v1'); // and a new refresh starts
     expect(read).toHaveBeenCalledTimes(3);
   });

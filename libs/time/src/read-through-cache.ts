@@ -1,4 +1,4 @@
-export interface ReadThroughCacheOptions<V> {
+export interface ReadThroughCacheOptions<K, V> {
   /** An entry is served for at most this long after its read started; then callers wait for a new read. */
   ttlMs: number;
   /**
@@ -16,8 +16,8 @@ export interface ReadThroughCacheOptions<V> {
   keep?: (value: V) => boolean;
   /** Milliseconds clock (tests pass a manual one). Default `Date.now`. */
   now?: () => number;
-  /** A background refresh failed: the entry is still served until it expires. */
-  onRefreshError?: (err: unknown) => void;
+  /** A background refresh of `key` failed: its entry is still served until it expires. */
+  onRefreshError?: (err: unknown, key: K) => void;
 }
 
 interface Entry<V> {
@@ -43,7 +43,7 @@ export class ReadThroughCache<K, V> {
   private readonly maxEntries: number;
   private readonly now: () => number;
 
-  constructor(private readonly options: ReadThroughCacheOptions<V>) {
+  constructor(private readonly options: ReadThroughCacheOptions<K, V>) {
     this.refreshAheadMs = Math.min(options.refreshAheadMs ?? Math.floor(options.ttlMs / 5), options.ttlMs);
     this.maxEntries = options.maxEntries ?? 10000;
     this.now = options.now ?? Date.now;
@@ -55,7 +55,7 @@ export class ReadThroughCache<K, V> {
     const entry = this.entries.get(key);
     if (entry && now >= entry.readAt && now < entry.readAt + this.options.ttlMs) {
       if (this.refreshAheadMs > 0 && now >= entry.readAt + this.options.ttlMs - this.refreshAheadMs && !this.reads.has(key)) {
-        this.start(key, read).catch((err: unknown) => this.options.onRefreshError?.(err));
+        this.start(key, read).catch((err: unknown) => this.options.onRefreshError?.(err, key));
       }
       return Promise.resolve(entry.value);
     }

@@ -140,7 +140,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
    */
   private readonly endpointCache = new ReadThroughCache<string, EndpointRow | undefined>({
     ttlMs: ENDPOINT_STALE_MS, refreshAheadMs: ENDPOINT_STALE_MS - ENDPOINT_CACHE_MS, keep: (row) => row !== undefined,
-    onRefreshError: (err: unknown) => this.log.warn(`reading an endpoint failed: ${err instanceof Error ? err.message : String(err)}`),
+    onRefreshError: (err: unknown, id: string) => this.log.warn(`reading endpoint ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
   });
   private readonly openedSecrets = new Map<string, { secret: EndpointRow['secret']; previous: EndpointRow['previous_secret']; secrets: string[] }>();
   private readonly rowSecrets = new WeakMap<EndpointRow, { secrets: string[]; untilMs: number }>();
