@@ -1,5 +1,6 @@
 // Small kafkajs admin helpers for benches: create/delete bench topics, count what landed, lag.
 import kafkajs from 'kafkajs';
+import { probeSummary, startTimedProbe } from './load.mjs';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -84,24 +85,12 @@ export async function produceRoundTrips(kafka, topic, count = 20) {
 export async function startProduceProbe(kafka, topic, intervalMs = 200) {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  const times = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const t0 = performance.now();
-      await producer.send({ topic, acks: -1, messages: [{ value: 'probe' }] }).catch(() => undefined);
-      times.push(performance.now() - t0);
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  })();
+  const probe = startTimedProbe(() => producer.send({ topic, acks: -1, messages: [{ value: 'probe' }] }).catch(() => undefined), intervalMs);
   return {
     async stop() {
-      running = false;
-      await loop;
+      const samples = await probe.stop();
       await producer.disconnect().catch(() => undefined);
-      const s = [...times].sort((a, b) => a - b);
-      const at = (q) => (s.length ? Math.round(s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] * 100) / 100 : null);
-      return { p50: at(0.5), p99: at(0.99), max: at(1), count: s.length };
+      return probeSummary(samples);
     },
   };
 }

@@ -29,6 +29,39 @@ export function percentiles(values) {
   return { p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), max: sorted[sorted.length - 1], mean: sum / sorted.length };
 }
 
+/**
+ * Runs `once` every `intervalMs` (counted from the end of the previous run) until stopped, timing
+ * each run: the background probes of the benches (a produce, a commit). A run that throws ends the
+ * probe; the samples taken so far are kept. `stop()` resolves with `{ at, ms }` per run (wall-clock
+ * end, duration).
+ */
+export function startTimedProbe(once, intervalMs) {
+  const samples = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      await once();
+      samples.push({ at: Date.now(), ms: performance.now() - t0 });
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })().catch(() => undefined);
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return samples;
+    },
+  };
+}
+
+/** p50, p99 and max of a probe's durations in ms (two decimals), and how many it took. */
+export function probeSummary(samples) {
+  const p = percentiles(samples.map((s) => s.ms));
+  const r2 = (v) => (v === null ? null : Math.round(v * 100) / 100);
+  return { p50: r2(p.p50), p99: r2(p.p99), max: r2(p.max), count: samples.length };
+}
+
 const r3 = (n) => (n === null ? null : Math.round(n * 1000) / 1000);
 function roundLatency(l) {
   return Object.fromEntries(Object.entries(l).map(([k, v]) => [k, r3(v)]));

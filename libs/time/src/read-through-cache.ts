@@ -81,7 +81,7 @@ export class ReadThroughCache<K, V> {
 
   /** Drops every entry whose value matches (e.g. all cached keys of one credential). */
   invalidateWhere(match: (value: V) => boolean): void {
-    for (const [key, entry] of this.entries) if (match(entry.value)) this.invalidate(key);
+    for (const [key, entry] of this.entries) if (match(entry.value)) this.entries.delete(key);
     // a read in flight may be about to store a value that matches: do not store any of them
     this.generation++;
     this.reads.clear();
