@@ -342,9 +342,10 @@ describe('notifier end to end: Meta webhooks and sends reach each tenant\'s rece
       tenantId: tenants.A, phoneNumberId: A.phoneNumberId, from: { waId: USER, profileName: 'Jo' }, message: { type: 'text', text: { body: 'Hallo Notifier' } },
     });
 
-    // the dispatcher learns the open window from contacts' events: a template needs no window
+    // A bot answers the moment the webhook arrives, with a free-form text: the dispatcher may not
+    // have heard from contacts yet that this message opened the window, and waits for it (ADR 0219).
     const sent = await call('POST', `${gateway.url}/v1/messages`, {
-      phoneNumberId: A.phoneNumberId, to: `+${USER}`, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } },
+      phoneNumberId: A.phoneNumberId, to: `+${USER}`, type: 'text', text: { body: 'Danke, Jo!' },
     }, auth);
     expect(sent.status).toBe(202);
     const messageId: string = sent.body.id;
@@ -360,6 +361,7 @@ describe('notifier end to end: Meta webhooks and sends reach each tenant\'s rece
     for (const s of stats) expect(s.data).toMatchObject({ tenantId: tenants.A, phoneNumberId: A.phoneNumberId, messageId, wamid: expect.stringMatching(/^wamid\./), recipient: { waId: USER } });
     expect(stats.find((d) => d.data.status === 'sent')?.data.pricing).toMatchObject({ billable: expect.any(Boolean) });
     expect(mine().filter((d) => d.type === 'message.status' || d.type === 'message.accepted').map((d) => d.id).length).toBe(4);
+    expect(mine().filter((d) => d.type === 'message.rejected' || d.type === 'message.retry_scheduled')).toEqual([]);
     expect(r.duplicates()).toEqual([]);
   }, 120000);
 

@@ -95,7 +95,7 @@ export class DispatcherEnv extends BaseEnv {
   @IsInt() @Min(0)
   UNKNOWN_NUMBER_GRACE_MS = 30000;
 
-  /** How long a free-form command from an internal producer (an automated reply) waits for the contact's window update before it is rejected outside-window (ADR 0135). */
+  /** How long after its request a free-form message (API or Kafka) waits for the contact's window update before it is rejected outside-window (ADR 0135, 0219). */
   @IsInt() @Min(0) @Max(600000)
   WINDOW_GRACE_MS = 15000;
 

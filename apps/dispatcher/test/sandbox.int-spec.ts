@@ -57,7 +57,7 @@ describe('dispatcher against the sandbox (real Kafka and Postgres)', () => {
     await sandbox.listen(0, '127.0.0.1');
     sandboxUrl = await sandbox.getUrl();
     sandboxUrl = sandboxUrl.replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
-    await h.boot({ PAIR_REFILL_MS: '100', PAIR_SAFETY_MS: '250', MAX_TRANSIENT_ATTEMPTS: '3', TRANSIENT_BACKOFF_BASE_MS: '100' });
+    await h.boot({ PAIR_REFILL_MS: '100', PAIR_SAFETY_MS: '250', MAX_TRANSIENT_ATTEMPTS: '3', TRANSIENT_BACKOFF_BASE_MS: '100', WINDOW_GRACE_MS: '1000' });
     dlq = await TopicCollector.start<OutboundDeadLetterV1>(OUTBOUND_DLQ_V1, h.suffix);
   }, 120000);
   afterAll(async () => {

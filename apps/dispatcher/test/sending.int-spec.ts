@@ -13,7 +13,7 @@ describe('dispatcher sending (real Kafka and Postgres, Graph stub)', () => {
   beforeAll(async () => {
     await graph.start();
     await h.start();
-    await h.boot({ PAIR_REFILL_MS: '6000' });
+    await h.boot({ PAIR_REFILL_MS: '6000', WINDOW_GRACE_MS: '1000' });
     await h.number(NUM, graph.url, { token: 'secret-token' });
     await waitForNumber(h, NUM);
   });

@@ -8,7 +8,7 @@ const OPTIONS: AdmissionOptions = { inlineHorizonMs: 2000, reconcileTimeoutMs: 1
 const open: ContactState = { optedOut: false, reachable: true, windowOpenUntil: T0 + 3600_000 };
 const closed: ContactState = { optedOut: false, reachable: true, windowOpenUntil: T0 - 1000 };
 
-function setup(o: { applied?: boolean; heldUntil?: number; category?: string; wamids?: Map<string, { wamid: string | null; status: string }> } = {}) {
+function setup(o: { applied?: boolean; heldUntil?: number; category?: string; wamids?: Map<string, { wamid: string | null; status: string }>; options?: Partial<AdmissionOptions> } = {}) {
   const clock = new ManualClock(T0);
   const holdQueries: string[][] = [];
   const state = {
@@ -25,7 +25,7 @@ function setup(o: { applied?: boolean; heldUntil?: number; category?: string; wa
     claim: async () => new Map<string, MessageRow>(),
     wamidOf: async (_t: string, id: string) => o.wamids?.get(id) as { wamid: string | null; status: never } | undefined,
   };
-  const admission = new AdmissionService(repo, state, clock, OPTIONS, async () => o.applied ?? true);
+  const admission = new AdmissionService(repo, state, clock, { ...OPTIONS, ...o.options }, async () => o.applied ?? true);
   return { admission, clock, holdQueries };
 }
 
@@ -35,8 +35,9 @@ function ctx(contact?: ContactState, n = number()): NumberContext {
 
 describe('admission: which copy is worked on, and whether the message may go', () => {
   it('refuses a free-form message outside the 24 h window before any Graph call, and admits a template there as business-initiated', async () => {
-    const { admission } = setup();
+    const { admission, clock } = setup();
     const text = request();
+    clock.advance(15_000); // past the grace for the window update
     expect(await admission.admit({ request: text }, row(text), ctx(closed))).toEqual({
       kind: 'reject', code: 'outside-window', reason: expect.stringContaining('24 h customer-service window'),
     });
@@ -45,12 +46,31 @@ describe('admission: which copy is worked on, and whether the message may go', (
     expect(await admission.admit({ request: text }, row(text), ctx(open))).toMatchObject({ kind: 'admit', businessInitiated: false });
   });
 
-  it('lets an internal reply wait for its window for WINDOW_GRACE_MS, then refuses it', async () => {
+  it.each([['an API send', 'api'], ['an internal reply', 'kafka']] as const)('lets %s wait for its window for WINDOW_GRACE_MS (after 1, 2, 4, 8, 12 s and at 15 s), then refuses it', async (_what, source) => {
     const { admission, clock } = setup();
-    const reply = request({ source: 'kafka' });
-    expect(await admission.admit({ request: reply }, row(reply), ctx(closed))).toEqual({ kind: 'defer', reason: 'window-pending', notBefore: T0 + 1000, extra: {} });
-    clock.advance(15_000);
-    expect(await admission.admit({ request: reply }, row(reply), ctx(closed))).toMatchObject({ kind: 'reject', code: 'outside-window' });
+    const text = request({ source });
+    const looks: number[] = [];
+    for (;;) {
+      const d = await admission.admit({ request: text }, row(text), ctx(closed));
+      if (d?.kind !== 'defer') {
+        expect(d).toMatchObject({ kind: 'reject', code: 'outside-window' });
+        break;
+      }
+      expect(d).toEqual({ kind: 'defer', reason: 'window-pending', notBefore: expect.any(Number), extra: {} });
+      clock.set(d.notBefore);
+      looks.push(d.notBefore - T0);
+    }
+    expect(looks).toEqual([1000, 2000, 4000, 8000, 12_000, 15_000]);
+    // The update arrives while it waits: it goes.
+    const late = request({ source });
+    clock.set(T0 + 2000);
+    expect(await admission.admit({ request: late }, row(late), ctx({ ...closed, windowOpenUntil: T0 + 86_400_000 }))).toMatchObject({ kind: 'admit', businessInitiated: false });
+  });
+
+  it('does not wait for a window when the grace is 0', async () => {
+    const { admission } = setup({ options: { windowGraceMs: 0 } });
+    const text = request();
+    expect(await admission.admit({ request: text }, row(text), ctx(closed))).toMatchObject({ kind: 'reject', code: 'outside-window' });
   });
 
   it('skips duplicates: a second idempotency key, a settled row, a stale retry copy, a held row redelivered', async () => {

@@ -14,8 +14,8 @@ export interface AdmissionOptions {
   reconcileTimeoutMs: number;
   unknownNumberGraceMs: number;
   /**
-   * How long a free-form command from an internal producer (source `kafka`, e.g. an automated
-   * reply, ADR 0135) waits for the contact's window to show open before `outside-window`: it
+   * How long after its request a free-form message (from the API or an internal producer, ADR
+   * 0135/0219) waits for the contact's window to show open before `outside-window`: it usually
    * answers the inbound message that opened the window, whose `wa.contact.changed.v1` may still
    * be on its way from the contacts service. Default 0.
    */
@@ -150,8 +150,9 @@ export class AdmissionService {
     const verdict = checkCompliance({ tenantId: req.tenantId, type: req.type, number, contact, templateStatus, now });
     if (!verdict.ok) {
       if (verdict.hold) return { kind: 'hold', reason: verdict.reason };
-      if (verdict.code === 'outside-window' && req.source === 'kafka' && now - Date.parse(req.requestedAt) < (this.options.windowGraceMs ?? 0)) {
-        return defer('window-pending', now + 1000);
+      if (verdict.code === 'outside-window') {
+        const pending = windowPending(now, Date.parse(req.requestedAt), this.options.windowGraceMs ?? 0);
+        if (pending !== null) return defer('window-pending', pending);
       }
       return { kind: 'reject', code: verdict.code, reason: verdict.reason };
     }
@@ -169,6 +170,18 @@ export class AdmissionService {
       kind: 'admit', item: mapped ? { ...item, request: mapped } : item, row, number, reconciledResend, businessInitiated: verdict.businessInitiated, sendAt,
     };
   }
+}
+
+/**
+ * When to look at a closed window again, or null once the grace after the request is over (ADR
+ * 0219): after 1 s, then after as long as the send has waited so far (at most 4 s), and a last
+ * time when the grace ends. The window update usually lands within a second; a send to a window
+ * that really is closed is looked at about six times in 15 s, not fifteen.
+ */
+export function windowPending(now: number, requestedAt: number, graceMs: number): number | null {
+  const end = requestedAt + graceMs;
+  if (!(now < end)) return null;
+  return Math.min(now + Math.min(Math.max(1000, now - requestedAt), 4000), end);
 }
 
 /** A template whose category the sender did not give as UTILITY or AUTHENTICATION. */

@@ -44,9 +44,11 @@ describe('lifecycle: each transition with its event, retry tiers and the DLQ', (
     const quiet = setup();
     const a = request();
     const b = request();
+    const c = request();
     await quiet.lifecycle.defer({ request: a }, quiet.stored(row(a)), 'rate-number', T0 + 3000, { numberSlot: true });
     await quiet.lifecycle.defer({ request: b }, quiet.stored(row(b)), 'transient', T0 + 500, { hop: true });
-    expect(quiet.producer.sent.map((e) => e.topic)).toEqual(['wa.outbound.retry.v1', 'wa.outbound.retry.v1']);
+    await quiet.lifecycle.defer({ request: c }, quiet.stored(row(c)), 'window-pending', T0 + 1000, {});
+    expect(quiet.producer.sent.map((e) => e.topic)).toEqual(['wa.outbound.retry.v1', 'wa.outbound.retry.v1', 'wa.outbound.retry.v1']);
     expect(quiet.producer.events()).toEqual([]);
   });
 

@@ -151,8 +151,9 @@ export class MessageLifecycle {
     });
     if (!extra.hop) metrics.retries.inc({ reason });
     await this.producer.send(contractEvent(tierFor(notBefore - now), item.request.phoneNumberId, retry, { tenantId: item.request.tenantId }));
-    // Throughput waits are routine; only tell the customer about waits caused by errors or holds.
-    if (!extra.hop && reason !== 'rate-number' && reason !== 'unknown-number') {
+    // Throughput waits and waits for our own state to catch up (a number's config, a contact's
+    // window) are routine; only tell the customer about waits caused by errors or holds.
+    if (!extra.hop && reason !== 'rate-number' && reason !== 'unknown-number' && reason !== 'window-pending') {
       await this.emit(item.request, 'retry-scheduled', { notBefore: retry.notBefore, attempt: row.attempts, error: extra.error });
     }
     return version;
