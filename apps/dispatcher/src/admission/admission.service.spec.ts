@@ -46,7 +46,7 @@ describe('admission: which copy is worked on, and whether the message may go', (
     expect(await admission.admit({ request: text }, row(text), ctx(open))).toMatchObject({ kind: 'admit', businessInitiated: false });
   });
 
-  it.each([['an API send', 'api'], ['an internal reply', 'kafka']] as const)('lets %s wait for its window for WINDOW_GRACE_MS (after 1, 2, 4, 8, 12 s and at 15 s), then refuses it', async (_what, source) => {
+  it.each([['an API send', 'api'], ['an internal reply', 'kafka']] as const)('lets %s wait for its window for WINDOW_GRACE_MS (after 0.25, 0.5, 1, 2, 4, 8, 12 s and at 15 s), then refuses it', async (_what, source) => {
     const { admission, clock } = setup();
     const text = request({ source });
     const looks: number[] = [];
@@ -60,7 +60,7 @@ describe('admission: which copy is worked on, and whether the message may go', (
       clock.set(d.notBefore);
       looks.push(d.notBefore - T0);
     }
-    expect(looks).toEqual([1000, 2000, 4000, 8000, 12_000, 15_000]);
+    expect(looks).toEqual([250, 500, 1000, 2000, 4000, 8000, 12_000, 15_000]);
     // The update arrives while it waits: it goes.
     const late = request({ source });
     clock.set(T0 + 2000);
