@@ -2,7 +2,6 @@ import { decodeTime, monotonicFactory } from 'ulid';
 import { newMessageId, pooledRandom } from './message-id';
 import { OUR_MESSAGE_ID } from './messages.controller';
 import { ulidFloor } from './messages.repository';
-import { SingleFlight } from './single-flight';
 import { requestHash } from './send.service';
 
 describe('newMessageId', () => {
@@ -41,44 +40,6 @@ describe('pooledRandom (the request log\'s ULID source)', () => {
     expect(later > sameMs[999]!).toBe(true);
     const distinct = new Set(Array.from({ length: 5000 }, (_, i) => next(1_800_000_000_000 + i).slice(10)));
     expect(distinct.size).toBe(5000);
-  });
-});
-
-describe('SingleFlight', () => {
-  const deferred = <T>() => {
-    let resolve!: (v: T) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
-    return { promise, resolve, reject };
-  };
-
-  it('shares one run among concurrent calls with the same key, and starts a new one after it settled', async () => {
-    const runs: ReturnType<typeof deferred<string>>[] = [];
-    const flight = new SingleFlight<string>();
-    const fn = () => { const d = deferred<string>(); runs.push(d); return d.promise; };
-    const a = flight.run('k', fn);
-    const b = flight.run('k', fn);
-    const other = flight.run('other', fn);
-    expect(runs).toHaveLength(2);
-    runs[0]!.resolve('first');
-    runs[1]!.resolve('other');
-    await expect(Promise.all([a, b, other])).resolves.toEqual(['first', 'first', 'other']);
-    const c = flight.run('k', fn);
-    expect(runs).toHaveLength(3);
-    runs[2]!.resolve('second');
-    await expect(c).resolves.toBe('second');
-    expect(flight.size).toBe(0);
-  });
-
-  it('gives every concurrent caller the run\'s error, and keeps nothing after it', async () => {
-    const flight = new SingleFlight<string>();
-    const d = deferred<string>();
-    const a = flight.run('k', () => d.promise);
-    const b = flight.run('k', () => Promise.resolve('never'));
-    d.reject(new Error('template unknown'));
-    await expect(a).rejects.toThrow('template unknown');
-    await expect(b).rejects.toThrow('template unknown');
-    await expect(flight.run('k', () => Promise.resolve('fresh'))).resolves.toBe('fresh');
   });
 });
 

@@ -19,7 +19,6 @@ import { MessageRow, MessagesRepository, NewMessage } from './messages.repositor
 import { ScheduledSendsRepository } from './scheduled-sends.repository';
 import { sourceHeader } from './message-projection.service';
 import { NormalizedSend, parseCloudSend } from './send-request';
-import { SingleFlight } from './single-flight';
 import { assertRegistered } from '../onboarding/registration-state';
 
 /** Error code of a send refused because Meta does not let the number's WABA send (422). */
@@ -96,7 +95,6 @@ export class SendService implements OnModuleInit {
   private readonly contactWindow: ContactWindowClient;
   private readonly batcher: AcceptBatcher;
   /** Concurrent sends of one template share its lookup (ADR 0192). */
-  private readonly templateChecks = new SingleFlight<string | undefined>();
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
@@ -129,7 +127,7 @@ export class SendService implements OnModuleInit {
       throw new ApiError(422, NUMBER_NOT_ALLOWED, `Meta does not let this number's WhatsApp Business Account send (${permission.reason})`,
         { reason: permission.reason, ...(permission.until ? { until: permission.until } : {}) });
     }
-    const templateCategory = send.type === 'template' ? await this.templateCategory(tenantId, number.waba_id, send.message.template as Record<string, unknown>) : undefined;
+    const templateCategory = send.type === 'template' ? await this.templates.assertSendable(tenantId, number.waba_id, send.message.template as Record<string, unknown>) : undefined;
     const hash = requestHash(send);
     const id = newMessageId();
     const now = this.clock.now();
@@ -190,12 +188,6 @@ export class SendService implements OnModuleInit {
     const earlier = await this.messages.findByIdempotencyKey(tenantId, idempotencyKey!);
     if (!earlier) throw ApiError.unavailable('idempotency record vanished; retry');
     return this.replay(earlier, hash);
-  }
-
-  /** TemplatesService.assertSendable, one lookup for the concurrent sends of the same template (same error or category). */
-  private templateCategory(tenantId: string, wabaId: string, template: Record<string, unknown>): Promise<string | undefined> {
-    const key = `${tenantId}\u0000${wabaId}\u0000${String(template.name)}\u0000${String((template.language as Record<string, unknown> | undefined)?.code)}`;
-    return this.templateChecks.run(key, () => this.templates.assertSendable(tenantId, wabaId, template));
   }
 
   /** The answer to a retry of an accepted request (same key): the same message, or 409 for another body. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccountEventV1 } from '@wabridge/contracts';
 import { ApiError } from '@wabridge/http';
+import { ReadThroughCache } from '@wabridge/time';
 import { RegistryService } from '../accounts/registry.service';
 import { GraphCallError, GraphClient, graphErrorToApiError } from '../graph/graph.client';
 import { TemplateKey, TemplateRow, TemplatesRepository } from './templates.repository';
@@ -49,12 +50,28 @@ interface GraphTemplate {
   components?: unknown[];
 }
 
+/** How long a template found sendable is taken as sendable without asking the mirror again (ADR 0220). */
+export const SENDABLE_CACHE_TTL_MS = 5000;
+
+/** A template check's answer: sendable (with the category the mirror knows), or the 400 to give. */
+type Sendability = { ok: true; category: string | undefined } | { ok: false; error: ApiError };
+
 /**
  * Message templates: created/listed/deleted through the Graph API of the WABA (using one of
  * its numbers' tokens), mirrored locally; status kept current from `wa.account.event.v1`.
  */
 @Injectable()
 export class TemplatesService {
+  /**
+   * Templates found sendable, by tenant, WABA, name and language (ADR 0220, amends 0193): for
+   * SENDABLE_CACHE_TTL_MS, read again ahead of expiry while in use; concurrent checks of one
+   * template share one lookup. Refusals are not kept, so a template approved a moment ago is
+   * sendable at once; a change made through this instance (status webhook, create, delete,
+   * sync) empties it. A template paused on another instance is accepted here for at most the
+   * TTL, and the dispatcher refuses it before any Graph call once it has the status.
+   */
+  private readonly sendable = new ReadThroughCache<string, Sendability>({ ttlMs: SENDABLE_CACHE_TTL_MS, keep: (s) => s.ok });
+
   constructor(
     private readonly repo: TemplatesRepository,
     private readonly registry: RegistryService,
@@ -62,24 +79,36 @@ export class TemplatesService {
   ) {}
 
   /**
-   * A template send must name an approved template of the number's WABA. When the WABA's
-   * templates were never mirrored (managed only in Meta's UI), we cannot know, and Meta's own
-   * answer (132001) is left to the dispatcher.
+   * A template send must name an approved template of the number's WABA: refuses one that is
+   * unknown or not approved (400); answers its category when the mirror knows it (ADR 0164).
+   * When the WABA's templates were never mirrored (managed only in Meta's UI), we cannot know,
+   * and Meta's own answer (132001) is left to the dispatcher.
    */
-  /** Refuses a template that is unknown or not approved; answers its category when the mirror knows it (ADR 0164). */
   async assertSendable(tenantId: string, wabaId: string, template: Record<string, unknown>): Promise<string | undefined> {
     const name = String(template.name);
-    const language = String((template.language as Record<string, unknown>).code);
+    const language = String((template.language as Record<string, unknown> | undefined)?.code);
+    const key = `${tenantId}\u0000${wabaId}\u0000${name}\u0000${language}`;
+    const s = await this.sendable.get(key, () => this.sendability(tenantId, wabaId, name, language));
+    if (!s.ok) throw s.error;
+    return s.category;
+  }
+
+  private async sendability(tenantId: string, wabaId: string, name: string, language: string): Promise<Sendability> {
     const rows = await this.repo.sendability(tenantId, wabaId);
-    if (rows.length === 0) return undefined;
+    if (rows.length === 0) return { ok: true, category: undefined };
     const match = rows.find((r) => r.name === name && r.language === language);
     if (!match) {
-      throw ApiError.badRequest(`template.name: no template "${name}" in language ${language} for this number's WABA`, [{ field: 'template.name', problems: ['unknown template'] }]);
+      return { ok: false, error: ApiError.badRequest(`template.name: no template "${name}" in language ${language} for this number's WABA`, [{ field: 'template.name', problems: ['unknown template'] }]) };
     }
     if (match.status !== 'APPROVED') {
-      throw ApiError.badRequest(`template.name: template "${name}" (${language}) is ${match.status}, not APPROVED`, [{ field: 'template.name', problems: [`status ${match.status}`] }]);
+      return { ok: false, error: ApiError.badRequest(`template.name: template "${name}" (${language}) is ${match.status}, not APPROVED`, [{ field: 'template.name', problems: [`status ${match.status}`] }]) };
     }
-    return match.category;
+    return { ok: true, category: match.category };
+  }
+
+  /** A template changed through this instance: no answer from before it is given again. */
+  private changed(): void {
+    this.sendable.invalidateWhere(() => true);
   }
 
   async list(tenantId: string, wabaId?: string, refresh = false): Promise<TemplateView[]> {
@@ -106,6 +135,7 @@ export class TemplatesService {
       tenantId, wabaId: input.wabaId, metaTemplateId: created.id ?? null, name: input.name, language: input.language,
       category: created.category ?? input.category, status: created.status ?? 'PENDING', components: input.components,
     });
+    this.changed();
     return view(row);
   }
 
@@ -117,6 +147,7 @@ export class TemplatesService {
     if (row.meta_template_id) query.hsm_id = row.meta_template_id;
     await this.graph.call(number, 'DELETE', `${row.waba_id}/message_templates`, undefined, query).catch(rethrowGraph);
     await this.repo.remove(tenantId, id);
+    this.changed();
   }
 
   /** Mirrors the WABA's templates as Graph lists them (one page of up to 250 per call). */
@@ -136,6 +167,7 @@ export class TemplatesService {
         });
         count++;
       }
+      this.changed();
       after = res.paging?.next ? res.paging.cursors?.after : undefined;
       if (!after) break;
     }
@@ -157,10 +189,12 @@ export class TemplatesService {
       if (!status) return;
       const reason = typeof v.reason === 'string' && v.reason !== 'NONE' ? v.reason : null;
       await this.repo.setStatus(key, status, reason);
+      this.changed();
     } else if (e.field === 'template_category_update') {
       const category = typeof v.new_category === 'string' ? v.new_category : undefined;
       if (!category) return;
       await this.repo.setCategory(key, category);
+      this.changed();
     } else if (e.field === 'message_template_quality_update') {
       const score = typeof v.new_quality_score === 'string' ? v.new_quality_score.toUpperCase() : undefined;
       if (!score) return;
