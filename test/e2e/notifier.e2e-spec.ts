@@ -365,6 +365,21 @@ describe('notifier end to end: Meta webhooks and sends reach each tenant\'s rece
     expect(r.duplicates()).toEqual([]);
   }, 120000);
 
+  it('a send Meta refuses outright (no wamid, so no status webhook) reaches the receiver as message.failed with Meta\'s error', async () => {
+    const r = receivers.A;
+    const sent = await call('POST', `${gateway.url}/v1/messages`, {
+      phoneNumberId: A.phoneNumberId, to: '+4915799999001', type: 'template', template: { name: 'no_such_template', language: { code: 'en_US' } },
+    }, { authorization: `Bearer ${keys.A}` });
+    expect(sent.status).toBe(202);
+    const messageId: string = sent.body.id;
+    const failed = await waitFor(() => r.events().find((d) => d.type === 'message.failed' && d.data.messageId === messageId),
+      { timeoutMs: 60000, what: `message.failed of ${messageId}` });
+    expect(failed.data).toMatchObject({ tenantId: tenants.A, phoneNumberId: A.phoneNumberId, messageId, recipient: expect.stringContaining('4915799999001'), error: { class: 'template', code: 132001 } });
+    expect(failed.data.wamid).toBeUndefined();
+    const mine = r.events().filter((d) => d.data.messageId === messageId).map((d) => d.type).sort();
+    expect(mine).toEqual(['message.accepted', 'message.failed']);
+  }, 90000);
+
   it('a receiver answering 500 for a while gets every event once it recovers, in order per conversation', async () => {
     const r = receivers.C;
     r.failing = true;

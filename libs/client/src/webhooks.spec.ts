@@ -78,7 +78,7 @@ describe('verifyWebhook (Standard Webhooks, docs/notifier.md)', () => {
 
   it('knows every public event type of the notifier', () => {
     expect([...WEBHOOK_EVENT_TYPES].sort()).toEqual(
-      ['account.alert', 'contact.changed', 'message.accepted', 'message.dead_lettered', 'message.received', 'message.rejected', 'message.retry_scheduled', 'message.status', 'number.changed', 'template.status'],
+      ['account.alert', 'contact.changed', 'message.accepted', 'message.dead_lettered', 'message.failed', 'message.received', 'message.rejected', 'message.retry_scheduled', 'message.status', 'number.changed', 'template.status'],
     );
   });
 });

@@ -88,11 +88,14 @@ const LIFECYCLE: Partial<Record<OutboundEventV1['event'], PublicEventType>> = {
 };
 
 /**
- * `wa.outbound.events.v1` → our lifecycle events. sent/delivered/read/failed are not re-emitted:
- * `message.status` carries Meta's statuses (with pricing and Meta's errors).
+ * `wa.outbound.events.v1` → our lifecycle events. sent/delivered/read are not re-emitted, nor a
+ * `failed` that came with a wamid: `message.status` carries Meta's statuses (with pricing and
+ * Meta's errors). A `failed` without a wamid had no status from Meta (Graph refused the call, or
+ * a hold refused it before one): it is `message.failed` (ADR 0221), else the tenant would never
+ * hear of it.
  */
 export function fromOutbound(e: OutboundEventV1): MappedEvent | null {
-  const type = LIFECYCLE[e.event];
+  const type = e.event === 'failed' ? (e.wamid ? undefined : 'message.failed') : LIFECYCLE[e.event];
   if (!type) return null;
   // retry-scheduled happens once per attempt; the others once per message
   const id = publicEventId(OUTBOUND_EVENTS_V1.topic, e.id, e.event, e.event === 'retry-scheduled' ? String(e.attempt ?? e.occurredAt) : '');

@@ -1339,7 +1339,7 @@ export interface components {
             address?: components["schemas"]["BusinessAddressDto"];
         };
         /** @enum {string} */
-        WebhookEventType: "message.received" | "message.status" | "message.accepted" | "message.rejected" | "message.retry_scheduled" | "message.dead_lettered" | "template.status" | "number.changed" | "contact.changed" | "account.alert";
+        WebhookEventType: "message.received" | "message.status" | "message.accepted" | "message.rejected" | "message.failed" | "message.retry_scheduled" | "message.dead_lettered" | "template.status" | "number.changed" | "contact.changed" | "account.alert";
         /**
          * @example {
          *       "url": "https://crm.example.com/hooks/whatsapp",

@@ -1,5 +1,5 @@
 // GENERATED FILE, DO NOT EDIT. Regenerate with `npm run generate -w @wabridge/client`.
-// Source: docs/events/*.schema.json (the notifier's public events: 10 types)
+// Source: docs/events/*.schema.json (the notifier's public events: 11 types)
 export type paths = Record<string, never>;
 export type webhooks = Record<string, never>;
 export interface components {
@@ -81,6 +81,33 @@ export interface components {
         MessageDeadLetteredEvent: {
             /** @constant */
             type: "message.dead_lettered";
+            /** Format: date-time */
+            timestamp: string;
+            data: {
+                tenantId: string;
+                phoneNumberId: string;
+                /** @description Our message id (POST /v1/messages → id) */
+                messageId: string;
+                recipient: string;
+                wamid?: string;
+                error?: {
+                    /** @enum {unknown} */
+                    class: "throttled" | "transient" | "auth" | "permanent" | "template" | "quality" | "compliance" | "unknown";
+                    code?: number;
+                    message: string;
+                };
+                attempt?: number;
+                /** Format: date-time */
+                notBefore?: string;
+            };
+        };
+        /**
+         * message.failed (version 1)
+         * @description Body of a webhook delivery (headers webhook-id, webhook-timestamp, webhook-signature); see docs/notifier.md. Mirrors the class in libs/contracts/src/public/public-events.v1.ts; public-events.spec.ts checks that both accept and refuse the same samples.
+         */
+        MessageFailedEvent: {
+            /** @constant */
+            type: "message.failed";
             /** Format: date-time */
             timestamp: string;
             data: {
@@ -279,6 +306,7 @@ export interface WebhookEventMap {
     "contact.changed": components["schemas"]["ContactChangedEvent"];
     "message.accepted": components["schemas"]["MessageAcceptedEvent"];
     "message.dead_lettered": components["schemas"]["MessageDeadLetteredEvent"];
+    "message.failed": components["schemas"]["MessageFailedEvent"];
     "message.received": components["schemas"]["MessageReceivedEvent"];
     "message.rejected": components["schemas"]["MessageRejectedEvent"];
     "message.retry_scheduled": components["schemas"]["MessageRetryScheduledEvent"];
@@ -287,4 +315,4 @@ export interface WebhookEventMap {
     "template.status": components["schemas"]["TemplateStatusEvent"];
 }
 
-export const WEBHOOK_EVENT_TYPES = ["account.alert","contact.changed","message.accepted","message.dead_lettered","message.received","message.rejected","message.retry_scheduled","message.status","number.changed","template.status"] as const;
+export const WEBHOOK_EVENT_TYPES = ["account.alert","contact.changed","message.accepted","message.dead_lettered","message.failed","message.received","message.rejected","message.retry_scheduled","message.status","number.changed","template.status"] as const;

@@ -10,6 +10,7 @@ export const PUBLIC_EVENT_TYPES = [
   'message.status',
   'message.accepted',
   'message.rejected',
+  'message.failed',
   'message.retry_scheduled',
   'message.dead_lettered',
   'template.status',

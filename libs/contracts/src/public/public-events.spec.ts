@@ -16,6 +16,7 @@ const MINIMAL: Record<PublicEventType, object> = {
   'message.status': { tenantId: 't', phoneNumberId: '1', wamid: 'wamid.A', status: 'read', recipient: {} },
   'message.accepted': lifecycle,
   'message.rejected': lifecycle,
+  'message.failed': lifecycle,
   'message.retry_scheduled': lifecycle,
   'message.dead_lettered': lifecycle,
   'template.status': { tenantId: 't', wabaId: 'w', kind: 'template-status', value: {} },

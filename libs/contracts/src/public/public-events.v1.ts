@@ -104,6 +104,17 @@ export class MessageRejectedEventV1 implements PublicEventBody<MessageLifecycleD
   @IsObject() @ValidateNested() @Type(() => MessageLifecycleDataV1) data!: MessageLifecycleDataV1;
 }
 
+/**
+ * The message failed without a status from Meta: Graph refused the send call itself (e.g. 132001
+ * template does not exist, 100 invalid parameter) or a hold refused it before any call (131049).
+ * A failure Meta reports after accepting the call comes as `message.status` `failed` instead.
+ */
+export class MessageFailedEventV1 implements PublicEventBody<MessageLifecycleDataV1> {
+  @Equals('message.failed') type!: 'message.failed';
+  @IsISO8601() timestamp!: string;
+  @IsObject() @ValidateNested() @Type(() => MessageLifecycleDataV1) data!: MessageLifecycleDataV1;
+}
+
 export class MessageRetryScheduledEventV1 implements PublicEventBody<MessageLifecycleDataV1> {
   @Equals('message.retry_scheduled') type!: 'message.retry_scheduled';
   @IsISO8601() timestamp!: string;
@@ -217,7 +228,7 @@ export class AccountAlertEventV1 implements PublicEventBody<AccountAlertDataV1> 
 // ---- registry ------------------------------------------------------------------------------
 
 export type PublicEventV1 =
-  | MessageReceivedEventV1 | MessageStatusEventV1 | MessageAcceptedEventV1 | MessageRejectedEventV1
+  | MessageReceivedEventV1 | MessageStatusEventV1 | MessageAcceptedEventV1 | MessageRejectedEventV1 | MessageFailedEventV1
   | MessageRetryScheduledEventV1 | MessageDeadLetteredEventV1 | TemplateStatusEventV1 | NumberChangedEventV1
   | ContactChangedEventV1 | AccountAlertEventV1;
 
@@ -227,6 +238,7 @@ export const PUBLIC_EVENTS: Readonly<Record<PublicEventType, { version: number; 
   'message.status': { version: 1, cls: MessageStatusEventV1 },
   'message.accepted': { version: 1, cls: MessageAcceptedEventV1 },
   'message.rejected': { version: 1, cls: MessageRejectedEventV1 },
+  'message.failed': { version: 1, cls: MessageFailedEventV1 },
   'message.retry_scheduled': { version: 1, cls: MessageRetryScheduledEventV1 },
   'message.dead_lettered': { version: 1, cls: MessageDeadLetteredEventV1 },
   'template.status': { version: 1, cls: TemplateStatusEventV1 },
