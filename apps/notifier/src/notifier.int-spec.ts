@@ -52,6 +52,14 @@ describe('notifier (real Kafka, Postgres, HTTP receivers)', () => {
     await h.publish(OUTBOUND_EVENTS_V1, `${pn}:4915112345679`, outbound(tenant, pn, '01JMSG0000000000000000000C', 'rejected', {
       recipient: '4915112345679', error: { class: 'compliance', message: 'recipient opted out' },
     }));
+    // Graph refused the call (no wamid, no status from Meta): message.failed (ADR 0221) ...
+    await h.publish(OUTBOUND_EVENTS_V1, `${pn}:4915112345680`, outbound(tenant, pn, '01JMSG0000000000000000000D', 'failed', {
+      recipient: '4915112345680', attempt: 1, error: { class: 'template', code: 132001, message: '(#132001) Template name does not exist in the translation' },
+    }));
+    // ... a failure Meta reported (with a wamid) is message.status's, not told twice
+    await h.publish(OUTBOUND_EVENTS_V1, `${pn}:4915112345678`, outbound(tenant, pn, '01JMSG0000000000000000000A', 'failed', {
+      wamid: 'wamid.out-1', error: { class: 'permanent', code: 131026, message: 'Message undeliverable' },
+    }));
     await h.publish(ACCOUNT_EVENT_V1, waba, account(waba, 'template-status', { phoneNumberId: pn, templateName: 'order_update', templateLanguage: 'en', event: 'APPROVED' }));
     // a WABA-level event (no number): attributed through the WABA of the announced number
     await h.publish(ACCOUNT_EVENT_V1, waba, account(waba, 'phone-quality', { event: 'UPGRADE', value: { display_phone_number: '15550000000', event: 'UPGRADE', current_limit: 'TIER_10K' } }));
@@ -89,6 +97,7 @@ describe('notifier (real Kafka, Postgres, HTTP receivers)', () => {
     expect(byType['message.accepted']).toMatchObject({ messageId: msgId, phoneNumberId: pn, recipient: '4915112345678' });
     expect(byType['message.retry_scheduled']).toMatchObject({ messageId: msgId, attempt: 1 });
     expect(byType['message.rejected']).toMatchObject({ error: { class: 'compliance', message: 'recipient opted out' } });
+    expect(byType['message.failed']).toMatchObject({ messageId: '01JMSG0000000000000000000D', recipient: '4915112345680', attempt: 1, error: { class: 'template', code: 132001 } });
     expect(byType['template.status']).toMatchObject({ templateName: 'order_update', event: 'APPROVED', wabaId: waba });
     expect(byType['number.changed']).toMatchObject({ kind: 'phone-quality', event: 'UPGRADE', messagingLimit: 'TIER_10K' });
     expect(byType['contact.changed']).toMatchObject({ waId: '4915112345678', optedOut: true });
