@@ -3,7 +3,8 @@
 // Shop order notifications in plain JavaScript on @wabridge/client: the shop's "order created"
 // webhook comes in → a utility template `order_confirmation` goes out to the customer on
 // WhatsApp → the signed `message.status` webhook says it was delivered → the order is marked
-// notified. The template is created (and waited for until Meta approves it) at start.
+// notified (or failed: `message.status` failed, `message.failed`, `message.rejected`,
+// `message.dead_lettered`). The template is created (and waited for until Meta approves it) at start.
 //
 //   node examples/shop-order-notifications/shop.js          on top of `npm start` (tenant `local`)
 //
@@ -22,6 +23,8 @@ const { dirname, join, resolve } = require('node:path');
 const { WabridgeClient, verifyWebhook, isWebhookEvent, WebhookVerificationError, WabridgeApiError } = require('@wabridge/client');
 
 const REPO = resolve(__dirname, '..', '..');
+/** The events after which no message.status comes for a send: the order's notification failed. */
+const FAILURE_EVENTS = ['message.failed', 'message.rejected', 'message.dead_lettered'];
 const TEMPLATE = {
   name: 'order_confirmation', language: 'en_US', category: 'UTILITY',
   components: [{ type: 'BODY', text: 'Hi {{1}}, thank you for your order {{2}}. We will tell you when it ships.', example: { body_text: [['Ada', '#1001']] } }],
@@ -132,6 +135,13 @@ async function startShop(options = {}) {
     send(res, 202, saved);
   }
 
+  function markFailed(order, type, errors) {
+    order.status = 'failed';
+    order.error = errors;
+    const first = errors && errors[0];
+    console.log(`order ${order.id}: confirmation failed (${type}${first && first.code !== undefined ? ` ${first.code}` : ''})`);
+  }
+
   async function onWebhook(req, res) {
     const raw = await readBody(req, 1 << 20);
     let event;
@@ -141,20 +151,23 @@ async function startShop(options = {}) {
       if (err instanceof WebhookVerificationError) return send(res, 401, { error: err.reason });
       throw err;
     }
-    if (isWebhookEvent(event, 'message.status') && event.data.messageId) {
-      const order = store.byMessage(event.data.messageId);
-      // statuses may arrive out of order or twice: only move forward, never back from notified
-      if (order && order.status !== 'notified') {
+    const order = event.data && event.data.messageId ? store.byMessage(event.data.messageId) : undefined;
+    // statuses may arrive out of order or twice: only move forward, never back from notified
+    if (order && order.status !== 'notified') {
+      if (isWebhookEvent(event, 'message.status')) {
         if (event.data.status === 'delivered' || event.data.status === 'read') {
           order.status = 'notified';
           order.notifiedAt = event.timestamp;
           console.log(`order ${order.id}: customer notified (${event.data.status})`);
         } else if (event.data.status === 'failed') {
-          order.status = 'failed';
-          order.error = event.data.errors || null;
+          markFailed(order, event.type, event.data.errors || null);
         }
-        store.save();
+      } else if (FAILURE_EVENTS.includes(event.type)) {
+        // Meta refused the send call itself (message.failed), or the platform did not send it
+        // (message.rejected, message.dead_lettered): no message.status ever follows
+        markFailed(order, event.type, event.data.error ? [event.data.error] : null);
       }
+      store.save();
     }
     send(res, 204);
   }
@@ -177,7 +190,7 @@ async function startShop(options = {}) {
   const listening = `http://127.0.0.1:${server.address().port}`;
   const publicUrl = (options.publicUrl || process.env.PUBLIC_URL || listening).replace(/\/+$/, '');
   const endpoint = await wa.post('/v1/webhook-endpoints', {
-    body: { url: `${publicUrl}/webhooks/wabridge`, events: ['message.status'], phoneNumberIds: [phoneNumberId], description: 'examples/shop-order-notifications' },
+    body: { url: `${publicUrl}/webhooks/wabridge`, events: ['message.status', ...FAILURE_EVENTS], phoneNumberIds: [phoneNumberId], description: 'examples/shop-order-notifications' },
   });
   secret = endpoint.secret;
 

@@ -75,6 +75,24 @@ describe('examples/shop-order-notifications: order webhook in → utility templa
     });
   }, 120000);
 
+  it('marks the order failed when Meta refuses the send outright (message.failed: no status ever comes)', async () => {
+    // The customer's phone is the shop's own number: Graph refuses the call (131021, permanent),
+    // so there is no wamid and no message.status; the notifier's message.failed tells the shop.
+    const first = await postOrder({ id: 3003, customer: { name: 'Bob', phone: `+${NUMBER.displayPhoneNumber}` } });
+    expect(first.status).toBe(202);
+    const failed = await waitFor(async () => {
+      const r = await call('GET', `${url}/shop/orders/3003`);
+      return r.body.status === 'failed' ? r.body : undefined;
+    }, { timeoutMs: 60000, what: 'order 3003 failed' });
+    expect(failed.error).toEqual([expect.objectContaining({ code: 131021 })]);
+    expect(failed.notifiedAt).toBeUndefined();
+    // one refused call, not retried
+    const calls = (await call('GET', `${platform.get('sandbox').url}/_sandbox/calls?phoneNumberId=${NUMBER.phoneNumberId}`)).body.calls as any[];
+    const mine = calls.filter((c) => c.body.biz_opaque_callback_data === first.body.messageId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0].httpStatus).toBeGreaterThanOrEqual(400);
+  }, 120000);
+
   it('refuses an order webhook the shop did not sign and a body without a phone, sending nothing', async () => {
     const before = (await call('GET', `${platform.get('sandbox').url}/_sandbox/calls?phoneNumberId=${NUMBER.phoneNumberId}`)).body.calls.length;
     expect((await postOrder({ id: 2002, customer: { name: 'Eve', phone: '+4915112340822' } }, sign('something else'))).status).toBe(401);
