@@ -22,6 +22,8 @@ const { dirname, join, resolve } = require('node:path');
 const { WabridgeClient, verifyWebhook, isWebhookEvent, WebhookVerificationError, WabridgeApiError } = require('@wabridge/client');
 
 const REPO = resolve(__dirname, '..', '..');
+/** A reply after which no message.status comes: it failed before reaching WhatsApp. */
+const FAILURE_EVENTS = ['message.failed', 'message.rejected', 'message.dead_lettered'];
 
 /** npm start's state: the tenant `local` and its API key. */
 function localApiKey() {
@@ -126,7 +128,20 @@ async function startBridge(options = {}) {
       console.log(`ticket ${t.id}: ${t.customer.name || t.customer.waId} wrote "${t.messages[t.messages.length - 1].text}"`);
     } else if (isWebhookEvent(event, 'message.status') && event.data.messageId) {
       const reply = store.findReply(event.data.messageId);
-      if (reply) reply.status = event.data.status;
+      if (reply) {
+        reply.status = event.data.status;
+        if (event.data.status === 'failed') reply.error = (event.data.errors && event.data.errors[0]) || null;
+      }
+    } else if (FAILURE_EVENTS.includes(event.type) && event.data.messageId) {
+      // the reply never reached WhatsApp: Meta refused the call (message.failed), or the platform
+      // did not send it (message.rejected, e.g. outside-window; message.dead_lettered); no
+      // message.status follows, so the agent sees it here
+      const reply = store.findReply(event.data.messageId);
+      if (reply) {
+        reply.status = 'failed';
+        reply.error = event.data.error || null;
+        console.log(`reply ${reply.messageId} failed (${event.type}${reply.error && reply.error.code !== undefined ? ` ${reply.error.code}` : ''})`);
+      }
     }
     store.save();
     send(res, 204);
@@ -172,7 +187,7 @@ async function startBridge(options = {}) {
 
   // our webhook endpoint on the platform; its secret is shown once, so we keep it in memory
   const endpoint = await wa.post('/v1/webhook-endpoints', {
-    body: { url: `${publicUrl}/webhooks/wabridge`, events: ['message.received', 'message.status'], ...(phoneNumberId ? { phoneNumberIds: [phoneNumberId] } : {}), description: 'examples/helpdesk-bridge' },
+    body: { url: `${publicUrl}/webhooks/wabridge`, events: ['message.received', 'message.status', ...FAILURE_EVENTS], ...(phoneNumberId ? { phoneNumberIds: [phoneNumberId] } : {}), description: 'examples/helpdesk-bridge' },
   });
   secret = endpoint.secret;
 

@@ -74,6 +74,27 @@ describe('examples/helpdesk-bridge: inbound message → ticket, agent reply → 
     expect(replied.messages).toHaveLength(3);
   }, 180000);
 
+  it('shows a reply Meta refused outright as failed on the ticket, with the error (message.failed)', async () => {
+    const sandbox = platform.get('sandbox');
+    const customer = '4915112340722';
+    await call('POST', `${sandbox.url}/_sandbox/inbound`, { phoneNumberId: NUMBER.phoneNumberId, from: customer, profileName: 'Eve', message: { type: 'text', text: { body: 'Hello?' } } });
+    const ticket = await waitFor(async () => ((await call('GET', `${url}/tickets`)).body.data as any[]).find((t) => t.customer.waId === customer), { timeoutMs: 60000, what: 'a ticket for the second customer' });
+    // Graph refuses every call of the number synchronously with a permanent error: no wamid, no status webhook
+    expect((await call('POST', `${sandbox.url}/_sandbox/faults`, { phoneNumberId: NUMBER.phoneNumberId, errorCode: 131009, httpStatus: 400 })).status).toBe(201);
+    try {
+      const reply = await call('POST', `${url}/tickets/${ticket.id}/replies`, { text: 'We are on it.', agent: 'bob' });
+      expect(reply.status).toBe(202);
+      const failed = await waitFor(async () => {
+        const t = (await call('GET', `${url}/tickets/${ticket.id}`)).body;
+        const m = t.messages.find((x: any) => x.messageId === reply.body.messageId);
+        return m?.status === 'failed' ? m : undefined;
+      }, { timeoutMs: 60000, what: 'the refused reply failed on the ticket' });
+      expect(failed.error).toMatchObject({ code: 131009 });
+    } finally {
+      await call('DELETE', `${sandbox.url}/_sandbox/faults?phoneNumberId=${NUMBER.phoneNumberId}`);
+    }
+  }, 180000);
+
   it('refuses a webhook that is not signed by the platform, and opens no ticket from it', async () => {
     const before = (await call('GET', `${url}/tickets`)).body.data.length;
     const forged = await call('POST', `${url}/webhooks/wabridge`, {
