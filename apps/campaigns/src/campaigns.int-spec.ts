@@ -328,4 +328,17 @@ describe('campaigns service', () => {
     expect(JSON.stringify(noLanguage.body.error.details)).toContain('template.language');
     expect((await api(tenant, 'POST', '/v1/campaigns', { name: 'x', phoneNumberId, audience: { waIds: ['4917000000001'] } })).status).toBe(400);
   });
+
+  it('refuses wa_ids that are not phone numbers with a country code, as POST /v1/messages refuses such a `to`, naming each', async () => {
+    const tenant = `t-${digits('')}`;
+    const phoneNumberId = await number(tenant, '250', 80);
+    // 999 is no country calling code; +1 with 6 digits is no North American number; the others are possible numbers
+    const waIds = ['4917000000001', '99912345678', '14155550123', '1415555'];
+    const r = await api(tenant, 'POST', '/v1/campaigns', { name: 'x', phoneNumberId, template, audience: { waIds } });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('2 of 4') });
+    expect(r.body.error.details.map((d: { field: string }) => d.field)).toEqual(['audience.waIds[1]', 'audience.waIds[3]']);
+    expect((await api(tenant, 'GET', '/v1/campaigns')).body.data).toEqual([]);
+    expect((await api(tenant, 'POST', '/v1/campaigns', { name: 'x', phoneNumberId, template, audience: { waIds: [waIds[0], waIds[2]] } })).status).toBe(201);
+  });
 });

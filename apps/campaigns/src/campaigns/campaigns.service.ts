@@ -14,6 +14,30 @@ import { Readable } from 'node:stream';
 import { CampaignCost, CampaignCostClient } from './cost.client';
 import { ParametersReport, uploadParameters } from './parameters-upload';
 
+/** At most this many impossible wa_ids are named in one 400. */
+const MAX_NAMED_WA_IDS = 20;
+
+/**
+ * `audience.waIds` are checked as `POST /v1/messages` checks `to`: a possible phone number (a
+ * country calling code that exists, a length its numbers can have). Meta refuses any other with
+ * (#100) Invalid parameter, so such a recipient could only fail; the campaign is refused and
+ * names each one. libs/meta (libphonenumber's metadata, ~10 MB) is loaded on the first list
+ * checked, not at boot: most campaigns name tags or segments (ADR 0146).
+ */
+async function assertPossibleWaIds(waIds: string[]): Promise<void> {
+  const { normalizeRecipientPhone } = await import('@wabridge/meta');
+  const bad: { field: string; problems: string[] }[] = [];
+  let count = 0;
+  waIds.forEach((w, i) => {
+    if (normalizeRecipientPhone(w) !== undefined) return;
+    count++;
+    if (bad.length < MAX_NAMED_WA_IDS) bad.push({ field: `audience.waIds[${i}]`, problems: [`${w} is not a phone number with its country code (wa_id)`] });
+  });
+  if (count > 0) {
+    throw ApiError.badRequest(`audience.waIds: ${count} of ${waIds.length} are not phone numbers with their country code${count > bad.length ? ` (the first ${bad.length} named)` : ''}`, bad);
+  }
+}
+
 export interface CampaignCounts {
   total: number;
   /** Not planned yet (waiting for its turn, the tier or the start). */
@@ -73,6 +97,7 @@ export class CampaignsService {
     if (listed > this.env.CAMPAIGNS_MAX_LISTED_RECIPIENTS) {
       throw ApiError.badRequest(`audience: at most ${this.env.CAMPAIGNS_MAX_LISTED_RECIPIENTS} listed recipients; use tags for larger audiences`, [{ field: 'audience', problems: ['too many listed recipients'] }]);
     }
+    if (a.waIds) await assertPossibleWaIds(a.waIds);
     const now = this.clock.now();
     if (body.startAt && body.endAt && Date.parse(body.endAt) <= Date.parse(body.startAt)) {
       throw ApiError.badRequest('endAt: must be after startAt', [{ field: 'endAt', problems: ['endAt must be after startAt'] }]);

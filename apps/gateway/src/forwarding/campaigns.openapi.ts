@@ -44,7 +44,7 @@ const SCHEMAS: Record<string, unknown> = {
         properties: {
           tags: { type: 'array', items: { type: 'string' }, maxItems: 10 },
           contactIds: { type: 'array', items: { type: 'string' } },
-          waIds: { type: 'array', items: { type: 'string', pattern: '^\\d{5,20}$' } },
+          waIds: { type: 'array', items: { type: 'string', pattern: '^\\d{5,20}$' }, description: 'Phone numbers in digits with their country code; one that is not a possible number (as `to` of POST /v1/messages) answers 400 naming `audience.waIds[i]`' },
           segmentId: { type: 'string', description: 'A saved segment of the same number: its filter is copied into the campaign (tags given here narrow it)' },
         },
       },

@@ -1725,6 +1725,7 @@ export interface components {
             audience: {
                 tags?: string[];
                 contactIds?: string[];
+                /** @description Phone numbers in digits with their country code; one that is not a possible number (as `to` of POST /v1/messages) answers 400 naming `audience.waIds[i]` */
                 waIds?: string[];
                 /** @description A saved segment of the same number: its filter is copied into the campaign (tags given here narrow it) */
                 segmentId?: string;
