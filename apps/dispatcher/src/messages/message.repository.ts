@@ -58,6 +58,9 @@ const ALL_STATES: Record<MessageState, true> = {
 /** The status machine's rank of the locked row's state, as SQL (from `rankOf`, so the two cannot disagree). */
 const RANK_OF_OLD_STATUS = `(CASE old.status ${(Object.keys(ALL_STATES) as MessageState[]).map((s) => `WHEN '${s}' THEN ${rankOf(s)}`).join(' ')} END)`;
 
+/** The columns of a {@link MessageRow} the pipeline reads (claim). */
+const ROW_COLUMNS = 'id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request';
+
 /**
  * Every transition names the version it read and bumps it: exactly one of several copies of
  * a message (redelivery, stale retry, reconciliation) wins each step.
@@ -85,24 +88,32 @@ export class MessageRepository {
     const unique = [...new Map(requests.map((r) => [r.id, r])).values()];
     for (let i = 0; i < unique.length; i += 400) {
       const chunk = unique.slice(i, i + 400);
-      const params: unknown[] = [];
+      const ids = chunk.map((r) => r.id);
+      const params: unknown[] = [ids];
       const values = chunk.map((r) => {
         params.push(r.id, r.tenantId, r.phoneNumberId, recipientOf(r), r.type, r.idempotencyKey ?? null, JSON.stringify(r), traceParents.get(r.id) ?? null);
         const b = params.length - 8;
         return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},'accepted',$${b + 6},$${b + 7}::jsonb,$${b + 8})`;
       });
-      const inserted = await this.pg.query<{ id: string }>(
-        `INSERT INTO messages (id, tenant_id, phone_number_id, recipient, type, status, idempotency_key, request, trace_parent)
-         VALUES ${values.join(',')} ON CONFLICT DO NOTHING RETURNING id`,
+      // One round trip (ADR 0223): the new rows from the INSERT's RETURNING, the others read in
+      // the same statement. That read uses the statement's snapshot, so it misses a row another
+      // transaction committed while the INSERT waited on it (a second owner claiming the same
+      // copy): such ids, and ids whose idempotency key is another id's, are read again below.
+      const { rows } = await this.pg.query<MessageRow & { created: boolean }>(
+        `WITH ins AS (
+           INSERT INTO messages (id, tenant_id, phone_number_id, recipient, type, status, idempotency_key, request, trace_parent)
+           VALUES ${values.join(',')} ON CONFLICT DO NOTHING
+           RETURNING ${ROW_COLUMNS})
+         SELECT ${ROW_COLUMNS}, true AS created FROM ins
+         UNION ALL
+         SELECT ${ROW_COLUMNS}, false AS created FROM messages WHERE id = ANY($1) AND id NOT IN (SELECT id FROM ins)`,
         params,
       );
-      const created = new Set(inserted.rows.map((r) => r.id));
-      const { rows } = await this.pg.query<MessageRow>(
-        `SELECT id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request
-         FROM messages WHERE id = ANY($1)`,
-        [chunk.map((r) => r.id)],
-      );
-      for (const row of rows) out.set(row.id, { ...row, created: created.has(row.id) });
+      for (const row of rows) out.set(row.id, row);
+      const unseen = ids.filter((id) => !out.has(id));
+      if (unseen.length === 0) continue;
+      const again = await this.pg.query<MessageRow>(`SELECT ${ROW_COLUMNS} FROM messages WHERE id = ANY($1)`, [unseen]);
+      for (const row of again.rows) out.set(row.id, { ...row, created: false });
     }
     return out;
   }

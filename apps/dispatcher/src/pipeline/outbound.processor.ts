@@ -59,15 +59,18 @@ export class OutboundProcessor {
     };
     try {
       if (items.length === 0) return;
-      const rows = await this.admission.claim(items);
-      if (order?.after) await order.after;
       const byNumber = new Map<string, WorkItem[]>();
       for (const item of items) {
         const list = byNumber.get(item.request.phoneNumberId) ?? [];
         list.push(item);
         byNumber.set(item.request.phoneNumberId, list);
       }
-      const started = await Promise.allSettled([...byNumber].map(([phoneNumberId, group]) => this.startNumber(phoneNumberId, group, rows)));
+      // Each number's state is read while the batch is claimed, not after (ADR 0223): the reads
+      // do not depend on the claim, and in turn they were three round trips before any Graph call.
+      const contexts = [...byNumber].map(([phoneNumberId, group]) => ({ group, ctx: handled(this.admission.numberContext(phoneNumberId, group)) }));
+      const rows = await this.admission.claim(items);
+      if (order?.after) await order.after;
+      const started = await Promise.allSettled(contexts.map(({ group, ctx }) => this.startNumber(group, ctx, rows)));
       admitted();
       const work = started.map((r) => (r.status === 'fulfilled' ? Promise.all(r.value).then(() => undefined) : Promise.reject(r.reason as Error)));
       const results = await Promise.allSettled(work);
@@ -79,10 +82,10 @@ export class OutboundProcessor {
   }
 
   /** Admits and schedules a number's items in order; returns what is left of them (sends, transitions). */
-  private async startNumber(phoneNumberId: string, group: WorkItem[], rows: Map<string, MessageRow>): Promise<Promise<unknown>[]> {
+  private async startNumber(group: WorkItem[], context: Promise<NumberContext>, rows: Map<string, MessageRow>): Promise<Promise<unknown>[]> {
     const pending: Promise<unknown>[] = [];
     try {
-      const ctx = await this.admission.numberContext(phoneNumberId, group);
+      const ctx = await context;
       for (const item of group) await this.start(item, rows.get(item.request.id), ctx, pending);
     } catch (err) {
       // A later item failed (database or Kafka down): the sends already started still run;
