@@ -1,5 +1,6 @@
 import { OutboundRequestedV1 } from '@wabridge/contracts';
 import { createServiceDataSource, freshTestSchema, runMigrations, TestSchema } from '@wabridge/database';
+import { waitFor } from '@wabridge/testing';
 import { DataSource } from 'typeorm';
 import { DISPATCHER_MIGRATIONS } from '../database/migrations';
 import { Pg } from '../database/pg';
@@ -55,10 +56,14 @@ describe('dispatcher message claim (real Postgres)', () => {
          VALUES ($1, $2, $3, $4, 'text', 'attempting', 1, 1, $5::jsonb)`,
         [req.id, req.tenantId, req.phoneNumberId, req.to, JSON.stringify(req)],
       );
+      const [{ pid }] = await other.query('SELECT pg_backend_pid() AS pid') as [{ pid: number }];
       let settled = false;
       const claim = repo.claim([req]).finally(() => { settled = true; });
-      await new Promise((r) => setTimeout(r, 300));
-      expect(settled).toBe(false); // the INSERT waits on the other transaction's row
+      // the claim's INSERT waits on the other transaction's row (its lock), seen from Postgres
+      await waitFor(async () => (await ds.query(
+        `SELECT 1 FROM pg_locks w JOIN pg_locks h ON h.transactionid = w.transactionid AND h.granted AND NOT w.granted WHERE h.pid = $1`, [pid],
+      )).length > 0, { what: 'the claim waiting on the uncommitted row' });
+      expect(settled).toBe(false);
       await other.commitTransaction();
       const rows = await claim;
       expect(rows.get(req.id)).toMatchObject({ id: req.id, status: 'attempting', version: 1, attempts: 1, created: false });
