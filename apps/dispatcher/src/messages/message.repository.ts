@@ -58,7 +58,7 @@ const ALL_STATES: Record<MessageState, true> = {
 /** The status machine's rank of the locked row's state, as SQL (from `rankOf`, so the two cannot disagree). */
 const RANK_OF_OLD_STATUS = `(CASE old.status ${(Object.keys(ALL_STATES) as MessageState[]).map((s) => `WHEN '${s}' THEN ${rankOf(s)}`).join(' ')} END)`;
 
-/** The columns of a {@link MessageRow} the pipeline reads (claim). */
+/** The columns of a {@link MessageRow} (`trace_parent` where a caller needs it). */
 const ROW_COLUMNS = 'id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request';
 
 /**
@@ -120,7 +120,7 @@ export class MessageRepository {
 
   async get(id: string): Promise<MessageRow | undefined> {
     const { rows } = await this.pg.query<MessageRow>(
-      `SELECT id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request, trace_parent FROM messages WHERE id = $1`,
+      `SELECT ${ROW_COLUMNS}, trace_parent FROM messages WHERE id = $1`,
       [id],
     );
     return rows[0];
@@ -128,7 +128,7 @@ export class MessageRepository {
 
   async findByWamid(wamid: string): Promise<MessageRow | undefined> {
     const { rows } = await this.pg.query<MessageRow>(
-      `SELECT id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request, trace_parent FROM messages WHERE wamid = $1`,
+      `SELECT ${ROW_COLUMNS}, trace_parent FROM messages WHERE wamid = $1`,
       [wamid],
     );
     return rows[0];
@@ -268,7 +268,7 @@ export class MessageRepository {
    */
   async overdue(now: Date, graceMs: number, reconcileTimeoutMs: number, limit: number): Promise<MessageRow[]> {
     const { rows } = await this.pg.query<MessageRow>(
-      `SELECT id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request
+      `SELECT ${ROW_COLUMNS}
        FROM messages
        WHERE status IN ('accepted', 'scheduled', 'attempting')
          AND updated_at < $1::timestamptz - make_interval(secs => $2::float8 / 1000)
@@ -292,7 +292,7 @@ export class MessageRepository {
   /** Held messages of a number (paused), to be re-queued after it resumes. */
   async held(phoneNumberId: string, limit = 5000): Promise<MessageRow[]> {
     const { rows } = await this.pg.query<MessageRow>(
-      `SELECT id, tenant_id, phone_number_id, recipient, status, version, attempts, wamid, attempted_at, request
+      `SELECT ${ROW_COLUMNS}
        FROM messages WHERE phone_number_id = $1 AND status = 'paused' ORDER BY created_at LIMIT $2`,
       [phoneNumberId, limit],
     );
