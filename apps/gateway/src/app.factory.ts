@@ -2,13 +2,13 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@wabridge/config';
 import { databaseOptionsFromEnv, isPgUnavailable } from '@wabridge/database';
-import { createHttpApp, httpsFromEnv } from '@wabridge/http';
+import { createHttpApp, httpsFromEnv, parseJsonUnlessStreamed } from '@wabridge/http';
 import { dlqTopicFor, topicName } from '@wabridge/contracts';
 import { attachKafkaConsumer, createKafka, ensureTopics, kafkaConnectionFromEnv } from '@wabridge/kafka';
 import { GATEWAY_CONSUMED_TOPICS, GATEWAY_TOPICS, GatewayModule } from './app.module';
 import { GatewayEnv, resolveSecrets, ResolvedGatewayEnv } from './config/gateway.env';
 import { openGatewayDatabase } from './database/gateway-data-source';
-import { isBulkImport } from './forwarding/forwarding.service';
+import { isBulkImport, isStreamedUpload } from './forwarding/forwarding.service';
 import { installRequestDeadlines } from './forwarding/request-deadline';
 import { skipOwnCommands } from './messages/message-projection.service';
 import { setupOpenApi } from './openapi';
@@ -46,9 +46,15 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
   let app: NestFastifyApplication;
   try {
     const longest = Math.max(env.REQUEST_TIMEOUT_MS, env.FORWARD_IMPORT_TIMEOUT_MS);
-    app = await createHttpApp(GatewayModule.forRoot(env, db, options.clock), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL, requestTimeoutMs: longest + 1000, unavailable: isPgUnavailable, https: httpsFromEnv(env) });
+    app = await createHttpApp(GatewayModule.forRoot(env, db, options.clock), { bodyLimit: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL, requestTimeoutMs: longest + 1000, unavailable: isPgUnavailable, https: httpsFromEnv(env),
+      // a text document uploaded as raw bytes streams to the media service like any other file
+      acceptsBodyType: (req, type) => type === 'text/plain' && isBulkImport('media', req.method, req.url) });
     const fastify = app.getHttpAdapter().getInstance();
     // Bodies of other content types (media uploads) are not parsed: they stream to the service.
+    // So does text: Fastify's text parser decoded it as UTF-8 under the JSON body limit, so a
+    // text document of over 1 MiB or in another encoding never reached the media service as
+    // it was (ADR 0224); the gateway's own routes refuse text bodies (415).
+    fastify.removeContentTypeParser('text/plain');
     fastify.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
     installRequestDeadlines(fastify, (method, url) =>
       (isBulkImport('contacts', method.toUpperCase(), url) || isBulkImport('media', method.toUpperCase(), url) ? env.FORWARD_IMPORT_TIMEOUT_MS : env.REQUEST_TIMEOUT_MS));
@@ -62,6 +68,10 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
       });
       await app.startAllMicroservices();
     }
+    await app.init();
+    // after init, where Nest registers its JSON parser: a JSON upload (a contacts import array)
+    // streams to its service under the upload cap instead of being parsed here (ADR 0224)
+    parseJsonUnlessStreamed(fastify, env.BODY_LIMIT_BYTES, (req) => isStreamedUpload(req.method, req.url));
     await app.listen({ port: env.PORT, host: env.HOST });
   } catch (err) {
     await db.destroy().catch(() => undefined);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { connect } from 'node:net';
 import { AddressInfo } from 'node:net';
@@ -59,11 +60,19 @@ describe('gateway forwarder: traversal, upload bounds, request deadlines', () =>
     let fx: TenantFixture;
     let server: Server;
     const seen: string[] = [];
+    /** What reached the service: the body's bytes and content type, by path. */
+    const bodies = new Map<string, { type: string | undefined; sha256: string; bytes: number }>();
     beforeAll(async () => {
       server = createServer((req, res) => {
         seen.push(req.url!);
-        req.resume();
+        const hash = createHash('sha256');
+        let bytes = 0;
+        req.on('data', (chunk: Buffer) => {
+          hash.update(chunk);
+          bytes += chunk.length;
+        });
         req.on('end', () => {
+          bodies.set(req.url!, { type: req.headers['content-type'], sha256: hash.digest('hex'), bytes });
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ url: req.url }));
         });
@@ -95,6 +104,40 @@ describe('gateway forwarder: traversal, upload bounds, request deadlines', () =>
         expect({ path, status: res.status }).toEqual({ path, status: 200 });
         expect(res.body.url).toBe(path);
       }
+    });
+
+    // ADR 0224: the gateway parsed JSON and text bodies itself, under its 1 MiB body limit, and
+    // re-encoded them; uploads that stream past it in the services never got there.
+    it('streams a JSON contacts import larger than BODY_LIMIT_BYTES to the service unchanged', async () => {
+      const json = Buffer.from(JSON.stringify(Array.from({ length: 30_000 }, (_, i) => ({ phone: `+49151${String(10_000_000 + i)}`, name: `Customer ${i}` }))));
+      expect(json.length).toBeGreaterThan(1024 * 1024);
+      const path = `/v1/contacts/import?phoneNumberId=${fx.phoneNumberId}`;
+      const res = await fetch(`${h.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${fx.key}`, 'content-type': 'application/json' }, body: json });
+      expect(res.status).toBe(200);
+      expect(bodies.get(path)).toEqual({ type: 'application/json', sha256: createHash('sha256').update(json).digest('hex'), bytes: json.length });
+    });
+
+    it('streams a text document uploaded as raw bytes to the media service byte for byte, whatever its size and encoding', async () => {
+      const latin1 = Buffer.concat([Buffer.from('caf\xe9 cr\xe8me br\xfbl\xe9e\n', 'latin1'), Buffer.alloc(1.5 * 1024 * 1024, 'a')]);
+      const path = `/v1/media?phoneNumberId=${fx.phoneNumberId}`;
+      const res = await fetch(`${h.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${fx.key}`, 'content-type': 'text/plain' }, body: latin1 });
+      expect(res.status).toBe(200);
+      expect(bodies.get(path)).toEqual({ type: 'text/plain', sha256: createHash('sha256').update(latin1).digest('hex'), bytes: latin1.length });
+    });
+
+    it('answers 415 for a form or text body sent where JSON is expected, and forwards nothing', async () => {
+      const before = seen.length;
+      const send = JSON.stringify({ phoneNumberId: fx.phoneNumberId, to: '4915112345678', type: 'text', text: { body: 'hi' } });
+      for (const [path, type] of [
+        ['/v1/messages', 'application/x-www-form-urlencoded'], ['/v1/messages', 'text/plain;charset=UTF-8'],
+        ['/v1/contacts', 'application/x-www-form-urlencoded'], ['/v1/contacts', 'text/plain'], ['/v1/media/resolve', 'application/x-www-form-urlencoded'],
+      ] as const) {
+        const res = await fetch(`${h.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${fx.key}`, 'content-type': type }, body: send });
+        const body = (await res.json()) as { error: { code: string; message: string } };
+        expect({ path, type, status: res.status, code: body.error.code }).toEqual({ path, type, status: 415, code: 'unsupported_media_type' });
+        expect(body.error.message).toContain('Content-Type: application/json');
+      }
+      expect(seen.slice(before)).toEqual([]);
     });
   });
 

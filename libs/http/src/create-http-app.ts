@@ -2,6 +2,8 @@ import { DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { installAccessLog, PinoNestLogger } from '@wabridge/telemetry';
+import type { FastifyRequest } from 'fastify';
+import { MistakableBodyType, refuseMistakenBodyTypes } from './body-types';
 import { ErrorMappingOptions, HttpErrorFilter } from './http-error.filter';
 import { HttpsFiles, httpsServerOptions } from './https-options';
 import { apiValidationPipe } from './validation';
@@ -19,6 +21,11 @@ export interface HttpAppOptions {
   rawBodies?: boolean;
   /** Errors answered 503 + Retry-After instead of 500 (a dependency is away; ADR 0064). */
   unavailable?: ErrorMappingOptions['unavailable'];
+  /**
+   * Requests that may carry a form or text body although their route has no `AcceptsBodyTypes`
+   * (e.g. the gateway's `@All` forwarding routes, which Nest gives no route config).
+   */
+  acceptsBodyType?: (req: FastifyRequest, type: MistakableBodyType) => boolean;
   /** Serve HTTPS (TLS >= 1.2) on the same port with these PEM files (`httpsFromEnv`); unset = HTTP. */
   https?: HttpsFiles;
 }
@@ -48,12 +55,15 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     bufferLogs: false,
     bodyParser: !options.rawBodies,
   });
+  const fastify = app.getHttpAdapter().getInstance();
   if (options.rawBodies) {
-    const fastify = app.getHttpAdapter().getInstance();
     fastify.removeAllContentTypeParsers();
     fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit ?? 1024 * 1024 }, (_req, body, done) => done(null, body));
+  } else {
+    // A form or text body sent to a JSON route: 415 saying what to send (ADR 0224).
+    refuseMistakenBodyTypes(fastify, options.acceptsBodyType);
   }
-  installAccessLog(app.getHttpAdapter().getInstance());
+  installAccessLog(fastify);
   app.useGlobalFilters(new HttpErrorFilter({ unavailable: options.unavailable }));
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();

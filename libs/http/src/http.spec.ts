@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { IsInt, IsString, Max } from 'class-validator';
-import { ApiError, createHttpApp, safeEqual, toErrorBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from './index';
+import { AcceptsBodyTypes, ApiError, createHttpApp, safeEqual, toErrorBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from './index';
 
 class CreateThing {
   @IsString() name!: string;
@@ -114,5 +114,70 @@ describe('http app with an `unavailable` classifier (ADR 0064)', () => {
     const err = Object.assign(new Error('x'), { code: 'ECONNREFUSED' });
     expect(toErrorBody(err).status).toBe(500);
     expect(toErrorBody(err, { unavailable: () => true })).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+  });
+});
+
+@Controller()
+class BodyTypesController {
+  @Post('/json')
+  json(@Body() body: CreateThing): CreateThing {
+    return body;
+  }
+  @Post('/form')
+  @AcceptsBodyTypes('application/x-www-form-urlencoded')
+  form(@Body() body: Record<string, string>): Record<string, string> {
+    return body;
+  }
+  @Post('/upload')
+  upload(): { ok: true } {
+    return { ok: true };
+  }
+}
+
+@Module({ controllers: [BodyTypesController] })
+class BodyTypesModule {}
+
+describe('form and text bodies sent to JSON routes (ADR 0224)', () => {
+  let app: Awaited<ReturnType<typeof createHttpApp>>;
+  beforeAll(async () => {
+    app = await createHttpApp(BodyTypesModule, {
+      logLevel: 'silent',
+      acceptsBodyType: (req, type) => type === 'text/plain' && req.url.startsWith('/upload'),
+    });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+
+  const post = (url: string, type: string | undefined, payload: string) =>
+    app.getHttpAdapter().getInstance().inject({ method: 'POST', url, payload, headers: type ? { 'content-type': type } : {} });
+
+  it("answers 415 naming the content type to send for curl's -d default and fetch's text default", async () => {
+    const thing = JSON.stringify({ name: 'x', size: 1 });
+    const form = await post('/json', 'application/x-www-form-urlencoded', thing);
+    expect(form.statusCode).toBe(415);
+    expect(form.json()).toEqual({ error: { code: 'unsupported_media_type', message: expect.stringContaining('send it with Content-Type: application/json, not application/x-www-form-urlencoded') } });
+    expect(form.json().error.message).toContain('curl -d');
+    const text = await post('/json', 'text/plain;charset=UTF-8', thing);
+    expect(text.statusCode).toBe(415);
+    expect(text.json().error.message).toContain('not text/plain');
+    // the same body as JSON is taken
+    expect((await post('/json', 'application/json', thing)).json()).toEqual({ name: 'x', size: 1 });
+  });
+
+  it('lets through the routes that take them, and bodiless requests', async () => {
+    const form = await post('/form', 'application/x-www-form-urlencoded', 'grant_type=client_credentials&scope=a');
+    expect(form.statusCode).toBe(201);
+    expect(form.json()).toEqual({ grant_type: 'client_credentials', scope: 'a' });
+    // a route that takes forms still refuses text
+    expect((await post('/form', 'text/plain', 'x')).statusCode).toBe(415);
+    // admitted by the app's own predicate (the gateway's @All forwarding routes have no route config)
+    expect((await post('/upload', 'text/plain', 'some text')).statusCode).toBe(201);
+    // a content type without a body is no mistake: the route answers as it would without it
+    const empty = await post('/json', 'text/plain', '');
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.code).toBe('invalid_request');
+    // an unknown route is still a 404
+    expect((await post('/nowhere', 'text/plain', 'x')).statusCode).toBe(404);
   });
 });

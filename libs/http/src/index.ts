@@ -10,3 +10,4 @@ export {
 } from './ssrf/target-guard';
 export { guardedGet, GuardedGetOptions, GuardedResponse, UpstreamFetchError, pinnedLookup } from './ssrf/guarded-get';
 export { CsvParser, CsvRecord, CsvSyntaxError, RecordTooLargeError } from './csv-parser';
+export { AcceptsBodyTypes, MistakableBodyType, mediaTypeOf, parseJsonUnlessStreamed, refuseMistakenBodyTypes } from './body-types';

@@ -2,6 +2,7 @@ import { ApiBody, ApiConsumes, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Header, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
+import { AcceptsBodyTypes } from '@wabridge/http';
 import { OAuthError, OAuthService } from './oauth.service';
 import { SigningKeysService } from './signing-keys.service';
 
@@ -73,6 +74,7 @@ export class OAuthController {
   ) {}
 
   @Post('oauth/token')
+  @AcceptsBodyTypes('application/x-www-form-urlencoded')
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({
     schema: {

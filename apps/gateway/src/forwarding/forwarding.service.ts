@@ -61,6 +61,12 @@ export function isBulkImport(target: ForwardTarget, method: string, url: string)
   return false;
 }
 
+/** A bulk upload of any target (isBulkImport): its body, JSON included, streams to the service unparsed. */
+export function isStreamedUpload(method: string, url: string): boolean {
+  const m = method.toUpperCase();
+  return isBulkImport('contacts', m, url) || isBulkImport('media', m, url) || isBulkImport('campaigns', m, url);
+}
+
 /**
  * The path (and query) to forward, proven to stay under `/v1/<target>`: fetch resolves `..`
  * and `%2e%2e` segments and treats `\` as `/`, and a service may decode `%2F`, so a path like

@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGua
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import '@fastify/multipart';
 import { Readable } from 'node:stream';
-import { ApiError, TenantId } from '@wabridge/http';
+import { AcceptsBodyTypes, ApiError, TenantId } from '@wabridge/http';
 import { MediaAuthGuard } from '../common/media-auth.guard';
 import { extensionOf } from '../upload/media-kinds';
 import { ListMediaQuery, UploadQuery } from './dto/media.dto';
@@ -26,6 +26,7 @@ export class MediaController {
   /** Multipart field `file`, or the raw bytes as the body; streamed to storage, never buffered whole. */
   @Post()
   @HttpCode(201)
+  @AcceptsBodyTypes('text/plain')
   async upload(@TenantId() tenantId: string, @Query() query: UploadQuery, @Req() req: FastifyRequest) {
     if (req.isMultipart()) {
       const part = await req.file();
