@@ -56,8 +56,8 @@ export async function createGatewayApp(rawEnv: Record<string, string | undefined
     // it was (ADR 0224); the gateway's own routes refuse text bodies (415).
     fastify.removeContentTypeParser('text/plain');
     fastify.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-    installRequestDeadlines(fastify, (method, url) =>
-      (isBulkImport('contacts', method.toUpperCase(), url) || isBulkImport('media', method.toUpperCase(), url) ? env.FORWARD_IMPORT_TIMEOUT_MS : env.REQUEST_TIMEOUT_MS));
+    // every streamed upload gets the upload deadline, a campaign's parameters CSV too (docs/gateway.md said so; it got 30 s)
+    installRequestDeadlines(fastify, (method, url) => (isStreamedUpload(method, url) ? env.FORWARD_IMPORT_TIMEOUT_MS : env.REQUEST_TIMEOUT_MS));
     setupOpenApi(app);
     if (options.consume !== false) {
       attachKafkaConsumer(app, {

@@ -125,6 +125,31 @@ describe('gateway forwarder: traversal, upload bounds, request deadlines', () =>
       expect(bodies.get(path)).toEqual({ type: 'text/plain', sha256: createHash('sha256').update(latin1).digest('hex'), bytes: latin1.length });
     });
 
+    it('gives a campaign parameters CSV the upload deadline (FORWARD_IMPORT_TIMEOUT_MS), not REQUEST_TIMEOUT_MS', async () => {
+      const gw = await startGateway({ CAMPAIGNS_URL: h.gw.env.CONTACTS_URL, REQUEST_TIMEOUT_MS: '600', FORWARD_IMPORT_TIMEOUT_MS: '5000' });
+      try {
+        const fx2 = await seedTenant(gw);
+        const rows: string[] = [];
+        async function* slowly(): AsyncGenerator<string> {
+          for (let i = 0; i < 8; i++) {
+            const row = i === 0 ? 'waId,code\n' : `49151${String(10_000_000 + i)},C${i}\n`;
+            rows.push(row);
+            yield row;
+            await new Promise((r) => setTimeout(r, 200)); // 1.6 s in all: past REQUEST_TIMEOUT_MS
+          }
+        }
+        const path = '/v1/campaigns/cmp_1/parameters';
+        const res = await fetch(`${gw.url}${path}`, {
+          method: 'PUT', headers: { authorization: `Bearer ${fx2.key}`, 'content-type': 'text/csv' },
+          body: Readable.toWeb(Readable.from(slowly())) as ReadableStream, duplex: 'half',
+        } as RequestInit);
+        expect(res.status).toBe(200);
+        expect(bodies.get(path)).toMatchObject({ type: 'text/csv', bytes: Buffer.byteLength(rows.join('')) });
+      } finally {
+        await gw.close();
+      }
+    });
+
     it('answers 415 for a form or text body sent where JSON is expected, and forwards nothing', async () => {
       const before = seen.length;
       const send = JSON.stringify({ phoneNumberId: fx.phoneNumberId, to: '4915112345678', type: 'text', text: { body: 'hi' } });
