@@ -34,7 +34,10 @@ function hasBody(req: FastifyRequest): boolean {
  */
 export function refuseMistakenBodyTypes(fastify: FastifyInstance, accepts?: (req: FastifyRequest, type: MistakableBodyType) => boolean): void {
   fastify.addHook('onRequest', (req, _reply, done) => {
-    const type = mediaTypeOf(req.headers['content-type']);
+    const header = req.headers['content-type'];
+    // the common case first, without splitting the header
+    if (header === undefined || header.startsWith('application/json')) return done();
+    const type = mediaTypeOf(header);
     if (!MISTAKABLE.includes(type) || req.is404 || !hasBody(req)) return done();
     const accepted = (req.routeOptions.config as { [CONFIG_KEY]?: string[] } | undefined)?.[CONFIG_KEY];
     if (accepted?.includes(type) || accepts?.(req, type as MistakableBodyType) === true) return done();
