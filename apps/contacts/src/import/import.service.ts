@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { ulid } from 'ulid';
-import { ApiError, CsvParser, CsvSyntaxError, discardRest } from '@wabridge/http';
+import { ApiError, CsvParser, CsvSyntaxError, discardRest, mediaTypeOf } from '@wabridge/http';
 import { counter } from '@wabridge/telemetry';
 import { CLOCK, Clock } from '../common/clock';
 import { ContactsEnv } from '../contacts.env';
@@ -34,7 +34,7 @@ function toBytes(chunk: unknown): Uint8Array {
 export type ImportFormat = 'csv' | 'json';
 
 export function importFormat(contentType: string | undefined): ImportFormat | undefined {
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaTypeOf(contentType);
   if (type === 'text/csv') return 'csv';
   if (type === 'application/json' || type === 'application/x-ndjson') return 'json';
   return undefined;

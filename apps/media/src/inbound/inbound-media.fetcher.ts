@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InboundMediaType, MediaFailureReason } from '@wabridge/contracts';
+import { mediaTypeOf } from '@wabridge/http';
 import { counter } from '@wabridge/telemetry';
 import { MediaEnv } from '../media.env';
 import { KnownNumber } from '../numbers/numbers.repository';
@@ -107,5 +108,5 @@ export class InboundMediaFetcher {
 
 /** `audio/ogg; codecs=opus` → `audio/ogg` (as uploads are recorded). */
 export function baseType(mimeType: string): string {
-  return (mimeType.split(';')[0] ?? mimeType).trim().toLowerCase().slice(0, 255) || 'application/octet-stream';
+  return mediaTypeOf(mimeType).slice(0, 255) || 'application/octet-stream';
 }

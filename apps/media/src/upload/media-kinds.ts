@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { mediaTypeOf } from '@wabridge/http';
 
 const MB = 1024 * 1024;
 const KB = 1024;
@@ -123,7 +124,7 @@ function isAnimatedWebp(head: Buffer): boolean {
 
 /** The media type of an object from its first bytes, checked against Meta's list; throws UnsupportedTypeError. */
 export async function sniff(head: Buffer, declared?: string): Promise<Sniffed> {
-  const declaredType = declared?.split(';')[0]?.trim().toLowerCase() || undefined;
+  const declaredType = mediaTypeOf(declared) || undefined;
   const found = await (await fileType()).fileTypeFromBuffer(head);
   let mime = found ? (found.mime.split(';')[0]?.trim().toLowerCase() ?? found.mime) : undefined;
   if (mime) mime = ALIASES[mime] ?? mime;
